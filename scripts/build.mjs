@@ -1,0 +1,57 @@
+// Bundles the CLI with esbuild: one small entry (dist/cli.js) plus lazily loaded chunks, so that
+// `ftlab metrics …` never pays for React/Ink and the home screen starts fast.
+// Worker entry points (src/**/*.worker.ts) are bundled alongside as dist/<name>.worker.js.
+import { build } from 'esbuild';
+import { readdirSync, statSync, chmodSync, existsSync } from 'node:fs';
+import { join, relative, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function findWorkers(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findWorkers(p));
+    else if (name.endsWith('.worker.ts')) out.push(p);
+  }
+  return out;
+}
+
+const entryPoints = { cli: join(root, 'src/cli/main.ts') };
+for (const w of findWorkers(join(root, 'src'))) {
+  entryPoints[basename(w, '.ts')] = w;
+}
+
+// Extra build steps (e.g. compiling WebAssembly kernels) register themselves here.
+const preSteps = [];
+const kernelStep = join(root, 'scripts/build-kernels.mjs');
+if (existsSync(kernelStep)) preSteps.push(kernelStep);
+for (const step of preSteps) {
+  const mod = await import(step);
+  await mod.default({ root });
+}
+
+await build({
+  entryPoints,
+  outdir: join(root, 'dist'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  minify: false,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['react-devtools-core', 'node-pty'],
+  jsx: 'automatic',
+  loader: { '.wasm': 'binary' },
+  define: { 'process.env.NODE_ENV': '"production"' },
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __ftlabCreateRequire } from 'node:module'; const require = __ftlabCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+chmodSync(join(root, 'dist/cli.js'), 0o755);
+if (process.env.FTLAB_BUILD_VERBOSE) console.error('built', Object.keys(entryPoints).map((k) => relative(root, entryPoints[k])).join(', '));
