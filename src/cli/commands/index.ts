@@ -1,6 +1,7 @@
 // One module per command group; each owns its flags and lazily imports its implementation.
 import type { Command } from 'commander';
 import { register as study } from './study.js';
+import { register as practice } from './practice.js';
 import { register as content } from './content.js';
 import { register as doctor } from './doctor.js';
 import { register as progress } from './progress.js';
@@ -10,5 +11,5 @@ import { register as engine } from './engine.js';
 import { register as serving } from './serving.js';
 
 export function registerAll(program: Command): void {
-  for (const reg of [study, content, progress, lab, metrics, engine, serving, doctor]) reg(program);
+  for (const reg of [study, practice, content, progress, lab, metrics, engine, serving, doctor]) reg(program);
 }
