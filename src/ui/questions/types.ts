@@ -1,0 +1,88 @@
+// What a question widget edits (a draft answer) and the props every widget shares.
+// Widgets only collect input and render; grading lives in src/quiz/, never here.
+import type { Question, SubQuestion } from '../../content/schema.js';
+
+/** A learner's answer, in the question's own index space (not the shuffled display order). */
+export type Answer =
+  | { type: 'single'; choice: number }
+  | { type: 'multi'; choices: number[] }
+  | { type: 'truefalse'; value: boolean }
+  /** Item indices (into `items`) in the order the learner put them. */
+  | { type: 'order'; order: number[] }
+  /** For each left side i, the index of the pair whose right side was picked (-1 = not yet). */
+  | { type: 'match'; picks: number[] }
+  | { type: 'cloze'; text: string }
+  /** The raw text typed; parsing it into a number is the grader's job (it reports bad input). */
+  | { type: 'numeric'; text: string }
+  /** One entry per sub-question; null = not answered yet. */
+  | { type: 'case'; answers: (Answer | null)[] };
+
+export type AnswerOf<T extends Answer['type']> = Extract<Answer, { type: T }>;
+
+/** Any question a widget can show: a top-level one or a case sub-question. */
+export type AnyQuestion = Question | SubQuestion;
+
+/**
+ * Display order of a question's options, decided by the caller (seeded shuffle from src/quiz/).
+ * `choices` permutes single/multi choices, `items` the order items, `rights` match right sides,
+ * `sub` holds the layouts of case sub-questions. Missing = the file's order.
+ */
+export interface Layout {
+  choices?: number[];
+  items?: number[];
+  rights?: number[];
+  sub?: Layout[];
+}
+
+/** How much of the answer to disclose after grading. */
+export type Reveal = 'none' | 'answer';
+
+export interface WidgetProps<T extends Answer['type'] = Answer['type']> {
+  question: Extract<AnyQuestion, { type: T }>;
+  /** The current draft (controlled). Null means nothing answered yet. */
+  value: AnswerOf<T> | null;
+  onChange(value: AnswerOf<T>): void;
+  /** The learner confirmed the answer (enter); called only with a complete draft. */
+  onSubmit?(value: AnswerOf<T>): void;
+  layout?: Layout;
+  /** Keys are captured only while active (e.g. not while a dialog is open or after grading). */
+  active?: boolean;
+  /** After grading: show the right answer beside the learner's. */
+  reveal?: Reveal;
+  /** Plain lists, no glyph-only cues. */
+  screenReader?: boolean;
+  /** Shorter rendering (exam navigator open, small terminal). */
+  compact?: boolean;
+}
+
+/**
+ * Whether a draft is complete enough to submit (a "choose 2" needs two picks, every left side of a
+ * match needs a right side). This is input validation for the enter key, not grading.
+ */
+export function isComplete(q: AnyQuestion, a: Answer | null | undefined): boolean {
+  if (!a || a.type !== q.type) return false;
+  switch (a.type) {
+    case 'single':
+      return a.choice >= 0;
+    case 'multi':
+      return q.type === 'multi' && a.choices.length === q.answers.length;
+    case 'truefalse':
+      return true;
+    case 'order':
+      return q.type === 'order' && a.order.length === q.items.length;
+    case 'match':
+      return a.picks.every((p) => p >= 0);
+    case 'cloze':
+      return a.text.trim().length > 0;
+    case 'numeric':
+      return a.text.trim().length > 0;
+    case 'case':
+      return q.type === 'case' && a.answers.length === q.questions.length && a.answers.every((s, i) => isComplete(q.questions[i]!, s));
+  }
+}
+
+/** Identity permutation of length n, or the given layout permutation when it fits. */
+export function displayOrder(n: number, perm?: number[]): number[] {
+  if (perm && perm.length === n) return perm;
+  return Array.from({ length: n }, (_, i) => i);
+}
