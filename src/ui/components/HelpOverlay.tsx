@@ -1,0 +1,86 @@
+// The `?` overlay: every key the current screen understands plus the app-wide ones, read from the
+// key table so it can never disagree with what the dispatcher does. Scrolls if it is too tall.
+import { useState } from 'react';
+import { Box, Text } from 'ink';
+import { Command, defaultKeyBindings, type CommandGroup } from '../keys/keyBindings.js';
+import { formatBinding } from '../keys/keyMatchers.js';
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
+import { matches } from '../keys/keyMatchers.js';
+import { useUi } from '../contexts/UiContext.js';
+
+const GENERAL: Command[] = [Command.HELP, Command.BACK, Command.HOME, Command.QUIT, Command.FORCE_QUIT];
+
+export interface HelpRow {
+  group: CommandGroup;
+  keys: string;
+  description: string;
+}
+
+export function helpRows(commands: readonly Command[], ascii: boolean): HelpRow[] {
+  const seen = new Set<Command>();
+  const rows: HelpRow[] = [];
+  for (const c of [...commands, ...GENERAL]) {
+    if (seen.has(c)) continue;
+    seen.add(c);
+    const info = defaultKeyBindings[c];
+    rows.push({ group: info.group, keys: info.bindings.map((b) => formatBinding(b, ascii)).join(', '), description: info.description });
+  }
+  // Stable grouping: groups in first-seen order.
+  const order = [...new Set(rows.map((r) => r.group))];
+  return rows.sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
+}
+
+export function HelpOverlay({ commands, height, width, onClose }: { commands: readonly Command[]; height: number; width: number; onClose: () => void }) {
+  const { options, theme, glyphs } = useUi();
+  const [top, setTop] = useState(0);
+  const rows = helpRows(commands, options.ascii);
+  const lines: { text: string; heading?: boolean }[] = [];
+  let group: string | undefined;
+  const keyWidth = Math.min(24, Math.max(...rows.map((r) => r.keys.length)));
+  for (const r of rows) {
+    if (r.group !== group) {
+      if (group) lines.push({ text: '' });
+      lines.push({ text: r.group, heading: true });
+      group = r.group;
+    }
+    lines.push({ text: `  ${r.keys.padEnd(keyWidth)}  ${r.description}` });
+  }
+  const chrome = options.screenReader ? 1 : 3;
+  const visible = Math.max(1, height - chrome);
+  const maxTop = Math.max(0, lines.length - visible);
+  useKeypress(
+    (k) => {
+      if (matches(Command.HELP, k) || matches(Command.BACK, k) || matches(Command.QUIT, k)) onClose();
+      else if (matches(Command.DOWN, k)) setTop((t) => Math.min(maxTop, t + 1));
+      else if (matches(Command.UP, k)) setTop((t) => Math.max(0, t - 1));
+      else if (matches(Command.PAGE_DOWN, k)) setTop((t) => Math.min(maxTop, t + visible));
+      else if (matches(Command.PAGE_UP, k)) setTop((t) => Math.max(0, t - visible));
+      else if (matches(Command.FORCE_QUIT, k)) return false;
+      return true; // the overlay is modal: nothing below it sees keys
+    },
+    { priority: KeypressPriority.Critical },
+  );
+  const shown = lines.slice(top, top + visible);
+  if (options.screenReader) {
+    return (
+      <Box flexDirection="column">
+        <Text>Keys (press ? or Esc to close):</Text>
+        {shown.map((l, i) => (
+          <Text key={i}>{l.text}</Text>
+        ))}
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" borderStyle={glyphs.border} borderColor={theme.border.focused} width={Math.min(width, 78)} paddingX={1}>
+      <Text bold color={theme.text.accent}>
+        Keys {lines.length > visible ? `(${top + 1}-${Math.min(lines.length, top + visible)} of ${lines.length}, j/k scroll) ` : ''}— ? or Esc closes
+      </Text>
+      {shown.map((l, i) => (
+        <Text key={i} bold={l.heading} color={l.heading ? theme.text.accent : undefined} wrap="truncate-end">
+          {l.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,36 @@
+// The footer line: "j/↓ down  k/↑ up  ? keys  q quit", generated from the key table.
+import { Text } from 'ink';
+import { Command, defaultKeyBindings } from '../keys/keyBindings.js';
+import { keyLabel } from '../keys/keyMatchers.js';
+import { useUi } from '../contexts/UiContext.js';
+
+export type Hint = Command | { command: Command; label: string };
+
+export function hintText(hints: readonly Hint[], opts: { ascii: boolean; compact: boolean; width: number; screenReader?: boolean }): string {
+  const parts: string[] = [];
+  let used = 0;
+  for (const h of hints) {
+    const command = typeof h === 'string' ? h : h.command;
+    const label = typeof h === 'string' ? defaultKeyBindings[command].short : h.label;
+    // Screen readers get "action: key or key", read naturally; sighted layouts get "key action".
+    const part = opts.screenReader
+      ? `${label}: ${keyLabel(command, { ascii: true, max: 2 }).replace('/', ' or ')}`
+      : `${keyLabel(command, { ascii: opts.ascii, max: opts.compact ? 1 : 2 })} ${label}`;
+    // Drop hints that don't fit rather than wrapping the footer onto a second line.
+    if (used + part.length + (parts.length ? 2 : 0) > opts.width) break;
+    used += part.length + (parts.length ? 2 : 0);
+    parts.push(part);
+  }
+  return parts.join('  ');
+}
+
+export function KeyHints({ hints, width, compact = false }: { hints: readonly Hint[]; width: number; compact?: boolean }) {
+  const { options, theme } = useUi();
+  if (options.screenReader) return <Text>Keys: {hintText(hints, { ascii: true, compact, width: Infinity, screenReader: true }).replace(/  /g, ', ')}</Text>;
+  const text = hintText(hints, { ascii: options.ascii, compact, width });
+  return (
+    <Text color={theme.text.muted} wrap="truncate-end">
+      {text}
+    </Text>
+  );
+}

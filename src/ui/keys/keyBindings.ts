@@ -1,0 +1,124 @@
+// Keys are data: every command the UI understands, its default bindings and a description.
+// The `?` help overlay and the footer hints are generated from this table, and the keypress
+// dispatcher (src/ui/contexts/KeypressContext.tsx) matches incoming keys against it.
+// Binding strings: a key name ("up", "pagedown", "return", "escape", "tab", "space", "home", "end",
+// "backspace", "delete") or one character ("j", "G", "?"), optionally prefixed by "ctrl+",
+// "meta+" or "shift+" ("ctrl+c", "shift+tab"). Upper-case letters imply shift.
+
+export enum Command {
+  // app-wide
+  QUIT = 'app.quit',
+  FORCE_QUIT = 'app.forceQuit',
+  HELP = 'app.help',
+  BACK = 'app.back',
+  HOME = 'app.home',
+  // movement in lists and documents
+  UP = 'nav.up',
+  DOWN = 'nav.down',
+  LEFT = 'nav.left',
+  RIGHT = 'nav.right',
+  PAGE_UP = 'nav.pageUp',
+  PAGE_DOWN = 'nav.pageDown',
+  HALF_PAGE_UP = 'nav.halfPageUp',
+  HALF_PAGE_DOWN = 'nav.halfPageDown',
+  TOP = 'nav.top',
+  BOTTOM = 'nav.bottom',
+  SELECT = 'nav.select',
+  NEXT_FIELD = 'nav.nextField',
+  PREV_FIELD = 'nav.prevField',
+  // lesson reader
+  TOC = 'lesson.toc',
+  MARK_COMPLETE = 'lesson.complete',
+  QUIZ_LESSON = 'lesson.quiz',
+  NEXT_LESSON = 'lesson.next',
+  PREV_LESSON = 'lesson.prev',
+  // answering questions (quiz, review, exam screens)
+  TOGGLE = 'answer.toggle',
+  MOVE_ITEM_UP = 'answer.moveUp',
+  MOVE_ITEM_DOWN = 'answer.moveDown',
+  ANSWER_TRUE = 'answer.true',
+  ANSWER_FALSE = 'answer.false',
+  SUBMIT = 'answer.submit',
+  RATE_AGAIN = 'rate.again',
+  RATE_HARD = 'rate.hard',
+  RATE_GOOD = 'rate.good',
+  RATE_EASY = 'rate.easy',
+  UNDO = 'rate.undo',
+  OPEN_LESSON = 'answer.openLesson',
+  // exam
+  FLAG = 'exam.flag',
+  NAVIGATOR = 'exam.navigator',
+  NEXT_QUESTION = 'exam.next',
+  PREV_QUESTION = 'exam.prev',
+  // home menu shortcuts
+  GO_LEARN = 'go.learn',
+  GO_REVIEW = 'go.review',
+  GO_QUIZ = 'go.quiz',
+  GO_EXAM = 'go.exam',
+  GO_LABS = 'go.labs',
+  GO_STATS = 'go.stats',
+}
+
+export type CommandGroup = 'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Home';
+
+export interface CommandInfo {
+  bindings: string[];
+  description: string;
+  /** One or two words for footer hints. */
+  short: string;
+  group: CommandGroup;
+}
+
+export const defaultKeyBindings: Record<Command, CommandInfo> = {
+  [Command.QUIT]: { bindings: ['q'], description: 'quit ftlab (from a screen: go back first)', short: 'quit', group: 'General' },
+  [Command.FORCE_QUIT]: { bindings: ['ctrl+c'], description: 'quit immediately (progress is already saved)', short: 'quit now', group: 'General' },
+  [Command.HELP]: { bindings: ['?'], description: 'show or hide this list of keys', short: 'keys', group: 'General' },
+  [Command.BACK]: { bindings: ['escape', 'backspace'], description: 'go back', short: 'back', group: 'General' },
+  [Command.HOME]: { bindings: ['H'], description: 'go to the home screen', short: 'home', group: 'General' },
+
+  [Command.UP]: { bindings: ['up', 'k'], description: 'move up', short: 'up', group: 'Move' },
+  [Command.DOWN]: { bindings: ['down', 'j'], description: 'move down', short: 'down', group: 'Move' },
+  [Command.LEFT]: { bindings: ['left', 'h'], description: 'move left / previous', short: 'left', group: 'Move' },
+  [Command.RIGHT]: { bindings: ['right', 'l'], description: 'move right / next', short: 'right', group: 'Move' },
+  [Command.PAGE_UP]: { bindings: ['pageup', 'b', 'ctrl+b'], description: 'page up', short: 'page up', group: 'Move' },
+  [Command.PAGE_DOWN]: { bindings: ['pagedown', 'space', 'ctrl+f'], description: 'page down', short: 'page down', group: 'Move' },
+  [Command.HALF_PAGE_UP]: { bindings: ['ctrl+u'], description: 'half a page up', short: '½ up', group: 'Move' },
+  [Command.HALF_PAGE_DOWN]: { bindings: ['ctrl+d'], description: 'half a page down', short: '½ down', group: 'Move' },
+  [Command.TOP]: { bindings: ['g', 'home'], description: 'go to the top', short: 'top', group: 'Move' },
+  [Command.BOTTOM]: { bindings: ['G', 'end'], description: 'go to the bottom', short: 'bottom', group: 'Move' },
+  [Command.SELECT]: { bindings: ['return'], description: 'open / choose / confirm', short: 'open', group: 'Move' },
+  [Command.NEXT_FIELD]: { bindings: ['tab'], description: 'next field', short: 'next field', group: 'Move' },
+  [Command.PREV_FIELD]: { bindings: ['shift+tab'], description: 'previous field', short: 'prev field', group: 'Move' },
+
+  [Command.TOC]: { bindings: ['t'], description: 'table of contents', short: 'contents', group: 'Lesson' },
+  [Command.MARK_COMPLETE]: { bindings: ['c'], description: 'mark the lesson complete (again: not complete)', short: 'complete', group: 'Lesson' },
+  [Command.QUIZ_LESSON]: { bindings: ['z'], description: 'quiz me on this lesson', short: 'quiz me', group: 'Lesson' },
+  [Command.NEXT_LESSON]: { bindings: ['n'], description: 'next lesson', short: 'next lesson', group: 'Lesson' },
+  [Command.PREV_LESSON]: { bindings: ['p'], description: 'previous lesson', short: 'prev lesson', group: 'Lesson' },
+
+  [Command.TOGGLE]: { bindings: ['space'], description: 'select / unselect a choice', short: 'select', group: 'Answer' },
+  [Command.MOVE_ITEM_UP]: { bindings: ['K', 'shift+up'], description: 'move the item up', short: 'move up', group: 'Answer' },
+  [Command.MOVE_ITEM_DOWN]: { bindings: ['J', 'shift+down'], description: 'move the item down', short: 'move down', group: 'Answer' },
+  [Command.ANSWER_TRUE]: { bindings: ['t'], description: 'answer true', short: 'true', group: 'Answer' },
+  [Command.ANSWER_FALSE]: { bindings: ['f'], description: 'answer false', short: 'false', group: 'Answer' },
+  [Command.SUBMIT]: { bindings: ['return'], description: 'submit the answer', short: 'submit', group: 'Answer' },
+  [Command.OPEN_LESSON]: { bindings: ['o'], description: 'open the lesson this question comes from', short: 'lesson', group: 'Answer' },
+
+  [Command.RATE_AGAIN]: { bindings: ['1'], description: 'rate: Again', short: 'again', group: 'Rate' },
+  [Command.RATE_HARD]: { bindings: ['2'], description: 'rate: Hard', short: 'hard', group: 'Rate' },
+  [Command.RATE_GOOD]: { bindings: ['3'], description: 'rate: Good', short: 'good', group: 'Rate' },
+  [Command.RATE_EASY]: { bindings: ['4'], description: 'rate: Easy', short: 'easy', group: 'Rate' },
+  [Command.UNDO]: { bindings: ['u'], description: 'undo the last rating', short: 'undo', group: 'Rate' },
+
+  [Command.FLAG]: { bindings: ['f'], description: 'flag the question for review', short: 'flag', group: 'Exam' },
+  [Command.NAVIGATOR]: { bindings: ['v'], description: 'question navigator', short: 'navigator', group: 'Exam' },
+  [Command.NEXT_QUESTION]: { bindings: ['right', 'n'], description: 'next question', short: 'next', group: 'Exam' },
+  [Command.PREV_QUESTION]: { bindings: ['left', 'p'], description: 'previous question', short: 'prev', group: 'Exam' },
+
+  [Command.GO_LEARN]: { bindings: ['L'], description: 'lessons', short: 'learn', group: 'Home' },
+  [Command.GO_REVIEW]: { bindings: ['r'], description: 'review due cards', short: 'review', group: 'Home' },
+  [Command.GO_QUIZ]: { bindings: ['z'], description: 'quiz', short: 'quiz', group: 'Home' },
+  [Command.GO_EXAM]: { bindings: ['e'], description: 'mock exam', short: 'exam', group: 'Home' },
+  [Command.GO_LABS]: { bindings: ['a'], description: 'labs', short: 'labs', group: 'Home' },
+  [Command.GO_STATS]: { bindings: ['s'], description: 'statistics', short: 'stats', group: 'Home' },
+};

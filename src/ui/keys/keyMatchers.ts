@@ -1,0 +1,114 @@
+// Turns Ink's (input, key) pair into one normalised Keypress and matches it against the binding
+// table. Pure functions: tested without rendering anything.
+import type { Key } from 'ink';
+import { Command, defaultKeyBindings } from './keyBindings.js';
+
+export interface Keypress {
+  /** Key name: "up", "down", "left", "right", "pageup", "pagedown", "home", "end", "return",
+   * "escape", "tab", "backspace", "space", or the character typed ("j", "G", "?"). */
+  name: string;
+  ctrl: boolean;
+  meta: boolean;
+  shift: boolean;
+  /** Text the key would type ("" for special keys); more than one character for a paste. */
+  text: string;
+  isPaste: boolean;
+}
+
+export interface KeyBinding {
+  name: string;
+  ctrl: boolean;
+  meta: boolean;
+  shift: boolean;
+}
+
+const SPECIAL_NAMES = new Set([
+  'up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'return', 'escape', 'tab',
+  'backspace', 'delete', 'space',
+]);
+
+/** "ctrl+c" → {name:"c", ctrl:true}; "G" → {name:"G"}; "shift+tab" → {name:"tab", shift:true}. */
+export function parseBinding(spec: string): KeyBinding {
+  const parts = spec === '+' ? ['+'] : spec.split('+');
+  const name = parts.pop() ?? '';
+  const mods = new Set(parts.map((p) => p.toLowerCase()));
+  for (const m of mods) if (!['ctrl', 'meta', 'shift'].includes(m)) throw new Error(`unknown modifier "${m}" in key binding "${spec}"`);
+  if (name.length !== 1 && !SPECIAL_NAMES.has(name)) throw new Error(`unknown key "${name}" in key binding "${spec}"`);
+  return { name: name === 'delete' ? 'backspace' : name, ctrl: mods.has('ctrl'), meta: mods.has('meta'), shift: mods.has('shift') };
+}
+
+/** Normalise Ink's useInput arguments. */
+export function toKeypress(input: string, key: Key): Keypress {
+  const base = { ctrl: key.ctrl, meta: false, shift: key.shift, text: '', isPaste: false };
+  const special = (name: string): Keypress => ({ ...base, name });
+  if (key.upArrow) return special('up');
+  if (key.downArrow) return special('down');
+  if (key.leftArrow) return special('left');
+  if (key.rightArrow) return special('right');
+  if (key.pageUp) return special('pageup');
+  if (key.pageDown) return special('pagedown');
+  if (key.home) return special('home');
+  if (key.end) return special('end');
+  if (key.return || input === '\r' || input === '\n') return special('return');
+  if (key.escape) return special('escape');
+  if (key.tab) return special('tab');
+  // Most terminals send DEL (0x7f) for the Backspace key, which Ink reports as "delete".
+  if (key.backspace || key.delete) return special('backspace');
+  if (input === ' ') return { ...base, name: 'space', text: ' ' };
+  if (key.ctrl) return { ...base, name: input.toLowerCase(), shift: false };
+  const meta = key.meta;
+  if (input.length > 1) return { ...base, meta, name: input, text: input, isPaste: true };
+  return { ...base, meta, name: input, text: meta ? '' : input, shift: input !== input.toLowerCase() };
+}
+
+export function bindingMatches(b: KeyBinding, k: Keypress): boolean {
+  if (k.isPaste) return false;
+  if (b.ctrl !== k.ctrl || b.meta !== k.meta) return false;
+  if (b.name.length === 1 && b.name !== ' ') {
+    // Characters carry their own case; ctrl+letter is matched case-insensitively.
+    return b.ctrl ? b.name.toLowerCase() === k.name.toLowerCase() : b.name === k.name;
+  }
+  return b.name === k.name && b.shift === k.shift;
+}
+
+/** The active binding table: defaults, parsed once. Overrides could be merged in here. */
+const parsed: Record<Command, KeyBinding[]> = Object.fromEntries(
+  (Object.keys(defaultKeyBindings) as Command[]).map((c) => [c, defaultKeyBindings[c].bindings.map(parseBinding)]),
+) as Record<Command, KeyBinding[]>;
+
+export function matches(command: Command, k: Keypress): boolean {
+  return parsed[command].some((b) => bindingMatches(b, k));
+}
+
+/** First command in `commands` (in the order given) that the key triggers. */
+export function commandFor(k: Keypress, commands: readonly Command[]): Command | undefined {
+  return commands.find((c) => matches(c, k));
+}
+
+const PRETTY: Record<string, [unicode: string, ascii: string]> = {
+  up: ['↑', 'up'],
+  down: ['↓', 'down'],
+  left: ['←', 'left'],
+  right: ['→', 'right'],
+  pageup: ['PgUp', 'PgUp'],
+  pagedown: ['PgDn', 'PgDn'],
+  home: ['Home', 'Home'],
+  end: ['End', 'End'],
+  return: ['Enter', 'Enter'],
+  escape: ['Esc', 'Esc'],
+  tab: ['Tab', 'Tab'],
+  backspace: ['Backspace', 'Backspace'],
+  space: ['Space', 'Space'],
+};
+
+export function formatBinding(spec: string, ascii = false): string {
+  const b = parseBinding(spec);
+  const name = PRETTY[b.name]?.[ascii ? 1 : 0] ?? b.name;
+  return [b.ctrl ? 'Ctrl+' : '', b.meta ? 'Alt+' : '', b.shift ? 'Shift+' : '', name].join('');
+}
+
+/** "j/↓" style label of a command's bindings (the first `max` of them). */
+export function keyLabel(command: Command, opts: { ascii?: boolean; max?: number } = {}): string {
+  const list = defaultKeyBindings[command].bindings.slice(0, opts.max ?? 2);
+  return list.map((s) => formatBinding(s, opts.ascii)).join('/');
+}

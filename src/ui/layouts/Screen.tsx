@@ -1,0 +1,132 @@
+// The frame every screen renders into: a title line, the body, a footer of key hints. It picks one
+// of three layouts — default, narrow (< 80 columns) and screen-reader (plain text, no rules) — and
+// tells the body exactly how many rows and columns it has (useBodySize), so screens render only
+// what fits and the whole frame stays below the terminal height (no scroll-back spill, no flicker).
+// `?` opens the help overlay listing the screen's commands.
+import { createContext, useContext, useState, type ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import { Command } from '../keys/keyBindings.js';
+import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
+import { useUi } from '../contexts/UiContext.js';
+import { isNarrowWidth, useTerminalSize } from '../hooks/useTerminalSize.js';
+import { KeyHints, type Hint } from '../components/KeyHints.js';
+import { HelpOverlay } from '../components/HelpOverlay.js';
+
+export type LayoutMode = 'default' | 'narrow' | 'screen-reader';
+
+export interface BodySize {
+  width: number;
+  height: number;
+  mode: LayoutMode;
+}
+
+const BodySizeContext = createContext<BodySize | null>(null);
+
+/** Rows and columns the current screen body may use. */
+export function useBodySize(): BodySize {
+  const size = useContext(BodySizeContext);
+  if (!size) throw new Error('useBodySize must be used inside <Screen>');
+  return size;
+}
+
+/** Pure layout arithmetic, shared with tests: rows/cols of the body for a terminal size. */
+export function bodySizeFor(columns: number, rows: number, screenReader: boolean): BodySize {
+  const mode: LayoutMode = screenReader ? 'screen-reader' : isNarrowWidth(columns) ? 'narrow' : 'default';
+  // One row is kept free: Ink redraws the whole screen (flicker) once a frame reaches the last row.
+  const usable = Math.max(3, rows - 1);
+  // default: title, rule, body, rule, hints — narrow and screen-reader: title, body, hints
+  const chrome = mode === 'default' ? 4 : 2;
+  const width = Math.max(20, mode === 'default' ? columns - 2 : columns);
+  return { width, height: Math.max(1, usable - chrome), mode };
+}
+
+export interface ScreenProps {
+  /** Shown in the title line after "ftlab ›". */
+  title: string;
+  /** Right-hand side of the title line (progress, timer…). */
+  status?: string;
+  /** Commands this screen answers to, in footer order; the help overlay lists them all. */
+  hints?: readonly Hint[];
+  /** Extra commands listed only in the help overlay. */
+  moreKeys?: readonly Command[];
+  /** Warnings (skipped content, recovered files) shown above the body. */
+  warnings?: readonly string[];
+  children: ReactNode;
+}
+
+export function Screen({ title, status, hints = [], moreKeys = [], warnings = [], children }: ScreenProps) {
+  const { options, theme, glyphs } = useUi();
+  const { columns, rows } = useTerminalSize();
+  const [helpOpen, setHelpOpen] = useState(false);
+  useCommands({ [Command.HELP]: () => setHelpOpen(true) }, { priority: KeypressPriority.Low });
+
+  const base = bodySizeFor(columns, rows, options.screenReader);
+  const shownWarnings = warnings.slice(0, Math.max(0, Math.min(3, base.height - 3)));
+  const warningRows = shownWarnings.length + (warnings.length > shownWarnings.length ? 1 : 0);
+  const body: BodySize = { ...base, height: Math.max(1, base.height - warningRows) };
+  const hintCommands = hints.map((h) => (typeof h === 'string' ? h : h.command));
+  const allHints: Hint[] = [...hints, Command.HELP];
+  if (!hintCommands.includes(Command.QUIT)) allHints.push(Command.QUIT);
+
+  const titleText = `ftlab ${glyphs.pointer} ${title}`;
+  const statusText = status ?? '';
+  const gap = Math.max(1, columns - titleText.length - statusText.length - (base.mode === 'default' ? 2 : 0));
+  const rule = glyphs.hr.repeat(Math.max(0, columns));
+
+  const warningLines = (
+    <>
+      {shownWarnings.map((w, i) => (
+        <Text key={i} color={theme.status.warning} wrap="truncate-end">
+          {options.screenReader ? 'Warning: ' : `${glyphs.ascii ? '!' : '⚠'} `}
+          {w}
+        </Text>
+      ))}
+      {warnings.length > shownWarnings.length && (
+        <Text color={theme.status.warning}>… and {warnings.length - shownWarnings.length} more (run ftlab content check)</Text>
+      )}
+    </>
+  );
+  const content = helpOpen ? (
+    <HelpOverlay commands={[...hintCommands, ...moreKeys]} height={body.height + warningRows} width={body.width} onClose={() => setHelpOpen(false)} />
+  ) : (
+    <>
+      {warningLines}
+      <BodySizeContext.Provider value={body}>{children}</BodySizeContext.Provider>
+    </>
+  );
+
+  if (base.mode === 'screen-reader') {
+    return (
+      <Box flexDirection="column" width={columns}>
+        <Text>
+          {title}
+          {statusText ? ` (${statusText})` : ''}
+        </Text>
+        <Box flexDirection="column" height={base.height} overflow="hidden">
+          {content}
+        </Box>
+        <KeyHints hints={allHints} width={columns} compact />
+      </Box>
+    );
+  }
+  const narrow = base.mode === 'narrow';
+  return (
+    <Box flexDirection="column" width={columns} height={rows - 1}>
+      <Box paddingX={narrow ? 0 : 1}>
+        <Text bold color={theme.text.accent} wrap="truncate-end">
+          {titleText}
+        </Text>
+        <Text>{' '.repeat(gap)}</Text>
+        <Text color={theme.text.secondary}>{statusText}</Text>
+      </Box>
+      {!narrow && <Text color={theme.border.default}>{rule}</Text>}
+      <Box flexDirection="column" height={base.height} paddingX={narrow ? 0 : 1} overflow="hidden">
+        {content}
+      </Box>
+      {!narrow && <Text color={theme.border.default}>{rule}</Text>}
+      <Box paddingX={narrow ? 0 : 1}>
+        <KeyHints hints={allHints} width={body.width} compact={narrow} />
+      </Box>
+    </Box>
+  );
+}

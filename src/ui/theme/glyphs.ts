@@ -1,0 +1,71 @@
+// Characters that depend on the terminal: box drawing and block glyphs, or plain ASCII (--ascii)
+// where those don't render. Screen-reader mode uses the ASCII set too and draws no boxes at all.
+import type { BoxProps } from 'ink';
+
+export interface Glyphs {
+  ascii: boolean;
+  border: NonNullable<BoxProps['borderStyle']>;
+  bullet: string;
+  pointer: string;
+  check: string;
+  cross: string;
+  hr: string;
+  ellipsis: string;
+  /** Bar chart: a full cell and the partial cells from 1/8 to 7/8 (ASCII: none). */
+  barFull: string;
+  barPartials: string[];
+  barEmpty: string;
+  /** Sparkline levels, lowest first. */
+  spark: string[];
+  tableH: string;
+  tableV: string;
+  tableCross: string;
+  arrowUp: string;
+  arrowDown: string;
+  scrollThumb: string;
+  scrollTrack: string;
+}
+
+export const unicodeGlyphs: Glyphs = {
+  ascii: false,
+  border: 'round',
+  bullet: '•',
+  pointer: '›',
+  check: '✓',
+  cross: '✗',
+  hr: '─',
+  ellipsis: '…',
+  barFull: '█',
+  barPartials: ['▏', '▎', '▍', '▌', '▋', '▊', '▉'],
+  barEmpty: ' ',
+  spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'],
+  tableH: '─',
+  tableV: '│',
+  tableCross: '┼',
+  arrowUp: '↑',
+  arrowDown: '↓',
+  scrollThumb: '┃',
+  scrollTrack: '│',
+};
+
+export const asciiGlyphs: Glyphs = {
+  ascii: true,
+  border: 'classic',
+  bullet: '*',
+  pointer: '>',
+  check: 'x',
+  cross: '-',
+  hr: '-',
+  ellipsis: '...',
+  barFull: '#',
+  barPartials: [],
+  barEmpty: ' ',
+  spark: ['_', '.', '-', '~', '=', '+', '*', '#'],
+  tableH: '-',
+  tableV: '|',
+  tableCross: '+',
+  arrowUp: '^',
+  arrowDown: 'v',
+  scrollThumb: '#',
+  scrollTrack: '|',
+};

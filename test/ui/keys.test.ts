@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { Key } from 'ink';
+import { Command, defaultKeyBindings } from '../../src/ui/keys/keyBindings.js';
+import { commandFor, formatBinding, keyLabel, matches, parseBinding, toKeypress } from '../../src/ui/keys/keyMatchers.js';
+import { dispatchKeypress, KeypressPriority } from '../../src/ui/contexts/KeypressContext.js';
+
+const noKey: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
+  home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false,
+  backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
+};
+const kp = (input: string, key: Partial<Key> = {}) => toKeypress(input, { ...noKey, ...key });
+
+describe('key table', () => {
+  it('every binding string parses', () => {
+    for (const c of Object.values(Command)) {
+      for (const b of defaultKeyBindings[c].bindings) expect(() => parseBinding(b)).not.toThrow();
+      expect(defaultKeyBindings[c].description.length).toBeGreaterThan(3);
+    }
+  });
+  it('rejects unknown keys and modifiers', () => {
+    expect(() => parseBinding('hyper+x')).toThrow(/unknown modifier/);
+    expect(() => parseBinding('foo')).toThrow(/unknown key/);
+  });
+  it('matches vim keys and arrows for movement', () => {
+    expect(matches(Command.DOWN, kp('j'))).toBe(true);
+    expect(matches(Command.DOWN, kp('', { downArrow: true }))).toBe(true);
+    expect(matches(Command.UP, kp('k'))).toBe(true);
+    expect(matches(Command.UP, kp('', { upArrow: true }))).toBe(true);
+    expect(matches(Command.DOWN, kp('J', { shift: true }))).toBe(false);
+  });
+  it('distinguishes g from G and shift+arrow from arrow', () => {
+    expect(matches(Command.TOP, kp('g'))).toBe(true);
+    expect(matches(Command.BOTTOM, kp('G', { shift: true }))).toBe(true);
+    expect(matches(Command.TOP, kp('G', { shift: true }))).toBe(false);
+    expect(matches(Command.MOVE_ITEM_UP, kp('', { upArrow: true, shift: true }))).toBe(true);
+    expect(matches(Command.UP, kp('', { upArrow: true, shift: true }))).toBe(false);
+  });
+  it('reads ctrl+letter, space, DEL as backspace, and ignores pastes', () => {
+    expect(matches(Command.FORCE_QUIT, kp('c', { ctrl: true }))).toBe(true);
+    expect(matches(Command.MARK_COMPLETE, kp('c', { ctrl: true }))).toBe(false);
+    expect(matches(Command.PAGE_DOWN, kp(' '))).toBe(true);
+    expect(matches(Command.BACK, kp('', { delete: true }))).toBe(true);
+    expect(commandFor(kp('jjj'), [Command.DOWN])).toBeUndefined();
+    expect(kp('hello').isPaste).toBe(true);
+  });
+  it('labels bindings for hints, with an ASCII form', () => {
+    expect(keyLabel(Command.DOWN)).toBe('↓/j');
+    expect(keyLabel(Command.DOWN, { ascii: true })).toBe('down/j');
+    expect(formatBinding('shift+tab')).toBe('Shift+Tab');
+    expect(formatBinding('ctrl+c')).toBe('Ctrl+c');
+  });
+});
+
+describe('keypress dispatcher', () => {
+  const sub = (priority: KeypressPriority, seq: number, log: string[], name: string, consume: boolean) => ({
+    priority,
+    seq,
+    handler: { current: () => (log.push(name), consume) },
+  });
+  it('asks higher priorities first and newer subscribers first within one', () => {
+    const log: string[] = [];
+    const consumed = dispatchKeypress(
+      [sub(KeypressPriority.Low, 1, log, 'low-old', false), sub(KeypressPriority.Low, 5, log, 'low-new', false), sub(KeypressPriority.Critical, 2, log, 'dialog', false), sub(KeypressPriority.Fallback, 9, log, 'global', false)],
+      kp('x'),
+    );
+    expect(log).toEqual(['dialog', 'low-new', 'low-old', 'global']);
+    expect(consumed).toBe(false);
+  });
+  it('stops at the first handler that consumes', () => {
+    const log: string[] = [];
+    expect(dispatchKeypress([sub(KeypressPriority.High, 1, log, 'input', true), sub(KeypressPriority.Low, 2, log, 'shortcut', true)], kp('q'))).toBe(true);
+    expect(log).toEqual(['input']);
+  });
+});
