@@ -1,0 +1,43 @@
+// The chat template shared by training, evaluation, generation and the serving backend:
+//   <s>System: …\nUser: …\nAssistant: …</s>\n
+// Only the assistant's words and its closing </s> are trained on for instruction formats.
+import type { Tokenizer } from './tokenizer.js';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** The same template in Jinja, for tokenizer_config.json (so transformers' apply_chat_template agrees). */
+export const CHAT_TEMPLATE_JINJA =
+  "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'system' %}{{ 'System: ' + m['content'] + '\\n' }}" +
+  "{% elif m['role'] == 'user' %}{{ 'User: ' + m['content'] + '\\n' }}" +
+  "{% else %}{{ 'Assistant: ' + m['content'] + eos_token + '\\n' }}{% endif %}{% endfor %}" +
+  "{% if add_generation_prompt %}{{ 'Assistant: ' }}{% endif %}";
+
+const PREFIX = { system: 'System: ', user: 'User: ', assistant: 'Assistant: ' } as const;
+
+/**
+ * Token ids of a conversation plus a parallel mask of positions that count toward the loss.
+ * With addGenerationPrompt the sequence ends with "Assistant: " so the model writes the reply.
+ */
+export function encodeChat(tok: Tokenizer, messages: ChatMessage[], opts: { addGenerationPrompt?: boolean; trainAll?: boolean } = {}): { ids: number[]; mask: boolean[] } {
+  const ids: number[] = [tok.bosId];
+  const mask: boolean[] = [false];
+  const push = (piece: number[], train: boolean) => {
+    for (const id of piece) {
+      ids.push(id);
+      mask.push(train || Boolean(opts.trainAll));
+    }
+  };
+  for (const m of messages) {
+    push(tok.encodeOrdinary(PREFIX[m.role]), false);
+    if (m.role === 'assistant') {
+      push(tok.encodeOrdinary(m.content), true);
+      push([tok.eosId], true);
+      push(tok.encodeOrdinary('\n'), false);
+    } else push(tok.encodeOrdinary(m.content + '\n'), false);
+  }
+  if (opts.addGenerationPrompt) push(tok.encodeOrdinary(PREFIX.assistant), false);
+  return { ids, mask };
+}

@@ -1,0 +1,362 @@
+// The tiny Llama: the same function as transformers' LlamaForCausalLM (RMSNorm → attention with
+// rotary embeddings → residual → RMSNorm → SwiGLU MLP → residual, final RMSNorm, LM head), written as
+// a forward pass that caches what the backward pass needs, then an explicit backward pass.
+// Projections can carry LoRA adapters and can be held as NF4 (QLoRA) and dequantised on the fly.
+import type { LlamaConfig } from './config.js';
+import { matmulBackwardInput, matmulBackwardWeight, matmulForward } from './kernels/index.js';
+import type { LoraAdapter, LoraModule } from './lora.js';
+import { dequantizeNF4, type NF4Tensor } from './nf4.js';
+import {
+  attentionBackward,
+  attentionForward,
+  crossEntropyBackward,
+  crossEntropyForward,
+  embeddingBackward,
+  embeddingForward,
+  residualForward,
+  rmsnormBackward,
+  rmsnormForward,
+  ropeApply,
+  ropeTables,
+  swigluBackward,
+  swigluForward,
+} from './ops.js';
+import { llamaParamEntries, ParamSet, PROJECTIONS, projectionPath, projectionShape, type Projection } from './params.js';
+import type { Rng } from './rng.js';
+
+export interface ForwardOptions {
+  /** Training mode: LoRA dropout active (needs rng). */
+  train?: boolean;
+  rng?: Rng;
+  /** Keep per-position losses (for evaluation reports). */
+  losses?: Float32Array;
+}
+
+export interface LossResult {
+  /** Mean loss over counted targets (NaN when none). */
+  loss: number;
+  sum: number;
+  count: number;
+}
+
+interface LinearCache {
+  xa: Float32Array; // s·(x̃·Aᵀ)  [N,r]
+  xin: Float32Array; // x̃ = dropout(x) [N,in] (the input itself when dropout is off)
+  xd: Float32Array | null; // storage for x̃ when dropout is on
+  mask: Uint8Array | null; // kept positions
+  useMask: boolean;
+}
+
+interface LayerActs {
+  ln1: Float32Array; rstd1: Float32Array;
+  q: Float32Array; k: Float32Array; v: Float32Array;
+  att: Float32Array; attY: Float32Array;
+  resMid: Float32Array;
+  ln2: Float32Array; rstd2: Float32Array;
+  g: Float32Array; u: Float32Array; h: Float32Array;
+  lora: Map<Projection, LinearCache>;
+}
+
+export class LlamaModel {
+  /** Gradient buffer for full fine-tuning (same layout as params); null = base frozen. */
+  grads: Float32Array | null = null;
+  adapter: LoraAdapter | null = null;
+  /** Gradient buffer for the adapter (same layout as adapter.params); null = adapter frozen. */
+  adapterGrads: Float32Array | null = null;
+
+  private scratchW: Float32Array;
+  private state: { B: number; T: number; tokens: Int32Array; targets: Int32Array; count: number; train: boolean } | null = null;
+  private res: Float32Array[] = []; // residual stream entering each layer, plus the final one
+  private acts: LayerActs[] = [];
+  private lnf = new Float32Array(0);
+  private rstdf = new Float32Array(0);
+  private logits = new Float32Array(0);
+  private rope: { T: number; cos: Float32Array; sin: Float32Array } = { T: 0, cos: new Float32Array(0), sin: new Float32Array(0) };
+  private capacity = { N: 0, BT2: 0 };
+
+  /**
+   * params holds every tensor of llamaParamEntries(config), except projection weights listed in
+   * `quantized`, which are held as NF4 instead (QLoRA).
+   */
+  constructor(readonly config: LlamaConfig, readonly params: ParamSet, readonly quantized: Map<string, NF4Tensor> | null = null) {
+    let maxW = 0;
+    for (const p of PROJECTIONS) {
+      const [o, i] = projectionShape(config, p);
+      maxW = Math.max(maxW, o * i);
+    }
+    this.scratchW = new Float32Array(quantized ? maxW : 0);
+  }
+
+  /** Fresh model with HF's default initialisation (normal(0, 0.02) matrices, norms at 1). */
+  static init(config: LlamaConfig, rng: Rng): LlamaModel {
+    const params = new ParamSet(llamaParamEntries(config));
+    for (const s of params.specs) {
+      const v = params.view(s.name);
+      if (s.shape.length === 1) v.fill(1);
+      else for (let i = 0; i < v.length; i++) v[i] = 0.02 * rng.normal();
+    }
+    return new LlamaModel(config, params);
+  }
+
+  /** Weight of a projection: its fp32 view, or the NF4 tensor dequantised into a scratch buffer. */
+  weight(l: number, p: Projection): Float32Array {
+    const name = `${projectionPath(l, p)}.weight`;
+    const q = this.quantized?.get(name);
+    if (q) return dequantizeNF4(q, this.scratchW.subarray(0, q.length));
+    return this.params.view(name);
+  }
+
+  lmHead(): Float32Array {
+    return this.params.view(this.config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
+  }
+
+  /** Bytes held by the base weights (fp32 tensors + NF4 tensors). */
+  baseBytes(): number {
+    let b = this.params.size * 4;
+    for (const q of this.quantized?.values() ?? []) b += q.packed.byteLength + q.absmax.byteLength;
+    return b;
+  }
+
+  /** Number of base parameters, counting quantised ones once each. */
+  baseParamCount(): number {
+    let n = this.params.size;
+    for (const q of this.quantized?.values() ?? []) n += q.length;
+    return n;
+  }
+
+  private ensureCapacity(B: number, T: number): void {
+    const c = this.config;
+    const N = B * T;
+    const BT2 = B * c.numHeads * T * T;
+    if (N <= this.capacity.N && BT2 <= this.capacity.BT2) return;
+    const n = Math.max(N, this.capacity.N);
+    const bt2 = Math.max(BT2, this.capacity.BT2);
+    this.capacity = { N: n, BT2: bt2 };
+    const C = c.hiddenSize;
+    const QD = c.numHeads * c.headDim;
+    const KD = c.numKvHeads * c.headDim;
+    const I = c.intermediateSize;
+    this.res = Array.from({ length: c.numLayers + 1 }, () => new Float32Array(n * C));
+    this.acts = Array.from({ length: c.numLayers }, () => ({
+      ln1: new Float32Array(n * C), rstd1: new Float32Array(n),
+      q: new Float32Array(n * QD), k: new Float32Array(n * KD), v: new Float32Array(n * KD),
+      att: new Float32Array(bt2), attY: new Float32Array(n * QD),
+      resMid: new Float32Array(n * C),
+      ln2: new Float32Array(n * C), rstd2: new Float32Array(n),
+      g: new Float32Array(n * I), u: new Float32Array(n * I), h: new Float32Array(n * I),
+      lora: new Map(),
+    }));
+    this.lnf = new Float32Array(n * C);
+    this.rstdf = new Float32Array(n);
+    this.logits = new Float32Array(n * c.vocabSize);
+  }
+
+  private ropeFor(T: number): { cos: Float32Array; sin: Float32Array } {
+    if (this.rope.T < T) {
+      const t = ropeTables(T, this.config.headDim, this.config.ropeTheta);
+      this.rope = { T, ...t };
+    }
+    return this.rope;
+  }
+
+  // ---- linear layer with optional LoRA --------------------------------------------------------
+
+  private linearForward(out: Float32Array, inp: Float32Array, l: number, p: Projection, N: number, acts: LayerActs, train: boolean, rng?: Rng): void {
+    const [OC, C] = projectionShape(this.config, p);
+    matmulForward(out, inp, this.weight(l, p), N, C, OC);
+    const m = this.adapter?.module(l, p);
+    if (!m) return;
+    const ad = this.adapter!;
+    const r = ad.config.r;
+    const drop = train ? ad.config.dropout : 0;
+    let cache = acts.lora.get(p);
+    if (!cache || cache.xa.length < N * r) {
+      cache = { xa: new Float32Array(N * r), xin: inp, xd: null, mask: null, useMask: false };
+      acts.lora.set(p, cache);
+    }
+    if (drop > 0) {
+      if (!rng) throw new Error('LoRA dropout in training mode needs an rng');
+      if (!cache.xd || cache.xd.length < N * C) {
+        cache.xd = new Float32Array(N * C);
+        cache.mask = new Uint8Array(N * C);
+      }
+      const keep = 1 / (1 - drop);
+      const xd = cache.xd;
+      const mask = cache.mask!;
+      for (let i = 0; i < N * C; i++) {
+        const k = rng.next() >= drop ? 1 : 0;
+        mask[i] = k;
+        xd[i] = k ? inp[i] * keep : 0;
+      }
+      cache.xin = xd;
+      cache.useMask = true;
+    } else {
+      cache.xin = inp;
+      cache.useMask = false;
+    }
+    const xa = cache.xa.subarray(0, N * r);
+    matmulForward(xa, cache.xin, ad.params.view(m.aName), N, C, r);
+    for (let i = 0; i < N * r; i++) xa[i] *= ad.scaling;
+    matmulForward(out, xa, ad.params.view(m.bName), N, r, OC, true);
+  }
+
+  private linearBackward(dinp: Float32Array, dout: Float32Array, inp: Float32Array, l: number, p: Projection, N: number, acts: LayerActs): void {
+    const [OC, C] = projectionShape(this.config, p);
+    matmulBackwardInput(dinp, dout, this.weight(l, p), N, C, OC);
+    if (this.grads) {
+      const name = `${projectionPath(l, p)}.weight`;
+      matmulBackwardWeight(this.params.view(name, this.grads), dout, inp, N, C, OC);
+    }
+    const m: LoraModule | undefined = this.adapter?.module(l, p);
+    if (!m || !this.adapterGrads) return;
+    const ad = this.adapter!;
+    const r = ad.config.r;
+    const cache = acts.lora.get(p)!;
+    const A = ad.params.view(m.aName);
+    const B = ad.params.view(m.bName);
+    // out += xa·Bᵀ with xa = s·x̃·Aᵀ
+    matmulBackwardWeight(ad.params.view(m.bName, this.adapterGrads), dout, cache.xa, N, r, OC);
+    const dxa = new Float32Array(N * r);
+    matmulBackwardInput(dxa, dout, B, N, r, OC);
+    for (let i = 0; i < N * r; i++) dxa[i] *= ad.scaling;
+    matmulBackwardWeight(ad.params.view(m.aName, this.adapterGrads), dxa, cache.xin, N, C, r);
+    if (cache.useMask && cache.mask) {
+      const dx = new Float32Array(N * C);
+      matmulBackwardInput(dx, dxa, A, N, C, r);
+      const keep = 1 / (1 - ad.config.dropout);
+      for (let i = 0; i < N * C; i++) if (cache.mask[i]) dinp[i] += dx[i] * keep;
+    } else matmulBackwardInput(dinp, dxa, A, N, C, r);
+  }
+
+  // ---- forward / backward ---------------------------------------------------------------------
+
+  /**
+   * tokens[B,T] → loss against targets[B,T] (next-token ids, −100 = ignored). With targets null only
+   * the logits are computed (see lastLogits()).
+   */
+  forward(tokens: Int32Array, targets: Int32Array | null, B: number, T: number, opts: ForwardOptions = {}): LossResult {
+    const c = this.config;
+    this.ensureCapacity(B, T);
+    const N = B * T;
+    const C = c.hiddenSize;
+    const H = c.numHeads;
+    const KVH = c.numKvHeads;
+    const hd = c.headDim;
+    const I = c.intermediateSize;
+    const train = Boolean(opts.train);
+    const rope = this.ropeFor(T);
+    for (let n = 0; n < N; n++) if (tokens[n] < 0 || tokens[n] >= c.vocabSize) throw new Error(`token id ${tokens[n]} is outside the vocabulary (size ${c.vocabSize})`);
+    embeddingForward(this.res[0], tokens, this.params.view('model.embed_tokens.weight'), N, C);
+    for (let l = 0; l < c.numLayers; l++) {
+      const a = this.acts[l];
+      const x = this.res[l];
+      rmsnormForward(a.ln1, a.rstd1, x, this.params.view(`model.layers.${l}.input_layernorm.weight`), N, C, c.rmsNormEps);
+      this.linearForward(a.q, a.ln1, l, 'q_proj', N, a, train, opts.rng);
+      this.linearForward(a.k, a.ln1, l, 'k_proj', N, a, train, opts.rng);
+      this.linearForward(a.v, a.ln1, l, 'v_proj', N, a, train, opts.rng);
+      ropeApply(a.q, rope.cos, rope.sin, B, T, H, hd);
+      ropeApply(a.k, rope.cos, rope.sin, B, T, KVH, hd);
+      attentionForward(a.attY, a.att, a.q, a.k, a.v, { B, T, H, KVH, hd });
+      this.linearForward(a.resMid, a.attY, l, 'o_proj', N, a, train, opts.rng);
+      for (let i = 0; i < N * C; i++) a.resMid[i] += x[i];
+      rmsnormForward(a.ln2, a.rstd2, a.resMid, this.params.view(`model.layers.${l}.post_attention_layernorm.weight`), N, C, c.rmsNormEps);
+      this.linearForward(a.g, a.ln2, l, 'gate_proj', N, a, train, opts.rng);
+      this.linearForward(a.u, a.ln2, l, 'up_proj', N, a, train, opts.rng);
+      swigluForward(a.h, a.g, a.u, N * I);
+      const next = this.res[l + 1];
+      this.linearForward(next, a.h, l, 'down_proj', N, a, train, opts.rng);
+      residualForward(next, next, a.resMid, N * C);
+    }
+    rmsnormForward(this.lnf, this.rstdf, this.res[c.numLayers], this.params.view('model.norm.weight'), N, C, c.rmsNormEps);
+    matmulForward(this.logits, this.lnf, this.lmHead(), N, C, c.vocabSize);
+    if (!targets) {
+      this.state = null;
+      return { loss: NaN, sum: 0, count: 0 };
+    }
+    const { sum, count } = crossEntropyForward(this.logits, targets, N, c.vocabSize, opts.losses);
+    this.state = { B, T, tokens, targets, count, train };
+    return { loss: count ? sum / count : NaN, sum, count };
+  }
+
+  /** Logits of the last forward call without targets: [B,T,V] (a view, overwritten by the next call). */
+  lastLogits(B: number, T: number): Float32Array {
+    return this.logits.subarray(0, B * T * this.config.vocabSize);
+  }
+
+  /**
+   * Accumulates gradients of (loss · lossScale) into grads / adapterGrads. lossScale defaults to
+   * 1/count (the mean); gradient accumulation passes its own normaliser.
+   */
+  backward(lossScale?: number): void {
+    if (!this.state) throw new Error('backward() needs a forward() with targets first');
+    const { B, T, tokens, targets, count } = this.state;
+    const c = this.config;
+    const N = B * T;
+    const C = c.hiddenSize;
+    const H = c.numHeads;
+    const KVH = c.numKvHeads;
+    const hd = c.headDim;
+    const QD = H * hd;
+    const KD = KVH * hd;
+    const I = c.intermediateSize;
+    const V = c.vocabSize;
+    const G = this.grads;
+    const gv = (name: string): Float32Array | null => (G ? this.params.view(name, G) : null);
+    const rope = this.ropeFor(T);
+    const scale = lossScale ?? (count ? 1 / count : 0);
+
+    const dlogits = new Float32Array(N * V);
+    crossEntropyBackward(dlogits, this.logits, targets, N, V, scale);
+    const dlnf = new Float32Array(N * C);
+    matmulBackwardInput(dlnf, dlogits, this.lmHead(), N, C, V);
+    if (G) matmulBackwardWeight(this.params.view(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', G), dlogits, this.lnf, N, C, V);
+    let dres = new Float32Array(N * C);
+    rmsnormBackward(dres, gv('model.norm.weight'), dlnf, this.res[c.numLayers], this.params.view('model.norm.weight'), this.rstdf, N, C);
+
+    const dh = new Float32Array(N * I);
+    const dg = new Float32Array(N * I);
+    const du = new Float32Array(N * I);
+    const dln = new Float32Array(N * C);
+    const dattY = new Float32Array(N * QD);
+    const dq = new Float32Array(N * QD);
+    const dk = new Float32Array(N * KD);
+    const dv = new Float32Array(N * KD);
+    for (let l = c.numLayers - 1; l >= 0; l--) {
+      const a = this.acts[l];
+      // dres is ∂L/∂(output of layer l) = ∂L/∂res[l+1]; it flows unchanged into resMid (residual).
+      dh.fill(0); dg.fill(0); du.fill(0); dln.fill(0);
+      this.linearBackward(dh, dres, a.h, l, 'down_proj', N, a);
+      swigluBackward(dg, du, dh, a.g, a.u, N * I);
+      this.linearBackward(dln, dg, a.ln2, l, 'gate_proj', N, a);
+      this.linearBackward(dln, du, a.ln2, l, 'up_proj', N, a);
+      const dresMid = dres; // residual path, accumulate the norm's contribution in place
+      const ln2w = `model.layers.${l}.post_attention_layernorm.weight`;
+      rmsnormBackward(dresMid, gv(ln2w), dln, a.resMid, this.params.view(ln2w), a.rstd2, N, C);
+      dattY.fill(0);
+      this.linearBackward(dattY, dresMid, a.attY, l, 'o_proj', N, a);
+      dq.fill(0); dk.fill(0); dv.fill(0);
+      attentionBackward(dq, dk, dv, dattY, a.att, a.q, a.k, a.v, { B, T, H, KVH, hd });
+      ropeApply(dq, rope.cos, rope.sin, B, T, H, hd, -1);
+      ropeApply(dk, rope.cos, rope.sin, B, T, KVH, hd, -1);
+      dln.fill(0);
+      this.linearBackward(dln, dq, a.ln1, l, 'q_proj', N, a);
+      this.linearBackward(dln, dk, a.ln1, l, 'k_proj', N, a);
+      this.linearBackward(dln, dv, a.ln1, l, 'v_proj', N, a);
+      const ln1w = `model.layers.${l}.input_layernorm.weight`;
+      rmsnormBackward(dresMid, gv(ln1w), dln, this.res[l], this.params.view(ln1w), a.rstd1, N, C);
+      dres = dresMid;
+    }
+    if (G) embeddingBackward(this.params.view('model.embed_tokens.weight', G), dres, tokens, N, C);
+  }
+}
+
+/** Applies fp32 weight overrides (e.g. merged LoRA weights) to a copy of the model's parameters. */
+export function withWeights(model: LlamaModel, overrides: Map<string, Float32Array>): LlamaModel {
+  const params = new ParamSet(model.params.specs.map((s) => [s.name, s.shape]), Float32Array.from(model.params.data));
+  const quantized = model.quantized ? new Map(model.quantized) : null;
+  for (const [name, w] of overrides) {
+    if (params.has(name)) params.view(name).set(w);
+    else throw new Error(`cannot override ${name}: it is not an fp32 parameter of this model`);
+  }
+  return new LlamaModel(model.config, params, quantized);
+}
