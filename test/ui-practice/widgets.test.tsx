@@ -1,17 +1,15 @@
-import { render } from 'ink-testing-library';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { QuestionView } from '../../src/ui/questions/QuestionView.js';
-import { PracticeStyleProvider } from '../../src/ui/questions/style.js';
 import type { Answer, AnyQuestion, Layout, Reveal } from '../../src/ui/questions/types.js';
 import { KEY, q, tick } from './fixtures.js';
+import { renderUi } from './harness.js';
 
 function mount(question: AnyQuestion, opts: { layout?: Layout; reveal?: Reveal; value?: Answer | null; screenReader?: boolean } = {}) {
   const seen: { changes: Answer[]; submitted: Answer[] } = { changes: [], submitted: [] };
   function Harness() {
     const [value, setValue] = useState<Answer | null>(opts.value ?? null);
     return (
-      <PracticeStyleProvider value={{ color: false, screenReader: opts.screenReader ?? false }}>
         <QuestionView
           question={question}
           value={value}
@@ -23,17 +21,10 @@ function mount(question: AnyQuestion, opts: { layout?: Layout; reveal?: Reveal; 
           }}
           onSubmit={(v) => seen.submitted.push(v)}
         />
-      </PracticeStyleProvider>
     );
   }
-  const r = render(<Harness />);
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await tick();
-    }
-  };
-  return { ...r, seen, press };
+  const r = renderUi(<Harness />, { screenReader: opts.screenReader ?? false });
+  return { ...r, seen };
 }
 
 describe('single choice', () => {
@@ -116,15 +107,15 @@ describe('matching', () => {
     expect(m.seen.submitted).toEqual([]);
     expect(m.lastFrame()).toContain('Every item needs a match');
     await m.press('3', '1', KEY.enter);
-    expect(m.seen.submitted).toEqual([{ type: 'match', picks: [0, 1, 2] }]);
+    expect(m.seen.submitted).toEqual([{ type: 'match', rights: [0, 1, 2] }]);
   });
   it('swaps a right side already used elsewhere', async () => {
     const m = mount(q('match'));
     await m.press('1', '1');
-    expect(m.seen.changes.at(-1)).toEqual({ type: 'match', picks: [-1, 0, -1] });
+    expect(m.seen.changes.at(-1)).toEqual({ type: 'match', rights: [-1, 0, -1] });
     const m2 = mount(q('match'));
     await m2.press('1', '2', KEY.up, KEY.up, KEY.right);
-    expect(m2.seen.changes.at(-1)).toEqual({ type: 'match', picks: [1, 0, -1] });
+    expect(m2.seen.changes.at(-1)).toEqual({ type: 'match', rights: [1, 0, -1] });
   });
 });
 
@@ -156,7 +147,7 @@ describe('case study', () => {
     await m.press('t', KEY.enter);
     expect(m.lastFrame()).toContain('Part 2 of 2');
     await m.press(KEY.enter);
-    expect(m.seen.submitted).toEqual([{ type: 'case', answers: [{ type: 'truefalse', value: true }, { type: 'single', choice: 0 }] }]);
+    expect(m.seen.submitted).toEqual([{ type: 'case', answers: { 'fx-case-a': { type: 'truefalse', value: true }, 'fx-case-b': { type: 'single', choice: 0 } } }]);
   });
   it('moves between parts with [ and ]', async () => {
     const m = mount(q('case'));

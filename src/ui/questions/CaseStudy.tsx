@@ -3,7 +3,7 @@
 // move between parts. After grading every part is shown with its answer.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import { is, isPrintable, useKeys } from './keys.js';
+import { hit, PracticeCommand, useKeys } from './keys.js';
 import { QuestionView, TYPE_LABEL } from './QuestionView.js';
 import { Tone } from './style.js';
 import type { Answer, WidgetProps } from './types.js';
@@ -16,27 +16,30 @@ export interface CaseStudyProps extends WidgetProps<'case'> {
 
 export function CaseStudy({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none', part, onPartChange }: CaseStudyProps) {
   const parts = question.questions;
-  const answers = value && value.answers.length === parts.length ? value.answers : parts.map(() => null);
-  const [ownPart, setOwnPart] = useState(() => Math.max(0, answers.findIndex((a) => a === null)));
+  const answers: Record<string, Answer> = value?.answers ?? {};
+  const [ownPart, setOwnPart] = useState(() => Math.max(0, parts.findIndex((p) => !answers[p.id])));
   const current = Math.min(parts.length - 1, part ?? ownPart);
   const setPart = (i: number) => {
     setOwnPart(i);
     onPartChange?.(i);
   };
   const sub = parts[current]!;
-  const typing = sub.type === 'cloze' || sub.type === 'numeric';
 
-  const setAnswer = (a: Answer): (Answer | null)[] => {
-    const next = [...answers];
-    next[current] = a;
+  const setAnswer = (a: Answer): Record<string, Answer> => {
+    const next = { ...answers, [sub.id]: a };
     onChange({ type: 'case', answers: next });
     return next;
   };
 
-  useKeys((name) => {
-    if (typing && isPrintable(name)) return;
-    if (is('subPrev', name) && current > 0) setPart(current - 1);
-    else if (is('subNext', name) && current < parts.length - 1) setPart(current + 1);
+  // A text field of a typed part takes printable keys first (higher priority), so [ and ] only
+  // arrive here when no text field has the focus; ctrl+p / ctrl+n always do.
+  useKeys((k) => {
+    if (hit(PracticeCommand.PART_PREV, k)) {
+      if (current > 0) setPart(current - 1);
+    } else if (hit(PracticeCommand.PART_NEXT, k)) {
+      if (current < parts.length - 1) setPart(current + 1);
+    } else return false;
+    return true;
   }, active && reveal === 'none');
 
   const header = (
@@ -45,6 +48,8 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
       <Text>{question.scenario_text.trim()}</Text>
     </Box>
   );
+
+  const answeredCount = parts.filter((p) => answers[p.id]).length;
 
   if (reveal === 'answer') {
     return (
@@ -55,7 +60,7 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
             <Tone role="heading">
               Part {i + 1} of {parts.length} ({TYPE_LABEL[p.type]})
             </Tone>
-            <QuestionView question={p} value={answers[i] ?? null} onChange={() => {}} layout={layout?.sub?.[i]} active={false} reveal="answer" />
+            <QuestionView question={p} value={answers[p.id] ?? null} onChange={() => {}} layout={layout?.sub?.[i]} active={false} reveal="answer" />
           </Box>
         ))}
       </Box>
@@ -67,18 +72,18 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
       {header}
       <Tone role="heading">
         Part {current + 1} of {parts.length} ({TYPE_LABEL[sub.type]})
-        {answers.filter((a) => a !== null).length ? ` · ${answers.filter((a) => a !== null).length} answered` : ''}
+        {answeredCount ? ` · ${answeredCount} of ${parts.length} answered` : ''}
       </Tone>
       <QuestionView
         key={sub.id}
         question={sub}
-        value={answers[current] ?? null}
+        value={answers[sub.id] ?? null}
         layout={layout?.sub?.[current]}
         active={active}
         onChange={setAnswer}
         onSubmit={(a) => {
           const next = setAnswer(a);
-          const firstOpen = next.findIndex((x, i) => x === null && i !== current);
+          const firstOpen = parts.findIndex((p) => !next[p.id]);
           if (current < parts.length - 1) setPart(current + 1);
           else if (firstOpen >= 0) setPart(firstOpen);
           else onSubmit?.({ type: 'case', answers: next });

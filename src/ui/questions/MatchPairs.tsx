@@ -3,7 +3,7 @@
 // once every left item has a match.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import { is, useKeys } from './keys.js';
+import { Command, digit, hit, useKeys } from './keys.js';
 import { Tone, useGlyphs, usePracticeStyle } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
 
@@ -12,7 +12,7 @@ const letter = (i: number) => String.fromCharCode(65 + i);
 export function MatchPairs({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none' }: WidgetProps<'match'>) {
   const n = question.pairs.length;
   const rights = displayOrder(n, layout?.rights);
-  const picks = value && value.picks.length === n ? value.picks : question.pairs.map(() => -1);
+  const picks = value && value.rights.length === n ? value.rights : question.pairs.map(() => -1);
   const [cursor, setCursor] = useState(0);
   const [warn, setWarn] = useState(false);
   const g = useGlyphs();
@@ -24,24 +24,26 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
     if (holder >= 0 && holder !== left) next[holder] = next[left]!;
     next[left] = pair;
     setWarn(false);
-    onChange({ type: 'match', picks: next });
+    onChange({ type: 'match', rights: next });
   };
 
-  useKeys((name) => {
-    if (is('up', name)) setCursor((c) => (c + n - 1) % n);
-    else if (is('down', name)) setCursor((c) => (c + 1) % n);
-    else if (is('left', name) || is('right', name)) {
+  useKeys((k) => {
+    const d = digit(k);
+    if (hit(Command.UP, k)) setCursor((c) => (c + n - 1) % n);
+    else if (hit(Command.DOWN, k)) setCursor((c) => (c + 1) % n);
+    else if (hit(Command.LEFT, k) || hit(Command.RIGHT, k)) {
+      const forward = hit(Command.RIGHT, k);
       const pos = rights.indexOf(picks[cursor]!);
-      const step = is('right', name) ? 1 : n - 1;
-      const nextPos = pos < 0 ? (is('right', name) ? 0 : n - 1) : (pos + step) % n;
+      const nextPos = pos < 0 ? (forward ? 0 : n - 1) : (pos + (forward ? 1 : n - 1)) % n;
       assign(cursor, rights[nextPos]!);
-    } else if (/^[1-9]$/.test(name) && Number(name) <= n) {
-      assign(cursor, rights[Number(name) - 1]!);
+    } else if (d !== undefined && d <= n) {
+      assign(cursor, rights[d - 1]!);
       setCursor((c) => Math.min(n - 1, c + 1));
-    } else if (is('submit', name)) {
-      if (picks.every((p) => p >= 0)) onSubmit?.({ type: 'match', picks });
+    } else if (hit(Command.SUBMIT, k)) {
+      if (picks.every((p) => p >= 0)) onSubmit?.({ type: 'match', rights: picks });
       else setWarn(true);
-    }
+    } else return false;
+    return true;
   }, active);
 
   const rightLabel = (pair: number) => (pair < 0 ? '(none yet)' : `${rights.indexOf(pair) + 1}. ${question.pairs[pair]!.right}`);

@@ -2,7 +2,7 @@
 // exactly N options are chosen.
 import { Box } from 'ink';
 import { useState } from 'react';
-import { is, useKeys } from './keys.js';
+import { Command, digit, hit, useKeys } from './keys.js';
 import { OptionRow } from './OptionRow.js';
 import { Tone, useGlyphs } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
@@ -21,17 +21,19 @@ export function MultiChoice({ question, value, onChange, onSubmit, layout, activ
     onChange({ type: 'multi', choices: next });
   };
 
-  useKeys((name) => {
-    if (is('up', name)) setCursor((c) => (c + order.length - 1) % order.length);
-    else if (is('down', name)) setCursor((c) => (c + 1) % order.length);
-    else if (is('pick', name)) toggle(order[cursor]!);
-    else if (/^[1-9]$/.test(name) && Number(name) <= order.length) {
-      setCursor(Number(name) - 1);
-      toggle(order[Number(name) - 1]!);
-    } else if (is('submit', name)) {
+  useKeys((k) => {
+    const n = digit(k);
+    if (hit(Command.UP, k)) setCursor((c) => (c + order.length - 1) % order.length);
+    else if (hit(Command.DOWN, k)) setCursor((c) => (c + 1) % order.length);
+    else if (hit(Command.TOGGLE, k)) toggle(order[cursor]!);
+    else if (n !== undefined && n <= order.length) {
+      setCursor(n - 1);
+      toggle(order[n - 1]!);
+    } else if (hit(Command.SUBMIT, k)) {
       if (chosen.length === need) onSubmit?.({ type: 'multi', choices: chosen });
       else setWarn(true);
-    }
+    } else return false;
+    return true;
   }, active);
 
   return (

@@ -1,8 +1,8 @@
-// Ordering: ↑↓/jk move the cursor; K/J (or u/d) move the item under the cursor; space grabs an item
+// Ordering: ↑↓/jk move the cursor; K/J (shift+↑↓) move the item under the cursor; space grabs an item
 // so that ↑↓ carry it, space again drops it; enter confirms the order.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import { is, useKeys } from './keys.js';
+import { Command, hit, useKeys } from './keys.js';
 import { OptionRow } from './OptionRow.js';
 import { Tone, useGlyphs } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
@@ -23,17 +23,20 @@ export function OrderItems({ question, value, onChange, onSubmit, layout, active
     onChange({ type: 'order', order: next });
   };
 
-  useKeys((name) => {
-    if (is('moveUp', name)) move(-1);
-    else if (is('moveDown', name)) move(1);
-    else if (is('up', name)) (grabbed ? move(-1) : setCursor((c) => Math.max(0, c - 1)));
-    else if (is('down', name)) (grabbed ? move(1) : setCursor((c) => Math.min(n - 1, c + 1)));
-    else if (is('pick', name)) setGrabbed((v) => !v);
-    else if (is('submit', name)) {
-      if (grabbed) return setGrabbed(false);
-      if (!value) onChange({ type: 'order', order: current });
-      onSubmit?.({ type: 'order', order: current });
-    }
+  useKeys((k) => {
+    if (hit(Command.MOVE_ITEM_UP, k)) move(-1);
+    else if (hit(Command.MOVE_ITEM_DOWN, k)) move(1);
+    else if (hit(Command.UP, k)) (grabbed ? move(-1) : setCursor((c) => Math.max(0, c - 1)));
+    else if (hit(Command.DOWN, k)) (grabbed ? move(1) : setCursor((c) => Math.min(n - 1, c + 1)));
+    else if (hit(Command.TOGGLE, k)) setGrabbed((v) => !v);
+    else if (hit(Command.SUBMIT, k)) {
+      if (grabbed) setGrabbed(false);
+      else {
+        if (!value) onChange({ type: 'order', order: current });
+        onSubmit?.({ type: 'order', order: current });
+      }
+    } else return false;
+    return true;
   }, active);
 
   return (

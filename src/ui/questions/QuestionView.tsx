@@ -39,7 +39,8 @@ export const TYPE_LABEL: Record<AnyQuestion['type'], string> = {
 export function takesText(q: AnyQuestion, value: Answer | null, subIndex?: number): boolean {
   if (q.type === 'cloze' || q.type === 'numeric') return true;
   if (q.type === 'case') {
-    const i = subIndex ?? (value?.type === 'case' ? Math.max(0, value.answers.findIndex((a) => a === null)) : 0);
+    const answers = value?.type === 'case' ? value.answers : {};
+    const i = subIndex ?? Math.max(0, q.questions.findIndex((s) => !answers[s.id]));
     const sub = q.questions[i];
     return sub ? sub.type === 'cloze' || sub.type === 'numeric' : false;
   }

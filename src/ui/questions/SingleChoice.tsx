@@ -2,7 +2,7 @@
 // the cursor if none is picked yet).
 import { Box } from 'ink';
 import { useState } from 'react';
-import { is, useKeys } from './keys.js';
+import { Command, digit, hit, useKeys } from './keys.js';
 import { OptionRow } from './OptionRow.js';
 import { useGlyphs } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
@@ -13,19 +13,20 @@ export function SingleChoice({ question, value, onChange, onSubmit, layout, acti
   const [cursor, setCursor] = useState(() => Math.max(0, order.indexOf(picked)));
   const g = useGlyphs();
 
-  useKeys((name) => {
-    if (is('up', name)) setCursor((c) => (c + order.length - 1) % order.length);
-    else if (is('down', name)) setCursor((c) => (c + 1) % order.length);
-    else if (is('pick', name)) onChange({ type: 'single', choice: order[cursor]! });
-    else if (/^[1-9]$/.test(name) && Number(name) <= order.length) {
-      const pos = Number(name) - 1;
-      setCursor(pos);
-      onChange({ type: 'single', choice: order[pos]! });
-    } else if (is('submit', name)) {
+  useKeys((k) => {
+    const n = digit(k);
+    if (hit(Command.UP, k)) setCursor((c) => (c + order.length - 1) % order.length);
+    else if (hit(Command.DOWN, k)) setCursor((c) => (c + 1) % order.length);
+    else if (hit(Command.TOGGLE, k)) onChange({ type: 'single', choice: order[cursor]! });
+    else if (n !== undefined && n <= order.length) {
+      setCursor(n - 1);
+      onChange({ type: 'single', choice: order[n - 1]! });
+    } else if (hit(Command.SUBMIT, k)) {
       const choice = picked >= 0 ? picked : order[cursor]!;
       if (picked < 0) onChange({ type: 'single', choice });
       onSubmit?.({ type: 'single', choice });
-    }
+    } else return false;
+    return true;
   }, active);
 
   return (

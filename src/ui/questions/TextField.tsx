@@ -1,8 +1,8 @@
-// A one-line text input: typing inserts at the cursor, ←/→ home/end move, backspace deletes,
-// ctrl+u clears, enter submits. Pasted text arrives as one chunk and is inserted whole.
+// A one-line text input: typing inserts at the cursor, ←/→ Home/End move, Backspace deletes,
+// Ctrl+U clears, Enter submits. Pasted text arrives as one chunk and is inserted whole.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import { useKeys } from './keys.js';
+import { Command, KeypressPriority, hit, useKeys } from './keys.js';
 import { Tone, usePracticeStyle } from './style.js';
 
 export interface TextFieldProps {
@@ -21,27 +21,34 @@ export function TextField({ value, onChange, onSubmit, active = true, accept, pl
   const { screenReader } = usePracticeStyle();
   const at = Math.min(pos, value.length);
 
-  useKeys((name, input, key) => {
-    if (name === 'enter') return onSubmit?.(value);
-    if (name === 'left') return setPos(Math.max(0, at - 1));
-    if (name === 'right') return setPos(Math.min(value.length, at + 1));
-    if (name === 'home' || name === 'ctrl+a') return setPos(0);
-    if (name === 'end' || name === 'ctrl+e') return setPos(value.length);
-    if (name === 'ctrl+u') {
-      setPos(0);
-      return onChange('');
-    }
-    if (name === 'backspace') {
-      if (at === 0) return;
-      setPos(at - 1);
-      return onChange(value.slice(0, at - 1) + value.slice(at));
-    }
-    if (key.ctrl || key.meta || key.escape || key.tab || !input) return;
-    const text = [...input.replace(/[\r\n]+/g, ' ')].filter((ch) => ch >= ' ' && (!accept || accept.test(ch))).join('');
-    if (!text) return;
-    setPos(at + text.length);
-    onChange(value.slice(0, at) + text + value.slice(at));
-  }, active);
+  // High priority: letters typed here must never trigger shortcuts (q, ?, f, n …).
+  useKeys(
+    (k) => {
+      if (hit(Command.SUBMIT, k)) onSubmit?.(value);
+      else if (k.name === 'left' && !k.ctrl) setPos(Math.max(0, at - 1));
+      else if (k.name === 'right' && !k.ctrl) setPos(Math.min(value.length, at + 1));
+      else if (k.name === 'home') setPos(0);
+      else if (k.name === 'end') setPos(value.length);
+      else if (k.ctrl && k.name === 'u') {
+        setPos(0);
+        onChange('');
+      } else if (k.name === 'backspace') {
+        if (at > 0) {
+          setPos(at - 1);
+          onChange(value.slice(0, at - 1) + value.slice(at));
+        }
+      } else if (k.text && !k.ctrl && !k.meta) {
+        const text = [...k.text.replace(/[\r\n]+/g, ' ')].filter((ch) => ch >= ' ' && (!accept || accept.test(ch))).join('');
+        if (text) {
+          setPos(at + text.length);
+          onChange(value.slice(0, at) + text + value.slice(at));
+        }
+      } else return false;
+      return true;
+    },
+    active,
+    KeypressPriority.High,
+  );
 
   if (screenReader) {
     return (

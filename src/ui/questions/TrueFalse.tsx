@@ -1,7 +1,7 @@
 // True/false: t or f picks (↑↓ and space work too), enter confirms.
 import { Box } from 'ink';
 import { useState } from 'react';
-import { is, useKeys } from './keys.js';
+import { Command, hit, useKeys } from './keys.js';
 import { OptionRow } from './OptionRow.js';
 import { useGlyphs } from './style.js';
 import type { WidgetProps } from './types.js';
@@ -15,16 +15,17 @@ export function TrueFalse({ question, value, onChange, onSubmit, active = true, 
     setCursor(v ? 0 : 1);
     onChange({ type: 'truefalse', value: v });
   };
-  useKeys((name) => {
-    if (is('yes', name)) pick(true);
-    else if (is('no', name)) pick(false);
-    else if (is('up', name) || is('down', name)) setCursor((c) => 1 - c);
-    else if (is('pick', name)) pick(OPTIONS[cursor]!);
-    else if (is('submit', name)) {
+  useKeys((k) => {
+    if (hit(Command.ANSWER_TRUE, k)) pick(true);
+    else if (hit(Command.ANSWER_FALSE, k)) pick(false);
+    else if (hit(Command.UP, k) || hit(Command.DOWN, k)) setCursor((c) => 1 - c);
+    else if (hit(Command.TOGGLE, k)) pick(OPTIONS[cursor]!);
+    else if (hit(Command.SUBMIT, k)) {
       const v = value ? value.value : OPTIONS[cursor]!;
       if (!value) onChange({ type: 'truefalse', value: v });
       onSubmit?.({ type: 'truefalse', value: v });
-    }
+    } else return false;
+    return true;
   }, active);
 
   return (

@@ -1,101 +1,116 @@
-// Keys of the question widgets and practice/exam screens, as data: each command lists its key names
-// and a help line, so the same table drives matching and the on-screen hints / `?` help.
-import { useInput, type Key } from 'ink';
-import { useRef } from 'react';
+// Keys of the question widgets and the quiz, review and exam screens. Commands that the shared key
+// table (src/ui/keys/keyBindings.ts) already has are matched through it; the few it lacks are kept
+// here in the same binding-string format, so the whole app still reads keys through one dispatcher
+// (src/ui/contexts/KeypressContext.tsx) and the hints are generated from data.
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
+import { Command, defaultKeyBindings } from '../keys/keyBindings.js';
+import { bindingMatches, formatBinding, matches, parseBinding, type Keypress } from '../keys/keyMatchers.js';
 
-/** A pressed key as a stable name: "up", "enter", "space", "ctrl+c", "shift+tab", "k", "K", "3". */
-export function keyName(input: string, key: Key): string {
-  if (key.upArrow) return 'up';
-  if (key.downArrow) return 'down';
-  if (key.leftArrow) return 'left';
-  if (key.rightArrow) return 'right';
-  if (key.pageUp) return 'pageup';
-  if (key.pageDown) return 'pagedown';
-  if (key.home) return 'home';
-  if (key.end) return 'end';
-  if (key.return) return 'enter';
-  if (key.escape) return 'escape';
-  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
-  // Terminals send DEL (0x7f) for the backspace key; Ink reports it as `delete`.
-  if (key.backspace || key.delete) return 'backspace';
-  if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
-  if (input === ' ') return 'space';
-  return input;
-}
+export { Command, KeypressPriority, type Keypress };
 
-export interface Binding {
-  keys: string[];
-  /** Label shown in hints, e.g. "↑↓/jk". */
-  label: string;
-  help: string;
-}
-
-function b(keys: string[], label: string, help: string): Binding {
-  return { keys, label, help };
-}
-
-/** Every command of the practice and exam screens. Screens show the relevant subset as hints. */
-export const practiceKeys = {
-  up: b(['up', 'k'], '↑/k', 'previous option'),
-  down: b(['down', 'j'], '↓/j', 'next option'),
-  left: b(['left', 'h'], '←/h', 'previous right-hand side'),
-  right: b(['right', 'l'], '→/l', 'next right-hand side'),
-  pick: b(['space'], 'space', 'choose / toggle the option under the cursor'),
-  submit: b(['enter'], 'enter', 'confirm the answer'),
-  yes: b(['t'], 't', 'true'),
-  no: b(['f'], 'f', 'false'),
-  moveUp: b(['K', 'u'], 'K/u', 'move the item up'),
-  moveDown: b(['J', 'd'], 'J/d', 'move the item down'),
-  again: b(['1'], '1', 'Again'),
-  hard: b(['2'], '2', 'Hard'),
-  good: b(['3'], '3', 'Good'),
-  easy: b(['4'], '4', 'Easy'),
-  accept: b(['enter', 'space'], 'enter', 'accept the proposed rating'),
-  undo: b(['z', 'ctrl+z'], 'z', 'undo the last rating'),
-  openLesson: b(['o'], 'o', 'open the lesson'),
-  // Exam navigation. Single characters are ignored while a text answer is being typed, so every
-  // exam command also has a non-printing key.
-  next: b(['n', 'tab', 'pagedown'], 'n/tab', 'next question'),
-  prev: b(['p', 'shift+tab', 'pageup'], 'p/shift+tab', 'previous question'),
-  flag: b(['m', 'ctrl+f'], 'm/ctrl+f', 'flag for review'),
-  navigator: b(['g', 'ctrl+g'], 'g/ctrl+g', 'navigator'),
-  finish: b(['s', 'ctrl+d'], 's/ctrl+d', 'finish and submit'),
-  subPrev: b(['[', 'ctrl+p'], '[', 'previous part of the case'),
-  subNext: b([']', 'ctrl+n'], ']', 'next part of the case'),
-  confirm: b(['y'], 'y', 'yes'),
-  cancel: b(['escape', 'n'], 'n/esc', 'no, go back'),
-  back: b(['escape', 'q'], 'q/esc', 'back'),
-  quit: b(['q', 'escape'], 'q/esc', 'quit (progress is saved)'),
-  short: b(['s'], 's', 'short exam'),
-  full: b(['f'], 'f', 'full exam'),
-  resume: b(['r'], 'r', 'resume the saved attempt'),
-  reviewAll: b(['a'], 'a', 'review all'),
-  reviewWrong: b(['w'], 'w', 'review wrong'),
-  history: b(['h'], 'h', 'attempt history'),
+/** Practice commands that the shared table does not define (yet). */
+export const PracticeCommand = {
+  PART_PREV: 'practice.partPrev',
+  PART_NEXT: 'practice.partNext',
+  FINISH: 'exam.finish',
+  CONFIRM: 'dialog.confirm',
+  CANCEL: 'dialog.cancel',
+  START_SHORT: 'exam.startShort',
+  START_FULL: 'exam.startFull',
+  RESUME: 'exam.resume',
+  REVIEW_ALL: 'exam.reviewAll',
+  REVIEW_WRONG: 'exam.reviewWrong',
+  HISTORY: 'exam.history',
+  NEXT_CARD: 'practice.next',
 } as const;
+export type PracticeCommand = (typeof PracticeCommand)[keyof typeof PracticeCommand];
 
-export type PracticeCommand = keyof typeof practiceKeys;
-
-export function is(cmd: PracticeCommand, name: string): boolean {
-  return (practiceKeys[cmd].keys as readonly string[]).includes(name);
+interface LocalInfo {
+  bindings: string[];
+  short: string;
+  description: string;
 }
 
-/** A printable key (goes into a text field rather than triggering a command while typing). */
-export function isPrintable(name: string): boolean {
-  return [...name].length === 1;
+export const practiceBindings: Record<PracticeCommand, LocalInfo> = {
+  [PracticeCommand.PART_PREV]: { bindings: ['[', 'ctrl+p'], short: 'prev part', description: 'previous part of a case study' },
+  [PracticeCommand.PART_NEXT]: { bindings: [']', 'ctrl+n'], short: 'next part', description: 'next part of a case study' },
+  [PracticeCommand.FINISH]: { bindings: ['s', 'ctrl+e'], short: 'submit exam', description: 'finish: list blanks, then submit the exam' },
+  [PracticeCommand.CONFIRM]: { bindings: ['y'], short: 'yes', description: 'confirm' },
+  [PracticeCommand.CANCEL]: { bindings: ['n', 'escape'], short: 'no', description: 'cancel' },
+  [PracticeCommand.START_SHORT]: { bindings: ['s'], short: 'short exam', description: 'start a short exam' },
+  [PracticeCommand.START_FULL]: { bindings: ['f'], short: 'full exam', description: 'start a full exam (65 questions, 90 minutes)' },
+  [PracticeCommand.RESUME]: { bindings: ['r'], short: 'resume', description: 'resume the saved attempt' },
+  [PracticeCommand.REVIEW_ALL]: { bindings: ['a'], short: 'review all', description: 'review every question with explanations' },
+  [PracticeCommand.REVIEW_WRONG]: { bindings: ['w'], short: 'review wrong', description: 'review the questions you got wrong' },
+  [PracticeCommand.HISTORY]: { bindings: ['h'], short: 'history', description: 'attempt history' },
+  [PracticeCommand.NEXT_CARD]: { bindings: ['return', 'space'], short: 'continue', description: 'continue' },
+};
+
+/**
+ * Exam navigation also answers to keys that a text field never takes, so it keeps working while a
+ * typed answer has the focus (the field consumes letters and arrows).
+ */
+const extraBindings: Partial<Record<Command, string[]>> = {
+  [Command.NEXT_QUESTION]: ['tab', 'pagedown'],
+  [Command.PREV_QUESTION]: ['shift+tab', 'pageup'],
+  [Command.FLAG]: ['ctrl+f'],
+  [Command.NAVIGATOR]: ['ctrl+g'],
+};
+
+const parsedLocal = new Map<string, ReturnType<typeof parseBinding>[]>();
+function localParsed(cmd: PracticeCommand | Command): ReturnType<typeof parseBinding>[] {
+  let hit = parsedLocal.get(cmd);
+  if (!hit) {
+    const specs = (practiceBindings as Record<string, LocalInfo>)[cmd]?.bindings ?? extraBindings[cmd as Command] ?? [];
+    hit = specs.map(parseBinding);
+    parsedLocal.set(cmd, hit);
+  }
+  return hit;
 }
 
-/** "↑/k previous option · enter confirm" for a list of commands. */
-export function hintLine(cmds: PracticeCommand[], sep = ' · '): string {
-  return cmds.map((c) => `${practiceKeys[c].label} ${practiceKeys[c].help}`).join(sep);
+function isShared(cmd: string): cmd is Command {
+  return cmd in defaultKeyBindings;
+}
+
+/** Does the key trigger the command (shared table first, then the local extensions)? */
+export function hit(cmd: Command | PracticeCommand, key: Keypress): boolean {
+  if (isShared(cmd) && matches(cmd, key)) return true;
+  return localParsed(cmd).some((b) => bindingMatches(b, key));
+}
+
+/** A digit 1-9 typed without modifiers, as a number; undefined otherwise. */
+export function digit(key: Keypress): number | undefined {
+  if (key.ctrl || key.meta || key.isPaste || !/^[1-9]$/.test(key.name)) return undefined;
+  return Number(key.name);
+}
+
+/** A key that types text (letters, digits, punctuation, a paste). */
+export function isTyping(key: Keypress): boolean {
+  return key.text.length > 0 && !key.ctrl && !key.meta;
+}
+
+/** "↑/k" style label of any command. */
+export function label(cmd: Command | PracticeCommand, ascii = false, max = 2): string {
+  const specs = isShared(cmd) ? [...defaultKeyBindings[cmd].bindings, ...(extraBindings[cmd] ?? [])] : practiceBindings[cmd].bindings;
+  return specs
+    .slice(0, max)
+    .map((s) => formatBinding(s, ascii))
+    .join('/');
+}
+
+export function shortName(cmd: Command | PracticeCommand): string {
+  return isShared(cmd) ? defaultKeyBindings[cmd].short : practiceBindings[cmd].short;
+}
+
+/** One hint line: "Enter submit  u undo". */
+export function hintLine(cmds: (Command | PracticeCommand)[], ascii = false): string {
+  return cmds.map((c) => `${label(c, ascii, 1)} ${shortName(c)}`).join('  ');
 }
 
 /**
- * Subscribes a handler to key names while `active`. The latest handler is always called (kept in a
- * ref), so components need not memoise it. Returning nothing is fine; keys are not propagated further.
+ * Subscribes a widget or screen to keys through the app's one dispatcher. The handler returns true
+ * when it used the key (consumed); anything else lets the key travel on (to `?`, `q`, …).
  */
-export function useKeys(handler: (name: string, input: string, key: Key) => void, active = true): void {
-  const ref = useRef(handler);
-  ref.current = handler;
-  useInput((input, key) => ref.current(keyName(input, key), input, key), { isActive: active });
+export function useKeys(handler: (key: Keypress) => boolean | void, active = true, priority: KeypressPriority = KeypressPriority.Normal): void {
+  useKeypress((k) => handler(k) === true, { isActive: active, priority });
 }

@@ -1,51 +1,37 @@
-// Presentation settings of the practice and exam screens: colour on/off, ASCII glyphs, screen-reader
-// mode. One context so widgets stay free of environment checks; the app root provides it.
-import { createContext, useContext, type ReactNode } from 'react';
+// Presentation helpers of the practice and exam screens on top of the app theme (src/ui/theme):
+// semantic roles instead of colours, and the few glyphs the widgets need beyond the shared set.
 import { Text } from 'ink';
+import type { ReactNode } from 'react';
+import { useUi } from '../contexts/UiContext.js';
 
-export interface PracticeStyle {
-  color: boolean;
-  ascii: boolean;
-  screenReader: boolean;
-}
-
-export const defaultStyle: PracticeStyle = { color: true, ascii: false, screenReader: false };
-
-const StyleContext = createContext<PracticeStyle>(defaultStyle);
-
-export function PracticeStyleProvider({ value, children }: { value: Partial<PracticeStyle>; children: ReactNode }) {
-  return <StyleContext.Provider value={{ ...defaultStyle, ...value }}>{children}</StyleContext.Provider>;
-}
-
-export function usePracticeStyle(): PracticeStyle {
-  return useContext(StyleContext);
-}
-
-/** Semantic roles → colours. Without colour every role renders as plain text (plus bold where it helps). */
 export type Role = 'accent' | 'ok' | 'bad' | 'warn' | 'muted' | 'heading' | 'cursor';
-const roleColor: Record<Role, string | undefined> = {
-  accent: 'cyan',
-  ok: 'green',
-  bad: 'red',
-  warn: 'yellow',
-  muted: 'gray',
-  heading: undefined,
-  cursor: 'cyan',
-};
 
+export function usePracticeStyle(): { screenReader: boolean; ascii: boolean; color: boolean } {
+  const { options, theme } = useUi();
+  return { screenReader: options.screenReader, ascii: options.ascii, color: theme.hasColor };
+}
+
+/** Text in a semantic role; without colour the role falls back to plain text (bold where it helps). */
 export function Tone({ role, children, bold }: { role: Role; children: ReactNode; bold?: boolean }) {
-  const { color } = usePracticeStyle();
-  const b = bold ?? (role === 'heading' || role === 'cursor');
+  const { theme } = useUi();
+  const color = {
+    accent: theme.text.accent,
+    ok: theme.status.success,
+    bad: theme.status.error,
+    warn: theme.status.warning,
+    muted: theme.text.muted,
+    heading: undefined,
+    cursor: theme.border.focused,
+  }[role];
   return (
-    <Text color={color ? roleColor[role] : undefined} bold={b} dimColor={color && role === 'muted' ? false : undefined}>
+    <Text color={color} bold={bold ?? (role === 'heading' || role === 'cursor')}>
       {children}
     </Text>
   );
 }
 
-export interface Glyphs {
+export interface PracticeGlyphs {
   cursor: string;
-  noCursor: string;
   radioOn: string;
   radioOff: string;
   boxOn: string;
@@ -58,41 +44,10 @@ export interface Glyphs {
   bullet: string;
 }
 
-const unicode: Glyphs = {
-  cursor: '❯',
-  noCursor: ' ',
-  radioOn: '◉',
-  radioOff: '○',
-  boxOn: '[x]',
-  boxOff: '[ ]',
-  right: '✓',
-  wrong: '✗',
-  flag: '⚑',
-  arrow: '→',
-  grabbed: '≡',
-  bullet: '•',
-};
-const ascii: Glyphs = {
-  cursor: '>',
-  noCursor: ' ',
-  radioOn: '(*)',
-  radioOff: '( )',
-  boxOn: '[x]',
-  boxOff: '[ ]',
-  right: '+',
-  wrong: 'x',
-  flag: 'F',
-  arrow: '->',
-  grabbed: '=',
-  bullet: '-',
-};
-
-export function useGlyphs(): Glyphs {
-  const s = usePracticeStyle();
-  return s.ascii || s.screenReader ? ascii : unicode;
-}
-
-/** Mark words for screen readers (glyphs mean nothing read aloud). */
-export function srMark(on: boolean, word: string): string {
-  return on ? `(${word}) ` : '';
+export function useGlyphs(): PracticeGlyphs {
+  const { glyphs } = useUi();
+  if (glyphs.ascii) {
+    return { cursor: '>', radioOn: '(*)', radioOff: '( )', boxOn: '[x]', boxOff: '[ ]', right: '+', wrong: 'x', flag: 'F', arrow: '->', grabbed: '=', bullet: glyphs.bullet };
+  }
+  return { cursor: '❯', radioOn: '◉', radioOff: '○', boxOn: '[x]', boxOff: '[ ]', right: glyphs.check, wrong: glyphs.cross, flag: '⚑', arrow: '→', grabbed: '≡', bullet: glyphs.bullet };
 }

@@ -1,21 +1,10 @@
 // What a question widget edits (a draft answer) and the props every widget shares.
 // Widgets only collect input and render; grading lives in src/quiz/, never here.
 import type { Question, SubQuestion } from '../../content/schema.js';
+import type { Answer } from '../../quiz/types.js';
 
-/** A learner's answer, in the question's own index space (not the shuffled display order). */
-export type Answer =
-  | { type: 'single'; choice: number }
-  | { type: 'multi'; choices: number[] }
-  | { type: 'truefalse'; value: boolean }
-  /** Item indices (into `items`) in the order the learner put them. */
-  | { type: 'order'; order: number[] }
-  /** For each left side i, the index of the pair whose right side was picked (-1 = not yet). */
-  | { type: 'match'; picks: number[] }
-  | { type: 'cloze'; text: string }
-  /** The raw text typed; parsing it into a number is the grader's job (it reports bad input). */
-  | { type: 'numeric'; text: string }
-  /** One entry per sub-question; null = not answered yet. */
-  | { type: 'case'; answers: (Answer | null)[] };
+/** A learner's answer, in the question's own index space (src/quiz grades it). */
+export type { Answer };
 
 export type AnswerOf<T extends Answer['type']> = Extract<Answer, { type: T }>;
 
@@ -71,13 +60,13 @@ export function isComplete(q: AnyQuestion, a: Answer | null | undefined): boolea
     case 'order':
       return q.type === 'order' && a.order.length === q.items.length;
     case 'match':
-      return a.picks.every((p) => p >= 0);
+      return q.type === 'match' && a.rights.length === q.pairs.length && a.rights.every((p) => p >= 0);
     case 'cloze':
       return a.text.trim().length > 0;
     case 'numeric':
       return a.text.trim().length > 0;
     case 'case':
-      return q.type === 'case' && a.answers.length === q.questions.length && a.answers.every((s, i) => isComplete(q.questions[i]!, s));
+      return q.type === 'case' && q.questions.every((sub) => isComplete(sub, a.answers[sub.id]));
   }
 }
 
