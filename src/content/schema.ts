@@ -171,6 +171,19 @@ export const labStepSchema = z.strictObject({
   checks: z.array(labCheckSchema).default([]),
 });
 
+/** How `ftlab lab dev-check` runs the lab's checks against its reference solution or its starter. */
+export const labTargetSchema = z.strictObject({
+  /** Verify options that name files, resolved against the lab folder (e.g. `adapter: solution/adapter`). */
+  paths: z.record(z.string(), z.string().min(1)).default({}),
+  /** Verify options passed as written. */
+  options: z.record(z.string(), z.string()).default({}),
+  /**
+   * A server to start first, as argv run in the lab folder: `{node}` is this Node binary, `{ftlab}`
+   * this CLI, `{port}` a free port. Once the port accepts connections, `url` is http://127.0.0.1:{port}.
+   */
+  start: z.array(z.string().min(1)).min(1).optional(),
+});
+
 export const labSchema = z.strictObject({
   id,
   title: z.string().min(1),
@@ -180,6 +193,8 @@ export const labSchema = z.strictObject({
   /** Lessons this lab belongs with. */
   lessons: z.array(id).default([]),
   steps: z.array(labStepSchema).min(1),
+  /** A reference solution that every check must pass and a starter that must fail at least one. */
+  reference: z.strictObject({ solution: labTargetSchema, starter: labTargetSchema }).optional(),
 });
 
 export type ModuleMeta = z.infer<typeof moduleSchema>;
@@ -191,3 +206,4 @@ export type QuestionType = (typeof QUESTION_TYPES)[number];
 export type LabDef = z.infer<typeof labSchema>;
 export type LabStep = z.infer<typeof labStepSchema>;
 export type LabCheck = z.infer<typeof labCheckSchema>;
+export type LabTarget = z.infer<typeof labTargetSchema>;
