@@ -1,0 +1,34 @@
+// Choosing questions for a quiz: by lesson, module or AIF-C01 domain, optionally a seeded sample of n.
+import type { Question } from '../content/schema.js';
+import { rng, shuffled } from './random.js';
+
+export interface QuestionFilter {
+  lesson?: string;
+  module?: string;
+  domain?: number;
+  /** At most this many (a case question counts once). */
+  n?: number;
+  /** Sample order seed; without one the bank order is kept. */
+  seed?: number | string;
+}
+
+/**
+ * Questions matching every given filter. `moduleOf` maps a lesson id to its module id (the content loader
+ * knows; a question's module is its lesson's module).
+ */
+export function selectQuestions(questions: readonly Question[], filter: QuestionFilter, moduleOf: (lessonId: string) => string | undefined = () => undefined): Question[] {
+  let out = questions.filter(
+    (q) =>
+      (filter.lesson === undefined || q.lesson === filter.lesson) &&
+      (filter.domain === undefined || q.domain === filter.domain) &&
+      (filter.module === undefined || moduleOf(q.lesson) === filter.module),
+  );
+  if (filter.seed !== undefined) out = shuffled(out, rng(filter.seed));
+  if (filter.n !== undefined) out = out.slice(0, Math.max(0, filter.n));
+  return out;
+}
+
+/** Every scored item of a question: its own id, or "<case id>/<sub id>" per case sub-question. */
+export function itemKeys(q: Question): string[] {
+  return q.type === 'case' ? q.questions.map((s) => `${q.id}/${s.id}`) : [q.id];
+}
