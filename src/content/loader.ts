@@ -129,23 +129,27 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
   const lessons: Array<Parsed<LessonFrontMatter> & { folder: string; body: string; bodyLine: number; raw: Record<string, unknown> }> = [];
   const questions: Array<Parsed<Question>> = [];
   const labs: Array<Parsed<LabDef> & { folder: string }> = [];
+  // Ids of items that exist but failed validation: references to them are not reported again
+  // (the item's own problem is the root cause); whatever depends on them is skipped quietly.
+  const broken = { module: new Set<string>(), lesson: new Set<string>(), lab: new Set<string>(), question: new Set<string>() };
 
   for (const dir of listDirs(join(root, 'content'))) {
     const rel = `content/${dir}`;
     const moduleFile = join(root, rel, 'module.yaml');
     if (existsSync(moduleFile)) {
-      const src = readYaml(root, `${rel}/module.yaml`, report);
+      const src = readYaml(root, `${rel}/module.yaml`, report, broken.module);
       if (src) {
         const value = src.toJS();
         const parsed = validate(moduleSchema, value, src, [], KNOWN_MODULE_FIELDS, report);
         if (parsed) modules.push({ value: parsed, src, at: [], dir: rel });
+        else noteBroken(broken.module, value);
       }
     } else {
       report({ path: `${rel}/module.yaml`, line: 1, col: 1, message: `module folder "${rel}" has no module.yaml (id, title, summary, order)` });
     }
     for (const file of listFiles(join(root, rel), '.md')) {
       if (file.toLowerCase() === 'readme.md') continue;
-      const lesson = readLesson(root, `${rel}/${file}`, report);
+      const lesson = readLesson(root, `${rel}/${file}`, report, broken.lesson);
       if (lesson) lessons.push({ ...lesson, folder: rel });
     }
   }
@@ -163,16 +167,19 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     value.forEach((item, i) => {
       const parsed = validate(questionSchema, item, src, [i], KNOWN_QUESTION_FIELDS, report, 'question type');
       if (parsed) questions.push({ value: parsed, src, at: [i] });
+      else noteBroken(broken.question, item);
     });
   }
 
   for (const dir of listDirs(join(root, 'labs'))) {
     const path = `labs/${dir}/lab.yaml`;
     if (!existsSync(join(root, path))) continue; // shared data folders carry no lab.yaml
-    const src = readYaml(root, path, report);
+    const src = readYaml(root, path, report, broken.lab);
     if (!src) continue;
-    const parsed = validate(labSchema, src.toJS(), src, [], KNOWN_LAB_FIELDS, report);
+    const value = src.toJS();
+    const parsed = validate(labSchema, value, src, [], KNOWN_LAB_FIELDS, report);
     if (parsed) labs.push({ value: parsed, src, at: [], folder: dir });
+    else noteBroken(broken.lab, value);
   }
 
   // ---- Unique ids (first definition wins; later ones are reported and dropped) ----------------
@@ -207,10 +214,11 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     let ok = true;
     if (lab.id !== l.folder) {
       report(l.src.problem(['id'], `lab id "${lab.id}" must match its folder name "${l.folder}"`));
+      broken.lab.add(l.folder);
       ok = false;
     }
     lab.lessons.forEach((ref, i) => {
-      if (!lessonIds.has(ref)) report(l.src.problem(['lessons', i], unknownRef('lesson', ref, lessonIds)));
+      if (!lessonIds.has(ref) && !broken.lesson.has(ref)) report(l.src.problem(['lessons', i], unknownRef('lesson', ref, lessonIds)));
     });
     const stepIds = new Map<string, number>();
     lab.steps.forEach((step, i) => {
@@ -256,7 +264,7 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
   for (const l of firstLesson) {
     const fm = l.value;
     if (!moduleIds.has(fm.module)) {
-      report(l.src.problem(['module'], unknownRef('module', fm.module, moduleIds)));
+      if (!broken.module.has(fm.module)) report(l.src.problem(['module'], unknownRef('module', fm.module, moduleIds)));
       continue;
     }
     const folderId = folderModule.get(l.folder);
@@ -265,13 +273,14 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     }
     const prerequisites = fm.prerequisites.filter((ref, i) => {
       if (ref === fm.id) report(l.src.problem(['prerequisites', i], 'a lesson cannot be its own prerequisite'));
+      else if (broken.lesson.has(ref)) return false;
       else if (!lessonIds.has(ref)) report(l.src.problem(['prerequisites', i], unknownRef('lesson', ref, lessonIds)));
       else return true;
       return false;
     });
     let lab = fm.lab;
-    if (lab !== undefined && !labIds.has(lab)) {
-      report(l.src.problem(['lab'], unknownRef('lab', lab, labIds)));
+    if (lab !== undefined && !labById.has(lab)) {
+      if (!labIds.has(lab) && !broken.lab.has(lab)) report(l.src.problem(['lab'], unknownRef('lab', lab, labIds)));
       lab = undefined;
     }
     const parsedBody = parseBody(l.body, l.bodyLine);
@@ -299,21 +308,21 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     const question = q.value;
     let ok = true;
     if (!lessonIds.has(question.lesson)) {
-      report(q.src.problem([...q.at, 'lesson'], unknownRef('lesson', question.lesson, lessonIds)));
+      if (!broken.lesson.has(question.lesson)) report(q.src.problem([...q.at, 'lesson'], unknownRef('lesson', question.lesson, lessonIds)));
       ok = false;
     }
     ok = checkAnswers(question, q.src, q.at, report) && ok;
-    ok = checkSources(question.sources, q.src, [...q.at, 'sources'], lessonById, lessonIds, report) && ok;
+    ok = checkSources(question.sources, q.src, [...q.at, 'sources'], lessonById, lessonIds, broken.lesson, report) && ok;
     const subs: Array<{ sub: SubQuestion; lesson: string; domain: number }> = [];
     if (question.type === 'case') {
       question.questions.forEach((sub, j) => {
         const at = [...q.at, 'questions', j];
         if (sub.lesson !== undefined && !lessonIds.has(sub.lesson)) {
-          report(q.src.problem([...at, 'lesson'], unknownRef('lesson', sub.lesson, lessonIds)));
+          if (!broken.lesson.has(sub.lesson)) report(q.src.problem([...at, 'lesson'], unknownRef('lesson', sub.lesson, lessonIds)));
           ok = false;
         }
         ok = checkAnswers(sub, q.src, at, report) && ok;
-        ok = checkSources(sub.sources, q.src, [...at, 'sources'], lessonById, lessonIds, report) && ok;
+        ok = checkSources(sub.sources, q.src, [...at, 'sources'], lessonById, lessonIds, broken.lesson, report) && ok;
         subs.push({ sub, lesson: sub.lesson ?? question.lesson, domain: sub.domain ?? question.domain });
       });
     }
@@ -412,12 +421,13 @@ function readText(root: string, path: string, report: (p: Problem) => void): str
   }
 }
 
-function readYaml(root: string, path: string, report: (p: Problem) => void): YamlSource | undefined {
+function readYaml(root: string, path: string, report: (p: Problem) => void, brokenIds?: Set<string>): YamlSource | undefined {
   const text = readText(root, path, report);
   if (text === undefined) return undefined;
   const src = new YamlSource(path, new LineIndex(text), text);
   if (src.hasErrors) {
     src.syntaxProblems().forEach(report);
+    if (brokenIds) noteIdInText(brokenIds, text);
     return undefined;
   }
   return src;
@@ -429,6 +439,7 @@ function readLesson(
   root: string,
   path: string,
   report: (p: Problem) => void,
+  brokenIds: Set<string>,
 ): { value: LessonFrontMatter; src: YamlSource; at: YamlPath; body: string; bodyLine: number; raw: Record<string, unknown> } | undefined {
   const text = readText(root, path, report);
   if (text === undefined) return undefined;
@@ -457,6 +468,7 @@ function readLesson(
   const src = new YamlSource(path, index, text.slice(fmStart, fmEnd), fmStart);
   if (src.hasErrors) {
     src.syntaxProblems().forEach(report);
+    noteIdInText(brokenIds, text.slice(fmStart, fmEnd));
     return undefined;
   }
   const raw = src.toJS();
@@ -465,7 +477,10 @@ function readLesson(
     return undefined;
   }
   const value = validate(lessonFrontMatterSchema, raw, src, [], KNOWN_LESSON_FIELDS, report);
-  if (!value) return undefined;
+  if (!value) {
+    noteBroken(brokenIds, raw);
+    return undefined;
+  }
   const bodyLine = closeLine + 1;
   const bodyStart = bodyLine <= index.lineCount ? index.lineStart(bodyLine) : text.length;
   const body = closeLine === index.lineCount ? '' : text.slice(bodyStart);
@@ -499,6 +514,17 @@ function fieldNames(schema: unknown): string[] {
   };
   visit(schema);
   return [...names];
+}
+
+/** A file whose YAML does not parse still declares its id, usually on a top-level `id:` line. */
+function noteIdInText(ids: Set<string>, text: string): void {
+  const m = /^id:[ \t]*["']?([a-z0-9][a-z0-9.-]*)["']?[ \t]*(?:#.*)?\r?$/m.exec(text);
+  if (m) ids.add(m[1]!);
+}
+
+function noteBroken(ids: Set<string>, value: unknown): void {
+  const id = (value as { id?: unknown } | null)?.id;
+  if (typeof id === 'string') ids.add(id);
 }
 
 // ---- Cross-checks -------------------------------------------------------------------------------
@@ -591,6 +617,7 @@ function checkSources(
   at: YamlPath,
   lessons: Map<string, LoadedLesson>,
   lessonIds: Set<string>,
+  brokenLessons: Set<string>,
   report: (p: Problem) => void,
 ): boolean {
   let ok = true;
@@ -599,6 +626,7 @@ function checkSources(
     if (!m || s.includes('://')) return;
     const [, lessonId, slug] = m as unknown as [string, string, string];
     if (!lessonIds.has(lessonId)) {
+      if (brokenLessons.has(lessonId)) return;
       report(src.problem([...at, i], `source "${s}" names ${unknownRef('lesson', lessonId, lessonIds)}`));
       ok = false;
       return;
