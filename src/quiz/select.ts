@@ -13,15 +13,19 @@ export interface QuestionFilter {
 }
 
 /**
- * Questions matching every given filter. `moduleOf` maps a lesson id to its module id (the content loader
- * knows; a question's module is its lesson's module).
+ * Questions matching every given filter. A question's module is its `module` field (the content loader sets
+ * it) or else `moduleOf(lesson)`.
  */
-export function selectQuestions(questions: readonly Question[], filter: QuestionFilter, moduleOf: (lessonId: string) => string | undefined = () => undefined): Question[] {
+export function selectQuestions<Q extends Question & { module?: string }>(
+  questions: readonly Q[],
+  filter: QuestionFilter,
+  moduleOf: (lessonId: string) => string | undefined = () => undefined,
+): Q[] {
   let out = questions.filter(
     (q) =>
       (filter.lesson === undefined || q.lesson === filter.lesson) &&
       (filter.domain === undefined || q.domain === filter.domain) &&
-      (filter.module === undefined || moduleOf(q.lesson) === filter.module),
+      (filter.module === undefined || (q.module ?? moduleOf(q.lesson)) === filter.module),
   );
   if (filter.seed !== undefined) out = shuffled(out, rng(filter.seed));
   if (filter.n !== undefined) out = out.slice(0, Math.max(0, filter.n));
