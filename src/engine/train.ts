@@ -1,0 +1,318 @@
+// The fine-tuning loop shared by the CLI and the lab screen: LoRA, QLoRA (NF4 base) or full
+// fine-tuning with AdamW, warmup + cosine decay, gradient clipping and accumulation, periodic
+// validation with early stopping (the best weights are kept), and a checkpoint written when the
+// run is interrupted so that `resume` continues exactly where it stopped.
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BatchSampler, encodeDataset, makeBatch, readJsonl, type Example } from './data.js';
+import { evaluateLoss } from './eval.js';
+import { loadModel, saveAdapter, saveModel, type LoadedModel } from './io.js';
+import { LoraAdapter, type LoraConfig } from './lora.js';
+import { AdamW, clipGradNorm, lrAt } from './optim.js';
+import type { Projection } from './params.js';
+import { Rng } from './rng.js';
+import { readSafetensors, writeSafetensors } from './safetensors.js';
+
+export type Method = 'lora' | 'qlora' | 'full';
+
+export interface TrainOptions {
+  method: Method;
+  modelDir: string;
+  dataFile: string;
+  valFile?: string;
+  outDir: string;
+  rank: number;
+  alpha: number;
+  targets: Projection[];
+  dropout: number;
+  lr: number;
+  steps?: number;
+  epochs?: number;
+  batch: number;
+  gradAccum: number;
+  warmup: number; // steps
+  weightDecay: number;
+  clip: number;
+  seed: number;
+  evalEvery: number;
+  patience: number; // evaluations without improvement before stopping (0 = never stop early)
+  minDelta: number;
+  blockSize: number;
+  resume: boolean;
+}
+
+export const TRAIN_DEFAULTS = {
+  method: 'lora' as Method,
+  rank: 8,
+  alpha: 16,
+  targets: ['q_proj', 'v_proj'] as Projection[],
+  dropout: 0.05,
+  lr: 3e-3,
+  batch: 8,
+  gradAccum: 1,
+  warmup: 10,
+  weightDecay: 0,
+  clip: 1,
+  seed: 42,
+  evalEvery: 20,
+  patience: 3,
+  minDelta: 1e-3,
+  blockSize: 256,
+};
+
+export interface StepEvent {
+  step: number;
+  loss: number;
+  val_loss?: number;
+  lr: number;
+  tokens_per_s: number;
+  grad_norm: number;
+  epoch: number;
+  elapsed_s: number;
+  eta_s: number;
+  total_steps: number;
+}
+
+export interface TrainInfo {
+  method: Method;
+  trainable_params: number;
+  total_params: number;
+  trainable_pct: number;
+  /** PEFT's print_trainable_parameters() line. */
+  peft_line: string;
+  train_examples: number;
+  val_examples: number;
+  truncated: number;
+  total_steps: number;
+  base_memory_bytes: number;
+  base_memory_fp32_bytes: number;
+  resumed_from_step: number | null;
+}
+
+export interface TrainSummary extends TrainInfo {
+  adapter_bytes: number;
+  base_bytes: number;
+  val_loss_before: number | null;
+  val_loss_after: number | null;
+  train_loss_last: number;
+  steps: number;
+  tokens: number;
+  tokens_per_s: number;
+  seconds: number;
+  stopped_early: boolean;
+  interrupted: boolean;
+  out: string;
+  checkpoint: string | null;
+}
+
+export interface TrainHooks {
+  onStart?(info: TrainInfo): void;
+  onStep?(e: StepEvent): void;
+  onNote?(message: string): void;
+  signal?: AbortSignal;
+}
+
+export class TrainError extends Error {}
+
+export function peftLine(trainable: number, all: number): string {
+  return `trainable params: ${trainable.toLocaleString('en-US')} || all params: ${all.toLocaleString('en-US')} || trainable%: ${((100 * trainable) / all).toFixed(4)}`;
+}
+
+interface Checkpoint {
+  version: 1;
+  fingerprint: string;
+  step: number;
+  rng: number[];
+  sampler: { epoch: number; pos: number; order: number[] };
+  adamT: number;
+  bestVal: number | null;
+  bad: number;
+  valBefore: number | null;
+  tokens: number;
+  seconds: number;
+  lastLoss: number;
+}
+
+function fingerprint(o: TrainOptions, totalSteps: number): string {
+  return JSON.stringify([o.method, resolve(o.modelDir), resolve(o.dataFile), o.valFile ? resolve(o.valFile) : null, o.rank, o.alpha, o.targets, o.dropout, o.lr, totalSteps, o.batch, o.gradAccum, o.seed, o.blockSize]);
+}
+
+export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise<TrainSummary> {
+  const note = hooks.onNote ?? (() => {});
+  const rng = new Rng(opts.seed);
+  const loaded: LoadedModel = loadModel(opts.modelDir, { quantize: opts.method === 'qlora' });
+  const { model, tokenizer } = loaded;
+  const cfg = model.config;
+  const block = Math.min(opts.blockSize, cfg.maxPositions);
+  const trainSet = encodeDataset(tokenizer, readJsonl(opts.dataFile), block, opts.dataFile);
+  const valSet = opts.valFile ? encodeDataset(tokenizer, readJsonl(opts.valFile), block, opts.valFile) : null;
+  const truncated = trainSet.truncated + (valSet?.truncated ?? 0);
+  if (truncated) note(`${truncated} example(s) were longer than ${block} tokens and were cut to fit`);
+  const padId = tokenizer.eosId;
+
+  const stepsPerEpoch = Math.max(1, Math.ceil(trainSet.examples.length / (opts.batch * opts.gradAccum)));
+  const totalSteps = opts.steps ?? (opts.epochs ? Math.ceil(opts.epochs * stepsPerEpoch) : 100);
+  if (!(totalSteps >= 1)) throw new TrainError('the run needs at least one step');
+
+  // What trains: the adapter (LoRA, QLoRA) or every base tensor (full fine-tuning).
+  let adapter: LoraAdapter | null = null;
+  if (opts.method === 'full') {
+    model.grads = model.params.zerosLike();
+  } else {
+    const lc: LoraConfig = { r: opts.rank, alpha: opts.alpha, dropout: opts.dropout, targets: opts.targets, layers: null, useRslora: false };
+    adapter = LoraAdapter.create(cfg, lc, rng);
+    model.adapter = adapter;
+    model.adapterGrads = adapter.params.zerosLike();
+  }
+  const trainable = adapter ? adapter.params.data : model.params.data;
+  const grads = adapter ? model.adapterGrads! : model.grads!;
+  // Weight decay applies to matrices only (not to norm gains), as nanoGPT and HF Trainer do.
+  const decayMask = new Uint8Array(trainable.length);
+  for (const s of (adapter ?? model).params.specs) if (s.shape.length >= 2) decayMask.fill(1, s.offset, s.offset + s.size);
+  const opt = new AdamW(trainable.length, { lr: opts.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: opts.weightDecay });
+
+  const baseCount = model.baseParamCount();
+  const trainableCount = trainable.length;
+  const allCount = adapter ? baseCount + trainableCount : baseCount;
+  const sampler = new BatchSampler(trainSet.examples, opts.batch, rng);
+  const ckptDir = join(resolve(opts.outDir), 'checkpoint');
+  const fp = fingerprint(opts, totalSteps);
+
+  let step = 0;
+  let tokens = 0;
+  let seconds = 0;
+  let bestVal: number | null = null;
+  let bad = 0;
+  let valBefore: number | null = null;
+  let lastLoss = NaN;
+  let resumedFrom: number | null = null;
+  if (opts.resume) {
+    if (!existsSync(join(ckptDir, 'state.json'))) throw new TrainError(`nothing to resume: ${ckptDir} has no checkpoint`);
+    const st = JSON.parse(readFileSync(join(ckptDir, 'state.json'), 'utf8')) as Checkpoint;
+    if (st.fingerprint !== fp) throw new TrainError(`the checkpoint in ${ckptDir} was written by a run with different options; rerun with the same flags or without --resume`);
+    const t = readSafetensors(join(ckptDir, 'trainer.safetensors')).tensors;
+    trainable.set(t.get('params')!.data);
+    opt.m.set(t.get('adam_m')!.data);
+    opt.v.set(t.get('adam_v')!.data);
+    opt.t = st.adamT;
+    rng.setState(st.rng);
+    sampler.restore(st.sampler);
+    ({ step, tokens, seconds, bestVal, bad, valBefore, lastLoss } = st);
+    resumedFrom = step;
+    note(`resumed from step ${step} of ${totalSteps}`);
+  }
+
+  const memFp32 = baseCount * 4;
+  const info: TrainInfo = {
+    method: opts.method,
+    trainable_params: trainableCount,
+    total_params: allCount,
+    trainable_pct: (100 * trainableCount) / allCount,
+    peft_line: peftLine(trainableCount, allCount),
+    train_examples: trainSet.examples.length,
+    val_examples: valSet?.examples.length ?? 0,
+    truncated,
+    total_steps: totalSteps,
+    base_memory_bytes: model.baseBytes(),
+    base_memory_fp32_bytes: memFp32,
+    resumed_from_step: resumedFrom,
+  };
+  hooks.onStart?.(info);
+
+  const valLoss = (): number | null => (valSet ? evaluateLoss(model, valSet.examples, padId, 16).loss : null);
+  if (valBefore === null && step === 0) {
+    valBefore = valLoss();
+    bestVal = valBefore;
+  }
+  let best: Float32Array | null = bestVal !== null ? Float32Array.from(trainable) : null;
+  let stoppedEarly = false;
+  let interrupted = false;
+
+  while (step < totalSteps) {
+    if (hooks.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const t0 = performance.now();
+    const micro = Array.from({ length: opts.gradAccum }, () => makeBatch(sampler.next() as Example[], padId));
+    const count = micro.reduce((a, b) => a + b.count, 0);
+    grads.fill(0);
+    let sum = 0;
+    for (const b of micro) {
+      const r = model.forward(b.tokens, b.targets, b.B, b.T, { train: true, rng });
+      sum += r.sum;
+      model.backward(count ? 1 / count : 0);
+      tokens += b.real;
+    }
+    const gradNorm = clipGradNorm(grads, opts.clip);
+    const lr = lrAt(step, opts.lr, opts.warmup, totalSteps);
+    opt.step(trainable, grads, lr, decayMask);
+    step++;
+    lastLoss = count ? sum / count : NaN;
+    const dt = (performance.now() - t0) / 1000;
+    seconds += dt;
+    let val: number | undefined;
+    if (valSet && (step % opts.evalEvery === 0 || step === totalSteps)) {
+      const t1 = performance.now();
+      val = valLoss()!;
+      seconds += (performance.now() - t1) / 1000;
+      if (bestVal === null || val < bestVal - opts.minDelta) {
+        bestVal = val;
+        best = Float32Array.from(trainable);
+        bad = 0;
+      } else bad++;
+    }
+    const rate = tokens / Math.max(seconds, 1e-9);
+    hooks.onStep?.({
+      step, loss: lastLoss, ...(val !== undefined ? { val_loss: val } : {}), lr, tokens_per_s: rate, grad_norm: gradNorm,
+      epoch: sampler.epoch, elapsed_s: seconds, eta_s: (seconds / step) * (totalSteps - step), total_steps: totalSteps,
+    });
+    if (val !== undefined && opts.patience > 0 && bad >= opts.patience) {
+      stoppedEarly = true;
+      note(`early stop at step ${step}: validation loss has not improved for ${bad} evaluations`);
+      break;
+    }
+    // let signals (Ctrl-C) and UI updates through between steps
+    await new Promise((r) => setImmediate(r));
+  }
+
+  const out = resolve(opts.outDir);
+  mkdirSync(out, { recursive: true });
+  let checkpoint: string | null = null;
+  if (interrupted) {
+    mkdirSync(ckptDir, { recursive: true });
+    writeSafetensors(join(ckptDir, 'trainer.safetensors'), new Map([
+      ['params', { shape: [trainable.length], data: trainable }],
+      ['adam_m', { shape: [trainable.length], data: opt.m }],
+      ['adam_v', { shape: [trainable.length], data: opt.v }],
+    ]));
+    const st: Checkpoint = { version: 1, fingerprint: fp, step, rng: rng.getState(), sampler: sampler.position, adamT: opt.t, bestVal, bad, valBefore, tokens, seconds, lastLoss };
+    writeFileSync(join(ckptDir, 'state.json'), JSON.stringify(st) + '\n');
+    checkpoint = ckptDir;
+    note(`interrupted at step ${step}/${totalSteps}: checkpoint saved in ${ckptDir} (continue with --resume)`);
+  } else {
+    if (existsSync(ckptDir)) rmSync(ckptDir, { recursive: true, force: true });
+    // keep the weights with the best validation loss
+    if (best && bestVal !== null) trainable.set(best);
+  }
+  const valAfter = interrupted ? valLoss() : bestVal;
+  let outBytes: number;
+  if (adapter) outBytes = saveAdapter(out, adapter, loaded.dir);
+  else outBytes = saveModel(out, model, tokenizer);
+  return {
+    ...info,
+    adapter_bytes: outBytes,
+    base_bytes: statSync(join(loaded.dir, 'model.safetensors')).size,
+    val_loss_before: valBefore,
+    val_loss_after: valAfter,
+    train_loss_last: lastLoss,
+    steps: step,
+    tokens,
+    tokens_per_s: tokens / Math.max(seconds, 1e-9),
+    seconds,
+    stopped_early: stoppedEarly,
+    interrupted,
+    out,
+    checkpoint,
+  };
+}
