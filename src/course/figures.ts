@@ -329,3 +329,28 @@ export function averageRps(requestsPerDay: number): number {
 export function costAfterCache(cost: number, hitRate: number): number {
   return cost * (1 - hitRate);
 }
+
+// ---- Evaluation (module 6) --------------------------------------------------------------------
+
+/** Binomial coefficient C(n, k) ("n choose k"), exact for the small n used in examples. */
+export function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let result = 1;
+  for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i;
+  return Math.round(result);
+}
+
+/** Unbiased pass@k (HumanEval): 1 - C(n - c, k) / C(n, k) for n samples of which c pass. */
+export function passAtK(n: number, c: number, k: number): number {
+  return 1 - choose(n - c, k) / choose(n, k);
+}
+
+/** Cohen's kappa from observed agreement and the agreement expected by chance. */
+export function cohenKappa(observedAgreement: number, chanceAgreement: number): number {
+  return (observedAgreement - chanceAgreement) / (1 - chanceAgreement);
+}
+
+/** Chance agreement of two raters on a yes/no label, from each rater's share of "yes". */
+export function chanceAgreementBinary(yesShareA: number, yesShareB: number): number {
+  return yesShareA * yesShareB + (1 - yesShareA) * (1 - yesShareB);
+}
