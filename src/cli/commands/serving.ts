@@ -1,4 +1,75 @@
-import type { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { packageVersion } from '../context.js';
 
-// Commands of this group are added as their implementation lands.
-export function register(_program: Command): void {}
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`invalid port "${value}"`, 'use a number between 1 and 65535');
+  return n;
+}
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`invalid ${name} "${value}"`, `${name} must be a positive whole number`);
+    return n;
+  };
+}
+
+function checkUrl(value: string, flag: string): string {
+  const withScheme = value.includes('://') ? value : `http://${value}`;
+  try {
+    const u = new URL(withScheme);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    return withScheme;
+  } catch {
+    throw new UsageError(`invalid URL for ${flag}: "${value}"`, 'e.g. http://127.0.0.1:11434');
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the serving lab\'s HTTP API in front of an Ollama (or OpenAI-compatible) backend')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', port, 8000)
+    .option('--ollama-host <url>', 'Ollama endpoint (default: OLLAMA_HOST or http://127.0.0.1:11434)')
+    .addOption(new Option('--backend <kind>', 'kind of backend server').choices(['ollama', 'openai']).default('ollama'))
+    .option('--openai-base <url>', 'base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio), e.g. http://127.0.0.1:8080/v1')
+    .option('--openai-key <key>', 'API key for the OpenAI-compatible backend (env OPENAI_API_KEY)')
+    .option('--model <name>', 'model used when a request names none', 'ftlab-micro')
+    .option('--api-key <key>', 'require "Authorization: Bearer <key>" on /generate and /v1/* (env FTLAB_API_KEY)')
+    .option('--timeout <ms>', 'backend timeout in milliseconds', positiveInt('timeout'), 60000)
+    .option('--body-limit <bytes>', 'largest accepted request body', positiveInt('body limit'), 1024 * 1024)
+    .addOption(new Option('--log-level <level>', 'structured log level (JSON lines on stderr)').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
+    .option('--no-docs', 'do not serve /docs and /openapi.json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ftlab backend &                      # built-in Ollama-compatible model server on :11435\n  ftlab serve --ollama-host http://127.0.0.1:11435\n  curl -s localhost:8000/generate -H "content-type: application/json" -d \'{"prompt":"What is LoRA?"}\'\n  ftlab serve --backend openai --openai-base http://127.0.0.1:8080/v1 --model my-model',
+    )
+    .action(async (o) => {
+      const { runServe } = await import('../../serve/server.js');
+      const backendKind = o.backend as 'ollama' | 'openai';
+      let backendUrl: string;
+      if (backendKind === 'openai') {
+        if (!o.openaiBase) throw new UsageError('--backend openai needs --openai-base URL', 'e.g. --openai-base http://127.0.0.1:8080/v1');
+        backendUrl = checkUrl(o.openaiBase, '--openai-base');
+      } else {
+        backendUrl = checkUrl(o.ollamaHost ?? process.env.OLLAMA_HOST ?? 'http://127.0.0.1:11434', '--ollama-host');
+      }
+      await runServe({
+        host: o.host,
+        port: o.port,
+        backendKind,
+        backendUrl,
+        backendApiKey: o.openaiKey ?? process.env.OPENAI_API_KEY,
+        model: o.model,
+        apiKey: o.apiKey ?? process.env.FTLAB_API_KEY,
+        timeoutMs: o.timeout,
+        bodyLimit: o.bodyLimit,
+        logLevel: o.logLevel,
+        docs: o.docs,
+        version: packageVersion(),
+      });
+    });
+}

@@ -1,0 +1,89 @@
+// Runs the serving API as a process: listen, report where, shut down gracefully on SIGINT/SIGTERM.
+import { createServer } from 'node:net';
+import { buildServeApp } from './app.js';
+import { OllamaBackend, OpenAICompatibleBackend, type ModelBackend } from './backend.js';
+import { FailedError } from '../cli/errors.js';
+
+export interface ServeProcessOptions {
+  host: string;
+  port: number;
+  backendKind: 'ollama' | 'openai';
+  backendUrl: string;
+  backendApiKey?: string;
+  model: string;
+  apiKey?: string;
+  timeoutMs: number;
+  bodyLimit: number;
+  logLevel: string;
+  docs: boolean;
+  version: string;
+}
+
+export function makeBackend(kind: 'ollama' | 'openai', url: string, apiKey?: string): ModelBackend {
+  const clean = url.replace(/\/+$/, '');
+  return kind === 'ollama' ? new OllamaBackend(clean) : new OpenAICompatibleBackend(clean, apiKey);
+}
+
+/** First free TCP port at or after `from` on `host` (for "port in use" suggestions). */
+export async function findFreePort(host: string, from: number): Promise<number | undefined> {
+  for (let port = from; port < Math.min(from + 50, 65536); port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, host, () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  return undefined;
+}
+
+export async function runServe(o: ServeProcessOptions): Promise<void> {
+  const app = await buildServeApp({
+    backend: makeBackend(o.backendKind, o.backendUrl, o.backendApiKey),
+    defaultModel: o.model,
+    apiKey: o.apiKey,
+    bodyLimit: o.bodyLimit,
+    timeoutMs: o.timeoutMs,
+    logLevel: o.logLevel,
+    docs: o.docs,
+    version: o.version,
+  });
+  try {
+    await app.listen({ host: o.host, port: o.port });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') {
+      const alt = await findFreePort(o.host, o.port + 1);
+      throw new FailedError(`port ${o.port} on ${o.host} is already in use`, alt ? `try --port ${alt}` : 'choose another --port');
+    }
+    if (code === 'EACCES') throw new FailedError(`not allowed to listen on ${o.host}:${o.port}`, 'use a port above 1024');
+    if (code === 'EADDRNOTAVAIL') throw new FailedError(`${o.host} is not an address of this machine`, 'use --host 127.0.0.1');
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  process.stderr.write(
+    `ftlab serve: listening on http://${o.host}:${port}  (backend ${o.backendKind} at ${o.backendUrl}, model "${o.model}"${o.apiKey ? ', API key required' : ''})\n` +
+      `  try: curl -s http://${o.host}:${port}/health   docs: http://${o.host}:${port}/docs   stop: Ctrl-C\n`,
+  );
+  await new Promise<void>((resolve) => {
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      process.stderr.write(`ftlab serve: ${signal} received, finishing in-flight requests…\n`);
+      // Give in-flight requests a few seconds, then stop regardless.
+      const force = setTimeout(() => {
+        process.stderr.write('ftlab serve: grace period over, closing remaining connections\n');
+        app.server.closeAllConnections();
+      }, 5000);
+      force.unref();
+      app.close().then(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+}
