@@ -1,4 +1,37 @@
 import type { Command } from 'commander';
 
-// Commands of this group are added as their implementation lands.
-export function register(_program: Command): void {}
+// `ftlab progress export|import|reset`: the learner's progress (FTLAB_HOME or the OS config dir).
+export function register(program: Command): void {
+  const progress = program
+    .command('progress')
+    .description('export, import or reset your study progress (reviews, exams, lesson positions, settings)')
+    .addHelpText('after', '\nProgress lives in FTLAB_HOME, or in the OS config dir when it is not set. See docs/store.md.');
+  progress
+    .command('export [file]')
+    .description('write all progress as one JSON document to FILE (or stdout)')
+    .option('--json', 'with FILE: print a JSON summary {file, reviews, exams, lessons}')
+    .addHelpText('after', '\nExamples:\n  ftlab progress export backup.json\n  ftlab progress export > backup.json')
+    .action(async (file: string | undefined, opts: { json?: boolean }) => {
+      const { runExport } = await import('../../store/progress-command.js');
+      runExport(file, opts);
+    });
+  progress
+    .command('import <file>')
+    .description('merge an export into your progress (validated first; nothing is duplicated)')
+    .option('--json', 'print a JSON summary of what was merged')
+    .addHelpText('after', '\nExamples:\n  ftlab progress import backup.json\n\nExit codes: 0 merged, 1 the file is not a valid export (nothing changed), 2 the file cannot be read.')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { runImport } = await import('../../store/progress-command.js');
+      runImport(file, opts);
+    });
+  progress
+    .command('reset')
+    .description('start over: move all progress files aside (asks for confirmation)')
+    .option('-y, --yes', 'do not ask (required without a terminal)')
+    .option('--json', 'print a JSON summary {home, backupDir, moved}')
+    .addHelpText('after', '\nThe old files are kept in <home>/backups/reset-<time>/.\n\nExamples:\n  ftlab progress reset\n  FTLAB_HOME=/tmp/try ftlab progress reset --yes')
+    .action(async (opts: { yes?: boolean; json?: boolean }) => {
+      const { runReset } = await import('../../store/progress-command.js');
+      await runReset(opts);
+    });
+}
