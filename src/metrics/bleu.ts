@@ -2,6 +2,7 @@
 // sufficient statistics (hypothesis length, closest reference length, matched and total
 // n-gram counts for n = 1..4) are summed over the corpus, then combined once with the chosen
 // smoothing. Sentence BLEU is the same computation on one segment, with effective order.
+import { exp, log } from './crmath.js';
 import { pyRstrip, pySplit } from './text.js';
 import { bleuTokenizer, type BleuTokenizerName } from './tokenizers.js';
 
@@ -36,8 +37,17 @@ export type BleuStats = number[];
 
 /** sacrebleu's my_log: log with log(0) floored to a huge negative number. */
 function myLog(x: number): number {
-  return x === 0 ? -9999999999 : Math.log(x);
+  if (x === 0) return -9999999999;
+  let v = logCache.get(x);
+  if (v === undefined) {
+    v = log(x);
+    if (logCache.size > 4096) logCache.clear();
+    logCache.set(x, v);
+  }
+  return v;
 }
+// Sentence-level precisions repeat a lot (100, 50, 33.3…): memoise the correctly rounded log.
+const logCache = new Map<number, number>();
 
 /**
  * sacrebleu's BLEU.compute_bleu: the score from summed statistics. `correct`/`total` are copied
@@ -58,7 +68,7 @@ export function computeBleu(
   const total = [...totalIn];
   const smoothValue = smoothValueIn ?? SMOOTH_DEFAULTS[smooth] ?? 0;
   let bp = 1.0;
-  if (sysLen < refLen) bp = sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0.0;
+  if (sysLen < refLen) bp = sysLen > 0 ? exp(1 - refLen / sysLen) : 0.0;
   const precisions = new Array<number>(maxOrder).fill(0);
   // No matches at all: BLEU is 0 (sacrebleu issue #141).
   if (!correct.some((c) => c !== 0)) {
@@ -86,7 +96,7 @@ export function computeBleu(
   }
   let logSum = 0;
   for (let i = 0; i < effOrder; i++) logSum += myLog(precisions[i]);
-  const score = bp * Math.exp(logSum / effOrder);
+  const score = bp * exp(logSum / effOrder);
   return { score, counts: correct, totals: total, precisions, bp, sys_len: sysLen, ref_len: refLen };
 }
 
