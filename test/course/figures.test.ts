@@ -15,7 +15,7 @@ const questions = questionIndex(loadBanks());
 
 /** Lesson text with Markdown emphasis and table padding flattened, so "**65,536**" still contains "65,536". */
 function plain(text: string): string {
-  return text.replace(/[*_]/g, '').replace(/[ \t]+/g, ' ');
+  return text.replace(/[*_]/g, '').replace(/\s+/g, ' ');
 }
 
 const lists = await Promise.all(

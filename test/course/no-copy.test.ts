@@ -16,6 +16,7 @@ export function words(text: string): string[] {
     .replace(/"[^"\n]{0,80}"/g, ' ') // quoted names and strings
     .replace(/\u201c[^\u201d\n]{0,80}\u201d/g, ' ')
     .toLowerCase()
+    .replace(/(\d)[,.](?=\d)/g, '$1') // a number such as 4,194,304 or 0.06 is one word
     .replace(/['\u2019]/g, ''); // "don't" and "dont" are the same word
   return prose.match(/[\p{L}\p{N}]+/gu) ?? [];
 }

@@ -1,0 +1,79 @@
+// Worked figures of the PEFT module, recomputed with src/course/figures.ts.
+import {
+  GB,
+  adapterTrainingBytes,
+  baseWithAdaptersBytes,
+  bottleneckAdapterParams,
+  denseParams,
+  fmtFixed,
+  fmtInt,
+  fullCopiesBytes,
+  loraLayerParams,
+  loraModelParams,
+  loraScaling,
+  percentOf,
+  prefixTuningParams,
+  promptTuningParams,
+  quantConstantBitsPerParam,
+  weightBytes,
+} from '../../../src/course/figures.js';
+import type { Figure } from '../load.js';
+
+const LLAMA2_7B_PARAMS = 6_738_415_616;
+const attn = { in: 4096, out: 4096 };
+const mlpUp = { in: 4096, out: 11008 };
+const mlpDown = { in: 11008, out: 4096 };
+const qv8 = loraModelParams(32, [attn, attn], 8);
+const allLinear16 = loraModelParams(32, [attn, attn, attn, attn, mlpUp, mlpUp, mlpDown], 16);
+const MB = 1e6;
+
+export const figures: Figure[] = [
+  // peft-lora
+  { lesson: 'peft-lora', expect: '16,777,216', compute: () => fmtInt(denseParams(4096, 4096)) },
+  { lesson: 'peft-lora', expect: '| A | 8 × 4096 | 32,768 |', compute: () => `| A | 8 × 4096 | ${fmtInt(8 * 4096)} |` },
+  { lesson: 'peft-lora', expect: '| A + B | | 65,536 |', compute: () => `| A + B | | ${fmtInt(loraLayerParams(4096, 4096, 8))} |` },
+  { lesson: 'peft-lora', expect: '0.39 %', compute: () => `${fmtFixed(percentOf(loraLayerParams(4096, 4096, 8), denseParams(4096, 4096)), 2)} %` },
+  { lesson: 'peft-lora', expect: '32 × 2 × 65,536 = 4,194,304', compute: () => `32 × 2 × 65,536 = ${fmtInt(qv8)}` },
+  { lesson: 'peft-lora', expect: 'all params: 6,742,609,920', compute: () => `all params: ${fmtInt(LLAMA2_7B_PARAMS + qv8)}` },
+  { lesson: 'peft-lora', expect: 'trainable%: 0.0622', compute: () => `trainable%: ${fmtFixed(percentOf(qv8, LLAMA2_7B_PARAMS + qv8), 4)}` },
+  { lesson: 'peft-lora', expect: '39,976,960 parameters, 0.59 %', compute: () => `${fmtInt(allLinear16)} parameters, ${fmtFixed(percentOf(allLinear16, LLAMA2_7B_PARAMS + allLinear16), 2)} %` },
+  { lesson: 'peft-lora', expect: 'about 80 MB', compute: () => `about ${Math.round(weightBytes(allLinear16, 16) / MB)} MB` },
+  { lesson: 'peft-lora', expect: 'about 13.5 GB', compute: () => `about ${fmtFixed(weightBytes(LLAMA2_7B_PARAMS, 16) / GB, 1)} GB` },
+  { lesson: 'peft-lora', expect: 'the scale is 2', compute: () => `the scale is ${loraScaling(16, 8)}` },
+  // peft-qlora
+  { lesson: 'peft-qlora', expect: 'about 14 GB', compute: () => `about ${weightBytes(7e9, 16) / GB} GB` },
+  { lesson: 'peft-qlora', expect: '32 / 64 = 0.5 extra bits', compute: () => `32 / 64 = ${quantConstantBitsPerParam(64, false)} extra bits` },
+  { lesson: 'peft-qlora', expect: 'about 0.127 bits', compute: () => `about ${fmtFixed(quantConstantBitsPerParam(64, true), 3)} bits` },
+  { lesson: 'peft-qlora', expect: '| bf16 (16 bits) | 14 GB |', compute: () => `| bf16 (16 bits) | ${weightBytes(7e9, 16) / GB} GB |` },
+  { lesson: 'peft-qlora', expect: '| 4-bit values only | 3.5 GB |', compute: () => `| 4-bit values only | ${weightBytes(7e9, 4) / GB} GB |` },
+  { lesson: 'peft-qlora', expect: '3.94 GB', compute: () => `${fmtFixed(weightBytes(7e9, 4 + quantConstantBitsPerParam(64, false)) / GB, 2)} GB` },
+  { lesson: 'peft-qlora', expect: '3.61 GB', compute: () => `${fmtFixed(weightBytes(7e9, 4 + quantConstantBitsPerParam(64, true)) / GB, 2)} GB` },
+  { lesson: 'peft-qlora', expect: '4,194,304 parameters', compute: () => `${fmtInt(qv8)} parameters` },
+  { lesson: 'peft-qlora', expect: '14.07 GB', compute: () => `${fmtFixed(adapterTrainingBytes(7e9, 16, qv8) / GB, 2)} GB` },
+  { lesson: 'peft-qlora', expect: '3.57 GB', compute: () => `${fmtFixed(adapterTrainingBytes(7e9, 4, qv8) / GB, 2)} GB` },
+  { lesson: 'peft-qlora', expect: 'about 0.11 GB', compute: () => `about ${fmtFixed(weightBytes(7e9, quantConstantBitsPerParam(64, true)) / GB, 2)} GB` },
+  // peft-other-methods
+  { lesson: 'peft-other-methods', expect: 'that is 81,920', compute: () => `that is ${fmtInt(promptTuningParams(20, 4096))}` },
+  { lesson: 'peft-other-methods', expect: '5,242,880 parameters', compute: () => `${fmtInt(prefixTuningParams(32, 20, 4096))} parameters` },
+  {
+    lesson: 'peft-other-methods',
+    expect: '98,304 weights + 832 biases = 99,136 parameters',
+    compute: () =>
+      `${fmtInt(bottleneckAdapterParams(768, 64, false))} weights + ${fmtInt(bottleneckAdapterParams(768, 64) - bottleneckAdapterParams(768, 64, false))} biases = ${fmtInt(bottleneckAdapterParams(768, 64))} parameters`,
+  },
+  { lesson: 'peft-other-methods', expect: '| 5 full fine-tuned copies | 70 GB |', compute: () => `| 5 full fine-tuned copies | ${fullCopiesBytes(5, 14 * GB) / GB} GB |` },
+  { lesson: 'peft-other-methods', expect: '| 1 base + 5 adapters of 50 MB | 14.25 GB |', compute: () => `| 1 base + 5 adapters of 50 MB | ${baseWithAdaptersBytes(14 * GB, 5, 50 * MB) / GB} GB |` },
+  // questions
+  { question: 'peft-lora-q01', expect: 241664, compute: () => loraLayerParams(4096, 11008, 16) },
+  { question: 'peft-lora-q02', expect: 8388608, compute: () => loraModelParams(32, [attn, attn], 16) },
+  { question: 'peft-lora-q03', expect: 0.195, compute: () => Number(fmtFixed(percentOf(loraLayerParams(4096, 4096, 4), denseParams(4096, 4096)), 3)) },
+  { question: 'peft-lora-q04', expect: 2, compute: () => loraScaling(32, 16) },
+  { question: 'peft-lora-q10a', expect: 4194304, compute: () => qv8 },
+  { question: 'peft-lora-q10b', expect: 0.0622, compute: () => Number(fmtFixed(percentOf(qv8, LLAMA2_7B_PARAMS + qv8), 4)) },
+  { question: 'peft-qlora-q03', expect: 6.5, compute: () => weightBytes(13e9, 4) / GB },
+  { question: 'peft-qlora-q04', expect: 0.5, compute: () => quantConstantBitsPerParam(64, false) },
+  { question: 'peft-qlora-q10a', expect: 14, compute: () => weightBytes(7e9, 16) / GB },
+  { question: 'peft-other-methods-q01', expect: 132160, compute: () => bottleneckAdapterParams(1024, 64) },
+  { question: 'peft-other-methods-q02', expect: 983040, compute: () => prefixTuningParams(24, 10, 2048) },
+  { question: 'peft-other-methods-q05', expect: 14.5, compute: () => baseWithAdaptersBytes(14 * GB, 10, 50 * MB) / GB },
+];
