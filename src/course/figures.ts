@@ -354,3 +354,18 @@ export function cohenKappa(observedAgreement: number, chanceAgreement: number): 
 export function chanceAgreementBinary(yesShareA: number, yesShareB: number): number {
   return yesShareA * yesShareB + (1 - yesShareA) * (1 - yesShareB);
 }
+
+/** Monthly cost of something billed by the hour (730 hours is the usual average month). */
+export function monthlyFromHourly(hourlyPrice: number, hoursPerMonth = 730): number {
+  return hourlyPrice * hoursPerMonth;
+}
+
+/** Volume at which a fixed cost equals pay-per-unit pricing: fixed cost / price per unit. */
+export function breakEvenVolume(fixedCost: number, pricePerUnit: number): number {
+  return fixedCost / pricePerUnit;
+}
+
+/** Seconds to generate `tokens` output tokens at a steady decode speed. */
+export function decodeSeconds(tokens: number, tokensPerSecond: number): number {
+  return tokens / tokensPerSecond;
+}
