@@ -106,21 +106,23 @@ const httpJson: CheckKind = {
     try {
       res = await fetch(url, { method, body, headers: body ? { 'content-type': 'application/json' } : {}, signal });
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message);
+      const e = err as Error & { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } };
+      const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.cause?.message ?? e.message);
       return { ok: false, detail: `${method} ${url} failed: ${why}` };
     }
     const text = await res.text();
     const expectedStatus = (args.status as number | undefined) ?? 200;
-    if (res.status !== expectedStatus) return { ok: false, detail: `${method} ${url} answered ${res.status}, expected ${expectedStatus}`, data: { status: res.status } };
-    if (args.present === undefined && args.equals === undefined) return { ok: true, data: { status: res.status } };
+    const data = { url, status: res.status };
+    if (res.status !== expectedStatus) return { ok: false, detail: `${method} ${url} answered ${res.status}, expected ${expectedStatus}`, data };
+    if (args.present === undefined && args.equals === undefined) return { ok: true, data };
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      return { ok: false, detail: `${method} ${url} did not answer with JSON (content-type ${res.headers.get('content-type') ?? 'none'})` };
+      return { ok: false, detail: `${method} ${url} did not answer with JSON (content-type ${res.headers.get('content-type') ?? 'none'})`, data };
     }
-    return compareFields(value, args);
+    const compared = compareFields(value, args);
+    return { ...compared, data: { ...data, ...(compared.data as object | undefined) } };
   }),
 };
 
