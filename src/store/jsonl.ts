@@ -73,6 +73,7 @@ export class JsonlFile<T> {
     if (!existsSync(this.path)) return cursor.inode === undefined && cursor.offset === 0 ? emptyResult() : null;
     const st = statSync(this.path);
     if (cursor.inode === undefined ? cursor.offset !== 0 : st.ino !== cursor.inode || st.size < cursor.offset) return null;
+    if (cursor.inode === st.ino && st.size === cursor.offset) return emptyResult(); // nothing new: skip the read
     return this.readFrom(cursor, undefined);
   }
 

@@ -3,7 +3,7 @@
 // Why not flock(2)? Node has no portable binding for it. The lock file holds "<pid> <time> <token>" so a lock
 // left behind by a process that was killed (kill -9) is recognised and broken: its owner is no longer alive, or
 // it is older than `staleMs`. Locks are re-entrant within one process, so store functions can nest.
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 export class StoreBusyError extends Error {
@@ -20,7 +20,7 @@ export interface LockOptions {
   staleMs?: number;
 }
 
-const held = new Map<string, { token: string; depth: number }>();
+const held = new Map<string, { token: string; depth: number; inode: number }>();
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function sleepSync(ms: number): void {
@@ -38,17 +38,18 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function tryCreate(lockPath: string, token: string): boolean {
+/** Create the lock file; returns its inode, or undefined when someone else holds the lock. */
+function tryCreate(lockPath: string, token: string): number | undefined {
   try {
     const fd = openSync(lockPath, 'wx');
     try {
       writeSync(fd, `${process.pid} ${Date.now()} ${token}\n`);
+      return fstatSync(fd).ino;
     } finally {
       closeSync(fd);
     }
-    return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw err;
   }
 }
@@ -104,11 +105,13 @@ export function acquireLock(lockPath: string, options: LockOptions = {}): () => 
   }
   const token = randomBytes(6).toString('hex');
   const started = Date.now();
-  let delay = 1;
+  // Critical sections last about a millisecond, so poll often; jitter keeps waiters from moving in lockstep.
+  let delay = 0.25;
   let emptySince: number | undefined;
   for (;;) {
-    if (tryCreate(lockPath, token)) {
-      held.set(lockPath, { token, depth: 1 });
+    const inode = tryCreate(lockPath, token);
+    if (inode !== undefined) {
+      held.set(lockPath, { token, depth: 1, inode });
       return () => release(lockPath);
     }
     if (!breakIfStale(lockPath, staleMs)) {
@@ -124,7 +127,7 @@ export function acquireLock(lockPath: string, options: LockOptions = {}): () => 
       const waited = Date.now() - started;
       if (waited > timeoutMs) throw new StoreBusyError(lockPath, waited);
       sleepSync(delay + Math.random() * delay);
-      delay = Math.min(delay * 2, 25);
+      delay = Math.min(delay * 2, 4);
     }
   }
 }
@@ -135,8 +138,8 @@ function release(lockPath: string): void {
   if (--mine.depth > 0) return;
   held.delete(lockPath);
   try {
-    // Only remove the file if it is still ours (it may have been broken as stale).
-    if (readFileSync(lockPath, 'utf8').includes(mine.token)) unlinkSync(lockPath);
+    // Only remove the file if it is still ours (it may have been broken as stale and re-created).
+    if (statSync(lockPath).ino === mine.inode) unlinkSync(lockPath);
   } catch {
     /* already gone */
   }
