@@ -44,7 +44,8 @@ await build({
   minify: false,
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['react-devtools-core', 'node-pty'],
+  // swagger-ui locates its static assets via __dirname, so it is loaded from node_modules at run time.
+  external: ['react-devtools-core', 'node-pty', '@fastify/swagger-ui'],
   jsx: 'automatic',
   loader: { '.wasm': 'binary' },
   define: { 'process.env.NODE_ENV': '"production"' },

@@ -55,6 +55,11 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     logger: opts.logLevel === 'silent' || !opts.logLevel ? false : { level: opts.logLevel, stream: process.stderr },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    // Malformed URLs and similar are answered before routing; keep the error contract there too.
+    frameworkErrors: (err, _req, reply) => {
+      const apiErr = new ApiError(400, 'bad_request', `malformed request: ${err.message}`, 'check the URL and headers');
+      void (reply as FastifyReply).code(400).send(apiErr.toBody());
+    },
     forceCloseConnections: 'idle',
   });
 

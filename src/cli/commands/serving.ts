@@ -71,5 +71,36 @@ export function register(program: Command): void {
         docs: o.docs,
         version: packageVersion(),
       });
+      // Keep-alive sockets to the backend would hold the process open for seconds after a clean shutdown.
+      process.exit(0);
+    });
+
+  program
+    .command('echo-backend')
+    .description('Run a deterministic Ollama stand-in that echoes prompts (for testing a serving API without a model)')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', port, 11436)
+    .option('--model <name...>', 'model names it claims to have', ['ftlab-micro'])
+    .option('--delay <ms>', 'wait this long before each answer', (v: string) => positiveInt('delay')(v), 0)
+    .addHelpText('after', '\nIt answers /api/version, /api/tags, /api/show, /api/generate and /api/chat; the answer is "echo: <prompt>".')
+    .action(async (o) => {
+      const { startEchoBackend } = await import('../../serve/echo-backend.js');
+      const { findFreePort } = await import('../../serve/server.js');
+      try {
+        const echo = await startEchoBackend({ models: o.model, delayMs: o.delay }, o.port, o.host);
+        process.stderr.write(`ftlab echo-backend: listening on ${echo.url} (models: ${o.model.join(', ')}); stop with Ctrl-C\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await echo.close();
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EADDRINUSE') {
+          const alt = await findFreePort(o.host, o.port + 1);
+          const { FailedError } = await import('../errors.js');
+          throw new FailedError(`port ${o.port} on ${o.host} is already in use`, alt ? `try --port ${alt}` : 'choose another --port');
+        }
+        throw err;
+      }
     });
 }
