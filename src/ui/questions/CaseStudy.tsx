@@ -60,7 +60,7 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
             <Tone role="heading">
               Part {i + 1} of {parts.length} ({TYPE_LABEL[p.type]})
             </Tone>
-            <QuestionView question={p} value={answers[p.id] ?? null} onChange={() => {}} layout={layout?.sub?.[i]} active={false} reveal="answer" />
+            <QuestionView question={p} value={answers[p.id] ?? null} onChange={() => {}} layout={layout?.subs?.[p.id]} active={false} reveal="answer" />
           </Box>
         ))}
       </Box>
@@ -78,7 +78,7 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
         key={sub.id}
         question={sub}
         value={answers[sub.id] ?? null}
-        layout={layout?.sub?.[current]}
+        layout={layout?.subs?.[sub.id]}
         active={active}
         onChange={setAnswer}
         onSubmit={(a) => {

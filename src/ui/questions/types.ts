@@ -2,6 +2,7 @@
 // Widgets only collect input and render; grading lives in src/quiz/, never here.
 import type { Question, SubQuestion } from '../../content/schema.js';
 import type { Answer } from '../../quiz/types.js';
+import type { Layout } from '../../quiz/shuffle.js';
 
 /** A learner's answer, in the question's own index space (src/quiz grades it). */
 export type { Answer };
@@ -11,17 +12,8 @@ export type AnswerOf<T extends Answer['type']> = Extract<Answer, { type: T }>;
 /** Any question a widget can show: a top-level one or a case sub-question. */
 export type AnyQuestion = Question | SubQuestion;
 
-/**
- * Display order of a question's options, decided by the caller (seeded shuffle from src/quiz/).
- * `choices` permutes single/multi choices, `items` the order items, `rights` match right sides,
- * `sub` holds the layouts of case sub-questions. Missing = the file's order.
- */
-export interface Layout {
-  choices?: number[];
-  items?: number[];
-  rights?: number[];
-  sub?: Layout[];
-}
+/** Display order of a question's options (a seeded shuffle from src/quiz/shuffle.ts). */
+export type { Layout };
 
 /** How much of the answer to disclose after grading. */
 export type Reveal = 'none' | 'answer';

@@ -1,0 +1,126 @@
+// The screen body shared by `ftlab quiz` and `ftlab review`: answer a card, see feedback with the
+// explanation and the lesson link, rate it (each button shows its interval; Enter takes the proposed
+// rating), undo the last rating, and a summary at the end.
+import { Box, Text } from 'ink';
+import { useReducer } from 'react';
+import type { RatingValue } from '../../srs/index.js';
+import { useNavigation } from '../contexts/NavigationContext.js';
+import { Command } from '../keys/keyBindings.js';
+import { Screen } from '../layouts/Screen.js';
+import type { StudyData } from '../questions/data.js';
+import { hit, KeypressPriority, KeyRouter, useKeys } from '../questions/keys.js';
+import { QuestionView } from '../questions/QuestionView.js';
+import { Stack } from '../questions/Stack.js';
+import type { PracticeSession } from '../questions/session.js';
+import { Tone } from '../questions/style.js';
+import { Explanation, QuestionHeader, RatingBar, SummaryView, Verdict } from './QuizParts.js';
+
+export interface PracticeScreenProps {
+  title: string;
+  session: PracticeSession;
+  data: StudyData;
+  /** Right side of the title line (queue counts, limits). */
+  status?: (session: PracticeSession) => string;
+  /** Extra summary lines at the end (e.g. when the next review is due). */
+  doneLines?: (session: PracticeSession) => string[];
+}
+
+const RATE: Array<[Command, RatingValue]> = [
+  [Command.RATE_AGAIN, 1],
+  [Command.RATE_HARD, 2],
+  [Command.RATE_GOOD, 3],
+  [Command.RATE_EASY, 4],
+];
+
+export function PracticeScreen({ title, session, data, status, doneLines }: PracticeScreenProps) {
+  const nav = useNavigation();
+  const [, bump] = useReducer((x: number) => x + 1, 0);
+  const act = (f: () => unknown) => {
+    f();
+    bump();
+  };
+  const pending = session.pending;
+  const lessonOf = (id: string) => data.content.lessonById.get(id);
+
+  // Screen-level keys (below the widgets, above the app's q/Esc fallback).
+  useKeys(
+    (k) => {
+      if (hit(Command.UNDO, k)) return act(() => session.undo()), true;
+      if (session.phase === 'feedback' && pending) {
+        const rating = RATE.find(([c]) => hit(c, k))?.[1];
+        if (rating) return act(() => session.rate(rating)), true;
+        if (hit(Command.SUBMIT, k) || k.name === 'space') return act(() => session.rate(pending.proposed)), true;
+        if (hit(Command.OPEN_LESSON, k) && lessonOf(pending.question.lesson)) {
+          nav.push({ screen: 'lesson', lessonId: pending.question.lesson });
+          return true;
+        }
+      }
+      if (session.phase === 'done' && hit(Command.SUBMIT, k)) {
+        if (!nav.back()) nav.exit();
+        return true;
+      }
+      return false;
+    },
+    true,
+    KeypressPriority.Low,
+  );
+
+  const hints =
+    session.phase === 'answer'
+      ? [Command.SUBMIT, Command.UNDO]
+      : session.phase === 'feedback'
+        ? [Command.RATE_AGAIN, Command.RATE_HARD, Command.RATE_GOOD, Command.RATE_EASY, Command.UNDO, Command.OPEN_LESSON]
+        : [Command.UNDO, Command.BACK];
+  const q = session.question;
+  const position = session.total !== undefined ? `${session.number}/${session.total}` : `card ${session.number}`;
+
+  let body;
+  if (session.phase === 'done' || !q) {
+    body = (
+      <Stack>
+        {session.notice ? <Tone role="warn">{session.notice}</Tone> : null}
+        <SummaryView summary={session.summary()} extra={doneLines?.(session)} />
+        <Text> </Text>
+        <Tone role="muted">Enter or q: back · u: undo the last rating</Tone>
+      </Stack>
+    );
+  } else if (session.phase === 'feedback' && pending) {
+    const previews = session.previews()!;
+    const lesson = lessonOf(pending.question.lesson);
+    // Most important first: what cannot fit is cut off at the bottom.
+    body = (
+      <Stack>
+        <QuestionHeader question={pending.question} position={position} lessonTitle={lesson?.title} />
+        {session.notice ? <Tone role="warn">{session.notice}</Tone> : null}
+        <Text bold>{pending.question.prompt}</Text>
+        <Verdict attempt={pending} />
+        <RatingBar previews={previews} proposed={pending.proposed} />
+        <Text> </Text>
+        <Explanation text={pending.question.explanation} lessonTitle={lesson?.title} />
+        <Text> </Text>
+        <QuestionView key={`${pending.question.id}:fb`} question={pending.question} value={pending.answer} layout={pending.layout} onChange={() => {}} active={false} reveal="answer" hidePrompt />
+      </Stack>
+    );
+  } else {
+    body = (
+      <Stack>
+        <QuestionHeader question={q} position={position} lessonTitle={lessonOf(q.lesson)?.title} />
+        {session.notice ? <Tone role="warn">{session.notice}</Tone> : null}
+        <QuestionView
+          key={`${q.id}:${session.history.length}`}
+          question={q}
+          value={session.draft}
+          layout={session.layout}
+          onChange={(a) => act(() => session.setDraft(a))}
+          onSubmit={(a) => act(() => session.submit(a))}
+        />
+      </Stack>
+    );
+  }
+
+  return (
+    <Screen title={title} status={status?.(session)} hints={hints} moreKeys={[Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE]} warnings={data.warnings}>
+      <KeyRouter>{body}</KeyRouter>
+    </Screen>
+  );
+}

@@ -1,0 +1,29 @@
+// `ftlab review`: the cards due today (learning cards, reviews up to the daily limit, new cards up to
+// the new-card limit), most overdue first, until none is left.
+import type { Route, ScreenProps } from '../app/routes.js';
+import { useAppEnv } from '../contexts/AppEnvContext.js';
+import { loadStudyData } from '../questions/data.js';
+import { dueLines, dueStatus } from '../questions/plan.js';
+import { PracticeSession } from '../questions/session.js';
+import { PracticeScreen } from './QuizSession.js';
+
+const sessions = new WeakMap<Route, PracticeSession>();
+
+export default function Review({ route }: ScreenProps<'review'>) {
+  const env = useAppEnv();
+  const data = loadStudyData(env.contentRoot, env.home);
+  let session = sessions.get(route);
+  if (!session) {
+    session = new PracticeSession({ kind: 'review', data });
+    sessions.set(route, session);
+  }
+  return (
+    <PracticeScreen
+      title="Review"
+      session={session}
+      data={data}
+      status={(s) => dueStatus(s.queue(), data.deck.limits())}
+      doneLines={(s) => dueLines(s.queue(), data.deck.limits(), Date.now())}
+    />
+  );
+}
