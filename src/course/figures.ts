@@ -171,6 +171,21 @@ export function breakEvenMonths(oneOffCost: number, monthlySaving: number): numb
   return oneOffCost / monthlySaving;
 }
 
+// ---- Compute ------------------------------------------------------------------------------
+
+/**
+ * Rule-of-thumb training compute of a dense transformer: about 6 floating-point operations per
+ * parameter per training token (2 for the forward pass, 4 for the backward pass).
+ */
+export function trainingFlops(params: number, tokens: number): number {
+  return 6 * params * tokens;
+}
+
+/** Years one device needs for `flops` at a sustained `flopsPerSecond`. */
+export function deviceYears(flops: number, flopsPerSecond: number): number {
+  return flops / flopsPerSecond / (365.25 * 24 * 3600);
+}
+
 // ---- Data -----------------------------------------------------------------------------------
 
 /**
