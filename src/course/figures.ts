@@ -384,3 +384,15 @@ export function breakEvenVolume(fixedCost: number, pricePerUnit: number): number
 export function decodeSeconds(tokens: number, tokensPerSecond: number): number {
   return tokens / tokensPerSecond;
 }
+
+// ---- Operations (module 8) --------------------------------------------------------------------
+
+/** Blended price when traffic is split across models: sum of share x price (shares sum to 1). */
+export function blendedPrice(routes: { share: number; price: number }[]): number {
+  return routes.reduce((total, r) => total + r.share * r.price, 0);
+}
+
+/** Geometric-mean probability per token from token log-probabilities: exp(mean log-prob). */
+export function meanTokenConfidence(logProbs: number[]): number {
+  return Math.exp(mean(logProbs));
+}
