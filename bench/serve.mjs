@@ -69,14 +69,15 @@ if (!has('wrk', ['-v']) && spawnSync('wrk', ['-v']).error) {
   console.log('wrk is not installed (apt-get install wrk): the serving benchmark needs it. Skipping.');
   process.exit(0);
 }
-const fastapiOk = has('python3', ['-c', 'import fastapi, uvicorn, requests']);
+const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'; // Debian's, where apt installs FastAPI
+const fastapiOk = has(python, ['-c', 'import fastapi, uvicorn, requests']);
 
 await start(process.execPath, ['dist/cli.js', 'echo-backend', '--port', String(echoPort)], {}, /listening/);
 await start(process.execPath, ['dist/cli.js', 'serve', '--port', String(ftlabPort), '--ollama-host', echoUrl, '--log-level', 'silent'], {}, /listening/);
 await waitFor(`http://127.0.0.1:${ftlabPort}/health`);
 if (fastapiOk) {
   await start(
-    'python3',
+    python,
     ['-m', 'uvicorn', 'fastapi_app:app', '--host', '127.0.0.1', '--port', String(fastapiPort), '--no-access-log', '--log-level', 'warning'],
     { OLLAMA_HOST: echoUrl },
     /./,

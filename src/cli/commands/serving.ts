@@ -103,4 +103,43 @@ export function register(program: Command): void {
         throw err;
       }
     });
+
+  program
+    .command('backend')
+    .description('Serve the micro model (and LoRA adapters) behind Ollama\'s REST API and OpenAI-compatible /v1 routes')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', port, 11435)
+    .option('--model <dir>', 'model folder (config.json, model.safetensors, tokenizer.json); default: the shipped micro model')
+    .option('--adapter <dir...>', 'PEFT adapter folder(s) to serve as extra models ("name=DIR" or DIR, named after the folder)')
+    .option('--name <name>', 'model name of the base model in /api/tags', 'ftlab-micro')
+    .option('--workers <n>', 'generation worker threads', positiveInt('workers'), 1)
+    .option('--max-queue <n>', 'requests allowed to wait for a worker before 503 "server busy"', positiveInt('max queue'), 16)
+    .addOption(new Option('--log-level <level>', 'structured log level (JSON lines on stderr)').choices(['silent', 'error', 'warn', 'info', 'debug']).default('warn'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ftlab backend\n  curl -s localhost:11435/api/generate -d \'{"model":"ftlab-micro","prompt":"What is LoRA?","stream":false}\'\n  ftlab backend --adapter support=out/adapter     # the adapter is then the model "support"\n  OLLAMA_HOST=http://127.0.0.1:11435 ftlab serve',
+    )
+    .action(async (o, cmd: Command) => {
+      const { existsSync } = await import('node:fs');
+      const { join, resolve } = await import('node:path');
+      const { contentRoot, packageRoot } = await import('../context.js');
+      const { FailedError } = await import('../errors.js');
+      const { runBackend } = await import('../../serve/ollama/run.js');
+      let modelDir: string;
+      if (o.model) modelDir = resolve(o.model);
+      else {
+        const inContent = join(contentRoot(cmd.optsWithGlobals().content), 'labs/lora/base');
+        modelDir = existsSync(inContent) ? inContent : join(packageRoot(), 'labs/lora/base');
+      }
+      if (!existsSync(join(modelDir, 'config.json'))) {
+        throw new FailedError(`no model at ${modelDir} (expected config.json, model.safetensors and tokenizer.json)`, 'pass --model DIR pointing at a model folder, e.g. labs/lora/base');
+      }
+      const { parseAdapterFlag } = await import('../../serve/ollama/server.js');
+      const adapters = ((o.adapter as string[] | undefined) ?? []).map(parseAdapterFlag).map((a) => ({ name: a.name, dir: resolve(a.dir) }));
+      for (const a of adapters) {
+        if (!existsSync(join(a.dir, 'adapter_config.json'))) throw new FailedError(`no adapter at ${a.dir} (expected adapter_config.json and adapter_model.safetensors)`, 'train one with `ftlab train --out DIR`');
+      }
+      await runBackend({ host: o.host, port: o.port, modelDir, name: o.name, adapters, workers: o.workers, maxQueue: o.maxQueue, logLevel: o.logLevel });
+      process.exit(0);
+    });
 }

@@ -1,0 +1,56 @@
+// Messages between the built-in backend's HTTP server and its generation workers.
+
+export interface ModelSpec {
+  /** Ollama-style name with tag, e.g. "ftlab-micro:latest". */
+  name: string;
+  /** Base model folder (config.json, model.safetensors, tokenizer.json). */
+  modelDir: string;
+  /** PEFT adapter folder merged on top, if any. */
+  adapterDir?: string;
+}
+
+export interface SamplingRequest {
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  seed?: number;
+  num_predict?: number;
+  stop?: string[];
+}
+
+export type JobInput =
+  | { kind: 'generate'; prompt: string; system?: string; raw?: boolean }
+  | { kind: 'chat'; messages: { role: 'system' | 'user' | 'assistant'; content: string }[] };
+
+export interface RunMessage {
+  type: 'run';
+  id: number;
+  model: string;
+  input: JobInput;
+  options: SamplingRequest;
+}
+
+export interface AbortMessage {
+  type: 'abort';
+  id: number;
+}
+
+export type ToWorker = RunMessage | AbortMessage;
+
+export interface JobResult {
+  text: string;
+  doneReason: 'stop' | 'length' | 'abort';
+  promptTokens: number;
+  evalTokens: number;
+  /** Nanoseconds, as Ollama reports durations. */
+  promptEvalNs: number;
+  evalNs: number;
+  loadNs: number;
+  context: number[];
+}
+
+export type FromWorker =
+  | { type: 'ready'; loadNs: number }
+  | { type: 'piece'; id: number; text: string }
+  | { type: 'done'; id: number; result: JobResult }
+  | { type: 'error'; id: number; message: string; status: number };
