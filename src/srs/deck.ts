@@ -97,6 +97,12 @@ export class Deck {
   private days = new Map<string, DayCount>();
   /** This session's effective reviews, newest last (the undo stack). */
   private mine: ReviewEntry[] = [];
+  /**
+   * Bank id lists resolved to card records, so scanning 50,000 ids needs no string hashing. Records are
+   * updated in place by reviews; `generation` changes only when a card appears or disappears.
+   */
+  private generation = 0;
+  private resolved = new WeakMap<readonly string[], { generation: number; records: Array<CardRecord | undefined> }>();
 
   private constructor(store: ProgressStore, options: DeckOptions) {
     this.log = store.reviews;
@@ -138,6 +144,7 @@ export class Deck {
     this.cards.clear();
     this.days.clear();
     this.mine = [];
+    this.generation++;
   }
 
   private apply(e: LogEntry): void {
@@ -156,7 +163,10 @@ export class Deck {
       if (rec) {
         rec.snapshot = e.after;
         rec.history.push(e);
-      } else this.cards.set(e.card, { snapshot: e.after, history: [e] });
+      } else {
+        this.cards.set(e.card, { snapshot: e.after, history: [e] });
+        this.generation++;
+      }
       this.count(e, +1);
       if (e.session === this.session) this.mine.push(e);
       return;
@@ -171,7 +181,10 @@ export class Deck {
     rec.history.pop();
     const previous = rec.history[rec.history.length - 1];
     if (previous) rec.snapshot = previous.after;
-    else this.cards.delete(target.card);
+    else {
+      this.cards.delete(target.card);
+      this.generation++;
+    }
     this.count(target, -1);
     const i = this.mine.lastIndexOf(target);
     if (i >= 0) this.mine.splice(i, 1);
@@ -317,8 +330,11 @@ export class Deck {
     const fresh: string[] = [];
     let newAvailable = 0;
     let nextLearningDue: number | undefined;
-    for (const id of cardIds) {
-      const snap = this.cards.get(id)?.snapshot;
+    const ids = Array.isArray(cardIds) ? (cardIds as readonly string[]) : [...cardIds];
+    const records = this.recordsOf(ids);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const snap = records[i]?.snapshot;
       if (!snap) {
         newAvailable++;
         if (fresh.length < newLeft) fresh.push(id);
@@ -357,18 +373,29 @@ export class Deck {
     let best: string | undefined;
     let bestDue = Number.POSITIVE_INFINITY;
     let firstNew: string | undefined;
-    for (const id of cardIds) {
-      const snap = this.cards.get(id)?.snapshot;
+    const ids = Array.isArray(cardIds) ? (cardIds as readonly string[]) : [...cardIds];
+    const records = this.recordsOf(ids);
+    for (let i = 0; i < ids.length; i++) {
+      const snap = records[i]?.snapshot;
       if (!snap) {
-        if (firstNew === undefined && newOpen) firstNew = id;
+        if (firstNew === undefined && newOpen) firstNew = ids[i];
         continue;
       }
       if (snap.due > now || snap.due >= bestDue) continue;
       if (snap.state === 2 && !reviewsOpen) continue;
-      best = id;
+      best = ids[i];
       bestDue = snap.due;
     }
     return best ?? firstNew;
+  }
+
+  /** Card records for a bank id list, cached while no card has appeared or disappeared. */
+  private recordsOf(ids: readonly string[]): Array<CardRecord | undefined> {
+    const cached = this.resolved.get(ids);
+    if (cached && cached.generation === this.generation && cached.records.length === ids.length) return cached.records;
+    const records = ids.map((id) => this.cards.get(id));
+    this.resolved.set(ids, { generation: this.generation, records });
+    return records;
   }
 }
 

@@ -217,6 +217,7 @@ export function defaultScheduler(): FSRS {
  * order (format-2 entries already carry their states and are taken as they are).
  */
 export function replayMissingStates(entries: LogEntry[], scheduler: FSRS = defaultScheduler()): void {
+  if (!entries.some(needsReplay)) return;
   const current = new Map<string, CardSnapshot>();
   for (const e of entries) {
     if (e.type !== 'review') continue;
