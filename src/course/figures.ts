@@ -396,3 +396,8 @@ export function blendedPrice(routes: { share: number; price: number }[]): number
 export function meanTokenConfidence(logProbs: number[]): number {
   return Math.exp(mean(logProbs));
 }
+
+/** Alert or rollback threshold expressed as a multiple of a baseline rate (e.g. 2x the error rate). */
+export function relativeThreshold(baseline: number, multiplier: number): number {
+  return baseline * multiplier;
+}
