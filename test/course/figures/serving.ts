@@ -12,6 +12,7 @@ import {
   mean,
   monthlyFromHourly,
   percentileNearestRank,
+  relativeThreshold,
   reductionPercent,
   sum,
   throughputFromConcurrency,
@@ -61,5 +62,6 @@ export const figures: Figure[] = [
   { lesson: 'serving-monitoring-rollout', expect: '| rank ceil(0.50 x 20) = 10 | 200 ms |', compute: () => `| rank ceil(0.50 x 20) = 10 | ${percentileNearestRank(latencies, 50)} ms |` },
   { lesson: 'serving-monitoring-rollout', expect: '| rank ceil(0.95 x 20) = 19 | 900 ms |', compute: () => `| rank ceil(0.95 x 20) = 19 | ${percentileNearestRank(latencies, 95)} ms |` },
   { lesson: 'serving-monitoring-rollout', expect: '| rank ceil(0.99 x 20) = 20 | 2400 ms |', compute: () => `| rank ceil(0.99 x 20) = 20 | ${percentileNearestRank(latencies, 99)} ms |` },
+  { question: 'serving-monitoring-rollout-q10c', expect: 0.8, compute: () => relativeThreshold(0.4, 2) },
   { question: 'serving-monitoring-rollout-q01', expect: 250, compute: () => percentileNearestRank([80, 95, 100, 110, 120, 130, 150, 180, 250, 900], 90) },
 ];
