@@ -96,7 +96,8 @@ function decodeAttempt(raw: unknown): Decoded<ExamAttemptRecord> {
   };
 }
 
-function validSession(raw: unknown): raw is ExamSessionRecord {
+/** Structural check of a saved exam in progress. */
+export function validSession(raw: unknown): raw is ExamSessionRecord {
   if (!isObj(raw) || raw.v !== EXAM_FORMAT) return false;
   return (
     typeof raw.id === 'string' &&

@@ -9,7 +9,15 @@ import { openStore, type ProgressStore } from './index.js';
 import { exportProgress, importProgress, ImportError, resetProgress } from './transfer.js';
 
 function open(): ProgressStore {
-  const store = openStore();
+  let store: ProgressStore;
+  try {
+    store = openStore();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.name === 'StoreBusyError') throw new FailedError(e.message, 'close the other ftlab window, or remove the stale *.lock file in the progress folder');
+    if (e.code) throw new FailedError(`cannot open the progress folder (${e.code}: ${e.message})`, 'set FTLAB_HOME to a folder you can write to');
+    throw err;
+  }
   for (const w of store.warnings) note(`ftlab: ${w.level}: ${w.message}${w.backup ? ` (copy kept: ${w.backup})` : ''}`);
   return store;
 }

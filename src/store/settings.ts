@@ -196,7 +196,15 @@ export class SettingsStore {
         });
         this.conf.store = data as unknown as Record<string, unknown>;
       }
-      writeFileAtomic(this.backupPath, JSON.stringify(data, null, 2) + '\n');
+      // Refresh the last-good copy only when it differs (an fsync'ed write costs milliseconds).
+      const good = JSON.stringify(data, null, 2) + '\n';
+      let previous: string | undefined;
+      try {
+        previous = readFileSync(this.backupPath, 'utf8');
+      } catch {
+        previous = undefined;
+      }
+      if (previous !== good) writeFileAtomic(this.backupPath, good);
     });
   }
 

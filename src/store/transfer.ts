@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Grade } from 'ts-fsrs';
 import { fsrs } from 'ts-fsrs';
 import { keepBadCopy, stamp } from './atomic.js';
-import type { ExamAttemptRecord, ExamSessionRecord } from './exams.js';
+import { validSession, type ExamAttemptRecord, type ExamSessionRecord } from './exams.js';
 import type { ProgressStore } from './index.js';
 import { withLock } from './lock.js';
 import { cardOf, decodeLogEntry, replayMissingStates, snapshotOf, type CardSnapshot, type LogEntry, type ReviewEntry } from './reviews.js';
@@ -89,8 +89,9 @@ export function validateExport(doc: unknown): { settings: SettingsData; reviews:
         problems.push(`exams[${i}]: not a valid exam attempt`);
       } else exams.push(a as unknown as ExamAttemptRecord);
     });
-  const current = d.examInProgress;
-  const examInProgress = current && typeof current === 'object' && (current as { v?: unknown }).v === 1 ? (current as ExamSessionRecord) : null;
+  const current = d.examInProgress ?? null;
+  if (current !== null && !validSession(current)) problems.push('"examInProgress" is not a valid saved exam');
+  const examInProgress = current !== null && validSession(current) ? current : null;
   if (problems.length) throw new ImportError(problems);
   return { settings, reviews, exams, examInProgress };
 }
