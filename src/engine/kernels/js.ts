@@ -54,18 +54,24 @@ export function matmulBackwardInput(dinp: Float32Array, dout: Float32Array, w: F
 
 /** dW[OC,C] += dout[N,OC]ᵀ · inp[N,C] */
 export function matmulBackwardWeight(dw: Float32Array, dout: Float32Array, inp: Float32Array, N: number, C: number, OC: number): void {
-  for (let oc = 0; oc < OC; oc++) {
-    const wo = oc * C;
-    let n = 0;
-    for (; n + 4 <= N; n += 4) {
-      const d0 = dout[n * OC + oc], d1 = dout[(n + 1) * OC + oc], d2 = dout[(n + 2) * OC + oc], d3 = dout[(n + 3) * OC + oc];
-      const x0 = n * C, x1 = x0 + C, x2 = x1 + C, x3 = x2 + C;
+  // Rows of dout/inp are streamed once, four at a time; dW (the small operand) stays in cache.
+  let n = 0;
+  for (; n + 4 <= N; n += 4) {
+    const x0 = n * C, x1 = x0 + C, x2 = x1 + C, x3 = x2 + C;
+    const o0 = n * OC, o1 = o0 + OC, o2 = o1 + OC, o3 = o2 + OC;
+    for (let oc = 0; oc < OC; oc++) {
+      const d0 = dout[o0 + oc], d1 = dout[o1 + oc], d2 = dout[o2 + oc], d3 = dout[o3 + oc];
+      if (d0 === 0 && d1 === 0 && d2 === 0 && d3 === 0) continue;
+      const wo = oc * C;
       for (let c = 0; c < C; c++) dw[wo + c] += d0 * inp[x0 + c] + d1 * inp[x1 + c] + d2 * inp[x2 + c] + d3 * inp[x3 + c];
     }
-    for (; n < N; n++) {
+  }
+  for (; n < N; n++) {
+    const x0 = n * C;
+    for (let oc = 0; oc < OC; oc++) {
       const d = dout[n * OC + oc];
       if (d === 0) continue;
-      const x0 = n * C;
+      const wo = oc * C;
       for (let c = 0; c < C; c++) dw[wo + c] += d * inp[x0 + c];
     }
   }
