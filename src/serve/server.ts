@@ -1,8 +1,10 @@
 // Runs the serving API as a process: listen, report where, shut down gracefully on SIGINT/SIGTERM.
-import { createServer } from 'node:net';
 import { buildServeApp } from './app.js';
 import { OllamaBackend, OpenAICompatibleBackend, type ModelBackend } from './backend.js';
 import { FailedError } from '../cli/errors.js';
+import { findFreePort } from './ports.js';
+
+export { findFreePort };
 
 export interface ServeProcessOptions {
   host: string;
@@ -22,19 +24,6 @@ export interface ServeProcessOptions {
 export function makeBackend(kind: 'ollama' | 'openai', url: string, apiKey?: string): ModelBackend {
   const clean = url.replace(/\/+$/, '');
   return kind === 'ollama' ? new OllamaBackend(clean) : new OpenAICompatibleBackend(clean, apiKey);
-}
-
-/** First free TCP port at or after `from` on `host` (for "port in use" suggestions). */
-export async function findFreePort(host: string, from: number): Promise<number | undefined> {
-  for (let port = from; port < Math.min(from + 50, 65536); port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = createServer();
-      srv.once('error', () => resolve(false));
-      srv.listen(port, host, () => srv.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  return undefined;
 }
 
 export async function runServe(o: ServeProcessOptions): Promise<void> {

@@ -1,6 +1,6 @@
 // Runs `ftlab backend` as a process: load the models into workers, listen, stop cleanly on a signal.
 import { FailedError } from '../../cli/errors.js';
-import { findFreePort } from '../server.js';
+import { findFreePort } from '../ports.js';
 import { buildBackendApp, withTag, type BackendOptions } from './server.js';
 
 export async function runBackend(o: BackendOptions & { host: string; port: number }): Promise<void> {
