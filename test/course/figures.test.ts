@@ -57,3 +57,11 @@ describe.each(lists)('figures in %s', (_file, figures) => {
     });
   }
 });
+
+describe('coverage of numeric answers', () => {
+  it('every numeric question (and case sub-question) is recomputed by a figure', () => {
+    const covered = new Set(lists.flatMap(([, figures]) => figures.map((f) => f.question).filter(Boolean)));
+    const numeric = [...questions.values()].filter((q) => q.type === 'numeric').map((q) => q.id);
+    expect(numeric.filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
