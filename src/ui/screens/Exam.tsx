@@ -1,0 +1,92 @@
+// `ftlab exam`: start (or resume) a mock exam, take it, see the result, review it, browse history.
+// The attempt in progress lives in the store (saved after every change), so leaving this screen —
+// quitting, a crash, opening something else — always resumes where the learner was.
+import { useState } from 'react';
+import type { ScreenProps } from '../app/routes.js';
+import { useAppEnv } from '../contexts/AppEnvContext.js';
+import { useNavigation } from '../contexts/NavigationContext.js';
+import { examHistory, resumeExam, startExam, type ExamAttemptRecord, type ExamMode, type ExamSession } from '../../exam/index.js';
+import { loadStudyData } from '../questions/data.js';
+import { ExamHistory } from './ExamHistory.js';
+import { ExamResult } from './ExamResult.js';
+import { ExamReview } from './ExamReview.js';
+import { ExamRun } from './ExamRun.js';
+import { ExamStart } from './ExamStart.js';
+
+type View =
+  | { kind: 'start'; notice?: string }
+  | { kind: 'run'; session: ExamSession }
+  | { kind: 'result'; attempt: ExamAttemptRecord; notice?: string }
+  | { kind: 'review'; attempt: ExamAttemptRecord; which: 'all' | 'wrong' }
+  | { kind: 'history'; from: View };
+
+const clock = () => Date.now();
+
+export default function Exam({ route }: ScreenProps<'exam'>) {
+  const env = useAppEnv();
+  const nav = useNavigation();
+  const data = loadStudyData(env.contentRoot, env.home);
+  const lookup = data.content.questionById;
+  const [view, setView] = useState<View>(() => {
+    const resumed = resumeExam(data.store, lookup, clock());
+    if (resumed.status === 'auto-submitted') return { kind: 'result', attempt: resumed.attempt, notice: 'Time ran out while ftlab was closed: the exam was submitted with the answers saved before the deadline.' };
+    return { kind: 'start' };
+  });
+  // Re-read on every render of the start view: another window may have finished or started one.
+  const saved = view.kind === 'start' ? (() => {
+    const r = resumeExam(data.store, lookup, clock());
+    return r.status === 'in-progress' ? r.session : undefined;
+  })() : undefined;
+
+  const submit = (session: ExamSession, auto: boolean) => {
+    const attempt = session.submit(clock(), auto);
+    setView({ kind: 'result', attempt, notice: auto ? 'Time is up: the exam was submitted automatically.' : undefined });
+  };
+  const history = (from: View) => setView({ kind: 'history', from });
+
+  switch (view.kind) {
+    case 'start':
+      return (
+        <ExamStart
+          mode={route.mode}
+          saved={saved}
+          attempts={data.store.exams.attempts().length}
+          questionCount={data.content.questions.length}
+          now={clock()}
+          notice={view.notice}
+          warnings={data.warnings}
+          onStart={(mode: ExamMode) => {
+            try {
+              setView({ kind: 'run', session: startExam(data.store, data.content.questions, { mode }) });
+            } catch (err) {
+              setView({ kind: 'start', notice: (err as Error).message });
+            }
+          }}
+          onResume={() => saved && setView({ kind: 'run', session: saved })}
+          onDiscard={() => {
+            saved?.discard();
+            setView({ kind: 'start', notice: 'The saved attempt was discarded.' });
+          }}
+          onHistory={() => history(view)}
+        />
+      );
+    case 'run':
+      return <ExamRun session={view.session} clock={clock} onSubmit={(auto) => submit(view.session, auto)} warnings={data.warnings} />;
+    case 'result':
+      return (
+        <ExamResult
+          attempt={view.attempt}
+          notice={view.notice}
+          onReview={(which) => setView({ kind: 'review', attempt: view.attempt, which })}
+          onHistory={() => history(view)}
+          onDone={() => {
+            if (!nav.back()) nav.exit();
+          }}
+        />
+      );
+    case 'review':
+      return <ExamReview attempt={view.attempt} which={view.which} content={data.content} onClose={() => setView({ kind: 'result', attempt: view.attempt })} />;
+    case 'history':
+      return <ExamHistory attempts={examHistory(data.store)} onOpen={(attempt) => setView({ kind: 'result', attempt })} onClose={() => setView(view.from)} />;
+  }
+}

@@ -1,0 +1,87 @@
+// After submitting: pass/fail, the estimated scaled score (labelled as an estimate), the breakdown by
+// domain, and the way into reviewing every question or only the wrong ones, and the attempt history.
+import { Box, Text } from 'ink';
+import { domainName, PASSING_SCALED, type ExamAttemptRecord } from '../../exam/index.js';
+import { Command } from '../keys/keyBindings.js';
+import { Screen } from '../layouts/Screen.js';
+import { hit, KeypressPriority, label, PracticeCommand, useKeys } from '../questions/keys.js';
+import { Stack } from '../questions/Stack.js';
+import { Tone, useGlyphs, usePracticeStyle } from '../questions/style.js';
+
+export interface ExamResultProps {
+  attempt: ExamAttemptRecord;
+  onReview(which: 'all' | 'wrong'): void;
+  onHistory(): void;
+  onDone(): void;
+  notice?: string;
+}
+
+export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: ExamResultProps) {
+  const g = useGlyphs();
+  const { screenReader } = usePracticeStyle();
+  const wrong = attempt.items.filter((i) => !i.correct).length;
+  useKeys(
+    (k) => {
+      if (hit(PracticeCommand.REVIEW_ALL, k)) onReview('all');
+      else if (hit(PracticeCommand.REVIEW_WRONG, k) && wrong) onReview('wrong');
+      else if (hit(PracticeCommand.HISTORY, k)) onHistory();
+      else if (hit(Command.SUBMIT, k)) onDone();
+      else return false;
+      return true;
+    },
+    true,
+    KeypressPriority.Low,
+  );
+  const pct = attempt.total ? Math.round((100 * attempt.correct) / attempt.total) : 0;
+  const minutes = Math.round((attempt.submittedAt - attempt.startedAt) / 60_000);
+  const barWidth = 20;
+  return (
+    <Screen title={`Exam result (${attempt.mode})`} status={new Date(attempt.submittedAt).toLocaleString()} hints={[Command.SUBMIT]}>
+      <Stack>
+        {notice ? <Tone role="warn">{notice}</Tone> : null}
+        <Text>
+          {attempt.passed ? <Tone role="ok">{g.right} PASS</Tone> : <Tone role="bad">{g.wrong} FAIL</Tone>}
+          {'  '}
+          {attempt.correct} of {attempt.total} right ({pct}%) in {minutes} min{attempt.autoSubmitted ? ' · submitted when time ran out' : ''}
+        </Text>
+        <Text>
+          Estimated scaled score: {attempt.scaled} / 1000 (pass: {PASSING_SCALED})
+        </Text>
+        <Tone role="muted">An estimate: AWS equates its scaled scores across exam forms; this is not the official score.</Tone>
+        <Text> </Text>
+        <Tone role="heading">By domain</Tone>
+        {attempt.byDomain.map((d) => {
+          const share = d.total ? d.correct / d.total : 0;
+          const filled = Math.round(share * barWidth);
+          return screenReader ? (
+            <Text key={d.domain}>
+              Domain {d.domain}, {domainName(d.domain)}: {d.correct} of {d.total} ({Math.round(share * 100)}%)
+            </Text>
+          ) : (
+            <Box key={d.domain}>
+              <Box width={44} flexShrink={0}>
+                <Text wrap="truncate-end">
+                  {d.domain}. {domainName(d.domain)}
+                </Text>
+              </Box>
+              <Text>
+                {'#'.repeat(filled)}
+                {'.'.repeat(barWidth - filled)} {String(d.correct).padStart(2)}/{d.total} ({Math.round(share * 100)}%)
+              </Text>
+            </Box>
+          );
+        })}
+        {attempt.notes.map((n, i) => (
+          <Tone key={i} role="muted">
+            {n}
+          </Tone>
+        ))}
+        <Text> </Text>
+        <Text>
+          {label(PracticeCommand.REVIEW_ALL)} review all · {wrong ? `${label(PracticeCommand.REVIEW_WRONG)} review the ${wrong} wrong · ` : ''}
+          {label(PracticeCommand.HISTORY)} attempt history · Enter done
+        </Text>
+      </Stack>
+    </Screen>
+  );
+}

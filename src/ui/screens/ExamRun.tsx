@@ -1,0 +1,213 @@
+// The exam in progress: one item at a time (case sub-questions show their scenario), answers saved
+// as they change, flags, a countdown in the title line that submits the exam at zero, and the
+// navigator and submit confirmation as overlays of the same screen. No feedback before the end.
+import { Box, Text } from 'ink';
+import { useEffect, useReducer, useState } from 'react';
+import { domainName, ExamTimeUpError, type ExamSession } from '../../exam/index.js';
+import { Command } from '../keys/keyBindings.js';
+import { Screen, useBodySize } from '../layouts/Screen.js';
+import { hit, KeypressPriority, KeyRouter, label, PracticeCommand, useKeys } from '../questions/keys.js';
+import { QuestionView, TYPE_LABEL } from '../questions/QuestionView.js';
+import { Stack } from '../questions/Stack.js';
+import { Tone, useGlyphs, usePracticeStyle } from '../questions/style.js';
+import type { Answer } from '../questions/types.js';
+
+export function formatClock(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const mm = String(m).padStart(h ? 2 : 1, '0');
+  return `${h ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
+}
+
+/** Re-renders every `ms` milliseconds (the countdown). */
+export function useTicker(ms: number, clock: () => number): number {
+  const [now, setNow] = useState(clock);
+  useEffect(() => {
+    const t = setInterval(() => setNow(clock()), ms);
+    return () => clearInterval(t);
+  }, [ms, clock]);
+  return now;
+}
+
+export interface ExamRunProps {
+  session: ExamSession;
+  clock: () => number;
+  /** Submit (auto = the clock ran out). */
+  onSubmit(auto: boolean): void;
+  warnings?: string[];
+}
+
+type Overlay = 'none' | 'navigator' | 'confirm';
+
+export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
+  const [, bump] = useReducer((x: number) => x + 1, 0);
+  const [overlay, setOverlay] = useState<Overlay>('none');
+  const now = useTicker(1000, clock);
+  const remaining = session.remainingMs(now);
+  const items = session.items;
+  const item = items[session.current]!;
+  const answered = items.filter((i) => session.isAnswered(i.key)).length;
+  const g = useGlyphs();
+
+  // The clock submits at zero, whatever is on screen.
+  useEffect(() => {
+    if (remaining <= 0) onSubmit(true);
+  }, [remaining <= 0]);
+
+  const guard = (f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      if (err instanceof ExamTimeUpError) return onSubmit(true);
+      throw err;
+    }
+    bump();
+  };
+  const go = (index: number) => guard(() => session.goTo(index, clock()));
+  const save = (a: Answer) => guard(() => session.answer(item.key, a, clock()));
+
+  useKeys(
+    (k) => {
+      if (overlay !== 'none') return false;
+      if (hit(Command.NEXT_QUESTION, k)) return go(Math.min(items.length - 1, session.current + 1)), true;
+      if (hit(Command.PREV_QUESTION, k)) return go(Math.max(0, session.current - 1)), true;
+      if (hit(Command.FLAG, k)) return guard(() => session.toggleFlag(item.key, clock())), true;
+      if (hit(Command.NAVIGATOR, k)) return setOverlay('navigator'), true;
+      if (hit(PracticeCommand.FINISH, k)) return setOverlay('confirm'), true;
+      return false;
+    },
+    true,
+    KeypressPriority.Low,
+  );
+
+  const flagged = session.isFlagged(item.key);
+  const status = `${formatClock(remaining)} left · ${answered}/${items.length} answered${session.flagged().length ? ` · ${session.flagged().length} flagged` : ''}`;
+  const title = `Exam (${session.mode}) · question ${session.current + 1} of ${items.length}`;
+
+  let body;
+  if (overlay === 'navigator') {
+    body = <ExamNavigator session={session} onPick={(i) => (go(i), setOverlay('none'))} onClose={() => setOverlay('none')} />;
+  } else if (overlay === 'confirm') {
+    body = <ExamConfirm session={session} onConfirm={() => onSubmit(false)} onCancel={() => setOverlay('none')} onPick={(i) => (go(i), setOverlay('none'))} />;
+  } else {
+    body = (
+      <Stack>
+        <Tone role="muted">
+          {TYPE_LABEL[item.question.type]} · domain {item.domain}: {domainName(item.domain)}
+          {flagged ? ` · ${g.flag} flagged for review` : ''}
+        </Tone>
+        {item.parent ? (
+          <Box flexDirection="column" marginBottom={1}>
+            <Tone role="heading">
+              Case: {item.parent.prompt} (part {item.part + 1} of {item.parts})
+            </Tone>
+            <Text>{item.parent.scenario_text.trim()}</Text>
+          </Box>
+        ) : null}
+        <QuestionView key={item.key} question={item.question} value={session.answerOf(item.key) ?? null} layout={session.layout(item)} onChange={save} onSubmit={(a) => (save(a), go(Math.min(items.length - 1, session.current + 1)))} />
+        <Text> </Text>
+        <Tone role="muted">
+          {label(Command.NEXT_QUESTION, false, 3)} next · {label(Command.PREV_QUESTION, false, 3)} previous · {label(Command.FLAG)} flag · {label(Command.NAVIGATOR)} navigator · {label(PracticeCommand.FINISH)} submit · answers are saved as you go
+        </Tone>
+      </Stack>
+    );
+  }
+  return (
+    <Screen title={title} status={status} hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR]} moreKeys={[Command.SUBMIT, Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE]} warnings={warnings}>
+      <KeyRouter>{body}</KeyRouter>
+    </Screen>
+  );
+}
+
+/** Every item as a cell: number, answered or blank, flagged; Enter jumps to the one under the cursor. */
+export function ExamNavigator({ session, onPick, onClose }: { session: ExamSession; onPick(index: number): void; onClose(): void }) {
+  const items = session.items;
+  const [cursor, setCursor] = useState(session.current);
+  const { width } = useBodySize();
+  const { screenReader } = usePracticeStyle();
+  const g = useGlyphs();
+  const cell = 8;
+  const cols = Math.max(1, Math.floor(width / cell));
+  useKeys(
+    (k) => {
+      if (hit(Command.LEFT, k)) setCursor((c) => Math.max(0, c - 1));
+      else if (hit(Command.RIGHT, k)) setCursor((c) => Math.min(items.length - 1, c + 1));
+      else if (hit(Command.UP, k)) setCursor((c) => Math.max(0, c - (screenReader ? 1 : cols)));
+      else if (hit(Command.DOWN, k)) setCursor((c) => Math.min(items.length - 1, c + (screenReader ? 1 : cols)));
+      else if (hit(Command.SUBMIT, k)) onPick(cursor);
+      else if (hit(Command.NAVIGATOR, k) || hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
+      else return false;
+      return true;
+    },
+    true,
+    KeypressPriority.Normal,
+  );
+  const state = (key: string) => `${session.isAnswered(key) ? 'answered' : 'blank'}${session.isFlagged(key) ? ', flagged' : ''}`;
+  if (screenReader) {
+    return (
+      <Box flexDirection="column">
+        <Text>Navigator: Enter goes to the question, Esc returns.</Text>
+        {items.map((it, i) => (
+          <Text key={it.key}>
+            Question {i + 1}: {state(it.key)}
+            {i === cursor ? ' (current)' : ''}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
+  const rows: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += cols) rows.push(items.slice(i, i + cols));
+  return (
+    <Stack>
+      <Text bold>Navigator · {g.right} answered · · blank · {g.flag} flagged · Enter go · Esc back</Text>
+      <Text> </Text>
+      {rows.map((row, r) => (
+        <Box key={r}>
+          {row.map((it) => {
+            const mark = `${session.isAnswered(it.key) ? g.right : '·'}${session.isFlagged(it.key) ? g.flag : ' '}`;
+            const on = it.index === cursor;
+            return (
+              <Box key={it.key} width={cell}>
+                <Text inverse={on} bold={it.index === session.current}>
+                  {String(it.index + 1).padStart(3)} {mark}
+                </Text>
+              </Box>
+            );
+          })}
+        </Box>
+      ))}
+    </Stack>
+  );
+}
+
+/** Before submitting: which items are blank and which flagged; y submits, n goes back. */
+export function ExamConfirm({ session, onConfirm, onCancel, onPick }: { session: ExamSession; onConfirm(): void; onCancel(): void; onPick(index: number): void }) {
+  const blanks = session.blanks();
+  const flagged = session.flagged();
+  useKeys(
+    (k) => {
+      if (hit(PracticeCommand.CONFIRM, k)) onConfirm();
+      else if (hit(PracticeCommand.CANCEL, k) || hit(Command.QUIT, k)) onCancel();
+      else if (hit(Command.SUBMIT, k) && blanks.length) onPick(blanks[0]!.index);
+      else return false;
+      return true;
+    },
+    true,
+    KeypressPriority.Normal,
+  );
+  const list = (xs: typeof blanks) => xs.map((i) => i.index + 1).join(', ');
+  return (
+    <Stack>
+      <Tone role="heading">Submit the exam?</Tone>
+      {blanks.length ? <Tone role="warn">{blanks.length} question(s) not answered: {list(blanks)}</Tone> : <Text>Every question has an answer.</Text>}
+      {flagged.length ? <Text>Flagged for review: {list(flagged)}</Text> : null}
+      <Text> </Text>
+      <Text>
+        y submit now · n / Esc go back{blanks.length ? ' · Enter go to the first blank' : ''}
+      </Text>
+    </Stack>
+  );
+}

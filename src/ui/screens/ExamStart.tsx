@@ -1,0 +1,103 @@
+// Before an exam: choose short or full (or resume the saved attempt, or discard it after asking).
+import { Text } from 'ink';
+import { useState } from 'react';
+import { EXAM_MODES, type ExamMode, type ExamSession } from '../../exam/index.js';
+import { Command } from '../keys/keyBindings.js';
+import { Screen } from '../layouts/Screen.js';
+import { hit, KeypressPriority, label, PracticeCommand, useKeys } from '../questions/keys.js';
+import { Stack } from '../questions/Stack.js';
+import { Tone } from '../questions/style.js';
+import { formatClock } from './ExamRun.js';
+
+export interface ExamStartProps {
+  /** Preselected by `ftlab exam --short|--full`. */
+  mode?: ExamMode;
+  /** The saved attempt, when one is in progress. */
+  saved?: ExamSession;
+  attempts: number;
+  questionCount: number;
+  now: number;
+  notice?: string;
+  warnings?: string[];
+  onStart(mode: ExamMode): void;
+  onResume(): void;
+  onDiscard(): void;
+  onHistory(): void;
+}
+
+export function ExamStart({ mode, saved, attempts, questionCount, now, notice, warnings, onStart, onResume, onDiscard, onHistory }: ExamStartProps) {
+  const [chosen, setChosen] = useState<ExamMode>(mode ?? 'short');
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  useKeys(
+    (k) => {
+      if (confirmDiscard) {
+        if (hit(PracticeCommand.CONFIRM, k)) (setConfirmDiscard(false), onDiscard());
+        else if (hit(PracticeCommand.CANCEL, k)) setConfirmDiscard(false);
+        else return false;
+        return true;
+      }
+      if (saved) {
+        if (hit(PracticeCommand.RESUME, k) || hit(Command.SUBMIT, k)) onResume();
+        else if (k.name === 'd' && !k.ctrl) setConfirmDiscard(true);
+        else if (hit(PracticeCommand.HISTORY, k)) onHistory();
+        else return false;
+        return true;
+      }
+      if (hit(PracticeCommand.START_SHORT, k)) onStart('short');
+      else if (hit(PracticeCommand.START_FULL, k)) onStart('full');
+      else if (hit(Command.UP, k) || hit(Command.DOWN, k)) setChosen((m) => (m === 'short' ? 'full' : 'short'));
+      else if (hit(Command.SUBMIT, k)) onStart(chosen);
+      else if (hit(PracticeCommand.HISTORY, k)) onHistory();
+      else return false;
+      return true;
+    },
+    true,
+    KeypressPriority.Low,
+  );
+
+  if (saved) {
+    const answered = saved.items.filter((i) => saved.isAnswered(i.key)).length;
+    return (
+      <Screen title="Mock exam" hints={[Command.BACK]} warnings={warnings}>
+        <Stack>
+          <Tone role="heading">An exam is in progress</Tone>
+          <Text>
+            {saved.mode} exam started {new Date(saved.startedAt).toLocaleString()}: {answered} of {saved.items.length} answered, {saved.flagged().length} flagged, {formatClock(saved.remainingMs(now))} left.
+          </Text>
+          <Tone role="muted">The clock kept running while ftlab was closed, as it would in a test centre.</Tone>
+          <Text> </Text>
+          {confirmDiscard ? (
+            <Tone role="warn">Discard this attempt? It will not be scored or kept. y discard · n keep</Tone>
+          ) : (
+            <Text>
+              {label(PracticeCommand.RESUME)} or Enter resume · d discard · {label(PracticeCommand.HISTORY)} attempt history
+            </Text>
+          )}
+        </Stack>
+      </Screen>
+    );
+  }
+  const row = (m: ExamMode, text: string) => (
+    <Text inverse={chosen === m}>
+      {chosen === m ? '>' : ' '} {text}
+    </Text>
+  );
+  return (
+    <Screen title="Mock exam" hints={[Command.SUBMIT, Command.BACK]} warnings={warnings}>
+      <Stack>
+        {notice ? <Tone role="warn">{notice}</Tone> : null}
+        <Tone role="heading">AIF-C01 style mock exam</Tone>
+        <Text>
+          Questions are drawn by the exam's domain weights (20/24/28/14/14 %) from {questionCount} questions in the bank. No feedback until you submit; answers are saved as you go, so you can quit and resume. At zero the exam is submitted automatically.
+        </Text>
+        <Text> </Text>
+        {row('short', `${label(PracticeCommand.START_SHORT)}  short: ${EXAM_MODES.short.questions} questions, ${EXAM_MODES.short.minutes} minutes`)}
+        {row('full', `${label(PracticeCommand.START_FULL)}  full:  ${EXAM_MODES.full.questions} questions, ${EXAM_MODES.full.minutes} minutes (as the real exam)`)}
+        <Text> </Text>
+        <Text>
+          Enter start the highlighted one · {label(PracticeCommand.HISTORY)} attempt history ({attempts})
+        </Text>
+      </Stack>
+    </Screen>
+  );
+}
