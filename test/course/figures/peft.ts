@@ -17,7 +17,38 @@ import {
   quantConstantBitsPerParam,
   weightBytes,
 } from '../../../src/course/figures.js';
+import type { LlamaConfig } from '../../../src/engine/config.js';
+import { LoraAdapter } from '../../../src/engine/lora.js';
+import { NF4_BLOCK, nf4Bytes, quantizeNF4 } from '../../../src/engine/nf4.js';
+import { llamaParamEntries } from '../../../src/engine/params.js';
 import type { Figure } from '../load.js';
+
+// The same figures cross-checked against ftlab's training engine: a Llama-2-7B-shaped configuration
+// (no weights are allocated for the base; only the LoRA parameter buffers are).
+const llama2_7b: LlamaConfig = {
+  vocabSize: 32000,
+  hiddenSize: 4096,
+  intermediateSize: 11008,
+  numLayers: 32,
+  numHeads: 32,
+  numKvHeads: 32,
+  headDim: 128,
+  maxPositions: 4096,
+  rmsNormEps: 1e-5,
+  ropeTheta: 10000,
+  tieWordEmbeddings: false,
+  bosTokenId: 1,
+  eosTokenId: 2,
+};
+const engineBaseParams = (): number => llamaParamEntries(llama2_7b).reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
+const engineLoraParams = (r: number, targets: LoraAdapter['config']['targets']): number =>
+  new LoraAdapter(llama2_7b, { r, alpha: 2 * r, dropout: 0, targets, layers: null, useRslora: false }).params.size;
+/** Bits per weight the engine's NF4 storage really uses (packed 4-bit codes + fp32 absmax per block). */
+const engineNf4BitsPerWeight = (): number => {
+  const n = 64 * NF4_BLOCK;
+  const w = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
+  return (nf4Bytes(quantizeNF4(w, [64, NF4_BLOCK])) * 8) / n;
+};
 
 const LLAMA2_7B_PARAMS = 6_738_415_616;
 const attn = { in: 4096, out: 4096 };
@@ -40,7 +71,16 @@ export const figures: Figure[] = [
   { lesson: 'peft-lora', expect: 'about 80 MB', compute: () => `about ${Math.round(weightBytes(allLinear16, 16) / MB)} MB` },
   { lesson: 'peft-lora', expect: 'about 13.5 GB', compute: () => `about ${fmtFixed(weightBytes(LLAMA2_7B_PARAMS, 16) / GB, 1)} GB` },
   { lesson: 'peft-lora', expect: 'the scale is 2', compute: () => `the scale is ${loraScaling(16, 8)}` },
+  { lesson: 'peft-lora', expect: 'and 6,738,415,616 parameters', compute: () => `and ${fmtInt(engineBaseParams())} parameters` },
+  { lesson: 'peft-lora', expect: '4,194,304 trainable parameters', compute: () => `${fmtInt(engineLoraParams(8, ['q_proj', 'v_proj']))} trainable parameters` },
+  {
+    lesson: 'peft-lora',
+    expect: 'grows to 39,976,960 parameters',
+    compute: () => `grows to ${fmtInt(engineLoraParams(16, ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']))} parameters`,
+  },
   // peft-qlora
+  { lesson: 'peft-qlora', expect: '= 0.5 extra bits per weight', compute: () => `= ${engineNf4BitsPerWeight() - 4} extra bits per weight` },
+  { lesson: 'peft-qlora', expect: '(64-value blocks) | 3.94 GB', compute: () => `(64-value blocks) | ${fmtFixed(weightBytes(7e9, engineNf4BitsPerWeight()) / GB, 2)} GB` },
   { lesson: 'peft-qlora', expect: 'about 14 GB', compute: () => `about ${weightBytes(7e9, 16) / GB} GB` },
   { lesson: 'peft-qlora', expect: '32 / 64 = 0.5 extra bits', compute: () => `32 / 64 = ${quantConstantBitsPerParam(64, false)} extra bits` },
   { lesson: 'peft-qlora', expect: 'about 0.127 bits', compute: () => `about ${fmtFixed(quantConstantBitsPerParam(64, true), 3)} bits` },
