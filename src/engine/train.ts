@@ -11,7 +11,7 @@ import { LoraAdapter, type LoraConfig } from './lora.js';
 import { AdamW, clipGradNorm, lrAt } from './optim.js';
 import type { Projection } from './params.js';
 import { Rng } from './rng.js';
-import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { readSafetensors, writeSafetensors, type TensorMap } from './safetensors.js';
 
 export type Method = 'lora' | 'qlora' | 'full';
 
@@ -186,6 +186,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
   let valBefore: number | null = null;
   let lastLoss = NaN;
   let resumedFrom: number | null = null;
+  let resumedBest: Float32Array | null = null;
   if (opts.resume) {
     if (!existsSync(join(ckptDir, 'state.json'))) throw new TrainError(`nothing to resume: ${ckptDir} has no checkpoint`);
     const st = JSON.parse(readFileSync(join(ckptDir, 'state.json'), 'utf8')) as Checkpoint;
@@ -195,6 +196,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
     opt.m.set(t.get('adam_m')!.data);
     opt.v.set(t.get('adam_v')!.data);
     opt.t = st.adamT;
+    resumedBest = t.get('best')?.data ?? null;
     rng.setState(st.rng);
     sampler.restore(st.sampler);
     ({ step, tokens, seconds, bestVal, bad, valBefore, lastLoss } = st);
@@ -224,7 +226,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
     valBefore = valLoss();
     bestVal = valBefore;
   }
-  let best: Float32Array | null = bestVal !== null ? Float32Array.from(trainable) : null;
+  let best: Float32Array | null = resumedBest ?? (bestVal !== null ? Float32Array.from(trainable) : null);
   let stoppedEarly = false;
   let interrupted = false;
 
@@ -281,11 +283,13 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
   let checkpoint: string | null = null;
   if (interrupted) {
     mkdirSync(ckptDir, { recursive: true });
-    writeSafetensors(join(ckptDir, 'trainer.safetensors'), new Map([
+    const saved: TensorMap = new Map([
       ['params', { shape: [trainable.length], data: trainable }],
       ['adam_m', { shape: [trainable.length], data: opt.m }],
       ['adam_v', { shape: [trainable.length], data: opt.v }],
-    ]));
+    ]);
+    if (best) saved.set('best', { shape: [trainable.length], data: best });
+    writeSafetensors(join(ckptDir, 'trainer.safetensors'), saved);
     const st: Checkpoint = { version: 1, fingerprint: fp, step, rng: rng.getState(), sampler: sampler.position, adamT: opt.t, bestVal, bad, valBefore, tokens, seconds, lastLoss };
     writeFileSync(join(ckptDir, 'state.json'), JSON.stringify(st) + '\n');
     checkpoint = ckptDir;
