@@ -401,3 +401,9 @@ export function meanTokenConfidence(logProbs: number[]): number {
 export function relativeThreshold(baseline: number, multiplier: number): number {
   return baseline * multiplier;
 }
+
+/** k-fold cross-validation: examples tested and trained on in each of the k runs. */
+export function kFoldSizes(total: number, k: number): { train: number; test: number } {
+  const test = Math.floor(total / k);
+  return { train: total - test, test };
+}
