@@ -23,6 +23,7 @@ import {
 } from '../store/reviews.js';
 import { localOffsetMinutes, studyDay, type SettingsStore } from '../store/settings.js';
 import { formatInterval } from './interval.js';
+import { saveCardCache, type CachedCard, type DayCount, type LastReview } from '../store/card-cache.js';
 
 export interface IntervalPreview {
   rating: RatingValue;
@@ -61,17 +62,10 @@ export interface DueQueue {
 
 interface CardRecord {
   snapshot: CardSnapshot;
-  /** Effective (not undone) reviews of this card, oldest first. */
+  /** Effective (not undone) reviews of this card held in memory, oldest first. */
   history: ReviewEntry[];
-}
-
-interface DayCount {
-  /** Reviews of cards that were in Review state (what the daily review limit counts). */
-  reviews: number;
-  /** First reviews of new cards. */
-  newCards: number;
-  /** All effective reviews that day. */
-  all: number;
+  /** When the deck started from cards.cache.json: the latest effective review before `history`, if known. */
+  base?: LastReview;
 }
 
 export interface DeckOptions {
@@ -79,12 +73,22 @@ export interface DeckOptions {
   session?: string;
   /** FSRS target retention; defaults to the settings' desiredRetention. */
   desiredRetention?: number;
+  /**
+   * Write cards.cache.json at open when at least this many reviews had to be read from the log (default
+   * 2,000): smaller logs open fast anyway.
+   */
+  cacheMinEntries?: number;
 }
 
 export class Deck {
   readonly session: string;
   private readonly log: JsonlFile<LogEntry>;
   private readonly settings: SettingsStore;
+  private readonly home: string;
+  /** Started from cards.cache.json: older reviews are not in memory (reviews() re-reads the log). */
+  private fromCache = false;
+  /** Effective reviews covered by the cache the deck started from. */
+  private cachedEntries = 0;
   private scheduler: FSRS;
   private dayStartsAtHour: number;
   /** How far this deck has read the log. */
@@ -116,7 +120,56 @@ export class Deck {
     });
     this.session = options.session ?? randomBytes(6).toString('hex');
     this.cursor = { ...store.initialCursor };
+    this.home = store.home;
+    if (store.cache) {
+      this.fromCache = true;
+      this.cachedEntries = store.cache.entries;
+      for (const [id, c] of store.cache.cards) this.cards.set(id, { snapshot: c.snapshot, history: [], ...(c.last ? { base: c.last } : {}) });
+      for (const [day, c] of store.cache.days) this.days.set(day, { ...c });
+    }
     for (const e of store.initialReviews) this.apply(e);
+    const read = this.entries.length;
+    if (read >= (options.cacheMinEntries ?? 2_000)) this.saveCache();
+  }
+
+  /** Best effort: a cache that cannot be written only costs the next start-up time. */
+  private saveCache(): void {
+    const self = this;
+    // Undo is for a rating just given, so only recent reviews keep what an undo needs (it keeps the cache
+    // small); an undo reaching an older review still works, by rebuilding from the log.
+    const undoHorizon = Date.now() - 2 * 86_400_000;
+    try {
+      saveCardCache(this.home, this.log.path, {
+        offset: this.cursor.offset,
+        inode: this.cursor.inode,
+        dayStartsAtHour: this.dayStartsAtHour,
+        entries: this.cachedEntries + this.reviewCountInMemory(),
+        cards: (function* (): Generator<[string, CachedCard]> {
+          for (const [id, rec] of self.cards) {
+            const latest = rec.history[rec.history.length - 1];
+            const last = latest ? { id: latest.id, at: latest.at, tz: latest.tz, before: latest.before } : rec.base;
+            yield [id, { snapshot: rec.snapshot, last: last && last.at >= undoHorizon ? last : undefined }];
+          }
+        })(),
+        days: this.days,
+      });
+    } catch {
+      /* ignore */
+    }
+  }
+
+  private reviewCountInMemory(): number {
+    let n = 0;
+    for (const e of this.entries) if (e.type === 'review' && !this.undone.has(e.id)) n++;
+    return n;
+  }
+
+  /** Forget the cache and rebuild every card from the whole log (when an undo reaches past the cache). */
+  private rebuildFromLog(): void {
+    this.reset();
+    this.fromCache = false;
+    this.cachedEntries = 0;
+    for (const e of this.log.readAll(this.cursor).entries) this.apply(e);
   }
 
   /** Build the deck from the store's review log (as read and repaired when the store was opened). */
@@ -130,8 +183,7 @@ export class Deck {
   refresh(): void {
     const fresh = this.log.readNew(this.cursor);
     if (fresh === null) {
-      this.reset();
-      for (const e of this.log.readAll(this.cursor).entries) this.apply(e);
+      this.rebuildFromLog();
       return;
     }
     for (const e of fresh.entries) this.apply(e);
@@ -171,30 +223,52 @@ export class Deck {
       if (e.session === this.session) this.mine.push(e);
       return;
     }
-    // undo
+    // undo: only the card's latest effective review can be undone; the card returns to that review's `before`
+    if (this.undone.has(e.target)) return;
     const target = this.reviewsById.get(e.target);
-    if (!target || this.undone.has(e.target)) return;
+    if (!target) {
+      this.undoBeyondMemory(e);
+      return;
+    }
     const rec = this.cards.get(target.card);
-    if (!rec || rec.history[rec.history.length - 1] !== target) return; // only the card's latest review can be undone
+    if (!rec || rec.history[rec.history.length - 1] !== target) return;
     this.entries.push(e);
     this.undone.add(e.target);
     rec.history.pop();
-    const previous = rec.history[rec.history.length - 1];
-    if (previous) rec.snapshot = previous.after;
-    else {
-      this.cards.delete(target.card);
-      this.generation++;
-    }
+    this.restore(target.card, rec, target.before);
     this.count(target, -1);
     const i = this.mine.lastIndexOf(target);
     if (i >= 0) this.mine.splice(i, 1);
+  }
+
+  /** An undo whose review is older than what is in memory (the deck started from the cache). */
+  private undoBeyondMemory(e: UndoEntry): void {
+    if (!this.fromCache) return; // a dangling undo: nothing to undo
+    const rec = this.cards.get(e.card);
+    if (!rec || rec.history.length > 0) return;
+    if (rec.base?.id === e.target) {
+      const base = rec.base;
+      this.entries.push(e);
+      this.undone.add(e.target);
+      delete rec.base; // the review before it is not in memory; a further undo rebuilds from the log
+      this.restore(e.card, rec, base.before);
+      this.count({ at: base.at, tz: base.tz, before: base.before }, -1);
+    } else if (!rec.base) this.rebuildFromLog();
+  }
+
+  private restore(cardId: string, rec: CardRecord, state: CardSnapshot | null): void {
+    if (state) rec.snapshot = state;
+    else {
+      this.cards.delete(cardId);
+      this.generation++;
+    }
   }
 
   private dayOf(at: number, tz: number): string {
     return studyDay(at, this.dayStartsAtHour, tz);
   }
 
-  private count(e: ReviewEntry, delta: 1 | -1): void {
+  private count(e: Pick<ReviewEntry, 'at' | 'tz' | 'before'>, delta: 1 | -1): void {
     const key = this.dayOf(e.at, e.tz);
     const day = this.days.get(key) ?? { reviews: 0, newCards: 0, all: 0 };
     day.all += delta;
@@ -213,14 +287,18 @@ export class Deck {
     return this.cards.keys();
   }
 
-  /** Effective reviews (undone ones left out), in log order. */
+  /**
+   * Effective reviews (undone ones left out), in log order. When the deck started from the card cache, older
+   * reviews are not in memory and the log is read again (stats screens; about 1 s per 100,000 entries).
+   */
   reviews(): ReviewEntry[] {
+    if (this.fromCache) return effectiveReviews(this.log.readAll().entries);
     return this.entries.filter((e): e is ReviewEntry => e.type === 'review' && !this.undone.has(e.id));
   }
 
   /** Every log entry, undo entries included, in log order. */
   logEntries(): readonly LogEntry[] {
-    return this.entries;
+    return this.fromCache ? this.log.readAll().entries : this.entries;
   }
 
   /** Probability of recalling the card now (FSRS retrievability), 0..1; undefined for a new card. */
@@ -403,4 +481,32 @@ let counter = 0;
 function newEntryId(now: number): string {
   counter = (counter + 1) % 1_679_616;
   return `${now.toString(36)}-${counter.toString(36)}-${randomBytes(5).toString('hex')}`;
+}
+
+/** The reviews that count: duplicates dropped, undone ones (undo of a card's latest review) left out. */
+export function effectiveReviews(entries: readonly LogEntry[]): ReviewEntry[] {
+  const seen = new Set<string>();
+  const latest = new Map<string, ReviewEntry[]>();
+  const undone = new Set<string>();
+  const byId = new Map<string, ReviewEntry>();
+  for (const e of entries) {
+    if (e.type === 'review') {
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+      byId.set(e.id, e);
+      const stack = latest.get(e.card);
+      if (stack) stack.push(e);
+      else latest.set(e.card, [e]);
+    } else {
+      const target = byId.get(e.target);
+      if (!target || undone.has(e.target)) continue;
+      const stack = latest.get(target.card)!;
+      if (stack[stack.length - 1] !== target) continue;
+      stack.pop();
+      undone.add(e.target);
+    }
+  }
+  const out: ReviewEntry[] = [];
+  for (const e of byId.values()) if (!undone.has(e.id)) out.push(e);
+  return out;
 }

@@ -230,7 +230,7 @@ function replayCards(entries: LogEntry[], cards: ReadonlySet<string>, retention:
 export function resetProgress(store: ProgressStore): { backupDir: string; moved: string[] } {
   const backupDir = join(store.home, 'backups', `reset-${stamp()}`);
   const moved: string[] = [];
-  const files = ['settings.json', 'settings.json.bak', 'reviews.jsonl', 'exams.jsonl', 'exam-current.json'];
+  const files = ['settings.json', 'settings.json.bak', 'reviews.jsonl', 'exams.jsonl', 'exam-current.json', 'cards.cache.json'];
   withLock(`${store.settings.path}.lock`, () =>
     store.reviews.locked(() =>
       store.exams.attemptsFile.locked(() =>
