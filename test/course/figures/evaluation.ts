@@ -1,7 +1,7 @@
 // Worked figures of module 6 (evaluation), recomputed with ftlab's metrics engine (sacrebleu- and
 // rouge-score-compatible) and the course formula helpers.
 import type { Figure } from '../load.js';
-import { chanceAgreementBinary, cohenKappa, fmtFixed, passAtK, percentOf, reductionPercent } from '../../../src/course/figures.js';
+import { chanceAgreementBinary, cohenKappa, fmtFixed, kFoldSizes, passAtK, percentOf, reductionPercent } from '../../../src/course/figures.js';
 import {
   ChrfScorer,
   CorpusChrf,
@@ -89,6 +89,9 @@ export const figures: Figure[] = [
   { lesson: 'evaluation-task-metrics', expect: 'larger ham class, is 0.8458', compute: () => `larger ham class, is ${f4(spam.weighted_avg.f1)}` },
   { lesson: 'evaluation-task-metrics', expect: 'likelihood is 1.1513 nats', compute: () => `likelihood is ${f4(perplexityFromLogProbs([0.5, 0.25, 0.8, 0.1].map(Math.log)).loss)} nats` },
   { lesson: 'evaluation-task-metrics', expect: 'perplexity is 3.1623', compute: () => `perplexity is ${f4(perplexityFromLogProbs([0.5, 0.25, 0.8, 0.1].map(Math.log)).perplexity)}` },
+  { lesson: 'evaluation-task-metrics', expect: 'every run trains on 800 and', compute: () => `every run trains on ${kFoldSizes(1000, 5).train} and` },
+  { lesson: 'evaluation-task-metrics', expect: 'tests on 200, and every example', compute: () => `tests on ${kFoldSizes(1000, 5).test}, and every example` },
+  { question: 'evaluation-task-metrics-q11', expect: 1600, compute: () => kFoldSizes(2000, 5).train },
   { question: 'evaluation-task-metrics-q03', expect: 0.99, compute: () => fraud.accuracy },
   { question: 'evaluation-task-metrics-q05', expect: 0.6667, compute: () => round(tokenF1('Paris France', 'Paris'), 4) },
   { question: 'evaluation-task-metrics-q07', expect: 2, compute: () => round(perplexityFromLogProbs([0.25, 0.5, 0.5, 1].map(Math.log)).perplexity, 9) },
