@@ -5,13 +5,15 @@
 // import here when the file lands. Keep those modules light at import time (import engines inside
 // run()), because content validation loads this table.
 import { genericChecks } from './checks/index.js';
+import { checks as loraChecks } from './lora/checks.js';
 import { checks as servingChecks } from './serving/checks.js';
 import type { CheckKind, CheckKindTable } from './types.js';
 
-// Lab tables, in the order their kinds are listed. (src/labs/metrics/checks.ts and
-// src/labs/lora/checks.ts are being written; import them here once they exist.)
+// Lab tables, in the order their kinds are listed. (src/labs/metrics/checks.ts is being written;
+// import it here once it is committed.)
 const labTables: Array<[string, CheckKindTable]> = [
   ['generic', genericChecks],
+  ['lora', loraChecks],
   ['serving', servingChecks],
 ];
 
