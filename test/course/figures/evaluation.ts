@@ -65,7 +65,7 @@ export const figures: Figure[] = [
   { lesson: 'evaluation-bleu-chrf-bertscore', expect: 'it gets 2 of 4', compute: () => { const s = corpusBleu(['the the the the'], [['the cat is on the mat']]); return `it gets ${s.counts[0]} of ${s.totals[0]}`; } },
   { lesson: 'evaluation-bleu-chrf-bertscore', expect: '| 1 | 5 / 6 | 83.33 |', compute: () => `| 1 | ${catBleu.counts[0]} / ${catBleu.totals[0]} | ${fmtFixed(catBleu.precisions[0]!, 2)} |` },
   { lesson: 'evaluation-bleu-chrf-bertscore', expect: '| 2 | 3 / 5 | 60.00 |', compute: () => `| 2 | ${catBleu.counts[1]} / ${catBleu.totals[1]} | ${fmtFixed(catBleu.precisions[1]!, 2)} |` },
-  { lesson: 'evaluation-bleu-chrf-bertscore', expect: '| 3 | 1 / 4 (\`on the mat\`) | 25.00 |', compute: () => `| 3 | ${catBleu.counts[2]} / ${catBleu.totals[2]} (\`on the mat\`) | ${fmtFixed(catBleu.precisions[2]!, 2)} |` },
+  { lesson: 'evaluation-bleu-chrf-bertscore', expect: '| 3 | 1 / 4 (on the mat) | 25.00 |', compute: () => `| 3 | ${catBleu.counts[2]} / ${catBleu.totals[2]} (on the mat) | ${fmtFixed(catBleu.precisions[2]!, 2)} |` },
   { lesson: 'evaluation-bleu-chrf-bertscore', expect: '| 4 | 0 / 3 | 0 -> smoothed to 16.67 |', compute: () => `| 4 | ${catBleu.counts[3]} / ${catBleu.totals[3]} | 0 -> smoothed to ${fmtFixed(catBleu.precisions[3]!, 2)} |` },
   { lesson: 'evaluation-bleu-chrf-bertscore', expect: 'BLEU = 0.', compute: () => `BLEU = ${corpusBleu([CAT_HYP], [[CAT_REF]], { smooth: 'none' }).score}.` },
   { lesson: 'evaluation-bleu-chrf-bertscore', expect: 'the score becomes 37.99', compute: () => `the score becomes ${fmtFixed(catBleu.score, 2)}` },
