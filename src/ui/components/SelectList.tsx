@@ -39,10 +39,17 @@ export function SelectList<T>({ items, height, onSelect, onHighlight, initialKey
   const { options, theme, glyphs } = useUi();
   const selectable = items.map((it, i) => (it.kind === 'heading' ? -1 : i)).filter((i) => i >= 0);
   const initial = Math.max(0, items.findIndex((it) => it.key === initialKey && it.kind !== 'heading'));
-  const [cursor, setCursor] = useState(selectable.includes(initial) ? initial : (selectable[0] ?? 0));
+  const [cursor, setCursorState] = useState(selectable.includes(initial) ? initial : (selectable[0] ?? 0));
+  // Keys can arrive several per tick (key repeat, a busy machine): handlers read and write the
+  // cursor through a ref so the second key sees where the first one moved it.
+  const cursorRef = useRef(cursor);
+  const setCursor = (c: number) => {
+    cursorRef.current = c;
+    setCursorState(c);
+  };
   const top = useRef(0);
   const move = (delta: number) => {
-    const pos = selectable.indexOf(cursor);
+    const pos = selectable.indexOf(cursorRef.current);
     const next = selectable[Math.max(0, Math.min(selectable.length - 1, pos + delta))];
     if (next !== undefined) setCursor(next);
   };
@@ -55,7 +62,7 @@ export function SelectList<T>({ items, height, onSelect, onHighlight, initialKey
       [Command.TOP]: () => move(-selectable.length),
       [Command.BOTTOM]: () => move(selectable.length),
       [Command.SELECT]: () => {
-        const it = items[cursor];
+        const it = items[cursorRef.current];
         if (it && it.kind !== 'heading') onSelect(it.value, it);
       },
     },

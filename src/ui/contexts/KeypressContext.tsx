@@ -1,7 +1,7 @@
 // The only stdin listener of the app. Every component that wants keys subscribes here with a
 // priority; a key goes to the highest priority first and, within one priority, to the most recent
 // subscriber first (the innermost, newest component). A handler returns true to consume the key.
-import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useInput } from 'ink';
 import { toKeypress, commandFor, type Keypress } from '../keys/keyMatchers.js';
 import type { Command } from '../keys/keyBindings.js';
@@ -54,7 +54,17 @@ export function KeypressProvider({ children, isActive = true }: { children: Reac
     }),
     [],
   );
-  useInput((input, key) => void dispatchKeypress(subs.current, toKeypress(input, key)), { isActive });
+  useInput(
+    (input, key) => {
+      const kp = toKeypress(input, key);
+      // Ink hands over a run of characters typed faster than it reads (key repeat, a busy machine,
+      // a paste) as one string: dispatch them one by one, as the person pressed them.
+      if (kp.isPaste && !kp.ctrl && !kp.meta) {
+        for (const ch of input) dispatchKeypress(subs.current, toKeypress(ch, { ...key, shift: ch !== ch.toLowerCase() }));
+      } else dispatchKeypress(subs.current, kp);
+    },
+    { isActive },
+  );
   return <KeypressContext.Provider value={bus}>{children}</KeypressContext.Provider>;
 }
 
@@ -72,9 +82,14 @@ export interface KeypressOptions {
 /** Subscribe to keys while mounted (and while isActive). Return true from the handler to consume. */
 export function useKeypress(handler: KeypressHandler, { isActive = true, priority = KeypressPriority.Normal }: KeypressOptions = {}): void {
   const bus = useBus();
-  const ref = useRef(handler);
-  ref.current = handler;
-  useEffect(() => {
+  // The handler and the active flag are read through refs updated during render, and the
+  // subscription is made in a layout effect (during the commit): a key that arrives right after a
+  // state change already reaches the new handlers, never the ones that were just switched off.
+  const ref = useRef<KeypressHandler>(handler);
+  const active = useRef(isActive);
+  active.current = isActive;
+  ref.current = (key) => (active.current ? handler(key) : false);
+  useLayoutEffect(() => {
     if (!isActive) return;
     return bus.subscribe({ handler: ref, priority, seq: bus.nextSeq() });
   }, [bus, isActive, priority]);

@@ -57,9 +57,17 @@ export enum Command {
   GO_EXAM = 'go.exam',
   GO_LABS = 'go.labs',
   GO_STATS = 'go.stats',
+
+  LAB_BACKEND = 'lab.backend',
+  LAB_API = 'lab.api',
+  LAB_PROMPT = 'lab.prompt',
+  LAB_LOAD_TEST = 'lab.loadTest',
+  LAB_CURL = 'lab.curl',
+  LAB_METRICS = 'lab.metrics',
+  LAB_PULL = 'lab.pull',
 }
 
-export type CommandGroup = 'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Home';
+export type CommandGroup = 'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Home' | 'Lab';
 
 export interface CommandInfo {
   bindings: string[];
@@ -115,10 +123,18 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.NEXT_QUESTION]: { bindings: ['right', 'n'], description: 'next question', short: 'next', group: 'Exam' },
   [Command.PREV_QUESTION]: { bindings: ['left', 'p'], description: 'previous question', short: 'prev', group: 'Exam' },
 
-  [Command.GO_LEARN]: { bindings: ['L'], description: 'lessons', short: 'learn', group: 'Home' },
+  [Command.GO_LEARN]: { bindings: ['l'], description: 'lessons', short: 'learn', group: 'Home' },
   [Command.GO_REVIEW]: { bindings: ['r'], description: 'review due cards', short: 'review', group: 'Home' },
   [Command.GO_QUIZ]: { bindings: ['z'], description: 'quiz', short: 'quiz', group: 'Home' },
   [Command.GO_EXAM]: { bindings: ['e'], description: 'mock exam', short: 'exam', group: 'Home' },
   [Command.GO_LABS]: { bindings: ['a'], description: 'labs', short: 'labs', group: 'Home' },
   [Command.GO_STATS]: { bindings: ['s'], description: 'statistics', short: 'stats', group: 'Home' },
+
+  [Command.LAB_BACKEND]: { bindings: ['b'], description: 'start or stop the model server', short: 'backend', group: 'Lab' },
+  [Command.LAB_API]: { bindings: ['a'], description: 'start or stop the serving API', short: 'API', group: 'Lab' },
+  [Command.LAB_PROMPT]: { bindings: ['p'], description: 'send a prompt and watch the answer stream', short: 'prompt', group: 'Lab' },
+  [Command.LAB_LOAD_TEST]: { bindings: ['L'], description: 'run a short load test (p50/p99, req/s)', short: 'load test', group: 'Lab' },
+  [Command.LAB_CURL]: { bindings: ['c'], description: 'show the equivalent curl commands', short: 'curl', group: 'Lab' },
+  [Command.LAB_METRICS]: { bindings: ['m'], description: "show the API's /metrics counters", short: 'metrics', group: 'Lab' },
+  [Command.LAB_PULL]: { bindings: ['u'], description: 'pull the model with Ollama (real Ollama only)', short: 'pull', group: 'Lab' },
 };

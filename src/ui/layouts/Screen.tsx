@@ -61,7 +61,8 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
   useCommands({ [Command.HELP]: () => setHelpOpen(true) }, { priority: KeypressPriority.Low });
 
   const base = bodySizeFor(columns, rows, options.screenReader);
-  const shownWarnings = warnings.slice(0, Math.max(0, Math.min(3, base.height - 3)));
+  // One warning line (two with a count of the rest): the screen's own content matters more.
+  const shownWarnings = warnings.slice(0, Math.max(0, Math.min(1, base.height - 3)));
   const warningRows = shownWarnings.length + (warnings.length > shownWarnings.length ? 1 : 0);
   const body: BodySize = { ...base, height: Math.max(1, base.height - warningRows) };
   const hintCommands = hints.map((h) => (typeof h === 'string' ? h : h.command));

@@ -1,0 +1,28 @@
+// Shared by the study commands: flags → UI options, and the interactive/plain decision.
+import { isInteractive } from '../../cli/context.js';
+import { FailedError } from '../../cli/errors.js';
+import type { Route } from '../app/routes.js';
+import { uiOptionsFrom } from '../contexts/UiContext.js';
+
+export interface StudyFlags {
+  root: string;
+  home?: string;
+  screenReader: boolean;
+  ascii: boolean;
+  json: boolean;
+}
+
+/** True when the command should open the TUI (a terminal on both ends and no --json). */
+export function wantsTui(flags: StudyFlags): boolean {
+  return !flags.json && isInteractive();
+}
+
+export async function openTui(route: Route, flags: StudyFlags): Promise<void> {
+  const [{ runApp }, { RawModeUnavailableError }] = await Promise.all([import('../app/run.js'), import('../app/terminal.js')]);
+  try {
+    await runApp(route, { ui: uiOptionsFrom(flags), env: { contentRoot: flags.root, home: flags.home } });
+  } catch (err) {
+    if (err instanceof RawModeUnavailableError) throw new FailedError(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,63 @@
+// Help: how ftlab is meant to be used, and every key in the key table.
+import { useMemo } from 'react';
+import { Screen, useBodySize } from '../layouts/Screen.js';
+import { ScrollView, SCROLL_KEYS } from '../components/ScrollView.js';
+import { useUi } from '../contexts/UiContext.js';
+import { Command, defaultKeyBindings, type CommandGroup } from '../keys/keyBindings.js';
+import { formatBinding } from '../keys/keyMatchers.js';
+import { wrapSpans, type Line } from '../markdown/text.js';
+import type { ScreenProps } from '../app/routes.js';
+
+const ABOUT = [
+  'ftlab teaches LLM fine-tuning, evaluation and serving, and prepares the AWS AI Practitioner (AIF-C01) topics that cover them.',
+  'A good day: review the cards that are due (r), read the next lesson (l), then quiz yourself on it (z from the end of the lesson). Take a mock exam (e) once a module is done; labs (a) make the ideas concrete on your own machine.',
+  'Progress is saved as you go, in FTLAB_HOME or your config folder: quitting or closing the terminal loses nothing.',
+  'Flags: --screen-reader (plain text), --ascii (no box-drawing characters), NO_COLOR=1 (no colour), --content DIR (your own course).',
+];
+
+const GROUP_TITLES: Record<CommandGroup, string> = {
+  General: 'Everywhere',
+  Move: 'Moving around',
+  Lesson: 'Lesson reader',
+  Answer: 'Answering questions',
+  Rate: 'Rating a card',
+  Exam: 'Mock exam',
+  Home: 'Home screen',
+  Lab: 'Labs',
+};
+
+export default function Help(_props: ScreenProps<'help'>) {
+  return (
+    <Screen title="Help" hints={[...SCROLL_KEYS.slice(0, 3)]} moreKeys={[...SCROLL_KEYS]}>
+      <Body />
+    </Screen>
+  );
+}
+
+function Body() {
+  const { width } = useBodySize();
+  const { theme, options } = useUi();
+  const lines = useMemo(() => {
+    const out: Line[] = [];
+    for (const p of ABOUT) {
+      out.push(...wrapSpans([{ text: p }], width));
+      out.push([]);
+    }
+    const groups = new Map<CommandGroup, Command[]>();
+    for (const c of Object.values(Command)) {
+      const g = defaultKeyBindings[c].group;
+      groups.set(g, [...(groups.get(g) ?? []), c]);
+    }
+    for (const [g, cmds] of groups) {
+      out.push([{ text: GROUP_TITLES[g], bold: true, color: theme.text.accent }]);
+      for (const c of cmds) {
+        const info = defaultKeyBindings[c];
+        const keys = info.bindings.map((b) => formatBinding(b, options.ascii)).join(', ');
+        out.push(...wrapSpans([{ text: keys.padEnd(22), bold: true }, { text: info.description }], width, [{ text: '  ' }], [{ text: ' '.repeat(24) }]));
+      }
+      out.push([]);
+    }
+    return out;
+  }, [width, theme, options.ascii]);
+  return <ScrollView lines={lines} />;
+}

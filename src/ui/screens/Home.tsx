@@ -1,0 +1,111 @@
+// Home: today's numbers (due cards, streak, lessons), the next suggested step, the menu and
+// progress per module. Everything is sized to the body, so 80×24 shows it all.
+import { useMemo } from 'react';
+import { Box, Text } from 'ink';
+import { Screen, useBodySize } from '../layouts/Screen.js';
+import { SelectList, type ListItem } from '../components/SelectList.js';
+import { Command } from '../keys/keyBindings.js';
+import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
+import { useNavigation } from '../contexts/NavigationContext.js';
+import { useUi } from '../contexts/UiContext.js';
+import { useAppData } from '../data/useAppData.js';
+import { homeSummary, type HomeSummary } from '../data/home.js';
+import { percent, progressBar } from '../components/charts.js';
+import type { Route, ScreenProps } from '../app/routes.js';
+
+const MENU_HINTS = [Command.UP, Command.DOWN, Command.SELECT] as const;
+const SHORTCUTS = [Command.GO_LEARN, Command.GO_REVIEW, Command.GO_QUIZ, Command.GO_EXAM, Command.GO_LABS, Command.GO_STATS] as const;
+
+export default function Home(_props: ScreenProps<'home'>) {
+  const data = useAppData();
+  const nav = useNavigation();
+  // Recomputed whenever the home screen is shown again (after a review, a lesson…).
+  const summary = useMemo(() => homeSummary(data), [data, nav.depth]);
+  const go = (route: Route) => () => nav.push(route);
+  useCommands(
+    {
+      [Command.GO_LEARN]: go({ screen: 'lessons' }),
+      [Command.GO_REVIEW]: go({ screen: 'review' }),
+      [Command.GO_QUIZ]: go({ screen: 'quiz' }),
+      [Command.GO_EXAM]: go({ screen: 'exam' }),
+      [Command.GO_LABS]: go({ screen: 'labs' }),
+      [Command.GO_STATS]: go({ screen: 'stats' }),
+    },
+    { priority: KeypressPriority.Low },
+  );
+  const streak = summary.streak.current;
+  return (
+    <Screen
+      title="Home"
+      status={`${summary.due} due · streak ${streak} day${streak === 1 ? '' : 's'}`}
+      hints={[...MENU_HINTS, ...SHORTCUTS.slice(0, 2)]}
+      moreKeys={[...SHORTCUTS]}
+      warnings={data.warnings}
+    >
+      <HomeBody summary={summary} onOpen={(r) => nav.push(r)} />
+    </Screen>
+  );
+}
+
+function HomeBody({ summary, onOpen }: { summary: HomeSummary; onOpen: (r: Route) => void }) {
+  const { height, width, mode } = useBodySize();
+  const { theme, glyphs, options } = useUi();
+  const s = summary;
+  const items: ListItem<Route>[] = [
+    { key: 'next', label: `Next: ${s.next.label}`, value: s.next.route },
+    { key: 'learn', label: 'Learn', detail: `lessons by module (${s.lessonsDone}/${s.lessons} done)  [l]`, value: { screen: 'lessons' } },
+    { key: 'review', label: 'Review', detail: `${s.due} due, ${s.newToday} new today  [r]`, value: { screen: 'review' } },
+    { key: 'quiz', label: 'Quiz', detail: 'practise a lesson, module or domain  [z]', value: { screen: 'quiz' } },
+    {
+      key: 'exam',
+      label: 'Exam',
+      detail: `${s.exam ? `resume: ${s.exam.answered}/${s.exam.items} answered` : 'timed AIF-C01-style mock exam'}  [e]`,
+      value: { screen: 'exam' },
+    },
+    { key: 'labs', label: 'Labs', detail: `${s.labs} hands-on lab${s.labs === 1 ? '' : 's'}  [a]`, value: { screen: 'labs' } },
+    { key: 'stats', label: 'Stats', detail: 'charts of your progress  [s]', value: { screen: 'stats' } },
+    { key: 'help', label: 'Help', detail: 'keys and how ftlab works  [?]', value: { screen: 'help' } },
+  ];
+  const headline = `Due now ${s.due}   New today ${s.newToday}   Streak ${s.streak.current} day${s.streak.current === 1 ? '' : 's'}${s.streak.activeToday ? ' ' + glyphs.check : ''}   Lessons ${s.lessonsDone}/${s.lessons}`;
+  // Rows: headline, blank, menu, blank, module heading, modules.
+  const moduleRows = Math.max(0, height - 2 - items.length - 2);
+  const shown = s.modules.slice(0, moduleRows - (s.modules.length > moduleRows ? 1 : 0));
+  const titleW = Math.min(28, Math.max(8, ...s.modules.map((m) => m.title.length)));
+  const barW = Math.max(6, Math.min(20, width - titleW - 36));
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        {headline}
+      </Text>
+      <Text> </Text>
+      <SelectList items={items} height={items.length} onSelect={onOpen} />
+      {moduleRows > 0 && (
+        <>
+          <Text> </Text>
+          <Text bold color={theme.text.accent}>
+            Progress by module
+          </Text>
+          {shown.map((m) => {
+            const lessonsTxt = `${m.lessonsDone}/${m.lessons} lessons`;
+            const masteryTxt = `mastery ${percent(m.mastery)}`;
+            if (options.screenReader) {
+              return (
+                <Text key={m.id} wrap="truncate-end">
+                  {m.title}: {lessonsTxt}, {masteryTxt}
+                </Text>
+              );
+            }
+            return (
+              <Text key={m.id} wrap="truncate-end">
+                {m.title.length > titleW ? m.title.slice(0, titleW - 1) + glyphs.ellipsis.slice(0, 1) : m.title.padEnd(titleW)}{' '}
+                <Text color={theme.chart.good}>{progressBar(m.lessonsDone, m.lessons, barW, glyphs)}</Text> {lessonsTxt.padEnd(12)}{' '}
+                <Text color={theme.text.muted}>{mode === 'narrow' ? percent(m.mastery) : masteryTxt}</Text>
+              </Text>
+            );
+          })}
+          {s.modules.length > shown.length && <Text color={theme.text.muted}>{glyphs.ellipsis} {s.modules.length - shown.length} more (see Stats)</Text>}
+        </>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,44 @@
+// The labs shipped with the content: what each needs and how far the learner got. Enter opens the
+// lab runner (src/ui/screens/LabRunner.tsx); `ftlab lab verify ID` grades a lab without the UI.
+import { Text } from 'ink';
+import { Screen, useBodySize } from '../layouts/Screen.js';
+import { SelectList, type ListItem } from '../components/SelectList.js';
+import { Command } from '../keys/keyBindings.js';
+import { useNavigation } from '../contexts/NavigationContext.js';
+import { useUi } from '../contexts/UiContext.js';
+import { useAppData } from '../data/useAppData.js';
+import type { ScreenProps } from '../app/routes.js';
+
+export default function Labs(_props: ScreenProps<'labs'>) {
+  return (
+    <Screen title="Labs" hints={[Command.DOWN, Command.UP, Command.SELECT, Command.BACK]}>
+      <Body />
+    </Screen>
+  );
+}
+
+function Body() {
+  const data = useAppData();
+  const nav = useNavigation();
+  const { height } = useBodySize();
+  const { glyphs, theme } = useUi();
+  const progress = data.store.settings.get().labs;
+  const labs = data.content.labs;
+  if (!labs.length) return <Text>No labs in this content folder.</Text>;
+  const items: ListItem<string>[] = labs.map((lab) => {
+    const p = progress[lab.id];
+    const passed = p ? Object.values(p.steps).filter((s) => s.passed).length : 0;
+    const state = p?.completedAt ? `${glyphs.check} done` : passed ? `${passed}/${lab.steps.length} steps passed` : `${lab.steps.length} steps`;
+    const needs = lab.requires.length ? ` · needs ${lab.requires.join(', ')}` : '';
+    return { key: lab.id, label: lab.title, detail: `${lab.minutes} min · ${state}${needs}`, value: lab.id };
+  });
+  return (
+    <>
+      <SelectList items={items} height={Math.max(1, height - 2)} onSelect={(id) => nav.push({ screen: 'lab', labId: id })} />
+      <Text> </Text>
+      <Text color={theme.text.muted} wrap="truncate-end">
+        Grade a lab from the shell with: ftlab lab verify ID
+      </Text>
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+// Statistics as terminal charts: reviews per day, retention, 30-day due forecast, mastery per
+// module and exam history (data: computeStats in src/stats). Scrolls when it does not fit.
+import { useMemo } from 'react';
+import { Screen, useBodySize } from '../layouts/Screen.js';
+import { ScrollView, SCROLL_KEYS } from '../components/ScrollView.js';
+import { useUi } from '../contexts/UiContext.js';
+import { useAppData } from '../data/useAppData.js';
+import { statsFor } from '../data/stats.js';
+import { statsLines } from '../data/statsText.js';
+import type { ScreenProps } from '../app/routes.js';
+import type { Stats } from '../../stats/index.js';
+
+export default function StatsScreen(_props: ScreenProps<'stats'>) {
+  const data = useAppData();
+  const stats = useMemo(() => statsFor(data), [data]);
+  return (
+    <Screen title="Statistics" status={stats.today} hints={[...SCROLL_KEYS.slice(0, 3)]} moreKeys={[...SCROLL_KEYS]} warnings={data.warnings}>
+      <Body stats={stats} />
+    </Screen>
+  );
+}
+
+function Body({ stats }: { stats: Stats }) {
+  const { width } = useBodySize();
+  const { glyphs, theme, options } = useUi();
+  const lines = useMemo(() => statsLines(stats, { glyphs, theme, width, screenReader: options.screenReader }), [stats, glyphs, theme, width, options.screenReader]);
+  return <ScrollView lines={lines} />;
+}
