@@ -3,8 +3,9 @@
 // n-gram counts for n = 1..4) are summed over the corpus, then combined once with the chosen
 // smoothing. Sentence BLEU is the same computation on one segment, with effective order.
 import { exp, log } from './crmath.js';
-import { pyRstrip, pySplit } from './text.js';
-import { bleuTokenizer, type BleuTokenizerName } from './tokenizers.js';
+import { NgramMatcher } from './ngram-table.js';
+import { pyRstrip } from './text.js';
+import { bleuTokens, type BleuTokenizerName } from './tokenizers.js';
 
 export const MAX_NGRAM_ORDER = 4;
 export const SMOOTH_METHODS = ['exp', 'floor', 'add-k', 'none'] as const;
@@ -100,29 +101,6 @@ export function computeBleu(
   return { score, counts: correct, totals: total, precisions, bp, sys_len: sysLen, ref_len: refLen };
 }
 
-/** Counts of all 1..maxOrder-grams of a tokenized line; keys are space-joined tokens. */
-function extractNgrams(tokens: readonly string[], maxOrder: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  const len = tokens.length;
-  for (let i = 0; i < len; i++) {
-    let key = tokens[i];
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    const last = Math.min(len, i + maxOrder);
-    for (let j = i + 1; j < last; j++) {
-      key += ' ' + tokens[j];
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
-
-/** Order of an n-gram key: tokens never contain spaces, so it is the number of spaces + 1. */
-function orderOf(key: string): number {
-  let n = 1;
-  for (let i = key.indexOf(' '); i !== -1; i = key.indexOf(' ', i + 1)) n++;
-  return n;
-}
-
 /** sacrebleu's _get_closest_ref_len: nearest length, ties to the shorter reference. */
 function closestRefLen(hypLen: number, refLens: readonly number[]): number {
   let closestDiff = -1;
@@ -139,12 +117,6 @@ function closestRefLen(hypLen: number, refLens: readonly number[]): number {
   return closestLen;
 }
 
-export interface SegmentNgrams {
-  /** Reference n-grams clipped to the maximum count over the references. */
-  refNgrams: Map<string, number>;
-  refLens: number[];
-}
-
 /** Scores BLEU segment by segment; keeps only the running sums (a million pairs fit). */
 export class BleuScorer {
   readonly tokenize: BleuTokenizerName;
@@ -152,7 +124,8 @@ export class BleuScorer {
   readonly smooth: SmoothMethod;
   readonly smoothValue: number | null;
   readonly effectiveOrder: boolean;
-  private readonly tok: (line: string) => string;
+  private readonly tok: (line: string) => string[];
+  private readonly matcher = new NgramMatcher();
 
   constructor(opts: BleuOptions = {}) {
     this.tokenize = opts.tokenize ?? '13a';
@@ -160,41 +133,30 @@ export class BleuScorer {
     this.smooth = opts.smooth ?? 'exp';
     this.smoothValue = opts.smoothValue ?? null;
     this.effectiveOrder = opts.effectiveOrder ?? false;
-    this.tok = bleuTokenizer(this.tokenize);
+    this.tok = bleuTokens(this.tokenize);
   }
 
   /** sacrebleu's _preprocess_segment: optional lowercase, then tokenize the right-stripped line. */
   preprocess(sentence: string): string[] {
     if (this.lowercase) sentence = sentence.toLowerCase();
-    return pySplit(this.tok(pyRstrip(sentence)));
-  }
-
-  referenceInfo(refs: readonly string[]): SegmentNgrams {
-    let refNgrams: Map<string, number> | undefined;
-    const refLens: number[] = [];
-    for (const ref of refs) {
-      const tokens = this.preprocess(ref);
-      const these = extractNgrams(tokens, MAX_NGRAM_ORDER);
-      refLens.push(tokens.length);
-      if (!refNgrams) refNgrams = these;
-      else for (const [k, c] of these) if (c > (refNgrams.get(k) ?? 0)) refNgrams.set(k, c);
-    }
-    return { refNgrams: refNgrams ?? new Map(), refLens };
+    return this.tok(pyRstrip(sentence));
   }
 
   /** [hyp_len, ref_len, correct_1..4, total_1..4] for one segment. */
   segmentStats(hypothesis: string, refs: readonly string[]): BleuStats {
-    const { refNgrams, refLens } = this.referenceInfo(refs);
     const tokens = this.preprocess(hypothesis);
-    const hypNgrams = extractNgrams(tokens, MAX_NGRAM_ORDER);
+    const refTokens = refs.map((r) => this.preprocess(r));
     const stats = new Array<number>(2 + 2 * MAX_NGRAM_ORDER).fill(0);
     stats[0] = tokens.length;
-    stats[1] = closestRefLen(tokens.length, refLens);
-    for (const [key, count] of hypNgrams) {
-      const n = orderOf(key) - 1;
-      stats[2 + MAX_NGRAM_ORDER + n] += count;
-      const refCount = refNgrams.get(key);
-      if (refCount !== undefined) stats[2 + n] += Math.min(count, refCount);
+    stats[1] = closestRefLen(
+      tokens.length,
+      refTokens.map((t) => t.length),
+    );
+    const correct = [0, 0, 0, 0];
+    this.matcher.match(tokens, refTokens, correct);
+    for (let n = 0; n < MAX_NGRAM_ORDER; n++) {
+      stats[2 + n] = correct[n];
+      stats[2 + MAX_NGRAM_ORDER + n] = Math.max(0, tokens.length - n);
     }
     return stats;
   }

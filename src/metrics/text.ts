@@ -5,7 +5,6 @@
 /** Characters Python's str.split()/str.strip() treat as whitespace. */
 const PY_WS_CLASS = '\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const PY_WS_RUN = new RegExp(`[${PY_WS_CLASS}]+`, 'g');
-const PY_WS_TRAILING = new RegExp(`[${PY_WS_CLASS}]+$`);
 const PY_WS_ONLY = new RegExp(`^[${PY_WS_CLASS}]*$`);
 
 /** Python's `s.split()` (no arguments): split on whitespace runs, no empty pieces. */
@@ -20,9 +19,20 @@ export function pySplit(s: string): string[] {
   return start === 0 && end === parts.length ? parts : parts.slice(start, end);
 }
 
+/** True for the characters Python's str.isspace() accepts. */
+export function isPyWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+  );
+}
+
 /** Python's `s.rstrip()` (no arguments). */
 export function pyRstrip(s: string): string {
-  return s.replace(PY_WS_TRAILING, '');
+  let end = s.length;
+  while (end > 0 && isPyWhitespace(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 /** Python's `' '.join(s.split())`. */

@@ -1,7 +1,8 @@
 // BLEU tokenizers, matching sacrebleu 2.x (`sacrebleu/tokenizers/`): 13a (mteval-v13a, the
 // default), intl (mteval-v14 international), char and none. Each returns the tokenized line as
-// a single space-joined string, as sacrebleu does.
-import { collapseWhitespace, codePoints } from './text.js';
+// a single space-joined string, as sacrebleu does; `bleuTokens` returns the same tokens as a list
+// (what BLEU splits the string into), skipping the join-and-split round trip.
+import { codePoints, isPyWhitespace, pySplit } from './text.js';
 
 export const BLEU_TOKENIZERS = ['13a', 'none', 'intl', 'char'] as const;
 export type BleuTokenizerName = (typeof BLEU_TOKENIZERS)[number];
@@ -14,8 +15,66 @@ const RE_13A_PUNCT_AFTER_NONDIGIT = /([^0-9])([.,])/gu;
 const RE_13A_PUNCT_BEFORE_NONDIGIT = /([.,])([^0-9])/gu;
 const RE_13A_DASH_AFTER_DIGIT = /([0-9])(-)/g;
 
-function tokenize13a(line: string): string {
+/** Characters 13a isolates in its first step: { | } ~ [ \ ] ^ _ ` space ! " # $ % & ( ) * + : ; < = > ? @ / */
+function isolated13a(c: number): boolean {
+  return (
+    (c >= 0x7b && c <= 0x7e) || (c >= 0x5b && c <= 0x60) || (c >= 0x20 && c <= 0x26) || (c >= 0x28 && c <= 0x2b) || (c >= 0x3a && c <= 0x40) || c === 0x2f
+  );
+}
+
+/**
+ * The 13a rules applied to one whitespace-free word that contains '.', ',' or '-'. Running the
+ * regexes per word gives the same tokens as running them over the whole line: every match of
+ * these two-character patterns lies inside one word plus at most the whitespace next to it, and
+ * whitespace can only be the non-digit side of a match.
+ */
+function split13aWord(word: string, out: string[]): void {
+  let w = ` ${word} `;
+  w = w.replace(RE_13A_PUNCT_AFTER_NONDIGIT, '$1 $2 ');
+  w = w.replace(RE_13A_PUNCT_BEFORE_NONDIGIT, ' $1 $2');
+  w = w.replace(RE_13A_DASH_AFTER_DIGIT, '$1 $2 ');
+  for (const t of w.split(' ')) if (t !== '') out.push(t);
+}
+
+function tokens13a(line: string): string[] {
   // Language-independent part.
+  if (line.includes('<skipped>')) line = line.replaceAll('<skipped>', '');
+  if (line.includes('\n')) line = line.replaceAll('-\n', '').replaceAll('\n', ' ');
+  if (line.includes('&')) {
+    line = line.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+  }
+  // Scan once: whitespace ends a word, an isolated symbol is a token of its own, and words with
+  // '.', ',' or '-' go through the remaining rules (RE_13A_* above, equivalent to running them
+  // over the padded line).
+  const out: string[] = [];
+  let start = -1;
+  let special = false;
+  const flush = (end: number) => {
+    if (start < 0) return;
+    const word = line.slice(start, end);
+    if (special) split13aWord(word, out);
+    else out.push(word);
+    start = -1;
+    special = false;
+  };
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (isolated13a(c)) {
+      flush(i);
+      if (c !== 0x20) out.push(line[i]);
+    } else if (isPyWhitespace(c)) {
+      flush(i);
+    } else {
+      if (start < 0) start = i;
+      if (c === 0x2e || c === 0x2c || c === 0x2d) special = true;
+    }
+  }
+  flush(line.length);
+  return out;
+}
+
+/** The original 13a pipeline over the whole line (kept to test the scanner against). */
+export function tokens13aReference(line: string): string[] {
   line = line.replaceAll('<skipped>', '').replaceAll('-\n', '').replaceAll('\n', ' ');
   if (line.includes('&')) {
     line = line.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
@@ -25,7 +84,7 @@ function tokenize13a(line: string): string {
   line = line.replace(RE_13A_PUNCT_AFTER_NONDIGIT, '$1 $2 ');
   line = line.replace(RE_13A_PUNCT_BEFORE_NONDIGIT, ' $1 $2');
   line = line.replace(RE_13A_DASH_AFTER_DIGIT, '$1 $2 ');
-  return collapseWhitespace(line);
+  return pySplit(line);
 }
 
 // mteval-v14 "international": split punctuation next to a non-digit, and every symbol.
@@ -33,40 +92,38 @@ const RE_INTL_PUNCT_AFTER = /(\P{N})(\p{P})/gu;
 const RE_INTL_PUNCT_BEFORE = /(\p{P})(\P{N})/gu;
 const RE_INTL_SYMBOL = /(\p{S})/gu;
 
-function tokenizeIntl(line: string): string {
+function tokensIntl(line: string): string[] {
   line = line.replace(RE_INTL_PUNCT_AFTER, '$1 $2 ');
   line = line.replace(RE_INTL_PUNCT_BEFORE, ' $1 $2');
   line = line.replace(RE_INTL_SYMBOL, ' $1 ');
-  return collapseWhitespace(line);
+  return pySplit(line);
 }
 
-function tokenizeChar(line: string): string {
-  return codePoints(line).join(' ');
+function tokensChar(line: string): string[] {
+  // ' '.join(chars) then split(): every non-whitespace code point is a token.
+  const out: string[] = [];
+  for (const ch of line) if (!isPyWhitespace(ch.codePointAt(0)!)) out.push(ch);
+  return out;
 }
 
-/** Returns sacrebleu's tokenizer of that name; results of the 13a/intl ones are memoised. */
-export function bleuTokenizer(name: BleuTokenizerName): (line: string) => string {
+/** sacrebleu's tokenizer of that name, as the token list BLEU counts n-grams over. */
+export function bleuTokens(name: BleuTokenizerName): (line: string) => string[] {
   switch (name) {
     case '13a':
-      return memoise(tokenize13a);
+      return tokens13a;
     case 'intl':
-      return memoise(tokenizeIntl);
+      return tokensIntl;
     case 'char':
-      return tokenizeChar;
+      return tokensChar;
     case 'none':
-      return (line) => line;
+      return pySplit;
   }
 }
 
-/** A bounded cache: repeated segments (common in references) skip the regex passes. */
-function memoise(fn: (line: string) => string, limit = 1 << 16): (line: string) => string {
-  const cache = new Map<string, string>();
-  return (line) => {
-    const hit = cache.get(line);
-    if (hit !== undefined) return hit;
-    const out = fn(line);
-    if (cache.size >= limit) cache.clear();
-    cache.set(line, out);
-    return out;
-  };
+/** sacrebleu's tokenizer of that name, returning the tokenized line as one string. */
+export function bleuTokenizer(name: BleuTokenizerName): (line: string) => string {
+  if (name === 'none') return (line) => line;
+  if (name === 'char') return (line) => codePoints(line).join(' ');
+  const tokens = bleuTokens(name);
+  return (line) => tokens(line).join(' ');
 }

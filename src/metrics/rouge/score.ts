@@ -23,15 +23,18 @@ export function isRougeType(t: string): boolean {
   return t === 'rougeL' || t === 'rougeLsum' || /^rouge[1-9]$/.test(t);
 }
 
-/** Maps tokens to small integers so the DP tables compare numbers, not strings. */
+/** Maps tokens to small integers (1, 2, …) so n-grams and LCS work on numbers, not strings. */
 class Interner {
   private readonly ids = new Map<string, number>();
+  get size(): number {
+    return this.ids.size;
+  }
   ids_of(tokens: readonly string[]): Int32Array {
     const out = new Int32Array(tokens.length);
     for (let i = 0; i < tokens.length; i++) {
       let id = this.ids.get(tokens[i]);
       if (id === undefined) {
-        id = this.ids.size;
+        id = this.ids.size + 1;
         this.ids.set(tokens[i], id);
       }
       out[i] = id;
@@ -40,28 +43,68 @@ class Interner {
   }
 }
 
-function ngramCounts(tokens: readonly string[], n: number): Map<string, number> {
+/** Sorted numeric keys of the n-grams: ids in base `base` (exact while base^n < 2^53). */
+function sortedKeys(seq: Int32Array, n: number, base: number): Float64Array {
+  const m = seq.length - n + 1;
+  if (m <= 0) return new Float64Array(0);
+  const keys = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let k = seq[i];
+    for (let j = 1; j < n; j++) k = k * base + seq[i + j];
+    keys[i] = k;
+  }
+  return keys.sort();
+}
+
+/** Sum over n-grams of min(count in a, count in b), by merging sorted keys. */
+function overlap(a: Float64Array, b: Float64Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else {
+      n++;
+      i++;
+      j++;
+    }
+  }
+  return n;
+}
+
+function ngramCounts(tokens: ArrayLike<number>, n: number): Map<string, number> {
   const counts = new Map<string, number>();
   for (let i = 0; i + n <= tokens.length; i++) {
-    const key = n === 1 ? tokens[i] : tokens.slice(i, i + n).join(' ');
+    const key = Array.prototype.slice.call(tokens, i, i + n).join(' ');
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
 }
 
-export function scoreNgrams(target: readonly string[], prediction: readonly string[], n: number): Score {
-  const t = ngramCounts(target, n);
-  const p = ngramCounts(prediction, n);
-  let overlap = 0;
-  for (const [g, c] of t) {
-    const pc = p.get(g);
-    if (pc !== undefined) overlap += Math.min(c, pc);
+/** ROUGE-N from token ids (`base` exceeds every id). */
+function scoreNgramIds(target: Int32Array, prediction: Int32Array, n: number, base: number): Score {
+  let hits: number;
+  if (base ** n < 2 ** 53) hits = overlap(sortedKeys(target, n, base), sortedKeys(prediction, n, base));
+  else {
+    const t = ngramCounts(target, n);
+    const p = ngramCounts(prediction, n);
+    hits = 0;
+    for (const [g, c] of t) hits += Math.min(c, p.get(g) ?? 0);
   }
   const targetCount = Math.max(0, target.length - n + 1);
   const predictionCount = Math.max(0, prediction.length - n + 1);
-  const precision = overlap / Math.max(predictionCount, 1);
-  const recall = overlap / Math.max(targetCount, 1);
+  const precision = hits / Math.max(predictionCount, 1);
+  const recall = hits / Math.max(targetCount, 1);
   return { precision, recall, fmeasure: fmeasure(precision, recall) };
+}
+
+/** rouge-score's _score_ngrams on token lists. */
+export function scoreNgrams(target: readonly string[], prediction: readonly string[], n: number): Score {
+  const interner = new Interner();
+  const t = interner.ids_of(target);
+  const p = interner.ids_of(prediction);
+  return scoreNgramIds(t, p, n, interner.size + 1);
 }
 
 /** Length of the longest common subsequence, two rolling rows. */
@@ -83,9 +126,13 @@ function lcsLength(a: Int32Array, b: Int32Array): number {
 }
 
 export function scoreLcs(target: readonly string[], prediction: readonly string[]): Score {
-  if (target.length === 0 || prediction.length === 0) return { ...ZERO };
   const interner = new Interner();
-  const lcs = lcsLength(interner.ids_of(target), interner.ids_of(prediction));
+  return scoreLcsIds(interner.ids_of(target), interner.ids_of(prediction));
+}
+
+function scoreLcsIds(target: Int32Array, prediction: Int32Array): Score {
+  if (target.length === 0 || prediction.length === 0) return { ...ZERO };
+  const lcs = lcsLength(target, prediction);
   const precision = lcs / prediction.length;
   const recall = lcs / target.length;
   return { precision, recall, fmeasure: fmeasure(precision, recall) };
@@ -189,16 +236,18 @@ export class RougeScorer {
   /** rouge-score's score(target, prediction). */
   score(target: string, prediction: string): RougeResult {
     const needWhole = this.types.some((t) => t !== 'rougeLsum');
-    const tt = needWhole ? this.tokens(target) : [];
-    const pt = needWhole ? this.tokens(prediction) : [];
+    const interner = new Interner();
+    const tt = interner.ids_of(needWhole ? this.tokens(target) : []);
+    const pt = interner.ids_of(needWhole ? this.tokens(prediction) : []);
+    const base = interner.size + 1;
     const out: RougeResult = {};
     for (const type of this.types) {
-      if (type === 'rougeL') out[type] = scoreLcs(tt, pt);
+      if (type === 'rougeL') out[type] = scoreLcsIds(tt, pt);
       else if (type === 'rougeLsum') {
         // Sentences are the non-empty newline-separated pieces.
         const sents = (text: string) => text.split('\n').filter((s) => s.length > 0).map((s) => this.tokens(s));
         out[type] = scoreSummaryLcs(sents(target), sents(prediction));
-      } else out[type] = scoreNgrams(tt, pt, Number(type.slice(5)));
+      } else out[type] = scoreNgramIds(tt, pt, Number(type.slice(5)), base);
     }
     return out;
   }

@@ -8,7 +8,7 @@ import { porterStem } from './porter.js';
 export const ROUGE_TOKENIZERS = ['rouge-score', 'unicode'] as const;
 export type RougeTokenizerName = (typeof ROUGE_TOKENIZERS)[number];
 
-const NON_ALNUM = /[^a-z0-9]+/g;
+const ALNUM_RUN = /[a-z0-9]+/g;
 const ASCII_WORD = /^[a-z]+$/;
 
 /** Bounded memo of stems: natural text repeats a few thousand word forms. */
@@ -24,12 +24,14 @@ export function cachedStem(word: string): string {
 }
 
 export function rougeScoreTokenize(text: string, stem: boolean): string[] {
-  const cleaned = text.toLowerCase().replace(NON_ALNUM, ' ');
+  // Same tokens as rouge-score's "replace [^a-z0-9]+ by a space, split": the maximal runs.
+  const pieces = text.toLowerCase().match(ALNUM_RUN);
+  if (pieces === null) return [];
+  if (!stem) return pieces;
   const out: string[] = [];
-  for (const piece of cleaned.split(' ')) {
-    if (piece === '') continue;
+  for (const piece of pieces) {
     // Only tokens longer than 3 characters are stemmed; stems stay within [a-z0-9].
-    const tok = stem && piece.length > 3 ? cachedStem(piece) : piece;
+    const tok = piece.length > 3 ? cachedStem(piece) : piece;
     if (tok !== '') out.push(tok);
   }
   return out;
