@@ -1,6 +1,6 @@
 // The actions behind `ftlab progress …` (loaded lazily by src/cli/commands/progress.ts).
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { FailedError, UsageError } from '../cli/errors.js';
 import { isInteractive, note, packageVersion, printJson } from '../cli/context.js';
@@ -92,4 +92,75 @@ export async function runReset(opts: { yes?: boolean; json?: boolean }): Promise
   const { backupDir, moved } = resetProgress(store);
   if (opts.json) printJson({ home: store.home, backupDir, moved });
   else process.stdout.write(`Progress reset. The previous files (${moved.length ? moved.join(', ') : 'none'}) were moved to ${backupDir}\n`);
+}
+
+/** `ftlab progress show`: where progress lives and what it holds. */
+export function runShow(opts: { json?: boolean }): void {
+  const store = open();
+  const settings = store.settings.get();
+  const reviews = store.reviews.readAll().entries;
+  const reviewCount = reviews.filter((e) => e.type === 'review').length;
+  const undoCount = reviews.length - reviewCount;
+  const cards = new Set(reviews.filter((e) => e.type === 'review').map((e) => e.card)).size;
+  const attempts = store.exams.attempts();
+  const current = store.exams.current();
+  const files = ['settings.json', 'reviews.jsonl', 'exams.jsonl', 'exam-current.json', 'cards.cache.json']
+    .map((name) => {
+      try {
+        return { name, bytes: statSync(join(store.home, name)).size };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((f): f is { name: string; bytes: number } => f !== undefined);
+  const summary = {
+    home: store.home,
+    files,
+    reviews: reviewCount,
+    undos: undoCount,
+    cardsSeen: cards,
+    lessonsCompleted: Object.values(settings.lessons).filter((l) => l.completedAt !== undefined).length,
+    examAttempts: attempts.length,
+    examInProgress: current ? { id: current.id, mode: current.mode, deadline: new Date(current.deadline).toISOString() } : null,
+    limits: settings.limits,
+    desiredRetention: settings.desiredRetention,
+    dayStartsAtHour: settings.dayStartsAtHour,
+    warnings: store.warnings,
+  };
+  if (opts.json) {
+    printJson(summary);
+    return;
+  }
+  process.stdout.write(
+    [
+      `Progress folder: ${store.home}`,
+      `  ${files.map((f) => `${f.name} (${formatBytes(f.bytes)})`).join(', ') || 'no files yet'}`,
+      `Reviews: ${reviewCount} (${undoCount} undone) over ${cards} card(s); lessons completed: ${summary.lessonsCompleted}`,
+      `Mock exams: ${attempts.length} finished${current ? `, one in progress (${current.mode}, time up ${new Date(current.deadline).toLocaleString()})` : ''}`,
+      `Daily limits: ${settings.limits.newPerDay} new cards, ${settings.limits.reviewsPerDay} reviews; target retention ${settings.desiredRetention}; the day starts at ${settings.dayStartsAtHour}:00`,
+    ].join('\n') + '\n',
+  );
+}
+
+/** `ftlab progress limits`: show or change the daily limits. */
+export function runLimits(opts: { new?: string; reviews?: string; json?: boolean }): void {
+  const parse = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 100_000) throw new UsageError(`${flag} must be a whole number from 0 to 100000 (got "${value}")`);
+    return n;
+  };
+  const newPerDay = parse('--new', opts.new);
+  const reviewsPerDay = parse('--reviews', opts.reviews);
+  const store = open();
+  const limits =
+    newPerDay === undefined && reviewsPerDay === undefined
+      ? store.settings.get().limits
+      : store.settings.setLimits({ ...(newPerDay !== undefined ? { newPerDay } : {}), ...(reviewsPerDay !== undefined ? { reviewsPerDay } : {}) }).limits;
+  if (opts.json) printJson(limits);
+  else process.stdout.write(`Daily limits: ${limits.newPerDay} new cards, ${limits.reviewsPerDay} reviews\n`);
+}
+
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -103,6 +103,18 @@ describe('ftlab progress (CLI)', () => {
     expect(existsSync(join(other, 'reviews.jsonl'))).toBe(false);
   });
 
+  it('show and limits report and change the stored progress', () => {
+    const home = tempHome();
+    Deck.open(openStore({ home })).record('shown', 3);
+    const set = cli(home, 'limits', '--new', '7', '--json');
+    expect(set.status).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({ newPerDay: 7, reviewsPerDay: 200 });
+    expect(cli(home, 'limits', '--reviews', 'lots').status).toBe(2);
+    const show = cli(home, 'show', '--json');
+    expect(show.status).toBe(0);
+    expect(JSON.parse(show.stdout)).toMatchObject({ home, reviews: 1, cardsSeen: 1, examAttempts: 0, examInProgress: null, limits: { newPerDay: 7 } });
+  });
+
   it('import of a broken file exits 1 and names the problem; a missing file exits 2', () => {
     const home = tempHome();
     const file = join(home, 'bad.json');

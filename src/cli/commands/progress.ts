@@ -1,11 +1,30 @@
 import type { Command } from 'commander';
 
-// `ftlab progress export|import|reset`: the learner's progress (FTLAB_HOME or the OS config dir).
+// `ftlab progress show|limits|export|import|reset`: the learner's progress (FTLAB_HOME or the OS config dir).
 export function register(program: Command): void {
   const progress = program
     .command('progress')
-    .description('export, import or reset your study progress (reviews, exams, lesson positions, settings)')
+    .description('show, export, import or reset your study progress (reviews, exams, lesson positions, settings)')
     .addHelpText('after', '\nProgress lives in FTLAB_HOME, or in the OS config dir when it is not set. See docs/store.md.');
+  progress
+    .command('show')
+    .description('where progress is stored and what it holds (reviews, exams, limits)')
+    .option('--json', 'print one JSON document')
+    .action(async (opts: { json?: boolean }) => {
+      const { runShow } = await import('../../store/progress-command.js');
+      runShow(opts);
+    });
+  progress
+    .command('limits')
+    .description('show or change the daily limits for new cards and reviews')
+    .option('--new <n>', 'new cards introduced per day')
+    .option('--reviews <n>', 'reviews of already-seen cards per day')
+    .option('--json', 'print the limits as JSON')
+    .addHelpText('after', '\nExamples:\n  ftlab progress limits\n  ftlab progress limits --new 10 --reviews 150')
+    .action(async (opts: { new?: string; reviews?: string; json?: boolean }) => {
+      const { runLimits } = await import('../../store/progress-command.js');
+      runLimits(opts);
+    });
   progress
     .command('export [file]')
     .description('write all progress as one JSON document to FILE (or stdout)')
