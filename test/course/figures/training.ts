@@ -15,6 +15,7 @@ import {
   recomputeOverhead,
   stepsPerEpoch,
   warmupStepsFromRatio,
+  weightBytes,
 } from '../../../src/course/figures.js';
 
 const MB = 1e6;
@@ -58,6 +59,10 @@ export const figures: Figure[] = [
   { question: 'training-loss-curves-q05', expect: 7.39, compute: () => round(perplexity(2.0), 2) },
 
   // training-memory-precision
+  { lesson: 'training-memory-precision', expect: '| 16-bit weights | 2 | 14 GB |', compute: () => `| 16-bit weights | 2 | ${weightBytes(7e9, 16) / GB} GB |` },
+  { lesson: 'training-memory-precision', expect: '| 16-bit gradients | 2 | 14 GB |', compute: () => `| 16-bit gradients | 2 | ${weightBytes(7e9, 16) / GB} GB |` },
+  { lesson: 'training-memory-precision', expect: '| fp32 master weights | 4 | 28 GB |', compute: () => `| fp32 master weights | 4 | ${weightBytes(7e9, 32) / GB} GB |` },
+  { lesson: 'training-memory-precision', expect: '| Adam first and second moments (fp32) | 8 | 56 GB |', compute: () => `| Adam first and second moments (fp32) | 8 | ${adamStateBytes(7e9) / GB} GB |` },
   { lesson: 'training-memory-precision', expect: '| Total | 16 | 112 GB |', compute: () => `| Total | ${MIXED_PRECISION_ADAM_BYTES_PER_PARAM} | ${fullFineTuneBytes(7e9) / GB} GB |` },
   { lesson: 'training-memory-precision', expect: 'roughly 33% more compute', compute: () => `roughly ${fmtFixed(100 * recomputeOverhead(1, 2), 0)}% more compute` },
   { question: 'training-memory-precision-q02', expect: 208, compute: () => fullFineTuneBytes(13e9) / GB },
