@@ -2,6 +2,8 @@
 // comments: N = B·T rows, C = hidden size. Backward functions *accumulate* into gradient buffers
 // (+=), so callers zero them once per step and gradient accumulation is free.
 
+import { matmulBackwardInput, matmulBackwardWeight, matmulForward } from './kernels/index.js';
+
 // ---- embedding ------------------------------------------------------------------------------
 
 /** out[N,C] = wte[tokens[n]] */
@@ -103,86 +105,99 @@ export interface AttnShape {
 /**
  * q[B,T,H·hd], k,v[B,T,KVH·hd] (rotary already applied) → out[B,T,H·hd]; att[B,H,T,T] keeps the
  * softmax probabilities for the backward pass (upper triangle stays 0).
+ * Per (batch, head) the work is two matrix products, S = Q·Kᵀ and O = P·V, done by the matmul
+ * kernels on gathered [T,hd] copies (the masked upper triangle is computed and discarded: with SIMD
+ * kernels that is still far cheaper than scalar loops).
  */
 export function attentionForward(out: Float32Array, att: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, s: AttnShape): void {
   const { B, T, H, KVH, hd } = s;
-  const QD = H * hd;
-  const KD = KVH * hd;
   const group = H / KVH;
   const scale = 1 / Math.sqrt(hd);
+  const Q = new Float32Array(T * hd), K = new Float32Array(T * hd), Vt = new Float32Array(hd * T), O = new Float32Array(T * hd);
   for (let b = 0; b < B; b++)
     for (let h = 0; h < H; h++) {
       const kvh = Math.floor(h / group);
+      gatherHead(Q, q, b, h, T, H, hd);
+      if (h % group === 0) {
+        gatherHead(K, k, b, kvh, T, KVH, hd);
+        // Vᵀ [hd,T], the weight layout the kernel wants for O = P·V
+        for (let t = 0; t < T; t++) for (let i = 0; i < hd; i++) Vt[i * T + t] = v[((b * T + t) * KVH + kvh) * hd + i];
+      }
+      const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
+      matmulForward(P, Q, K, T, hd, T);
       for (let t = 0; t < T; t++) {
-        const qo = (b * T + t) * QD + h * hd;
-        const ao = ((b * H + h) * T + t) * T;
+        const o = t * T;
         let max = -Infinity;
         for (let t2 = 0; t2 <= t; t2++) {
-          const ko = (b * T + t2) * KD + kvh * hd;
-          let dot = 0;
-          for (let i = 0; i < hd; i++) dot += q[qo + i] * k[ko + i];
-          dot *= scale;
-          att[ao + t2] = dot;
-          if (dot > max) max = dot;
+          const x = P[o + t2] * scale;
+          P[o + t2] = x;
+          if (x > max) max = x;
         }
         let sum = 0;
-        for (let t2 = 0; t2 <= t; t2++) {
-          const e = Math.exp(att[ao + t2] - max);
-          att[ao + t2] = e;
-          sum += e;
-        }
+        for (let t2 = 0; t2 <= t; t2++) sum += P[o + t2] = Math.exp(P[o + t2] - max);
         const inv = 1 / sum;
-        for (let t2 = 0; t2 <= t; t2++) att[ao + t2] *= inv;
-        for (let t2 = t + 1; t2 < T; t2++) att[ao + t2] = 0;
-        const oo = (b * T + t) * QD + h * hd;
-        for (let i = 0; i < hd; i++) out[oo + i] = 0;
-        for (let t2 = 0; t2 <= t; t2++) {
-          const p = att[ao + t2];
-          const vo = (b * T + t2) * KD + kvh * hd;
-          for (let i = 0; i < hd; i++) out[oo + i] += p * v[vo + i];
-        }
+        for (let t2 = 0; t2 <= t; t2++) P[o + t2] *= inv;
+        for (let t2 = t + 1; t2 < T; t2++) P[o + t2] = 0;
       }
+      matmulForward(O, P, Vt, T, T, hd);
+      scatterHead(out, O, b, h, T, H, hd, false);
     }
 }
 
 /** Accumulates dq, dk, dv from dout[B,T,H·hd]. */
 export function attentionBackward(dq: Float32Array, dk: Float32Array, dv: Float32Array, dout: Float32Array, att: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, s: AttnShape): void {
   const { B, T, H, KVH, hd } = s;
-  const QD = H * hd;
-  const KD = KVH * hd;
   const group = H / KVH;
   const scale = 1 / Math.sqrt(hd);
-  const datt = new Float32Array(T);
+  const Q = new Float32Array(T * hd), K = new Float32Array(T * hd), V = new Float32Array(T * hd), dO = new Float32Array(T * hd);
+  const dP = new Float32Array(T * T), dQ = new Float32Array(T * hd), dK = new Float32Array(T * hd), dV = new Float32Array(T * hd);
   for (let b = 0; b < B; b++)
-    for (let h = 0; h < H; h++) {
-      const kvh = Math.floor(h / group);
-      for (let t = 0; t < T; t++) {
-        const qo = (b * T + t) * QD + h * hd;
-        const ao = ((b * H + h) * T + t) * T;
-        // out = Σ p·v  →  dp = dout·v, dv += p·dout
-        let pdp = 0;
-        for (let t2 = 0; t2 <= t; t2++) {
-          const vo = (b * T + t2) * KD + kvh * hd;
-          const p = att[ao + t2];
-          let d = 0;
-          for (let i = 0; i < hd; i++) {
-            d += dout[qo + i] * v[vo + i];
-            dv[vo + i] += p * dout[qo + i];
-          }
-          datt[t2] = d;
-          pdp += p * d;
+    for (let kvh = 0; kvh < KVH; kvh++) {
+      gatherHead(K, k, b, kvh, T, KVH, hd);
+      gatherHead(V, v, b, kvh, T, KVH, hd);
+      dK.fill(0);
+      dV.fill(0);
+      for (let h = kvh * group; h < (kvh + 1) * group; h++) {
+        gatherHead(Q, q, b, h, T, H, hd);
+        gatherHead(dO, dout, b, h, T, H, hd);
+        const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
+        // O = P·V:  dP = dO·Vᵀ,  dV += Pᵀ·dO
+        matmulForward(dP, dO, V, T, hd, T);
+        matmulBackwardWeight(dV, P, dO, T, hd, T);
+        // softmax backward (causal rows), folding in the 1/√hd of S = Q·Kᵀ/√hd
+        for (let t = 0; t < T; t++) {
+          const o = t * T;
+          let pdp = 0;
+          for (let t2 = 0; t2 <= t; t2++) pdp += P[o + t2] * dP[o + t2];
+          for (let t2 = 0; t2 <= t; t2++) dP[o + t2] = P[o + t2] * (dP[o + t2] - pdp) * scale;
+          for (let t2 = t + 1; t2 < T; t2++) dP[o + t2] = 0;
         }
-        // softmax backward, then the scaled dot product
-        for (let t2 = 0; t2 <= t; t2++) {
-          const g = att[ao + t2] * (datt[t2] - pdp) * scale;
-          const ko = (b * T + t2) * KD + kvh * hd;
-          for (let i = 0; i < hd; i++) {
-            dq[qo + i] += g * k[ko + i];
-            dk[ko + i] += g * q[qo + i];
-          }
-        }
+        // S = Q·Kᵀ:  dQ = dS·K,  dK += dSᵀ·Q
+        dQ.fill(0);
+        matmulBackwardInput(dQ, dP, K, T, hd, T);
+        matmulBackwardWeight(dK, dP, Q, T, hd, T);
+        scatterHead(dq, dQ, b, h, T, H, hd, true);
       }
+      scatterHead(dk, dK, b, kvh, T, KVH, hd, true);
+      scatterHead(dv, dV, b, kvh, T, KVH, hd, true);
     }
+}
+
+/** dst[T,hd] = head h of src[B,T,nh·hd] for batch b. */
+function gatherHead(dst: Float32Array, src: Float32Array, b: number, h: number, T: number, nh: number, hd: number): void {
+  for (let t = 0; t < T; t++) {
+    const o = ((b * T + t) * nh + h) * hd;
+    dst.set(src.subarray(o, o + hd), t * hd);
+  }
+}
+
+/** Writes (or adds) src[T,hd] into head h of dst[B,T,nh·hd] for batch b. */
+function scatterHead(dst: Float32Array, src: Float32Array, b: number, h: number, T: number, nh: number, hd: number, add: boolean): void {
+  for (let t = 0; t < T; t++) {
+    const o = ((b * T + t) * nh + h) * hd;
+    if (add) for (let i = 0; i < hd; i++) dst[o + i] += src[t * hd + i];
+    else dst.set(src.subarray(t * hd, t * hd + hd), o);
+  }
 }
 
 // ---- SwiGLU --------------------------------------------------------------------------------
