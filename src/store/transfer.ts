@@ -231,10 +231,12 @@ export function resetProgress(store: ProgressStore): { backupDir: string; moved:
   const backupDir = join(store.home, 'backups', `reset-${stamp()}`);
   const moved: string[] = [];
   const files = ['settings.json', 'settings.json.bak', 'reviews.jsonl', 'exams.jsonl', 'exam-current.json', 'cards.cache.json'];
+  // Lock order matches the rest of the store (the exam in progress before the attempts log), so a reset
+  // racing an exam submission in another window cannot deadlock.
   withLock(`${store.settings.path}.lock`, () =>
     store.reviews.locked(() =>
-      store.exams.attemptsFile.locked(() =>
-        withLock(`${store.exams.currentPath}.lock`, () => {
+      withLock(`${store.exams.currentPath}.lock`, () =>
+        store.exams.attemptsFile.locked(() => {
           mkdirSync(backupDir, { recursive: true });
           for (const name of readdirSync(store.home)) {
             if (files.includes(name)) {
