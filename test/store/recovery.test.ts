@@ -198,3 +198,24 @@ describe('exam files', () => {
     expect(store.exams.attempts().map((a) => a.id)).toEqual(['a1', 'a3']);
   });
 });
+
+describe('settings helpers', () => {
+  it('lesson, lab and activity records', () => {
+    const home = tempHome();
+    const store = openStore({ home });
+    const noon = new Date(2026, 4, 2, 12).getTime();
+    store.settings.setLessonPosition('l1', 33.7, noon);
+    store.settings.completeLesson('l1', noon + 1);
+    store.settings.recordLabStep('metrics', 'bleu', false, 'score differs', noon);
+    store.settings.recordLabStep('metrics', 'bleu', true, undefined, noon + 5);
+    store.settings.completeLab('metrics', noon + 6);
+    store.settings.markActive(noon + 86_400_000);
+    store.settings.markActive(noon + 86_400_000 + 1);
+    const s = openStore({ home }).settings.get();
+    expect(s.lessons.l1).toEqual({ position: 33, lastOpenedAt: noon, completedAt: noon + 1 });
+    expect(s.labs.metrics).toEqual({ steps: { bleu: { passed: true, at: noon + 5 } }, completedAt: noon + 6 });
+    expect(s.activityDays).toEqual(['2026-05-02', '2026-05-03']);
+    expect(() => store.settings.update((d) => (d.desiredRetention = 2))).toThrow(/invalid settings: desiredRetention/);
+    expect(store.settings.get().desiredRetention).toBe(0.9);
+  });
+});
