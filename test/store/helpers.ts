@@ -1,14 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { afterAll } from 'vitest';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+const created: string[] = [];
+// Every test file that makes temporary homes removes them when it is done.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempHome(label = 'store'): string {
-  return mkdtempSync(join(tmpdir(), `ftlab-${label}-`));
+  const dir = mkdtempSync(join(tmpdir(), `ftlab-${label}-`));
+  created.push(dir);
+  return dir;
 }
 
 /** Bundle child.ts once per test file; returns the script path. */
