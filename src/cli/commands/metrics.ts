@@ -114,6 +114,30 @@ Examples:
     )
     .action(async (opts) => (await impl()).runClassification(opts));
 
+  const lab = metrics
+    .command('lab')
+    .description("the metrics lab's graded questions without the TUI (grading: ftlab lab verify metrics)")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ftlab metrics lab show\n  ftlab metrics lab answer clipped-precision 5/7\n  ftlab metrics lab scores my-scores.jsonl\n  ftlab lab verify metrics',
+    );
+  const labImpl = () => import('../../labs/metrics/cli.js');
+  lab
+    .command('show [task]')
+    .description('print the questions (each drawn once from the lab data by a stored seed) and your answers')
+    .option('--json', 'print one JSON document')
+    .action(async (task, opts, cmd) => (await labImpl()).runLabShow(task, { ...opts, content: cmd.optsWithGlobals().content }));
+  lab
+    .command('answer <task> <value>')
+    .description('store your answer to a question (e.g. "finetuned 12.5", "5/7", "b", "0.607")')
+    .option('--json', 'print one JSON document')
+    .action(async (task, value, opts, cmd) => (await labImpl()).runLabAnswer(task, value, { ...opts, content: cmd.optsWithGlobals().content }));
+  lab
+    .command('scores <file>')
+    .description('record your own scores file (JSONL {"id","system","bleu","rougeL"}) for grading')
+    .option('--json', 'print one JSON document')
+    .action(async (file, opts) => (await labImpl()).runLabScores(file, opts));
+
   metrics
     .command('perplexity')
     .description('perplexity from per-token log-probabilities (natural log), e.g. exported from a model')
