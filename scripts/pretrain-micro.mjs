@@ -23,7 +23,7 @@ const config = {
 const outDir = arg('out', join(root, 'labs/lora/base'));
 const opts = {
   corpusDir: join(root, 'labs/lora/corpus'), outDir, config,
-  steps: Number(arg('steps', 600)), batch: 8, block: 128, lr: 4e-3, warmup: 30, weightDecay: 0.1, seed: 1,
+  steps: Number(arg('steps', 1000)), batch: 8, block: 128, lr: 4e-3, warmup: 50, weightDecay: 0.1, seed: 1,
   onLog: (line) => console.error(line),
 };
 const stats = pretrain(opts);

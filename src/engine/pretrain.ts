@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LlamaConfig } from './config.js';
 import { saveModel } from './io.js';
+import { kernelName } from './kernels/index.js';
 import { LlamaModel } from './model.js';
 import { AdamW, clipGradNorm, lrAt } from './optim.js';
 import { Rng } from './rng.js';
@@ -34,6 +35,7 @@ export interface PretrainStats {
   heldout_loss: number;
   minutes: number;
   tokens_per_s: number;
+  kernels: string;
 }
 
 export function corpusStream(corpusDir: string, tok: Tokenizer): { files: string[]; ids: Int32Array } {
@@ -103,5 +105,6 @@ export function pretrain(o: PretrainOptions): PretrainStats {
     heldout_loss: count ? sum / count : NaN,
     minutes: seconds / 60,
     tokens_per_s: (B * T * o.steps) / seconds,
+    kernels: kernelName,
   };
 }
