@@ -66,6 +66,14 @@ function reportError(err: unknown): number {
   return EXIT_FAILED;
 }
 
+// A reader that stops early (`ftlab --help | head`) closes the pipe: that is a normal end, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 const invokedDirectly = process.argv[1] && /(?:^|[\\/])(cli|main)\.(?:js|ts)$/.test(process.argv[1]) || process.argv[1]?.endsWith('ftlab');
 if (invokedDirectly) {
   main(process.argv).then(
