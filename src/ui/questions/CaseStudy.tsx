@@ -2,8 +2,8 @@
 // next; after the last part the whole case is submitted. [ and ] (ctrl+p / ctrl+n while typing)
 // move between parts. After grading every part is shown with its answer.
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import { hit, PracticeCommand, useKeys } from './keys.js';
+import { useLive, useLiveProp } from './live.js';
 import { QuestionView, TYPE_LABEL } from './QuestionView.js';
 import { Tone } from './style.js';
 import type { Answer, WidgetProps } from './types.js';
@@ -17,16 +17,18 @@ export interface CaseStudyProps extends WidgetProps<'case'> {
 export function CaseStudy({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none', part, onPartChange }: CaseStudyProps) {
   const parts = question.questions;
   const answers: Record<string, Answer> = value?.answers ?? {};
-  const [ownPart, setOwnPart] = useState(() => Math.max(0, parts.findIndex((p) => !answers[p.id])));
-  const current = Math.min(parts.length - 1, part ?? ownPart);
+  const live = useLiveProp(answers);
+  const ownPart = useLive(() => Math.max(0, parts.findIndex((p) => !answers[p.id])));
+  const current = Math.min(parts.length - 1, part ?? ownPart.get());
   const setPart = (i: number) => {
-    setOwnPart(i);
+    ownPart.set(i);
     onPartChange?.(i);
   };
   const sub = parts[current]!;
 
   const setAnswer = (a: Answer): Record<string, Answer> => {
-    const next = { ...answers, [sub.id]: a };
+    const next = { ...live.get(), [sub.id]: a };
+    live.set(next);
     onChange({ type: 'case', answers: next });
     return next;
   };

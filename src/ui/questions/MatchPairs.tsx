@@ -2,8 +2,8 @@
 // side. A right side used elsewhere is swapped over, so every right side is used once. Enter confirms
 // once every left item has a match.
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import { Command, digit, hit, useKeys } from './keys.js';
+import { useLive, useLiveProp } from './live.js';
 import { Tone, useGlyphs, usePracticeStyle } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
 
@@ -13,35 +13,38 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
   const n = question.pairs.length;
   const rights = displayOrder(n, layout?.rights);
   const picks = value && value.rights.length === n ? value.rights : question.pairs.map(() => -1);
-  const [cursor, setCursor] = useState(0);
-  const [warn, setWarn] = useState(false);
+  const live = useLiveProp(picks);
+  const cursor = useLive(0);
+  const warn = useLive(false);
   const g = useGlyphs();
   const { screenReader } = usePracticeStyle();
 
   const assign = (left: number, pair: number) => {
-    const next = [...picks];
+    const next = [...live.get()];
     const holder = next.indexOf(pair);
     if (holder >= 0 && holder !== left) next[holder] = next[left]!;
     next[left] = pair;
-    setWarn(false);
+    live.set(next);
+    warn.set(false);
     onChange({ type: 'match', rights: next });
   };
 
   useKeys((k) => {
     const d = digit(k);
-    if (hit(Command.UP, k)) setCursor((c) => (c + n - 1) % n);
-    else if (hit(Command.DOWN, k)) setCursor((c) => (c + 1) % n);
+    const at = cursor.get();
+    if (hit(Command.UP, k)) cursor.set((c) => (c + n - 1) % n);
+    else if (hit(Command.DOWN, k)) cursor.set((c) => (c + 1) % n);
     else if (hit(Command.LEFT, k) || hit(Command.RIGHT, k)) {
       const forward = hit(Command.RIGHT, k);
-      const pos = rights.indexOf(picks[cursor]!);
+      const pos = rights.indexOf(live.get()[at]!);
       const nextPos = pos < 0 ? (forward ? 0 : n - 1) : (pos + (forward ? 1 : n - 1)) % n;
-      assign(cursor, rights[nextPos]!);
+      assign(at, rights[nextPos]!);
     } else if (d !== undefined && d <= n) {
-      assign(cursor, rights[d - 1]!);
-      setCursor((c) => Math.min(n - 1, c + 1));
+      assign(at, rights[d - 1]!);
+      cursor.set(Math.min(n - 1, at + 1));
     } else if (hit(Command.SUBMIT, k)) {
-      if (picks.every((p) => p >= 0)) onSubmit?.({ type: 'match', rights: picks });
-      else setWarn(true);
+      if (live.get().every((p) => p >= 0)) onSubmit?.({ type: 'match', rights: live.get() });
+      else warn.set(true);
     } else return false;
     return true;
   }, active);
@@ -51,12 +54,12 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
   return (
     <Box flexDirection="column">
       {reveal === 'none' ? (
-        <Tone role={warn ? 'warn' : 'muted'}>
-          {warn ? 'Every item needs a match before confirming.' : 'Pick the matching right-hand side (number key) for each item.'}
+        <Tone role={warn.get() ? 'warn' : 'muted'}>
+          {warn.get() ? 'Every item needs a match before confirming.' : 'Pick the matching right-hand side (number key) for each item.'}
         </Tone>
       ) : null}
       {question.pairs.map((pair, i) => {
-        const focused = active && i === cursor;
+        const focused = active && i === cursor.get();
         const pick = picks[i]!;
         let verdict = '';
         let role: 'ok' | 'bad' = 'ok';

@@ -1,47 +1,50 @@
 // Multiple response ("choose N"): ↑↓/jk move, space or a number key toggles, enter confirms once
 // exactly N options are chosen.
 import { Box } from 'ink';
-import { useState } from 'react';
 import { Command, digit, hit, useKeys } from './keys.js';
+import { useLive, useLiveProp } from './live.js';
 import { OptionRow } from './OptionRow.js';
 import { Tone, useGlyphs } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
 
 export function MultiChoice({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none' }: WidgetProps<'multi'>) {
   const order = displayOrder(question.choices.length, layout?.choices);
-  const chosen = value?.choices ?? [];
+  const live = useLiveProp(value?.choices ?? []);
   const need = question.answers.length;
-  const [cursor, setCursor] = useState(0);
-  const [warn, setWarn] = useState(false);
+  const cursor = useLive(0);
+  const warn = useLive(false);
   const g = useGlyphs();
 
   const toggle = (orig: number) => {
-    const next = chosen.includes(orig) ? chosen.filter((c) => c !== orig) : [...chosen, orig].sort((a, b) => a - b);
-    setWarn(false);
+    const cur = live.get();
+    const next = cur.includes(orig) ? cur.filter((c) => c !== orig) : [...cur, orig].sort((a, b) => a - b);
+    live.set(next);
+    warn.set(false);
     onChange({ type: 'multi', choices: next });
   };
 
   useKeys((k) => {
     const n = digit(k);
-    if (hit(Command.UP, k)) setCursor((c) => (c + order.length - 1) % order.length);
-    else if (hit(Command.DOWN, k)) setCursor((c) => (c + 1) % order.length);
-    else if (hit(Command.TOGGLE, k)) toggle(order[cursor]!);
+    if (hit(Command.UP, k)) cursor.set((c) => (c + order.length - 1) % order.length);
+    else if (hit(Command.DOWN, k)) cursor.set((c) => (c + 1) % order.length);
+    else if (hit(Command.TOGGLE, k)) toggle(order[cursor.get()]!);
     else if (n !== undefined && n <= order.length) {
-      setCursor(n - 1);
+      cursor.set(n - 1);
       toggle(order[n - 1]!);
     } else if (hit(Command.SUBMIT, k)) {
-      if (chosen.length === need) onSubmit?.({ type: 'multi', choices: chosen });
-      else setWarn(true);
+      if (live.get().length === need) onSubmit?.({ type: 'multi', choices: live.get() });
+      else warn.set(true);
     } else return false;
     return true;
   }, active);
 
+  const chosen = value?.choices ?? [];
   return (
     <Box flexDirection="column">
-      <Tone role={warn ? 'warn' : 'muted'}>
+      <Tone role={warn.get() ? 'warn' : 'muted'}>
         Choose {need}
         {reveal === 'none' ? ` (${chosen.length} chosen)` : ''}
-        {warn ? ` - pick exactly ${need} before confirming` : ''}
+        {warn.get() ? ` - pick exactly ${need} before confirming` : ''}
       </Tone>
       {order.map((orig, pos) => {
         const on = chosen.includes(orig);
@@ -57,9 +60,9 @@ export function MultiChoice({ question, value, onChange, onSubmit, layout, activ
             key={orig}
             label={String(pos + 1)}
             text={question.choices[orig]!}
-            focused={active && pos === cursor}
+            focused={active && pos === cursor.get()}
             marker={on ? g.boxOn : g.boxOff}
-            states={on ? ['chosen'] : []}
+            states={on && reveal === 'none' ? ['chosen'] : []}
             verdict={verdict}
           />
         );

@@ -1,8 +1,8 @@
 // Ordering: ↑↓/jk move the cursor; K/J (shift+↑↓) move the item under the cursor; space grabs an item
 // so that ↑↓ carry it, space again drops it; enter confirms the order.
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import { Command, hit, useKeys } from './keys.js';
+import { useLive, useLiveProp } from './live.js';
 import { OptionRow } from './OptionRow.js';
 import { Tone, useGlyphs } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
@@ -10,30 +10,33 @@ import { displayOrder, type WidgetProps } from './types.js';
 export function OrderItems({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none' }: WidgetProps<'order'>) {
   const n = question.items.length;
   const current = value && value.order.length === n ? value.order : displayOrder(n, layout?.items);
-  const [cursor, setCursor] = useState(0);
-  const [grabbed, setGrabbed] = useState(false);
+  const live = useLiveProp(current);
+  const cursor = useLive(0);
+  const grabbed = useLive(false);
   const g = useGlyphs();
 
   const move = (delta: -1 | 1) => {
-    const to = cursor + delta;
+    const from = cursor.get();
+    const to = from + delta;
     if (to < 0 || to >= n) return;
-    const next = [...current];
-    [next[cursor], next[to]] = [next[to]!, next[cursor]!];
-    setCursor(to);
+    const next = [...live.get()];
+    [next[from], next[to]] = [next[to]!, next[from]!];
+    cursor.set(to);
+    live.set(next);
     onChange({ type: 'order', order: next });
   };
 
   useKeys((k) => {
     if (hit(Command.MOVE_ITEM_UP, k)) move(-1);
     else if (hit(Command.MOVE_ITEM_DOWN, k)) move(1);
-    else if (hit(Command.UP, k)) (grabbed ? move(-1) : setCursor((c) => Math.max(0, c - 1)));
-    else if (hit(Command.DOWN, k)) (grabbed ? move(1) : setCursor((c) => Math.min(n - 1, c + 1)));
-    else if (hit(Command.TOGGLE, k)) setGrabbed((v) => !v);
+    else if (hit(Command.UP, k)) (grabbed.get() ? move(-1) : cursor.set((c) => Math.max(0, c - 1)));
+    else if (hit(Command.DOWN, k)) (grabbed.get() ? move(1) : cursor.set((c) => Math.min(n - 1, c + 1)));
+    else if (hit(Command.TOGGLE, k)) grabbed.set((v) => !v);
     else if (hit(Command.SUBMIT, k)) {
-      if (grabbed) setGrabbed(false);
+      if (grabbed.get()) grabbed.set(false);
       else {
-        if (!value) onChange({ type: 'order', order: current });
-        onSubmit?.({ type: 'order', order: current });
+        if (!value) onChange({ type: 'order', order: live.get() });
+        onSubmit?.({ type: 'order', order: live.get() });
       }
     } else return false;
     return true;
@@ -43,7 +46,7 @@ export function OrderItems({ question, value, onChange, onSubmit, layout, active
     <Box flexDirection="column">
       {reveal === 'none' ? <Tone role="muted">Put the items in order (first at the top).</Tone> : null}
       {current.map((orig, pos) => {
-        const atCursor = active && pos === cursor;
+        const atCursor = active && pos === cursor.get();
         let verdict;
         if (reveal === 'answer') {
           verdict = orig === pos ? { role: 'ok' as const, text: `${g.right} right place` } : { role: 'bad' as const, text: `${g.wrong} belongs at ${orig + 1}` };
@@ -54,8 +57,8 @@ export function OrderItems({ question, value, onChange, onSubmit, layout, active
             label={String(pos + 1)}
             text={question.items[orig]!}
             focused={atCursor}
-            marker={atCursor && grabbed ? g.grabbed : undefined}
-            states={atCursor && grabbed ? ['moving'] : []}
+            marker={atCursor && grabbed.get() ? g.grabbed : undefined}
+            states={atCursor && grabbed.get() ? ['moving'] : []}
             verdict={verdict}
           />
         );

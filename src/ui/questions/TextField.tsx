@@ -1,8 +1,8 @@
 // A one-line text input: typing inserts at the cursor, ←/→ Home/End move, Backspace deletes,
 // Ctrl+U clears, Enter submits. Pasted text arrives as one chunk and is inserted whole.
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import { Command, KeypressPriority, hit, useKeys } from './keys.js';
+import { useLive, useLiveProp } from './live.js';
 import { Tone, usePracticeStyle } from './style.js';
 
 export interface TextFieldProps {
@@ -17,32 +17,32 @@ export interface TextFieldProps {
 }
 
 export function TextField({ value, onChange, onSubmit, active = true, accept, placeholder = '', label = 'Answer' }: TextFieldProps) {
-  const [pos, setPos] = useState(value.length);
+  const live = useLiveProp(value);
+  const pos = useLive(value.length);
   const { screenReader } = usePracticeStyle();
-  const at = Math.min(pos, value.length);
+  const at = Math.min(pos.get(), value.length);
+  const change = (next: string, caret: number) => {
+    live.set(next);
+    pos.set(caret);
+    onChange(next);
+  };
 
   // High priority: letters typed here must never trigger shortcuts (q, ?, f, n …).
   useKeys(
     (k) => {
-      if (hit(Command.SUBMIT, k)) onSubmit?.(value);
-      else if (k.name === 'left' && !k.ctrl) setPos(Math.max(0, at - 1));
-      else if (k.name === 'right' && !k.ctrl) setPos(Math.min(value.length, at + 1));
-      else if (k.name === 'home') setPos(0);
-      else if (k.name === 'end') setPos(value.length);
-      else if (k.ctrl && k.name === 'u') {
-        setPos(0);
-        onChange('');
-      } else if (k.name === 'backspace') {
-        if (at > 0) {
-          setPos(at - 1);
-          onChange(value.slice(0, at - 1) + value.slice(at));
-        }
+      const v = live.get();
+      const p = Math.min(pos.get(), v.length);
+      if (hit(Command.SUBMIT, k)) onSubmit?.(v);
+      else if (k.name === 'left' && !k.ctrl) pos.set(Math.max(0, p - 1));
+      else if (k.name === 'right' && !k.ctrl) pos.set(Math.min(v.length, p + 1));
+      else if (k.name === 'home') pos.set(0);
+      else if (k.name === 'end') pos.set(v.length);
+      else if (k.ctrl && k.name === 'u') change('', 0);
+      else if (k.name === 'backspace') {
+        if (p > 0) change(v.slice(0, p - 1) + v.slice(p), p - 1);
       } else if (k.text && !k.ctrl && !k.meta) {
         const text = [...k.text.replace(/[\r\n]+/g, ' ')].filter((ch) => ch >= ' ' && (!accept || accept.test(ch))).join('');
-        if (text) {
-          setPos(at + text.length);
-          onChange(value.slice(0, at) + text + value.slice(at));
-        }
+        if (text) change(v.slice(0, p) + text + v.slice(p), p + text.length);
       } else return false;
       return true;
     },

@@ -1,7 +1,7 @@
 // True/false: t or f picks (↑↓ and space work too), enter confirms.
 import { Box } from 'ink';
-import { useState } from 'react';
 import { Command, hit, useKeys } from './keys.js';
+import { useLive, useLiveProp } from './live.js';
 import { OptionRow } from './OptionRow.js';
 import { useGlyphs } from './style.js';
 import type { WidgetProps } from './types.js';
@@ -9,21 +9,22 @@ import type { WidgetProps } from './types.js';
 const OPTIONS = [true, false] as const;
 
 export function TrueFalse({ question, value, onChange, onSubmit, active = true, reveal = 'none' }: WidgetProps<'truefalse'>) {
-  const [cursor, setCursor] = useState(value ? (value.value ? 0 : 1) : 0);
+  const live = useLiveProp<boolean | null>(value ? value.value : null);
+  const cursor = useLive(value ? (value.value ? 0 : 1) : 0);
   const g = useGlyphs();
   const pick = (v: boolean) => {
-    setCursor(v ? 0 : 1);
+    cursor.set(v ? 0 : 1);
+    live.set(v);
     onChange({ type: 'truefalse', value: v });
   };
   useKeys((k) => {
     if (hit(Command.ANSWER_TRUE, k)) pick(true);
     else if (hit(Command.ANSWER_FALSE, k)) pick(false);
-    else if (hit(Command.UP, k) || hit(Command.DOWN, k)) setCursor((c) => 1 - c);
-    else if (hit(Command.TOGGLE, k)) pick(OPTIONS[cursor]!);
+    else if (hit(Command.UP, k) || hit(Command.DOWN, k)) cursor.set((c) => 1 - c);
+    else if (hit(Command.TOGGLE, k)) pick(OPTIONS[cursor.get()]!);
     else if (hit(Command.SUBMIT, k)) {
-      const v = value ? value.value : OPTIONS[cursor]!;
-      if (!value) onChange({ type: 'truefalse', value: v });
-      onSubmit?.({ type: 'truefalse', value: v });
+      if (live.get() === null) pick(OPTIONS[cursor.get()]!);
+      onSubmit?.({ type: 'truefalse', value: live.get()! });
     } else return false;
     return true;
   }, active);
@@ -39,9 +40,9 @@ export function TrueFalse({ question, value, onChange, onSubmit, active = true, 
             key={String(opt)}
             label={opt ? 't' : 'f'}
             text={opt ? 'True' : 'False'}
-            focused={active && cursor === pos}
+            focused={active && cursor.get() === pos}
             marker={on ? g.radioOn : g.radioOff}
-            states={on ? ['selected'] : []}
+            states={on && reveal === 'none' ? ['selected'] : []}
             verdict={verdict}
           />
         );

@@ -56,6 +56,8 @@ const extraBindings: Partial<Record<Command, string[]>> = {
   [Command.PREV_QUESTION]: ['shift+tab', 'pageup'],
   [Command.FLAG]: ['ctrl+f'],
   [Command.NAVIGATOR]: ['ctrl+g'],
+  // After a rating the next card may be a typed answer, where u is a letter.
+  [Command.UNDO]: ['ctrl+z'],
 };
 
 const parsedLocal = new Map<string, ReturnType<typeof parseBinding>[]>();

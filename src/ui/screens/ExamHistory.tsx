@@ -1,21 +1,23 @@
 // Every finished attempt, newest first; Enter opens one's result.
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import type { ExamAttemptRecord } from '../../exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit, KeypressPriority, useKeys } from '../questions/keys.js';
+import { useLive } from '../questions/live.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone, useGlyphs } from '../questions/style.js';
 
 export function ExamHistory({ attempts, onOpen, onClose }: { attempts: ExamAttemptRecord[]; onOpen(a: ExamAttemptRecord): void; onClose(): void }) {
-  const [cursor, setCursor] = useState(0);
+  const live = useLive(0);
+  const setCursor = live.set;
+  const cursor = live.get();
   const g = useGlyphs();
   useKeys(
     (k) => {
       if (hit(Command.DOWN, k)) setCursor((c) => Math.min(attempts.length - 1, c + 1));
       else if (hit(Command.UP, k)) setCursor((c) => Math.max(0, c - 1));
-      else if (hit(Command.SUBMIT, k) && attempts[cursor]) onOpen(attempts[cursor]!);
+      else if (hit(Command.SUBMIT, k) && attempts[live.get()]) onOpen(attempts[live.get()]!);
       else if (hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
       else return false;
       return true;

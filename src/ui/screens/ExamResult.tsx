@@ -36,7 +36,7 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
   const minutes = Math.round((attempt.submittedAt - attempt.startedAt) / 60_000);
   const barWidth = 20;
   return (
-    <Screen title={`Exam result (${attempt.mode})`} status={new Date(attempt.submittedAt).toLocaleString()} hints={[Command.SUBMIT]}>
+    <Screen title={`Exam result (${attempt.mode})`} status={new Date(attempt.submittedAt).toLocaleString()} hints={[{ command: Command.SUBMIT, label: 'done' }]}>
       <Stack>
         {notice ? <Tone role="warn">{notice}</Tone> : null}
         <Text>
@@ -47,7 +47,7 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
         <Text>
           Estimated scaled score: {attempt.scaled} / 1000 (pass: {PASSING_SCALED})
         </Text>
-        <Tone role="muted">An estimate: AWS equates its scaled scores across exam forms; this is not the official score.</Tone>
+        <Tone role="muted">An estimate, not the official score: AWS equates its scaled scores across exam forms.</Tone>
         <Text> </Text>
         <Tone role="heading">By domain</Tone>
         {attempt.byDomain.map((d) => {
@@ -59,7 +59,7 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
             </Text>
           ) : (
             <Box key={d.domain}>
-              <Box width={44} flexShrink={0}>
+              <Box width={44} flexShrink={0} marginRight={1}>
                 <Text wrap="truncate-end">
                   {d.domain}. {domainName(d.domain)}
                 </Text>

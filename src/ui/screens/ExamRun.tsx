@@ -8,6 +8,7 @@ import { Command } from '../keys/keyBindings.js';
 import { Screen, useBodySize } from '../layouts/Screen.js';
 import { hit, KeypressPriority, KeyRouter, label, PracticeCommand, useKeys } from '../questions/keys.js';
 import { QuestionView, TYPE_LABEL } from '../questions/QuestionView.js';
+import { useLive } from '../questions/live.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone, useGlyphs, usePracticeStyle } from '../questions/style.js';
 import type { Answer } from '../questions/types.js';
@@ -43,7 +44,8 @@ type Overlay = 'none' | 'navigator' | 'confirm';
 
 export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
   const [, bump] = useReducer((x: number) => x + 1, 0);
-  const [overlay, setOverlay] = useState<Overlay>('none');
+  const overlay = useLive<Overlay>('none');
+  const setOverlay = overlay.set;
   const now = useTicker(1000, clock);
   const remaining = session.remainingMs(now);
   const items = session.items;
@@ -66,14 +68,14 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
     bump();
   };
   const go = (index: number) => guard(() => session.goTo(index, clock()));
-  const save = (a: Answer) => guard(() => session.answer(item.key, a, clock()));
+  const save = (key: string, a: Answer) => guard(() => session.answer(key, a, clock()));
 
   useKeys(
     (k) => {
-      if (overlay !== 'none') return false;
+      if (overlay.get() !== 'none') return false;
       if (hit(Command.NEXT_QUESTION, k)) return go(Math.min(items.length - 1, session.current + 1)), true;
       if (hit(Command.PREV_QUESTION, k)) return go(Math.max(0, session.current - 1)), true;
-      if (hit(Command.FLAG, k)) return guard(() => session.toggleFlag(item.key, clock())), true;
+      if (hit(Command.FLAG, k)) return guard(() => session.toggleFlag(items[session.current]!.key, clock())), true;
       if (hit(Command.NAVIGATOR, k)) return setOverlay('navigator'), true;
       if (hit(PracticeCommand.FINISH, k)) return setOverlay('confirm'), true;
       return false;
@@ -87,9 +89,9 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
   const title = `Exam (${session.mode}) · question ${session.current + 1} of ${items.length}`;
 
   let body;
-  if (overlay === 'navigator') {
+  if (overlay.get() === 'navigator') {
     body = <ExamNavigator session={session} onPick={(i) => (go(i), setOverlay('none'))} onClose={() => setOverlay('none')} />;
-  } else if (overlay === 'confirm') {
+  } else if (overlay.get() === 'confirm') {
     body = <ExamConfirm session={session} onConfirm={() => onSubmit(false)} onCancel={() => setOverlay('none')} onPick={(i) => (go(i), setOverlay('none'))} />;
   } else {
     body = (
@@ -106,7 +108,7 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
             <Text>{item.parent.scenario_text.trim()}</Text>
           </Box>
         ) : null}
-        <QuestionView key={item.key} question={item.question} value={session.answerOf(item.key) ?? null} layout={session.layout(item)} onChange={save} onSubmit={(a) => (save(a), go(Math.min(items.length - 1, session.current + 1)))} />
+        <QuestionView key={item.key} question={item.question} value={session.answerOf(item.key) ?? null} layout={session.layout(item)} onChange={(a) => save(item.key, a)} onSubmit={(a) => (save(item.key, a), go(Math.min(items.length - 1, item.index + 1)))} />
         <Text> </Text>
         <Tone role="muted">
           {label(Command.NEXT_QUESTION, false, 3)} next · {label(Command.PREV_QUESTION, false, 3)} previous · {label(Command.FLAG)} flag · {label(Command.NAVIGATOR)} navigator · {label(PracticeCommand.FINISH)} submit · answers are saved as you go
@@ -124,7 +126,8 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
 /** Every item as a cell: number, answered or blank, flagged; Enter jumps to the one under the cursor. */
 export function ExamNavigator({ session, onPick, onClose }: { session: ExamSession; onPick(index: number): void; onClose(): void }) {
   const items = session.items;
-  const [cursor, setCursor] = useState(session.current);
+  const live = useLive(session.current);
+  const setCursor = live.set;
   const { width } = useBodySize();
   const { screenReader } = usePracticeStyle();
   const g = useGlyphs();
@@ -136,7 +139,7 @@ export function ExamNavigator({ session, onPick, onClose }: { session: ExamSessi
       else if (hit(Command.RIGHT, k)) setCursor((c) => Math.min(items.length - 1, c + 1));
       else if (hit(Command.UP, k)) setCursor((c) => Math.max(0, c - (screenReader ? 1 : cols)));
       else if (hit(Command.DOWN, k)) setCursor((c) => Math.min(items.length - 1, c + (screenReader ? 1 : cols)));
-      else if (hit(Command.SUBMIT, k)) onPick(cursor);
+      else if (hit(Command.SUBMIT, k)) onPick(live.get());
       else if (hit(Command.NAVIGATOR, k) || hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
       else return false;
       return true;
@@ -144,6 +147,7 @@ export function ExamNavigator({ session, onPick, onClose }: { session: ExamSessi
     true,
     KeypressPriority.Normal,
   );
+  const cursor = live.get();
   const state = (key: string) => `${session.isAnswered(key) ? 'answered' : 'blank'}${session.isFlagged(key) ? ', flagged' : ''}`;
   if (screenReader) {
     return (

@@ -1,10 +1,10 @@
 // Before an exam: choose short or full (or resume the saved attempt, or discard it after asking).
 import { Text } from 'ink';
-import { useState } from 'react';
 import { EXAM_MODES, type ExamMode, type ExamSession } from '../../exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit, KeypressPriority, label, PracticeCommand, useKeys } from '../questions/keys.js';
+import { useLive } from '../questions/live.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone } from '../questions/style.js';
 import { formatClock } from './ExamRun.js';
@@ -26,11 +26,13 @@ export interface ExamStartProps {
 }
 
 export function ExamStart({ mode, saved, attempts, questionCount, now, notice, warnings, onStart, onResume, onDiscard, onHistory }: ExamStartProps) {
-  const [chosen, setChosen] = useState<ExamMode>(mode ?? 'short');
-  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  const chosenLive = useLive<ExamMode>(mode ?? 'short');
+  const confirmLive = useLive(false);
+  const setChosen = chosenLive.set;
+  const setConfirmDiscard = confirmLive.set;
   useKeys(
     (k) => {
-      if (confirmDiscard) {
+      if (confirmLive.get()) {
         if (hit(PracticeCommand.CONFIRM, k)) (setConfirmDiscard(false), onDiscard());
         else if (hit(PracticeCommand.CANCEL, k)) setConfirmDiscard(false);
         else return false;
@@ -46,7 +48,7 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
       if (hit(PracticeCommand.START_SHORT, k)) onStart('short');
       else if (hit(PracticeCommand.START_FULL, k)) onStart('full');
       else if (hit(Command.UP, k) || hit(Command.DOWN, k)) setChosen((m) => (m === 'short' ? 'full' : 'short'));
-      else if (hit(Command.SUBMIT, k)) onStart(chosen);
+      else if (hit(Command.SUBMIT, k)) onStart(chosenLive.get());
       else if (hit(PracticeCommand.HISTORY, k)) onHistory();
       else return false;
       return true;
@@ -55,6 +57,8 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
     KeypressPriority.Low,
   );
 
+  const chosen = chosenLive.get();
+  const confirmDiscard = confirmLive.get();
   if (saved) {
     const answered = saved.items.filter((i) => saved.isAnswered(i.key)).length;
     return (
@@ -83,7 +87,7 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
     </Text>
   );
   return (
-    <Screen title="Mock exam" hints={[Command.SUBMIT, Command.BACK]} warnings={warnings}>
+    <Screen title="Mock exam" hints={[{ command: Command.SUBMIT, label: 'start' }, Command.BACK]} warnings={warnings}>
       <Stack>
         {notice ? <Tone role="warn">{notice}</Tone> : null}
         <Tone role="heading">AIF-C01 style mock exam</Tone>

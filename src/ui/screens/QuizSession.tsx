@@ -42,16 +42,18 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
   const pending = session.pending;
   const lessonOf = (id: string) => data.content.lessonById.get(id);
 
-  // Screen-level keys (below the widgets, above the app's q/Esc fallback).
+  // Screen-level keys (below the widgets, above the app's q/Esc fallback). They read the session
+  // itself, not values captured at render time: several keys can arrive before the next render.
   useKeys(
     (k) => {
+      const waiting = session.pending;
       if (hit(Command.UNDO, k)) return act(() => session.undo()), true;
-      if (session.phase === 'feedback' && pending) {
+      if (session.phase === 'feedback' && waiting) {
         const rating = RATE.find(([c]) => hit(c, k))?.[1];
         if (rating) return act(() => session.rate(rating)), true;
-        if (hit(Command.SUBMIT, k) || k.name === 'space') return act(() => session.rate(pending.proposed)), true;
-        if (hit(Command.OPEN_LESSON, k) && lessonOf(pending.question.lesson)) {
-          nav.push({ screen: 'lesson', lessonId: pending.question.lesson });
+        if (hit(Command.SUBMIT, k) || k.name === 'space') return act(() => session.rate(waiting.proposed)), true;
+        if (hit(Command.OPEN_LESSON, k) && lessonOf(waiting.question.lesson)) {
+          nav.push({ screen: 'lesson', lessonId: waiting.question.lesson });
           return true;
         }
       }
