@@ -80,21 +80,29 @@ print(json.dumps({t: sums[t] / len(hyps) for t in types}))
 `,
 );
 
+// CPU time (user + sys) of the child as well, via GNU time when present: on a busy machine it is
+// steadier than wall time.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 function run(cmd, args, env = {}) {
+  const argv = TIME ? [TIME, ['-f', 'cpu %U %S', cmd, ...args]] : [cmd, args];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 30 });
+  const r = spawnSync(argv[0], argv[1], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.error}`);
-  return { seconds, stdout: r.stdout };
+  const m = /cpu ([0-9.]+) ([0-9.]+)\s*$/.exec(r.stderr ?? '');
+  return { seconds, cpu: m ? Number(m[1]) + Number(m[2]) : NaN, stdout: r.stdout };
 }
 function best(cmd, args, env) {
   let out;
   for (let i = 0; i < REPEAT; i++) {
     const r = run(cmd, args, env);
-    if (!out || r.seconds < out.seconds) out = r;
+    if (!out || r.seconds < out.seconds) out = { ...r, cpu: Math.min(r.cpu, out?.cpu ?? Infinity) };
+    else out.cpu = Math.min(out.cpu, r.cpu);
   }
   return out;
 }
+const cpuCols = (ft, ref) => (TIME ? [fmtCpu(ft.cpu), ref ? fmtCpu(ref.cpu) : 'absent', ref ? `${(ref.cpu / ft.cpu).toFixed(1)}x` : '-'] : []);
+const fmtCpu = (s) => (Number.isFinite(s) ? s.toFixed(2) : '?');
 
 const rows = [];
 const fmt = (s) => s.toFixed(3);
@@ -109,9 +117,9 @@ try {
   if (sacreDir && existsSync(join(sacreDir, 'sacrebleu'))) {
     const ref = best(python, ['-m', 'sacrebleu', refFile, '-i', hypFile, '-m', 'bleu', '-b', '-w', '4'], { PYTHONPATH: sacreDir });
     const agree = Number(ref.stdout.trim()).toFixed(4) === bleuScore.toFixed(4) ? 'yes' : `NO (${ref.stdout.trim()})`;
-    rows.push(['corpus BLEU', fmt(ftBleu.seconds), fmt(ref.seconds), `${(ref.seconds / ftBleu.seconds).toFixed(1)}x`, agree]);
+    rows.push(['corpus BLEU', fmt(ftBleu.seconds), fmt(ref.seconds), `${(ref.seconds / ftBleu.seconds).toFixed(1)}x`, ...cpuCols(ftBleu, ref), agree]);
   } else {
-    rows.push(['corpus BLEU', fmt(ftBleu.seconds), 'absent', '-', '-']);
+    rows.push(['corpus BLEU', fmt(ftBleu.seconds), 'absent', '-', ...cpuCols(ftBleu, null), '-']);
     console.log('sacrebleu not found: set SACREBLEU_DIR to a sacrebleu checkout to compare (measuring ftlab alone)');
   }
   const rougeDir = process.env.ROUGE_DIR;
@@ -119,13 +127,13 @@ try {
     const ref = best(python, [rougeDriver, rougeDir, hypFile, refFile]);
     const theirs = JSON.parse(ref.stdout);
     const agree = ['rouge1', 'rouge2', 'rougeL'].every((t) => Math.abs(theirs[t] - rougeMean[t].fmeasure) < 1e-12) ? 'yes' : 'NO';
-    rows.push(['ROUGE-1/2/L +stem', fmt(ftRouge.seconds), fmt(ref.seconds), `${(ref.seconds / ftRouge.seconds).toFixed(1)}x`, agree]);
+    rows.push(['ROUGE-1/2/L +stem', fmt(ftRouge.seconds), fmt(ref.seconds), `${(ref.seconds / ftRouge.seconds).toFixed(1)}x`, ...cpuCols(ftRouge, ref), agree]);
   } else {
-    rows.push(['ROUGE-1/2/L +stem', fmt(ftRouge.seconds), 'absent', '-', '-']);
+    rows.push(['ROUGE-1/2/L +stem', fmt(ftRouge.seconds), 'absent', '-', ...cpuCols(ftRouge, null), '-']);
     console.log('rouge-score not found: set ROUGE_DIR to a folder holding rouge_score/ (0.1.2) to compare (measuring ftlab alone)');
   }
   console.log(`\nmetrics bench: ${PAIRS} pairs, whole-process wall time, best of ${REPEAT}`);
-  const header = ['task', 'ftlab s', 'reference s', 'speed-up', 'same result'];
+  const header = ['task', 'ftlab s', 'reference s', 'speed-up', ...(TIME ? ['ftlab cpu s', 'ref cpu s', 'cpu speed-up'] : []), 'same result'];
   const all = [header, ...rows];
   const w = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   for (const r of all) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));

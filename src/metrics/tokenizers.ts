@@ -29,11 +29,35 @@ function isolated13a(c: number): boolean {
  * whitespace can only be the non-digit side of a match.
  */
 function split13aWord(word: string, out: string[]): void {
+  // Fast path for the common shapes: a word ending in one '.' or ',' after a letter ("mat."), and
+  // words whose only specials are '-' not after a digit ("state-of-the-art"), which 13a keeps whole.
+  const last = word.charCodeAt(word.length - 1);
+  let specials = 0;
+  let dashAfterDigit = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === 0x2e || c === 0x2c) specials++;
+    else if (c === 0x2d && i > 0 && isDigit(word.charCodeAt(i - 1))) dashAfterDigit = true;
+  }
+  if (!dashAfterDigit) {
+    if (specials === 0) {
+      out.push(word);
+      return;
+    }
+    if (specials === 1 && (last === 0x2e || last === 0x2c) && word.length > 1 && !isDigit(word.charCodeAt(word.length - 2))) {
+      out.push(word.slice(0, -1), word.slice(-1));
+      return;
+    }
+  }
   let w = ` ${word} `;
   w = w.replace(RE_13A_PUNCT_AFTER_NONDIGIT, '$1 $2 ');
   w = w.replace(RE_13A_PUNCT_BEFORE_NONDIGIT, ' $1 $2');
   w = w.replace(RE_13A_DASH_AFTER_DIGIT, '$1 $2 ');
   for (const t of w.split(' ')) if (t !== '') out.push(t);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 function tokens13a(line: string): string[] {
