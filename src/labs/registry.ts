@@ -6,14 +6,15 @@
 // run()), because content validation loads this table.
 import { genericChecks } from './checks/index.js';
 import { checks as loraChecks } from './lora/checks.js';
+import { checks as metricsChecks } from './metrics/checks.js';
 import { checks as servingChecks } from './serving/checks.js';
 import type { CheckKind, CheckKindTable } from './types.js';
 
-// Lab tables, in the order their kinds are listed. (src/labs/metrics/checks.ts is being written;
-// import it here once it is committed.)
+// Lab tables, in the order their kinds are listed.
 const labTables: Array<[string, CheckKindTable]> = [
   ['generic', genericChecks],
   ['lora', loraChecks],
+  ['metrics', metricsChecks],
   ['serving', servingChecks],
 ];
 
