@@ -77,6 +77,39 @@ export function listLabs(root: string, style: OutputStyle): number {
   return 0;
 }
 
+// ---- open ---------------------------------------------------------------------------------------
+
+export interface OpenFlags extends OutputStyle {
+  screenReader?: boolean;
+  home?: string;
+  interactive: boolean;
+}
+
+/** The lab runner in a terminal; without one, the lab's steps as plain text (or JSON). */
+export async function openLab(root: string, id: string, flags: OpenFlags): Promise<number> {
+  const index = loadLabs(root);
+  const lab = findLab(index, id);
+  if (flags.interactive && !flags.json) {
+    const { openTui } = await import('../ui/commands/shared.js');
+    await openTui({ screen: 'lab', labId: lab.id }, { root, home: flags.home, screenReader: Boolean(flags.screenReader), ascii: Boolean(flags.ascii), json: false });
+    return 0;
+  }
+  const steps = lab.steps.map((s) => ({ id: s.id, title: s.title, instructions: s.instructions, checks: s.checks.map((c) => ({ kind: c.kind, message: c.message })) }));
+  if (flags.json) {
+    write(JSON.stringify({ id: lab.id, title: lab.title, summary: lab.summary, minutes: lab.minutes, requires: lab.requires, lessons: lab.lessons, steps }, null, 2));
+    return 0;
+  }
+  const out = [`${lab.title} (${lab.id}, ~${lab.minutes} min)`, lab.summary];
+  if (lab.requires.length) out.push(`Requires: ${lab.requires.join(', ')}`);
+  lab.steps.forEach((s, i) => {
+    out.push('', `## Step ${i + 1}/${lab.steps.length}: ${s.title}`, '', s.instructions.trimEnd());
+    if (s.checks.length) out.push('', `(${s.checks.length} check${s.checks.length === 1 ? '' : 's'}: ftlab lab verify ${lab.id} --step ${s.id})`);
+  });
+  out.push('', `Grade the whole lab with: ftlab lab verify ${lab.id}`, 'Open this lab in a terminal for the interactive runner.');
+  write(out.join('\n'));
+  return 0;
+}
+
 // ---- verify -------------------------------------------------------------------------------------
 
 export interface VerifyFlags extends OutputStyle {

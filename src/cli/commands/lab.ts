@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { contentRoot, homeOverride, useColor } from '../context.js';
+import { contentRoot, homeOverride, isInteractive, useColor } from '../context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -14,6 +14,24 @@ export function register(program: Command): void {
       const root = contentRoot(cmd.optsWithGlobals().content);
       const { listLabs } = await import('../../labs/cli.js');
       process.exitCode = listLabs(root, { json: opts.json });
+    });
+
+  lab
+    .command('open')
+    .description('open the interactive lab runner (without a terminal: print the steps)')
+    .argument('<id>', 'lab id (see ftlab lab list)')
+    .option('--json', 'print the lab\'s steps as one JSON document instead')
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals();
+      const root = contentRoot(globals.content);
+      const { openLab } = await import('../../labs/cli.js');
+      process.exitCode = await openLab(root, id, {
+        json: opts.json,
+        ascii: Boolean(globals.ascii),
+        screenReader: Boolean(globals.screenReader),
+        home: homeOverride(),
+        interactive: isInteractive(),
+      });
     });
 
   lab

@@ -1,9 +1,10 @@
 // Check arguments may name verify options as `{adapter}`, `{url}` or `{seed}`, so one lab.yaml works
-// against the reference solution, the starter and the learner's own work.
+// against the reference solution, the starter and the learner's own work. `{name=default}` falls back
+// to `default` when the option is not given (e.g. `{work=work}` is the lab's own work/ folder).
 import { isAbsolute, resolve } from 'node:path';
 import type { CheckContext } from '../types.js';
 
-const PLACEHOLDER = /\{([a-z][a-z0-9_-]*)\}/gi;
+const PLACEHOLDER = /\{([a-z][a-z0-9_-]*)(?:=([^{}]*))?\}/gi;
 
 export class MissingOptionError extends Error {
   constructor(readonly option: string) {
@@ -13,11 +14,12 @@ export class MissingOptionError extends Error {
 
 /** Replaces `{name}` with ctx.options[name] (or the seed); throws MissingOptionError when absent. */
 export function fill(template: string, ctx: CheckContext): string {
-  return template.replace(PLACEHOLDER, (_, name: string) => {
+  return template.replace(PLACEHOLDER, (_, name: string, fallback: string | undefined) => {
     if (name === 'seed') return String(ctx.seed);
     const v = ctx.options[name];
-    if (v === undefined || v === '') throw new MissingOptionError(name);
-    return v;
+    if (v !== undefined && v !== '') return v;
+    if (fallback !== undefined) return fallback;
+    throw new MissingOptionError(name);
   });
 }
 
