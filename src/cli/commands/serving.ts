@@ -30,7 +30,7 @@ function checkUrl(value: string, flag: string): string {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('Run the serving lab\'s HTTP API in front of an Ollama (or OpenAI-compatible) backend')
+    .description('the serving lab\'s HTTP API in front of an Ollama (or OpenAI-compatible) backend')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, 8000)
     .option('--ollama-host <url>', 'Ollama endpoint (default: OLLAMA_HOST or http://127.0.0.1:11434)')
@@ -77,7 +77,7 @@ export function register(program: Command): void {
 
   program
     .command('echo-backend')
-    .description('Run a deterministic Ollama stand-in that echoes prompts (for testing a serving API without a model)')
+    .description('a deterministic Ollama stand-in that echoes prompts (for testing a serving API without a model)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, 11436)
     .option('--model <name...>', 'model names it claims to have', ['ftlab-micro'])
@@ -106,7 +106,7 @@ export function register(program: Command): void {
 
   program
     .command('backend')
-    .description('Serve the micro model (and LoRA adapters) behind Ollama\'s REST API and OpenAI-compatible /v1 routes')
+    .description('serve the micro model (and LoRA adapters) behind Ollama\'s REST API and OpenAI-compatible /v1 routes')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, 11435)
     .option('--model <dir>', 'model folder (config.json, model.safetensors, tokenizer.json); default: the shipped micro model')
