@@ -250,6 +250,24 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
     expect(await again.exited(T)).toBe(0);
   });
 
+  it('opens the lesson from the feedback and comes back to the same card', async () => {
+    const app = open(['quiz', '--domain', '2', '-n', '1']);
+    await app.waitFor('1/1 ·', T);
+    await app.settle(80, T);
+    const screen = app.text();
+    await typeKeys(app, answerKeys(questionOnScreen(screen), screen));
+    await app.waitFor('press o to open it', T);
+    app.type('o');
+    await app.waitFor('ftlab › Fixture lesson', T);
+    app.type('q');
+    const back = await app.waitFor('press o to open it', T);
+    expect(back).toContain('Correct');
+    app.type('3');
+    await app.waitFor('Answered 1 · correct 1', T);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  });
+
   it('prints plain summaries without a TTY and rejects bad flags', () => {
     const q = plain('quiz', '--domain', '3');
     expect(q.status).toBe(0);

@@ -35,18 +35,6 @@ export const TYPE_LABEL: Record<AnyQuestion['type'], string> = {
   case: 'Case study',
 };
 
-/** Question types whose widget takes typed text (printable keys belong to the text field). */
-export function takesText(q: AnyQuestion, value: Answer | null, subIndex?: number): boolean {
-  if (q.type === 'cloze' || q.type === 'numeric') return true;
-  if (q.type === 'case') {
-    const answers = value?.type === 'case' ? value.answers : {};
-    const i = subIndex ?? Math.max(0, q.questions.findIndex((s) => !answers[s.id]));
-    const sub = q.questions[i];
-    return sub ? sub.type === 'cloze' || sub.type === 'numeric' : false;
-  }
-  return false;
-}
-
 export function QuestionView(props: QuestionViewProps) {
   const { question, hidePrompt } = props;
   return (

@@ -37,20 +37,27 @@ export function RatingBar({ previews, proposed }: { previews: Record<RatingName,
       </Box>
     );
   }
+  // One Text (not a wrapping row of boxes) so Ink wraps it within the body width.
   return (
-    <Box flexWrap="wrap" columnGap={2}>
+    <Text>
       {NAMES.map((name, i) => {
         const on = proposed === i + 1;
+        const label = `${i + 1} ${RATING_LABELS[i]} ${previews[name].label}`;
         return (
-          <Text key={name} inverse={on} bold={on}>
-            {on ? '[' : ' '}
-            {i + 1} {RATING_LABELS[i]} {previews[name].label}
-            {on ? ']' : ' '}
+          <Text key={name}>
+            {i ? '  ' : ''}
+            {on ? (
+              <Text inverse bold>
+                [{label}]
+              </Text>
+            ) : (
+              ` ${label} `
+            )}
           </Text>
         );
       })}
-      <Tone role="muted">Enter = proposed ({RATING_LABELS[proposed - 1]})</Tone>
-    </Box>
+      <Tone role="muted">{`  Enter = ${RATING_LABELS[proposed - 1]}`}</Tone>
+    </Text>
   );
 }
 
