@@ -1,11 +1,15 @@
 import { printJson } from '../../cli/context.js';
-import { openAppData } from '../data/appData.js';
 import { homeSummary, homeText } from '../data/home.js';
+import { prepareHomeData } from '../data/homeData.js';
 import { openTui, wantsTui, type StudyFlags } from './shared.js';
 
 export async function runHome(flags: StudyFlags): Promise<void> {
-  if (wantsTui(flags)) return openTui({ screen: 'home' }, flags);
-  const data = openAppData({ contentRoot: flags.root, home: flags.home });
+  const env = { contentRoot: flags.root, home: flags.home };
+  if (wantsTui(flags)) {
+    await prepareHomeData(env); // so the first frame is the finished home screen
+    return openTui({ screen: 'home' }, flags);
+  }
+  const data = await prepareHomeData(env);
   const summary = homeSummary(data);
   if (flags.json) printJson({ ...summary, warnings: data.warnings });
   else process.stdout.write(homeText(summary, data.warnings));

@@ -3,9 +3,12 @@
 // Screens use `useAppData()`; non-interactive commands call `openAppData()` directly.
 import { loadContent, type ContentIndex, type LoadedLesson } from '../../content/loader.js';
 import { formatProblem } from '../../content/problems.js';
-import { ProgressStore, type LessonProgress } from '../../store/index.js';
-import { Deck } from '../../srs/deck.js';
+import type { ProgressStore, LessonProgress } from '../../store/index.js';
+import type { Deck } from '../../srs/deck.js';
 import type { AppEnv } from '../contexts/AppEnvContext.js';
+import { openSession, resetSession } from './session.js';
+import { outlineOf, writeCachedOutline, type CourseOutline } from './outline.js';
+import { registerLoadedSource, resetHomeData } from './homeData.js';
 
 export interface AppData {
   content: ContentIndex;
@@ -15,6 +18,8 @@ export interface AppData {
   warnings: string[];
   /** Lessons in reading order: by module order, then lesson order. */
   lessonsInOrder: LoadedLesson[];
+  /** The course at a glance (what the home screen needs). */
+  outline: CourseOutline;
 }
 
 let cached: { key: string; data: AppData } | undefined;
@@ -23,20 +28,29 @@ export function openAppData(env: AppEnv): AppData {
   const key = `${env.contentRoot}\0${env.home ?? ''}`;
   if (cached?.key === key) return cached.data;
   const content = loadContent(env.contentRoot);
-  const store = ProgressStore.open({ home: env.home });
-  const deck = Deck.open(store);
-  const warnings = [
-    ...content.problems.map((p) => `skipped: ${formatProblem(p)}`),
-    ...store.warnings.map((w) => `${w.message}${w.backup ? ` (damaged copy kept as ${w.backup})` : ''}`),
-  ];
-  const data: AppData = { content, store, deck, warnings, lessonsInOrder: lessonsInOrder(content) };
+  const { store, deck, warnings: storeWarnings } = openSession(env.home);
+  const ordered = lessonsInOrder(content);
+  const warnings = [...content.problems.map((p) => `skipped: ${formatProblem(p)}`), ...storeWarnings];
+  const data: AppData = { content, store, deck, warnings, lessonsInOrder: ordered, outline: outlineOf(content, ordered) };
   cached = { key, data };
+  // Keep the home screen's outline cache in step with what was just loaded.
+  writeCachedOutline(store.home, env.contentRoot, data.outline);
   return data;
 }
+
+registerLoadedSource((env) => loadedAppData(env));
 
 /** Forget the cached data (tests, or after `progress import`). */
 export function resetAppData(): void {
   cached = undefined;
+  resetSession();
+  resetHomeData();
+}
+
+/** The data if this process already loaded it for `env` (no loading). */
+export function loadedAppData(env: AppEnv): AppData | undefined {
+  const key = `${env.contentRoot}\0${env.home ?? ''}`;
+  return cached?.key === key ? cached.data : undefined;
 }
 
 export function lessonsInOrder(content: ContentIndex): LoadedLesson[] {

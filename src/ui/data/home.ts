@@ -1,8 +1,18 @@
 // What the home screen shows, as plain data (also printed by `ftlab` without a TTY): due cards,
 // streak, progress per module and the one next thing worth doing.
 import { computeStats, type Stats } from '../../stats/index.js';
+import type { Question } from '../../content/schema.js';
+import type { ProgressStore } from '../../store/index.js';
+import type { Deck } from '../../srs/deck.js';
 import type { Route } from '../app/routes.js';
-import { cardIds, type AppData } from './appData.js';
+import type { CourseOutline } from './outline.js';
+
+/** What the home screen is computed from: the course outline and the learner's store. */
+export interface HomeInputs {
+  outline: CourseOutline;
+  store: ProgressStore;
+  deck: Deck;
+}
 
 export interface ModuleProgress {
   id: string;
@@ -34,16 +44,18 @@ export interface HomeSummary {
   next: NextAction;
 }
 
-export function homeSummary(data: AppData, now = Date.now()): HomeSummary {
-  const { content, store, deck } = data;
+export function homeSummary(data: HomeInputs, now = Date.now()): HomeSummary {
+  const { outline, store, deck } = data;
   deck.refresh();
-  const queue = deck.queue(cardIds(content), now);
+  const queue = deck.queue(outline.questions.map((q) => q.id), now);
+  const lessonModule = new Map(outline.lessons.map((l) => [l.id, l.module]));
   const stats = computeStats({
     store,
     deck,
-    questions: content.questions,
-    modules: content.modules,
-    moduleOf: (lessonId) => content.lessonById.get(lessonId)?.module,
+    // computeStats reads only id, lesson and module of each question (the outline's fields).
+    questions: outline.questions as unknown as ReadonlyArray<Question & { module?: string }>,
+    modules: outline.modules,
+    moduleOf: (lessonId) => lessonModule.get(lessonId),
     now,
     days: 1,
     forecastDays: 1,
@@ -51,10 +63,10 @@ export function homeSummary(data: AppData, now = Date.now()): HomeSummary {
   const settings = store.settings.get();
   const done = (id: string) => settings.lessons[id]?.completedAt !== undefined;
   const mastery = new Map(stats.mastery.map((m) => [m.module, m]));
-  const modules: ModuleProgress[] = [...content.modules]
+  const modules: ModuleProgress[] = [...outline.modules]
     .sort((a, b) => a.order - b.order)
     .map((m) => {
-      const lessons = content.lessons.filter((l) => l.module === m.id);
+      const lessons = outline.lessons.filter((l) => l.module === m.id);
       const ms = mastery.get(m.id);
       return {
         id: m.id,
@@ -81,31 +93,31 @@ export function homeSummary(data: AppData, now = Date.now()): HomeSummary {
     due,
     newToday,
     streak: stats.streak,
-    lessonsDone: data.lessonsInOrder.filter((l) => done(l.id)).length,
-    lessons: data.lessonsInOrder.length,
+    lessonsDone: outline.lessons.filter((l) => done(l.id)).length,
+    lessons: outline.lessons.length,
     modules,
     exam,
     lastExam: last ? { scaled: last.scaled, passed: last.passed, submittedAt: last.submittedAt } : null,
-    labs: content.labs.length,
+    labs: outline.labs,
   };
   return { ...summary, next: nextAction(data, summary) };
 }
 
 /** The single most useful next step, in priority order. */
-export function nextAction(data: AppData, s: Omit<HomeSummary, 'next'>): NextAction {
+export function nextAction(data: HomeInputs, s: Omit<HomeSummary, 'next'>): NextAction {
   if (s.exam) return { label: `Resume your mock exam (${s.exam.answered}/${s.exam.items} answered, ${s.exam.minutesLeft} min left)`, route: { screen: 'exam' } };
   if (s.due > 0) return { label: `Review ${s.due} due card${s.due === 1 ? '' : 's'}`, route: { screen: 'review' } };
   const lessons = data.store.settings.get().lessons;
   // A lesson opened but not finished, most recent first.
-  const open = data.lessonsInOrder
+  const open = data.outline.lessons
     .filter((l) => lessons[l.id]?.lastOpenedAt !== undefined && lessons[l.id]?.completedAt === undefined)
     .sort((a, b) => (lessons[b.id]!.lastOpenedAt ?? 0) - (lessons[a.id]!.lastOpenedAt ?? 0))[0];
   if (open) return { label: `Continue reading "${open.title}"`, route: { screen: 'lesson', lessonId: open.id } };
-  const unread = data.lessonsInOrder.find((l) => lessons[l.id]?.completedAt === undefined);
+  const unread = data.outline.lessons.find((l) => lessons[l.id]?.completedAt === undefined);
   if (unread && s.newToday > 0 && s.lessonsDone > 0) {
     // New cards from lessons already read are worth learning before moving on.
-    const readLessons = new Set(data.lessonsInOrder.filter((l) => lessons[l.id]?.completedAt !== undefined).map((l) => l.id));
-    if (data.content.questions.some((q) => readLessons.has(q.lesson) && data.deck.card(q.id) === null)) {
+    const readLessons = new Set(data.outline.lessons.filter((l) => lessons[l.id]?.completedAt !== undefined).map((l) => l.id));
+    if (data.outline.questions.some((q) => readLessons.has(q.lesson) && data.deck.card(q.id) === null)) {
       return { label: `Learn ${s.newToday} new card${s.newToday === 1 ? '' : 's'} from lessons you have read`, route: { screen: 'review' } };
     }
   }

@@ -103,7 +103,7 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
           {title}
           {statusText ? ` (${statusText})` : ''}
         </Text>
-        <Box flexDirection="column" height={base.height} overflow="hidden">
+        <Box flexDirection="column" height={base.height} overflowY="hidden">
           {content}
         </Box>
         <KeyHints hints={allHints} width={columns} compact />
@@ -121,7 +121,7 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
         <Text color={theme.text.secondary}>{statusText}</Text>
       </Box>
       {!narrow && <Text color={theme.border.default}>{rule}</Text>}
-      <Box flexDirection="column" height={base.height} paddingX={narrow ? 0 : 1} overflow="hidden">
+      <Box flexDirection="column" height={base.height} paddingX={narrow ? 0 : 1} overflowY="hidden">
         {content}
       </Box>
       {!narrow && <Text color={theme.border.default}>{rule}</Text>}

@@ -1,6 +1,6 @@
 // Home: today's numbers (due cards, streak, lessons), the next suggested step, the menu and
 // progress per module. Everything is sized to the body, so 80×24 shows it all.
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { Screen, useBodySize } from '../layouts/Screen.js';
 import { SelectList, type ListItem } from '../components/SelectList.js';
@@ -8,8 +8,9 @@ import { Command } from '../keys/keyBindings.js';
 import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
 import { useUi } from '../contexts/UiContext.js';
-import { useAppData } from '../data/useAppData.js';
+import { useAppEnv } from '../contexts/AppEnvContext.js';
 import { homeSummary, type HomeSummary } from '../data/home.js';
+import { homeDataIfReady, prepareHomeData, type HomeData } from '../data/homeData.js';
 import { percent, progressBar } from '../components/charts.js';
 import type { Route, ScreenProps } from '../app/routes.js';
 
@@ -17,7 +18,25 @@ const MENU_HINTS = [Command.UP, Command.DOWN, Command.SELECT] as const;
 const SHORTCUTS = [Command.GO_LEARN, Command.GO_REVIEW, Command.GO_QUIZ, Command.GO_EXAM, Command.GO_LABS, Command.GO_STATS] as const;
 
 export default function Home(_props: ScreenProps<'home'>) {
-  const data = useAppData();
+  const env = useAppEnv();
+  // Normally ready at once (prepared before the first frame, or cached); otherwise load it now.
+  const [data, setData] = useState<HomeData | undefined>(() => homeDataIfReady(env));
+  const [error, setError] = useState<Error | undefined>();
+  useEffect(() => {
+    if (!data) prepareHomeData(env).then(setData, setError);
+  }, []);
+  if (error) throw error;
+  if (!data) {
+    return (
+      <Screen title="Home">
+        <Text>Loading the course…</Text>
+      </Screen>
+    );
+  }
+  return <HomeReady data={data} />;
+}
+
+function HomeReady({ data }: { data: HomeData }) {
   const nav = useNavigation();
   // Recomputed whenever the home screen is shown again (after a review, a lesson…).
   const summary = useMemo(() => homeSummary(data), [data, nav.depth]);

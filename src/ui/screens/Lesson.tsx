@@ -141,7 +141,8 @@ function Reader({ lessonId, anchor }: { lessonId: string; anchor?: string }) {
   useCommands({ [Command.BACK]: () => setTocOpen(false), [Command.TOC]: () => setTocOpen(false) }, { isActive: tocOpen, priority: KeypressPriority.Normal });
 
   const pct = maxTop === 0 ? 100 : Math.round((clampedTop / maxTop) * 100);
-  const status = `${flash ? flash + ' · ' : ''}${completed ? glyphs.check + ' ' : ''}${pct}% · ${lesson.minutes} min`;
+  const lastShown = Math.min(lines.length, clampedTop + height);
+  const status = `${flash ? flash + ' · ' : ''}${completed ? glyphs.check + ' ' : ''}${pct}% · ${lastShown}/${lines.length} · ${lesson.minutes} min`;
   const visible = lines.slice(clampedTop, clampedTop + height);
   return (
     <Screen title={lesson.title} status={status} hints={HINTS} moreKeys={MORE}>
