@@ -9,6 +9,9 @@ const MIN_PER_LESSON = 8;
 const MIN_LESSONS_PER_MODULE = 3;
 const MIN_SCENARIO_SHARE = 1 / 3;
 const MIN_MODULES = 8;
+/** AIF-C01 domain weights: a full mock exam draws 65 questions in these shares. */
+const EXAM_QUESTIONS = 65;
+const DOMAIN_WEIGHTS: Record<number, number> = { 1: 0.2, 2: 0.24, 3: 0.28, 4: 0.14, 5: 0.14 };
 
 const modules = loadModules();
 const lessons = loadLessons();
@@ -56,6 +59,14 @@ describe('course coverage', () => {
     const scenarios = questions.filter((q) => q.scenario === true).length;
     expect(scenarios / questions.length).toBeGreaterThanOrEqual(MIN_SCENARIO_SHARE);
   });
+
+  it.each(Object.entries(DOMAIN_WEIGHTS).map(([d, w]) => [Number(d), w] as const))(
+    'domain %i has enough questions for a full mock exam without repeats',
+    (domain, weight) => {
+      const available = questions.filter((q) => q.domain === domain).length;
+      expect(available).toBeGreaterThanOrEqual(Math.ceil(EXAM_QUESTIONS * weight));
+    },
+  );
 
   it('every question cites sources', () => {
     expect(questions.filter((q) => !Array.isArray(q.sources) || q.sources.length === 0).map((q) => q.id)).toEqual([]);
