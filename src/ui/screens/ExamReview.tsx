@@ -9,6 +9,7 @@ import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit, KeypressPriority, KeyRouter, useKeys } from '../questions/keys.js';
 import { QuestionView, TYPE_LABEL } from '../questions/QuestionView.js';
+import { Scroller } from '../questions/Scroller.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone, useGlyphs } from '../questions/style.js';
 
@@ -33,8 +34,8 @@ export function ExamReview({ attempt, which, content, onClose }: ExamReviewProps
   const g = useGlyphs();
   useKeys(
     (k) => {
-      if (hit(Command.NEXT_QUESTION, k) || hit(Command.DOWN, k)) setAt((i) => Math.min(list.length - 1, i + 1));
-      else if (hit(Command.PREV_QUESTION, k) || hit(Command.UP, k)) setAt((i) => Math.max(0, i - 1));
+      if (hit(Command.NEXT_QUESTION, k)) setAt((i) => Math.min(list.length - 1, i + 1));
+      else if (hit(Command.PREV_QUESTION, k)) setAt((i) => Math.max(0, i - 1));
       else if (hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
       else return false;
       return true;
@@ -49,6 +50,7 @@ export function ExamReview({ attempt, which, content, onClose }: ExamReviewProps
   else {
     const { question, parent } = resolve(content, item);
     body = question ? (
+      <Scroller key={item.key}>
       <Stack>
         <Text>
           {item.correct ? <Tone role="ok">{g.right} right</Tone> : <Tone role="bad">{g.wrong} {item.answered ? 'wrong' : 'not answered'}</Tone>}
@@ -69,6 +71,7 @@ export function ExamReview({ attempt, which, content, onClose }: ExamReviewProps
         <Text> </Text>
         <Text>{question.explanation.trim()}</Text>
       </Stack>
+      </Scroller>
     ) : (
       <Text>This question ({item.key}) is no longer in the question bank.</Text>
     );

@@ -10,6 +10,7 @@ import { Screen } from '../layouts/Screen.js';
 import type { StudyData } from '../questions/data.js';
 import { hit, KeypressPriority, KeyRouter, useKeys } from '../questions/keys.js';
 import { QuestionView } from '../questions/QuestionView.js';
+import { Scroller } from '../questions/Scroller.js';
 import { Stack } from '../questions/Stack.js';
 import type { PracticeSession } from '../questions/session.js';
 import { Tone } from '../questions/style.js';
@@ -89,9 +90,10 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
   } else if (session.phase === 'feedback' && pending) {
     const previews = session.previews()!;
     const lesson = lessonOf(pending.question.lesson);
-    // Most important first: what cannot fit is cut off at the bottom.
+    // Most important first; what does not fit scrolls (j/k, PgUp/PgDn).
     body = (
-      <Stack>
+      <Scroller key={`${pending.question.id}:${session.history.length}`}>
+        <Stack>
         <QuestionHeader question={pending.question} position={position} lessonTitle={lesson?.title} />
         {session.notice ? <Tone role="warn">{session.notice}</Tone> : null}
         <Text bold>{pending.question.prompt}</Text>
@@ -101,7 +103,8 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
         <Explanation text={pending.question.explanation} lessonTitle={lesson?.title} />
         <Text> </Text>
         <QuestionView key={`${pending.question.id}:fb`} question={pending.question} value={pending.answer} layout={pending.layout} onChange={() => {}} active={false} reveal="answer" hidePrompt />
-      </Stack>
+        </Stack>
+      </Scroller>
     );
   } else {
     body = (
