@@ -42,7 +42,10 @@ export function runImport(file: string, opts: { json?: boolean }): void {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    // A missing or unreadable input file is a failed check on the input (exit 1), as for the metrics and train commands.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message;
+    throw new FailedError(`cannot read ${path}: ${why}`, 'pass a file written by `ftlab progress export FILE`');
   }
   let doc: unknown;
   try {

@@ -115,7 +115,7 @@ describe('ftlab progress (CLI)', () => {
     expect(JSON.parse(show.stdout)).toMatchObject({ home, reviews: 1, cardsSeen: 1, examAttempts: 0, examInProgress: null, limits: { newPerDay: 7 } });
   });
 
-  it('import of a broken file exits 1 and names the problem; a missing file exits 2', () => {
+  it('import of a broken or missing file exits 1 and names the problem', () => {
     const home = tempHome();
     const file = join(home, 'bad.json');
     writeFileSync(file, '{"format":"ftlab-progress","version":1,"reviews":[{"v":2}]}');
@@ -123,6 +123,8 @@ describe('ftlab progress (CLI)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('reviews[0]: missing "id"');
     expect(r.stderr).toContain('nothing was imported');
-    expect(cli(home, 'import', join(home, 'nope.json')).status).toBe(2);
+    const missing = cli(home, 'import', join(home, 'nope.json'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('nope.json: no such file');
   });
 });
