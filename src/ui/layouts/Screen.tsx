@@ -11,6 +11,7 @@ import { useUi } from '../contexts/UiContext.js';
 import { isNarrowWidth, useTerminalSize } from '../hooks/useTerminalSize.js';
 import { KeyHints, type Hint } from '../components/KeyHints.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
+import { cutText, textWidth } from '../markdown/text.js';
 
 export type LayoutMode = 'default' | 'narrow' | 'screen-reader';
 
@@ -69,9 +70,14 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
   const allHints: Hint[] = [...hints, Command.HELP];
   if (!hintCommands.includes(Command.QUIT)) allHints.push(Command.QUIT);
 
-  const titleText = `ftlab ${glyphs.pointer} ${title}`;
-  const statusText = status ?? '';
-  const gap = Math.max(1, columns - titleText.length - statusText.length - (base.mode === 'default' ? 2 : 0));
+  // The title line must never be wider than the terminal: a wrapped line would push the whole frame
+  // down one row and Ink's redraw would then erase the wrong rows. Status wins; the title is cut.
+  const inner = columns - (base.mode === 'default' ? 2 : 0);
+  const statusText = cutText(status ?? '', Math.max(0, inner - 12));
+  const fullTitle = `ftlab ${glyphs.pointer} ${title}`;
+  const titleRoom = Math.max(1, inner - textWidth(statusText) - (statusText ? 1 : 0));
+  const titleText = textWidth(fullTitle) > titleRoom ? cutText(fullTitle, titleRoom - 1) + glyphs.ellipsis.slice(0, 1) : fullTitle;
+  const gap = Math.max(statusText ? 1 : 0, inner - textWidth(titleText) - textWidth(statusText));
   const rule = glyphs.hr.repeat(Math.max(0, columns));
 
   const warningLines = (
@@ -99,7 +105,7 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
   if (base.mode === 'screen-reader') {
     return (
       <Box flexDirection="column" width={columns}>
-        <Text>
+        <Text wrap="truncate-end">
           {title}
           {statusText ? ` (${statusText})` : ''}
         </Text>
@@ -114,7 +120,7 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
       <Box paddingX={narrow ? 0 : 1}>
-        <Text bold color={theme.text.accent} wrap="truncate-end">
+        <Text bold color={theme.text.accent}>
           {titleText}
         </Text>
         <Text>{' '.repeat(gap)}</Text>
