@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppEnvProvider } from '../../src/ui/contexts/AppEnvContext.js';
+import { KeypressPriority, useKeypress } from '../../src/ui/contexts/KeypressContext.js';
 import { NavigationProvider } from '../../src/ui/contexts/NavigationContext.js';
 import { loadStudyData, resetStudyData, type StudyData } from '../../src/ui/questions/data.js';
 import { dueLines, dueStatus } from '../../src/ui/questions/plan.js';
@@ -138,6 +139,40 @@ describe('quiz screen', () => {
     const f = ui.lastFrame()!;
     expect(f).toMatch(/^3\. Good: next in \S+( \(proposed\))?$/m);
     expect(f).not.toMatch(/[─│╭]/);
+  });
+
+  it('scrolls feedback that is taller than the screen', async () => {
+    const q = data.content.questionById.get('fx-case')!;
+    const session = new PracticeSession({ kind: 'quiz', data, questions: [q], seed: 's', clock });
+    const ui = mountSession(session);
+    await tick();
+    await ui.press(...correctKeys(q, session.layout));
+    await ui.until(() => expect(ui.lastFrame()).toMatch(/(\d+) more line\(s\)/));
+    const before = Number(/(\d+) more line\(s\)/.exec(ui.lastFrame()!)![1]);
+    await ui.press('j', 'j');
+    await ui.until(() => expect(Number(/(\d+) more line\(s\)|scroll back up/.exec(ui.lastFrame()!)![1] ?? 0)).toBe(Math.max(0, before - 2)));
+  });
+
+  it('keeps typed letters in a text answer away from the app shortcuts', async () => {
+    const q = data.content.questionById.get('fx-cloze')!;
+    const session = new PracticeSession({ kind: 'quiz', data, questions: [q], seed: 's', clock });
+    const fallback: string[] = [];
+    function Fallback() {
+      useKeypress((k) => void fallback.push(k.name), { priority: KeypressPriority.Fallback });
+      return null;
+    }
+    const ui = renderUi(
+      <AppEnvProvider env={{ contentRoot, home }}>
+        <NavigationProvider initial={{ screen: 'quiz' }}>
+          <Fallback />
+          <PracticeScreen title="Quiz" session={session} data={data} />
+        </NavigationProvider>
+      </AppEnvProvider>,
+    );
+    await tick();
+    await ui.press('q', '?', 'u');
+    expect(fallback).toEqual([]);
+    expect(session.draft).toEqual({ type: 'cloze', text: 'q?u' });
   });
 });
 
