@@ -102,6 +102,11 @@ describe('home and lesson reader in a pseudo-terminal', () => {
     expect(end).toContain('quiz me on this lesson');
     expect(end).toContain('FINAL-LINE-MARKER');
     expect(end).toContain('100%');
+    // "quiz me on this lesson" opens the quiz screen on this lesson's questions; Esc comes back.
+    app.type('z');
+    await app.waitFor(/ftlab › Quiz/, T);
+    app.press('escape');
+    await app.waitFor('ftlab › Rank basics', T);
     app.type('g');
     await app.waitFor(/Rank basics\n/, T);
     app.type('t');
