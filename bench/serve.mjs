@@ -76,13 +76,13 @@ await start(process.execPath, ['dist/cli.js', 'echo-backend', '--port', String(e
 await start(process.execPath, ['dist/cli.js', 'serve', '--port', String(ftlabPort), '--ollama-host', echoUrl, '--log-level', 'silent'], {}, /listening/);
 await waitFor(`http://127.0.0.1:${ftlabPort}/health`);
 if (fastapiOk) {
-  await start(
+  // uvicorn prints nothing at log level warning: wait for its /health instead of its output
+  const child = spawn(
     python,
     ['-m', 'uvicorn', 'fastapi_app:app', '--host', '127.0.0.1', '--port', String(fastapiPort), '--no-access-log', '--log-level', 'warning'],
-    { OLLAMA_HOST: echoUrl },
-    /./,
-    join(root, 'bench/serve'),
-  ).catch(() => undefined);
+    { cwd: join(root, 'bench/serve'), env: { ...process.env, OLLAMA_HOST: echoUrl }, stdio: 'ignore' },
+  );
+  children.push(child);
   await waitFor(`http://127.0.0.1:${fastapiPort}/health`);
 }
 

@@ -2,6 +2,7 @@
 // or any OpenAI-compatible server (vLLM, llama.cpp server, LM Studio) through fetch.
 import { Ollama } from 'ollama';
 import { ApiError, backendFailed } from './errors.js';
+import { makeHttpFetch } from './http-fetch.js';
 
 export interface GenerationOptions {
   temperature?: number;
@@ -53,14 +54,6 @@ export interface ModelBackend {
   chat(call: ChatCall): Promise<GenerationResult>;
 }
 
-function withSignal(signal: AbortSignal): typeof fetch {
-  return (input, init) => {
-    const signals = [signal];
-    if (init?.signal) signals.push(init.signal);
-    return fetch(input, { ...init, signal: signals.length === 1 ? signal : AbortSignal.any(signals) });
-  };
-}
-
 /** Ollama names a model "name:tag"; "name" alone means "name:latest". */
 export function sameOllamaModel(a: string, b: string): boolean {
   const norm = (s: string) => (s.includes(':') ? s : `${s}:latest`);
@@ -71,8 +64,8 @@ export class OllamaBackend implements ModelBackend {
   readonly kind = 'ollama' as const;
   constructor(readonly url: string) {}
 
-  private client(signal: AbortSignal): Ollama {
-    return new Ollama({ host: this.url, fetch: withSignal(signal) });
+  private client(signal: AbortSignal, stream = false): Ollama {
+    return new Ollama({ host: this.url, fetch: makeHttpFetch({ signal, stream }) });
   }
 
   async version(signal: AbortSignal): Promise<string> {
@@ -85,7 +78,7 @@ export class OllamaBackend implements ModelBackend {
   }
 
   async generate(call: GenerateCall): Promise<GenerationResult> {
-    const client = this.client(call.signal);
+    const client = this.client(call.signal, Boolean(call.onText));
     const base = { model: call.model, prompt: call.prompt, system: call.system, options: call.options };
     if (!call.onText) {
       const r = await client.generate({ ...base, stream: false });
@@ -106,7 +99,7 @@ export class OllamaBackend implements ModelBackend {
   }
 
   async chat(call: ChatCall): Promise<GenerationResult> {
-    const client = this.client(call.signal);
+    const client = this.client(call.signal, Boolean(call.onText));
     const base = { model: call.model, messages: call.messages, options: call.options };
     if (!call.onText) {
       const r = await client.chat({ ...base, stream: false });
