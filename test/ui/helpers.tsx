@@ -122,8 +122,9 @@ export function renderWithProviders(node: ReactElement, opts: RenderOptions = {}
       const start = Date.now();
       for (;;) {
         const f = stdout.lastFrame();
-        if (typeof text === 'string' ? f.includes(text) : text.test(f)) return f;
-        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(text)}; last frame:\n${f}`);
+        const p = plain(f);
+        if (typeof text === 'string' ? p.includes(text) : text.test(p)) return f;
+        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(text)}; last frame:\n${p}`);
         await tick(10);
       }
     },

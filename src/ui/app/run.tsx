@@ -14,6 +14,9 @@ export interface RunOptions {
 
 export async function runApp(initial: Route, { ui, env }: RunOptions): Promise<void> {
   assertRawModeAvailable();
+  // Raw mode from the start, not only once Ink's input hook mounts: a key pressed while the first
+  // frame is being prepared (Ctrl-C included) is then read as a key, never as a signal or an echo.
+  process.stdin.setRawMode(true);
   // Load the first screen's code before the first frame so it paints complete, not blank.
   await loadScreen(initial.screen).catch(() => undefined);
   let instance: ReturnType<typeof render> | undefined;
