@@ -13,7 +13,9 @@ import pty from 'node-pty';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const keysArg = process.argv.indexOf('--keys');
 const KEYS = keysArg > 0 ? Number(process.argv[keysArg + 1]) : 300;
-const GAP = Number(process.env.GAP ?? 2);
+// Pause between keys: longer than Ink's 60 fps render throttle (16.7 ms), like key repeat (~30/s), so each
+// key is measured on its own rather than queued behind the previous frame's throttle window.
+const GAP = Number(process.env.GAP ?? 20);
 
 // ---- a course with one long lesson: paragraphs, lists, tables, code and callouts -----------------
 const course = mkdtempSync(join(tmpdir(), 'ftlab-bench-scroll-'));
@@ -97,7 +99,7 @@ const cpuMs = () => {
 const cpuBefore = cpuMs();
 for (let i = 0; i < KEYS; i++) {
   lat.push(await press(i < KEYS / 2 ? 'j' : 'k'));
-  await new Promise((r) => setTimeout(r, GAP)); // a person's key repeat is ~30/s; leave the loop idle briefly
+  await new Promise((r) => setTimeout(r, GAP));
 }
 const cpuPerKey = (cpuMs() - cpuBefore) / KEYS;
 // How long is the rendered lesson? Jump to the end and read the reader's own status.
