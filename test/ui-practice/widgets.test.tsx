@@ -159,6 +159,14 @@ describe('case study', () => {
 });
 
 describe('screen-reader rendering', () => {
+  it('reads the verdicts as words after grading', async () => {
+    const m = mount(q('truefalse'), { screenReader: true, reveal: 'answer', value: { type: 'truefalse', value: false } });
+    await tick();
+    const f = m.lastFrame()!;
+    expect(f).toMatch(/^t\. True - correct$/m);
+    expect(f).toMatch(/^f\. False \(current, selected\) - your answer$/m);
+  });
+
   it('writes states as words, without glyphs', async () => {
     const m = mount(q('single'), { screenReader: true, value: { type: 'single', choice: 1 } });
     await tick();

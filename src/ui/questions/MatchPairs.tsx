@@ -75,7 +75,7 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
             <Text key={i}>
               {letter(i)}. {pair.left} matched with {rightLabel(pick)}
               {focused ? ' (current)' : ''}
-              {verdict ? ` - ${verdict}` : ''}
+              {verdict ? ` - ${verdict.replace(/^[^A-Za-z(]+/, '')}` : ''}
             </Text>
           );
         }

@@ -62,7 +62,7 @@ export function MultiChoice({ question, value, onChange, onSubmit, layout, activ
             text={question.choices[orig]!}
             focused={active && pos === cursor.get()}
             marker={on ? g.boxOn : g.boxOff}
-            states={on && reveal === 'none' ? ['chosen'] : []}
+            states={on ? ['chosen'] : []}
             verdict={verdict}
           />
         );

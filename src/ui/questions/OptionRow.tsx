@@ -11,7 +11,7 @@ export interface OptionRowProps {
   marker?: string;
   /** Words read instead of the marker in screen-reader mode, e.g. "selected". */
   states?: string[];
-  /** After grading: a verdict shown after the text. */
+  /** After grading: a verdict shown after the text (screen readers get it without the leading glyph). */
   verdict?: { role: Role; text: string };
 }
 
@@ -24,7 +24,7 @@ export function OptionRow({ label, text, focused, marker, states = [], verdict }
       <Text>
         {label}. {text}
         {words.length ? ` (${words.join(', ')})` : ''}
-        {verdict ? ` - ${verdict.text}` : ''}
+        {verdict ? ` - ${verdict.text.replace(/^[^A-Za-z(]+/, '')}` : ''}
       </Text>
     );
   }

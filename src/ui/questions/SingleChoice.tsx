@@ -46,7 +46,7 @@ export function SingleChoice({ question, value, onChange, onSubmit, layout, acti
             text={question.choices[orig]!}
             focused={active && pos === cursor.get()}
             marker={isPicked ? g.radioOn : g.radioOff}
-            states={reveal === 'answer' || !isPicked ? [] : ['selected']}
+            states={isPicked ? ['selected'] : []}
             verdict={verdict}
           />
         );

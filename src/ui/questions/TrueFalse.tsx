@@ -42,7 +42,7 @@ export function TrueFalse({ question, value, onChange, onSubmit, active = true, 
             text={opt ? 'True' : 'False'}
             focused={active && cursor.get() === pos}
             marker={on ? g.radioOn : g.radioOff}
-            states={on && reveal === 'none' ? ['selected'] : []}
+            states={on ? ['selected'] : []}
             verdict={verdict}
           />
         );
