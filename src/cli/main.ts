@@ -36,12 +36,84 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  argv = rewriteHelpCommand(program, argv);
+  const unknown = unknownCommand(program, argv.slice(2));
+  if (unknown !== undefined) {
+    process.stderr.write(`ftlab: unknown command '${unknown}'\n`);
+    const close = suggestCommand(program, unknown);
+    process.stderr.write(`hint: ${close ? `did you mean '${close}'? ` : ''}run ftlab --help to list the commands\n`);
+    return EXIT_USAGE;
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportError(err);
   }
+}
+
+/**
+ * The first word that is not an option (or an option's value) must name a command. The root program has an
+ * action of its own (the home screen), so commander would report a mistyped command only as "too many
+ * arguments"; this names it instead.
+ */
+function unknownCommand(program: Command, args: string[]): string | undefined {
+  const at = firstWord(program, args);
+  if (at === undefined) return undefined;
+  const word = args[at];
+  const known = word === 'help' || program.commands.some((c) => c.name() === word || c.aliases().includes(word));
+  return known ? undefined : word;
+}
+
+/**
+ * `ftlab help [COMMAND…]` means `ftlab [COMMAND…] --help`. Commander adds no implicit help command to a
+ * program that has an action of its own, so the root spells it out (groups such as `metrics help bleu` keep
+ * commander's own).
+ */
+function rewriteHelpCommand(program: Command, argv: string[]): string[] {
+  const args = argv.slice(2);
+  const at = firstWord(program, args);
+  if (at === undefined || args[at] !== 'help') return argv;
+  return [...argv.slice(0, 2), ...args.slice(0, at), ...args.slice(at + 1), '--help'];
+}
+
+/** Index of the first argument that is neither an option of the root program nor an option's value. */
+function firstWord(program: Command, args: string[]): number | undefined {
+  const takesValue = new Set<string>();
+  for (const opt of program.options) {
+    if (opt.required || opt.optional) {
+      if (opt.long) takesValue.add(opt.long);
+      if (opt.short) takesValue.add(opt.short);
+    }
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-')) return i;
+    if (takesValue.has(arg)) i++; // `--content DIR`; `--content=DIR` carries its value
+  }
+  return undefined;
+}
+
+/** The closest command name by edit distance, when it is close enough to be a likely typo. */
+function suggestCommand(program: Command, word: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of program.commands.map((c) => c.name())) {
+    const d = editDistance(word, name);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 function reportError(err: unknown): number {
