@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option('--json', 'print the matching questions as one JSON document instead of starting the quiz')
     .addHelpText(
       'after',
-      '\nExamples:\n  ftlab quiz --lesson lora-basics\n  ftlab quiz --domain 3 -n 20\n  ftlab quiz --module peft --json\n\nAnswers are rated into your spaced-repetition deck like reviews.',
+      '\nExamples:\n  ftlab quiz --lesson peft-lora\n  ftlab quiz --domain 3 -n 20\n  ftlab quiz --module peft --json\n\nAnswers are rated into your spaced-repetition deck like reviews.',
     )
     .action(async (opts: { lesson?: string; module?: string; domain?: string; n?: string; json?: boolean }, cmd: Command) => {
       const { runQuiz } = await import('../../ui/questions/cli.js');
