@@ -1,4 +1,5 @@
 // Worked figures of the PEFT module, recomputed with src/course/figures.ts.
+import { join } from 'node:path';
 import {
   GB,
   adapterTrainingBytes,
@@ -17,11 +18,11 @@ import {
   quantConstantBitsPerParam,
   weightBytes,
 } from '../../../src/course/figures.js';
-import type { LlamaConfig } from '../../../src/engine/config.js';
+import { readConfig, type LlamaConfig } from '../../../src/engine/config.js';
 import { LoraAdapter } from '../../../src/engine/lora.js';
 import { NF4_BLOCK, nf4Bytes, quantizeNF4 } from '../../../src/engine/nf4.js';
 import { llamaParamEntries } from '../../../src/engine/params.js';
-import type { Figure } from '../load.js';
+import { repoRoot, type Figure } from '../load.js';
 
 // The same figures cross-checked against ftlab's training engine: a Llama-2-7B-shaped configuration
 // (no weights are allocated for the base; only the LoRA parameter buffers are).
@@ -58,7 +59,35 @@ const qv8 = loraModelParams(32, [attn, attn], 8);
 const allLinear16 = loraModelParams(32, [attn, attn, attn, attn, mlpUp, mlpUp, mlpDown], 16);
 const MB = 1e6;
 
+// The LoRA lab's shipped micro model: what `ftlab train` prints for it.
+const micro = (): LlamaConfig => readConfig(join(repoRoot, 'labs/lora/base/config.json'));
+const microBase = (): number => llamaParamEntries(micro()).reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
+const microLora = (r: number): number =>
+  new LoraAdapter(micro(), { r, alpha: 2 * r, dropout: 0, targets: ['q_proj', 'v_proj'], layers: null, useRslora: false }).params.size;
+
 export const figures: Figure[] = [
+  { lesson: 'peft-lora', expect: '= 3,584 trainable parameters', compute: () => `= ${fmtInt(microLora(8))} trainable parameters` },
+  { lesson: 'peft-lora', expect: 'to 188,864 base parameters', compute: () => `to ${fmtInt(microBase())} base parameters` },
+  {
+    lesson: 'peft-lora',
+    expect: 'trainable params: 3,584 || all params: 192,448 || trainable%: 1.8623',
+    compute: () => {
+      const t = microLora(8);
+      const all = microBase() + t;
+      return `trainable params: ${fmtInt(t)} || all params: ${fmtInt(all)} || trainable%: ${fmtFixed(percentOf(t, all), 4)}`;
+    },
+  },
+  { lesson: 'peft-lora', expect: 'doubles the count (7,168)', compute: () => `doubles the count (${fmtInt(microLora(16))})` },
+  {
+    lesson: 'peft-lora',
+    expect: '2 × (8 × (64 + 64) + 8 × (64 + 32)) = 3,584',
+    compute: () => {
+      const c = micro();
+      const kv = c.numKvHeads * c.headDim;
+      const n = c.numLayers * (loraLayerParams(c.hiddenSize, c.numHeads * c.headDim, 8) + loraLayerParams(c.hiddenSize, kv, 8));
+      return `${c.numLayers} × (8 × (${c.hiddenSize} + ${c.numHeads * c.headDim}) + 8 × (${c.hiddenSize} + ${kv})) = ${fmtInt(n)}`;
+    },
+  },
   // peft-lora
   { lesson: 'peft-lora', expect: '16,777,216', compute: () => fmtInt(denseParams(4096, 4096)) },
   { lesson: 'peft-lora', expect: '| A | 8 × 4096 | 32,768 |', compute: () => `| A | 8 × 4096 | ${fmtInt(8 * 4096)} |` },
