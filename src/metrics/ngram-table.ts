@@ -88,6 +88,22 @@ export class NgramMatcher {
     }
   }
 
+  /** The slot of the n-gram seq[start..start+n), or -1 when no reference has it. */
+  private find(start: number, n: number, hash: number): number {
+    const { ids, seq, mask, stamp, gen, order } = this;
+    let i = hash & mask;
+    while (stamp[i] === gen) {
+      if (order[i] === n) {
+        const base = i * MAX_ORDER;
+        let k = 0;
+        while (k < n && ids[base + k] === seq[start + k]) k++;
+        if (k === n) return i;
+      }
+      i = (i + 1) & mask;
+    }
+    return -1;
+  }
+
   /**
    * Clipped matches per order of `hyp` against `refs`, written to correct[0..3].
    * Token lists are already tokenized.
@@ -121,7 +137,8 @@ export class NgramMatcher {
       const last = Math.min(len - i, MAX_ORDER);
       for (let n = 1; n <= last; n++) {
         hash = mix(hash, this.seq[i + n - 1]);
-        const slot = this.slot(i, n, hash);
+        const slot = this.find(i, n, hash);
+        if (slot < 0) break; // no reference has this n-gram, so none of its extensions either
         if (this.credited[slot] < this.refMax[slot]) {
           this.credited[slot]++;
           correct[n - 1]++;

@@ -68,32 +68,28 @@ function tokens13a(line: string): string[] {
     line = line.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
   }
   // Scan once: whitespace ends a word, an isolated symbol is a token of its own, and words with
-  // '.', ',' or '-' go through the remaining rules (RE_13A_* above, equivalent to running them
-  // over the padded line).
+  // '.', ',' or '-' go through the remaining rules (split13aWord).
   const out: string[] = [];
   let start = -1;
   let special = false;
-  const flush = (end: number) => {
-    if (start < 0) return;
-    const word = line.slice(start, end);
-    if (special) split13aWord(word, out);
-    else out.push(word);
-    start = -1;
-    special = false;
-  };
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (isolated13a(c)) {
-      flush(i);
-      if (c !== 0x20) out.push(line[i]);
-    } else if (isPyWhitespace(c)) {
-      flush(i);
+  const len = line.length;
+  for (let i = 0; i <= len; i++) {
+    const c = i < len ? line.charCodeAt(i) : 0x20;
+    const isolated = isolated13a(c);
+    if (isolated || isPyWhitespace(c)) {
+      if (start >= 0) {
+        const word = line.slice(start, i);
+        if (special) split13aWord(word, out);
+        else out.push(word);
+        start = -1;
+        special = false;
+      }
+      if (isolated && c !== 0x20) out.push(line[i]);
     } else {
       if (start < 0) start = i;
       if (c === 0x2e || c === 0x2c || c === 0x2d) special = true;
     }
   }
-  flush(line.length);
   return out;
 }
 
