@@ -2,7 +2,7 @@
 // questions (every type, ~1,250 each). Quality bars: shipped content well under 200 ms, 10,000
 // questions in about 1 s. Prints a small table; figures are recorded in docs/bench-content.md.
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,10 +10,14 @@ import { spawnSync } from 'node:child_process';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'ftlab-bench-content-'));
+let lastChildTicks; // for childCpuMs()
 
 try {
-  // Bundle the loader as the CLI does (one ESM file), then time it in this process.
-  const outfile = join(work, 'loader.mjs');
+  // Bundle the loader as the CLI does (one ESM file; packages stay external), inside node_modules so
+  // that its package imports resolve, then time it in this process.
+  const bundleDir = join(root, 'node_modules', '.cache', 'ftlab-bench');
+  mkdirSync(bundleDir, { recursive: true });
+  const outfile = join(bundleDir, 'loader.mjs');
   await build({
     entryPoints: [join(root, 'src/content/loader.ts')],
     outfile,
@@ -25,20 +29,12 @@ try {
     packages: 'external',
     absWorkingDir: root,
   });
-  // Resolve the loader's packages from the project's node_modules.
-  writeFileSync(join(work, 'package.json'), '{"type":"module"}');
-  const loaderUrl = pathToFileURL(outfile).href;
-  process.env.NODE_PATH = join(root, 'node_modules');
-  const { loadContent } = await import(loaderUrl).catch(async () => {
-    // Fallback: copy next to node_modules so bare imports resolve.
-    const local = join(root, 'node_modules', '.ftlab-bench-loader.mjs');
-    writeFileSync(local, (await import('node:fs')).readFileSync(outfile));
-    return import(pathToFileURL(local).href);
-  });
+  const { loadContent } = await import(pathToFileURL(outfile).href);
 
   const generated = join(work, 'generated');
   generateCourse(generated, 10_000);
 
+  const before = calibrate();
   const rows = [];
   rows.push(measure('shipped content', () => loadContent(root), 15));
   rows.push(measure('10,000 generated questions', () => loadContent(generated), 5));
@@ -46,31 +42,70 @@ try {
   // End to end: a fresh process running `ftlab content check --json` on the shipped content.
   const cli = join(root, 'dist/cli.js');
   const times = [];
+  const cpu = [];
+  childCpuMs();
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
     spawnSync(process.execPath, [cli, 'content', 'check', '--json'], { cwd: root, encoding: 'utf8' });
     times.push(performance.now() - t);
+    // Children's CPU time is not in resourceUsage(); read it from /proc where available.
+    cpu.push(childCpuMs());
   }
-  rows.push({ what: 'ftlab content check --json (whole process)', first: times[0], median: median(times), counts: '' });
+  rows.push({ what: 'ftlab content check --json (whole process)', first: times[0], median: median(times), cpuFirst: cpu[0], cpuMedian: median(cpu), counts: '' });
 
-  console.log('content loading (ms)');
-  console.log(pad('case', 46) + pad('first', 10) + pad('median', 10) + 'items');
-  for (const r of rows) console.log(pad(r.what, 46) + pad(r.first.toFixed(1), 10) + pad(r.median.toFixed(1), 10) + r.counts);
+  // A fixed CPU workload (1e8 additions; about 70-100 ms on a current laptop core), timed before and
+  // after, so figures from a busy or throttled machine can be put in proportion: the last column is
+  // the median CPU time in units of this loop (multiply by your machine's loop time to estimate).
+  const calibration = (before + calibrate()) / 2;
+
+  console.log(`content loading (ms); calibration loop: ${calibration.toFixed(0)} ms CPU`);
+  console.log(pad('case', 46) + pad('wall 1st', 10) + pad('wall med', 10) + pad('cpu 1st', 10) + pad('cpu med', 10) + pad('med/loop', 10) + 'items');
+  const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+  for (const r of rows) {
+    console.log(pad(r.what, 46) + pad(f(r.first), 10) + pad(f(r.median), 10) + pad(f(r.cpuFirst), 10) + pad(f(r.cpuMedian), 10) + pad((r.cpuMedian / calibration).toFixed(2), 10) + r.counts);
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
-  rmSync(join(root, 'node_modules', '.ftlab-bench-loader.mjs'), { force: true });
 }
 
+// Wall time, and CPU time of this process (user + system, all threads): on a shared, busy machine
+// the CPU time is the better estimate of what the same work takes on an idle one.
 function measure(what, fn, runs) {
   const times = [];
+  const cpu = [];
   let last;
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t = performance.now();
     last = fn();
     times.push(performance.now() - t);
+    const c1 = process.cpuUsage(c0);
+    cpu.push((c1.user + c1.system) / 1000);
   }
   const c = last.counts;
-  return { what, first: times[0], median: median(times), counts: `${c.lessons} lessons, ${c.questions} questions, ${c.problems} problems` };
+  return { what, first: times[0], median: median(times), cpuFirst: cpu[0], cpuMedian: median(cpu), counts: `${c.lessons} lessons, ${c.questions} questions, ${c.problems} problems` };
+}
+
+function calibrate() {
+  const c0 = process.cpuUsage();
+  let acc = 0;
+  for (let i = 0; i < 1e8; i++) acc += i;
+  const c = process.cpuUsage(c0);
+  if (acc < 0) console.log(acc);
+  return (c.user + c.system) / 1000;
+}
+
+/** CPU ms used by finished child processes since the last call (Linux: /proc/self/stat cutime+cstime). */
+function childCpuMs() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    const ticks = Number(fields[13]) + Number(fields[14]); // cutime, cstime (fields 16, 17)
+    const prev = lastChildTicks ?? ticks;
+    lastChildTicks = ticks;
+    return ((ticks - prev) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
 }
 
 function median(xs) {

@@ -530,7 +530,7 @@ function noteBroken(ids: Set<string>, value: unknown): void {
 // ---- Cross-checks -------------------------------------------------------------------------------
 
 function sourceOf(src: YamlSource, at: YamlPath): SourceRef {
-  return { path: src.path, ...src.locate(at) };
+  return src.lazyPosition(at);
 }
 
 function uniqueBy<T extends Parsed<{ id: string }>>(list: T[], what: string, report: (p: Problem) => void): T[] {
