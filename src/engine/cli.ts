@@ -169,7 +169,7 @@ export async function runTrain(opts: Opts): Promise<void> {
 }
 
 /** Steps of the default lab job when neither --steps nor --epochs is given. */
-export const DEFAULT_STEPS = 120;
+export const DEFAULT_STEPS = 150;
 
 function progressLine(e: StepEvent): string {
   const width = 20;
@@ -199,7 +199,10 @@ export async function runEvalModel(opts: Opts): Promise<void> {
     if (opts.format) {
       if (opts.format !== 'ticket') throw new UsageError(`--format: unknown scorer "${opts.format}" (available: ticket)`);
       const { formatCompliance } = await import('../labs/lora/task.js');
-      const im = new InferenceModel(model.adapter ? withoutAdapter(model) : model, model.adapter);
+      // generation merges the adapter into a copy of the weights instead of running it unmerged
+      const adapter = model.adapter;
+      model.adapter = null;
+      const im = new InferenceModel(model, adapter);
       const rep = await formatCompliance(im, tokenizer, records);
       Object.assign(result, { format_compliance: rep.format_compliance, category_accuracy: rep.category_accuracy, priority_accuracy: rep.priority_accuracy, samples: rep.samples });
     }
@@ -209,11 +212,6 @@ export async function runEvalModel(opts: Opts): Promise<void> {
       if (result.format_compliance !== undefined) console.log(`format compliance ${(100 * (result.format_compliance as number)).toFixed(1)}%  category accuracy ${(100 * (result.category_accuracy as number)).toFixed(1)}%  priority accuracy ${(100 * (result.priority_accuracy as number)).toFixed(1)}%`);
     }
   });
-}
-
-function withoutAdapter<T extends { adapter: unknown }>(m: T): T {
-  m.adapter = null;
-  return m;
 }
 
 // ---- generate ---------------------------------------------------------------------------------

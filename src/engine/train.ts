@@ -47,7 +47,7 @@ export const TRAIN_DEFAULTS = {
   alpha: 16,
   targets: ['q_proj', 'v_proj'] as Projection[],
   dropout: 0.05,
-  lr: 3e-3,
+  lr: 1e-2,
   batch: 8,
   gradAccum: 1,
   warmup: 10,
