@@ -79,6 +79,19 @@ const subjects = [
   { name: 'minimal Ink app (esbuild bundle)', run: () => timeToText([join(tmp, 'out/minimal.mjs')], 'minimal ready') },
   // "Next:" is on the home screen once its data (due cards, streak, modules) is in the frame.
   { name: 'ftlab home screen (dist/cli.js)', run: () => timeToText([join(root, 'dist/cli.js')], 'Next:', { FTLAB_HOME: home }) },
+  // First start with a new FTLAB_HOME (or after editing the content): no outline cache yet, so the
+  // whole course is loaded and validated before the first frame.
+  {
+    name: 'ftlab home, first start (no cache)',
+    run: async () => {
+      const fresh = mkdtempSync(join(tmpdir(), 'ftlab-bench-fresh-'));
+      try {
+        return await timeToText([join(root, 'dist/cli.js')], 'Next:', { FTLAB_HOME: fresh });
+      } finally {
+        rmSync(fresh, { recursive: true, force: true });
+      }
+    },
+  },
 ];
 
 const times = new Map(subjects.map((s) => [s.name, []]));
