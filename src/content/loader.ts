@@ -145,7 +145,7 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
         else noteBroken(broken.module, value);
       }
     } else {
-      report({ path: `${rel}/module.yaml`, line: 1, col: 1, message: `module folder "${rel}" has no module.yaml (id, title, summary, order)` });
+      report({ path: rel, line: 1, col: 1, message: 'module folder has no module.yaml (id, title, summary, order)' });
     }
     for (const file of listFiles(join(root, rel), '.md')) {
       if (file.toLowerCase() === 'readme.md') continue;

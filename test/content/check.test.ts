@@ -190,6 +190,13 @@ describe('content problems, each with its exact position', () => {
     ]);
   });
 
+  it('a module folder without module.yaml points at the folder', () => {
+    const dir = fixture({ 'content/02-extra/01-more.md': '---\nid: more\ntitle: More\nmodule: basics\norder: 3\nminutes: 1\ndomain: 1\nobjectives: [x]\n---\n# More\n' });
+    // The lesson inside still loads: its module exists elsewhere.
+    expect(problems(dir)).toEqual(['content/02-extra:1:1: module folder has no module.yaml (id, title, summary, order)']);
+    expect(loadContent(dir, { checkKinds: genericChecks }).lessonById.has('more')).toBe(true);
+  });
+
   it('source anchors must name an existing heading', () => {
     const dir = fixture({ [QUIZ]: replace('intro#parameter-count', 'intro#parameter-counts') });
     expect(problems(dir)).toEqual([
@@ -212,6 +219,15 @@ describe('content problems, each with its exact position', () => {
     const out = problems(dir);
     expect(out).toHaveLength(3);
     expect(out.map((l) => l.split(':').slice(0, 2).join(':'))).toEqual([`${LAB}:16`, `${QUIZ}:19`, `${QUIZ}:25`]);
+  });
+});
+
+describe('the shipped course', () => {
+  it('has no content problems', () => {
+    const c = loadContent(repo);
+    expect(c.problems.map(formatProblem)).toEqual([]);
+    expect(c.counts.lessons).toBeGreaterThanOrEqual(4);
+    expect(c.counts.questions).toBeGreaterThanOrEqual(40);
   });
 });
 
