@@ -1,11 +1,12 @@
 import { printJson } from '../../cli/context.js';
 import { homeSummary, homeText } from '../data/home.js';
 import { prepareHomeData } from '../data/homeData.js';
-import { openTui, wantsTui, type StudyFlags } from './shared.js';
+import { openTui, prefetchTui, wantsTui, type StudyFlags } from './shared.js';
 
 export async function runHome(flags: StudyFlags): Promise<void> {
   const env = { contentRoot: flags.root, home: flags.home };
   if (wantsTui(flags)) {
+    prefetchTui({ screen: 'home' });
     await prepareHomeData(env); // so the first frame is the finished home screen
     return openTui({ screen: 'home' }, flags);
   }

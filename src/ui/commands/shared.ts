@@ -17,6 +17,12 @@ export function wantsTui(flags: StudyFlags): boolean {
   return !flags.json && isInteractive();
 }
 
+/** Start loading the UI code (Ink, React, the first screen) while the caller prepares its data. */
+export function prefetchTui(route: Route): void {
+  void import('../app/screens.js').then((m) => m.loadScreen(route.screen)).catch(() => undefined);
+  void import('../app/run.js').catch(() => undefined);
+}
+
 export async function openTui(route: Route, flags: StudyFlags): Promise<void> {
   const [{ runApp }, { RawModeUnavailableError }] = await Promise.all([import('../app/run.js'), import('../app/terminal.js')]);
   try {
