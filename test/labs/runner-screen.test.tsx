@@ -34,7 +34,7 @@ describe('LabRunner screen', () => {
       expect(frame).toContain('Lab: Demo lab');
       expect(frame).toContain('1. Write the config');
       expect(frame).toContain('Write `config.json` with `r: 8`.');
-      expect(frame).toContain('0/1 steps passed');
+      expect(frame).toContain('0/1 graded step passed');
 
       await ui.press(KEYS.enter);
       frame = plain(await ui.waitFor('0/2 checks passed.'));
@@ -49,7 +49,7 @@ describe('LabRunner screen', () => {
       writeFileSync(join(root, 'labs/demo/work/config.json'), '{"r": 8, "peft_type": "LORA"}');
       await ui.press(KEYS.enter);
       frame = plain(await ui.waitFor('All 2 checks passed.'));
-      expect(frame).toContain('1/1 steps passed');
+      expect(frame).toContain('1/1 graded step passed');
 
       const settings = JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8'));
       expect(settings.labs.demo.steps['write-config'].passed).toBe(true);

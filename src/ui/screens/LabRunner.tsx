@@ -137,6 +137,8 @@ function Runner({ lab }: { lab: LoadedLab }) {
 
   if (LabScreen) return <LabScreen contentRoot={env.contentRoot} home={env.home} onExit={() => setLabScreen(undefined)} />;
 
+  // Steps without checks are reading steps: only graded steps count toward the lab.
+  const gradedSteps = lab.steps.filter((s) => s.checks.length > 0).length;
   const hints = [
     { command: Command.RIGHT, label: 'next step' },
     { command: Command.LEFT, label: 'prev step' },
@@ -146,7 +148,7 @@ function Runner({ lab }: { lab: LoadedLab }) {
     Command.BACK,
   ];
   return (
-    <Screen title={`Lab: ${lab.title}`} status={`${passed}/${lab.steps.length} steps passed`} hints={hints} moreKeys={[Command.DOWN, Command.UP, Command.PAGE_DOWN, Command.PAGE_UP]}>
+    <Screen title={`Lab: ${lab.title}`} status={`${passed}/${gradedSteps} graded step${gradedSteps === 1 ? '' : 's'} passed`} hints={hints} moreKeys={[Command.DOWN, Command.UP, Command.PAGE_DOWN, Command.PAGE_UP]}>
       <Body lab={lab} stepIndex={stepIndex} states={states} saved={saved} showHints={showHints} hasOwnScreen={ownScreen !== undefined} top={top} setTop={setTop} />
     </Screen>
   );
