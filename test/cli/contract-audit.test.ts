@@ -220,6 +220,15 @@ describe.concurrent('global flags and environment', { timeout: SLOW_MACHINE_MS }
       [['tokenize', '--model', fixtureModel, '--json'], /--text|--file/],
       [['lab', 'verify', 'no-such-lab'], /no-such-lab/],
       [['learn', 'no-such-lesson'], /no-such-lesson/],
+      [['lab', 'open', 'no-such-lab'], /no-such-lab/],
+      [['lab', 'verify', 'serving', '--url', 'not-a-url', '--no-record'], /--url/],
+      [['metrics', 'rouge', '--hyp', 'hyp.txt', '--ref', 'ref.txt', '--pairs', 'pairs.jsonl'], /--pairs/],
+      [['metrics', 'rouge', '--json'], /--pairs|--hyp/],
+      [['train', '--model', fixtureModel, '--steps', '0'], /--steps/],
+      [['merge', '--model', fixtureModel, '--out', 'never-written'], /--adapter/],
+      [['generate', '--model', fixtureModel], /--prompt/],
+      [['serve', '--port', 'abc'], /port/],
+      [['backend', '--port', '99999'], /port/],
     ];
     const runs = await Promise.all(cases.map(([args]) => ftlab(args)));
     runs.forEach((r, i) => {
@@ -298,9 +307,10 @@ describe.concurrent('--json: stdout holds exactly one JSON document', { timeout:
     [['metrics', 'chrf', '--hyp', 'hyp.txt', '--ref', 'ref.txt', '--json'], [0]],
     [['metrics', 'squad', '--hyp', 'hyp.txt', '--ref', 'ref.txt', '--json'], [0]],
     [['generate', '--model', fixtureModel, '--prompt', 'hi', '--max-tokens', '3', '--temperature', '0', '--json'], [0]],
+    [['merge', '--model', fixtureModel, '--adapter', join(fixture, 'adapter'), '--out', 'merged-model', '--json'], [0]],
   ];
   for (const [args, statuses] of cases) {
-    it(args.filter((a) => a !== fixtureModel).join(' '), async ({ expect }) => {
+    it(args.filter((a) => !a.startsWith(fixture)).join(' '), async ({ expect }) => {
       const r = await ftlab(args);
       expect(statuses).toContain(r.status);
       const doc = oneJson(r);
@@ -344,6 +354,14 @@ describe.concurrent('metrics bleu', { timeout: SLOW_MACHINE_MS }, () => {
     }
     // "hello world" is the second line of ref2.txt verbatim.
     expect(doc.sentences[1].score).toBeCloseTo(100, 6);
+  });
+
+  it('--smooth floor defaults to sacrebleu\'s 0.1 for a zero n-gram count', async ({ expect }) => {
+    const r = await ftlab(['metrics', 'bleu', '--hyp', 'hyp.txt', '--ref', 'ref.txt', '--smooth', 'floor', '--json']);
+    expect(r.status).toBe(0);
+    const doc = oneJson(r);
+    expect(doc.precisions[3]).toBeCloseTo((100 * 0.1) / 3, 10);
+    expect(doc.signature).toContain('smooth:floor');
   });
 
   it('differing line counts: exit 1, both files and both counts named', async ({ expect }) => {
