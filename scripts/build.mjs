@@ -2,7 +2,7 @@
 // `ftlab metrics …` never pays for React/Ink and the home screen starts fast.
 // Worker entry points (src/**/*.worker.ts) are bundled alongside as dist/<name>.worker.js.
 import { build } from 'esbuild';
-import { readdirSync, statSync, chmodSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, chmodSync, existsSync, rmSync } from 'node:fs';
 import { join, relative, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +31,9 @@ for (const step of preSteps) {
   const mod = await import(step);
   await mod.default({ root });
 }
+
+// Stale chunks from earlier builds would pile up (hashed names); start from a clean folder.
+rmSync(join(root, 'dist/chunks'), { recursive: true, force: true });
 
 await build({
   entryPoints,

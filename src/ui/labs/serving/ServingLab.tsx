@@ -48,9 +48,6 @@ export default function ServingLab({ onExit }: LabScreenProps) {
   const [panel, setPanel] = useState<Panel>('log');
   const [typing, setTyping] = useState(false);
   const [draft, setDraft] = useState('Explain LoRA in one sentence.');
-  const { theme, glyphs, options } = useUi();
-  const { width, height } = useBodySize();
-
   useEffect(() => {
     const onChange = (s: ServingLabState) => setState(s);
     session.on('change', onChange);
@@ -87,6 +84,37 @@ export default function ServingLab({ onExit }: LabScreenProps) {
   );
   useCommands({ [Command.BACK]: () => setTyping(false) }, { isActive: typing, priority: KeypressPriority.High });
 
+  return (
+    <Screen title="Serving lab" status={state.model} hints={HINTS} moreKeys={[Command.LAB_PULL]}>
+      <Body
+        state={state}
+        panel={panel}
+        curl={session.curlCommands()}
+        typing={typing}
+        draft={draft}
+        setDraft={setDraft}
+        onSubmit={(v) => {
+          setTyping(false);
+          if (v.trim()) void session.sendPrompt(v.trim());
+        }}
+      />
+    </Screen>
+  );
+}
+
+interface BodyProps {
+  state: ServingLabState;
+  panel: Panel;
+  curl: string[];
+  typing: boolean;
+  draft: string;
+  setDraft(v: string): void;
+  onSubmit(v: string): void;
+}
+
+function Body({ state, panel, curl, typing, draft, setDraft, onSubmit }: BodyProps) {
+  const { theme, glyphs, options } = useUi();
+  const { width, height } = useBodySize();
   const status = (label: string, s: { status: string; url?: string; pid?: number; message?: string }, extra = '') => {
     const color = s.status === 'running' ? theme.status.success : s.status === 'failed' ? theme.status.error : theme.text.muted;
     const mark = s.status === 'running' ? glyphs.check : s.status === 'failed' ? glyphs.cross : '·';
@@ -113,7 +141,7 @@ export default function ServingLab({ onExit }: LabScreenProps) {
 
   let body: string[] = [];
   if (panel === 'log') body = state.log.length ? state.log.flatMap((l) => wrap(l, width)) : ['Press b to start the model server, then a for the API, then p to send a prompt.'];
-  if (panel === 'curl') body = ['Equivalent commands (copy them into another terminal):', '', ...session.curlCommands().flatMap((c) => wrap(c, width))];
+  if (panel === 'curl') body = ['Equivalent commands (copy them into another terminal):', '', ...curl.flatMap((c) => wrap(c, width))];
   if (panel === 'metrics') body = state.metrics?.length ? state.metrics : ['No metrics yet: start the API (a), send traffic, then press m again.'];
   if (panel === 'prompt' && state.prompt) {
     const p = state.prompt;
@@ -141,31 +169,26 @@ export default function ServingLab({ onExit }: LabScreenProps) {
   }
 
   return (
-    <Screen title="Serving lab" status={state.model} hints={HINTS} moreKeys={[Command.LAB_PULL]}>
       <Box flexDirection="column">
-        <Text wrap="truncate-end" color={o.reachable ? theme.status.success : theme.text.secondary}>
-          {ollamaLine}
+      <Text wrap="truncate-end" color={o.reachable ? theme.status.success : theme.text.secondary}>
+        {ollamaLine}
+      </Text>
+      {status('model server', state.backend, state.backend.kind === 'ollama' ? ' (real Ollama)' : ' (ftlab backend)')}
+      {status('serving API', state.api)}
+      <Text color={theme.text.muted}>{options.screenReader ? '' : glyphs.hr.repeat(Math.max(0, width))}</Text>
+      {typing ? (
+        <TextField
+          label="Prompt"
+          value={draft}
+          onChange={setDraft}
+          onSubmit={onSubmit}
+        />
+      ) : null}
+      {body.slice(-panelRows).map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          {line}
         </Text>
-        {status('model server', state.backend, state.backend.kind === 'ollama' ? ' (real Ollama)' : ' (ftlab backend)')}
-        {status('serving API', state.api)}
-        <Text color={theme.text.muted}>{options.screenReader ? '' : glyphs.hr.repeat(Math.max(0, width))}</Text>
-        {typing ? (
-          <TextField
-            label="Prompt"
-            value={draft}
-            onChange={setDraft}
-            onSubmit={(v) => {
-              setTyping(false);
-              if (v.trim()) void session.sendPrompt(v.trim());
-            }}
-          />
-        ) : null}
-        {body.slice(-panelRows).map((line, i) => (
-          <Text key={i} wrap="truncate-end">
-            {line}
-          </Text>
-        ))}
-      </Box>
-    </Screen>
+      ))}
+    </Box>
   );
 }
