@@ -69,6 +69,12 @@ describe('80-column checks', () => {
     expect(check(body).table.join('\n')).toMatch(/narrower than its longest word "parameterisation"/);
   });
 
+  it('catch a table cell hand-wrapped onto a continuation row', () => {
+    const body = '| Stage | Data |\n|---|---|\n| Pre-training | trillions of web, book |\n|  | and code tokens |\n';
+    expect(check(body).table.join()).toMatch(/row 2 continues the row above/);
+    expect(check('| Stage | Data |\n|---|---|\n| Pre-training | trillions of web, book and code tokens |\n').table).toEqual([]);
+  });
+
   it('catch raw Markdown that did not render', () => {
     const leaks = check('Text with **unclosed bold and `stray tick.\n\n| a | b |\n| c | d |\n').leak.join('\n');
     expect(leaks).toMatch(/emphasis markers/);

@@ -142,6 +142,12 @@ export function tableProblems(lesson: LoadedLesson, r: Rendered, v: Variant): st
       } else if (c.type === 'th_open' || c.type === 'td_open') rows[rows.length - 1]!.push(cellText(tokens[j + 1], v));
     }
     const cols = Math.max(...rows.map((row) => row.length));
+    // A body row with no first cell and other cells empty continues the row above: a cell hard-wrapped
+    // by hand. It reads as a row of its own (and as nonsense in screen-reader mode); the renderer
+    // wraps long cells itself.
+    rows.slice(headerRows).forEach((row, k) => {
+      if (k > 0 && !row[0] && row.some((c) => !c) && row.some((c) => c)) out.push(`${at}: table body row ${k + 1} continues the row above (empty first cell): write the cell on one row and let the reader wrap it`);
+    });
     // Rendered lines of this table: the non-blank lines attributed to its first source line.
     const lines = r.text.filter((l, k) => r.doc.sourceLines[k] === t.map![0] && l.trim() !== '');
     const ruleAt = lines.findIndex((l) => l.includes(v.glyphs.tableH.repeat(3)) && (cols === 1 || l.includes(ruleJoin)));
