@@ -3,14 +3,15 @@
 // inputs. Child processes run concurrently (describe.concurrent) so the file stays fast on 2 cores; each one
 // has its own kill timer so a command that hangs fails its test instead of the suite.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cliPath = join(root, 'dist/cli.js');
+// Set in beforeAll: the CLI runs from a snapshot of dist/ (see snapshotDist).
+let cliPath = join(root, 'dist/cli.js');
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
 // A tiny committed Llama folder (HF layout) with PyTorch-computed losses: lets the engine commands run in
 // well under a second without depending on the shipped micro model.
@@ -103,9 +104,36 @@ const ESC = '\u001b';
 // the kill timer of each process (not this) is what catches a command that hangs.
 const SLOW_MACHINE_MS = 300_000;
 
+/**
+ * Test runs in the same checkout rebuild dist/ (global setup), which swaps its chunk files; a CLI process
+ * started mid-rebuild cannot load them. So the audit runs a consistent copy: dist/ copied beside links to
+ * everything else in the package root (package.json, content, labs, node_modules), retried until every
+ * chunk the copy imports is present.
+ */
+function snapshotDist(): string {
+  const pkg = join(work, 'pkg');
+  mkdirSync(pkg);
+  for (const entry of readdirSync(root)) {
+    if (entry !== 'dist' && entry !== '.git') symlinkSync(join(root, entry), join(pkg, entry));
+  }
+  for (let attempt = 0; ; attempt++) {
+    rmSync(join(pkg, 'dist'), { recursive: true, force: true });
+    cpSync(join(root, 'dist'), join(pkg, 'dist'), { recursive: true });
+    const files = ['cli.js', ...readdirSync(join(pkg, 'dist/chunks')).map((f) => `chunks/${f}`)];
+    const missing = files.some((f) => {
+      const text = readFileSync(join(pkg, 'dist', f), 'utf8');
+      return [...text.matchAll(/"\.\.?\/(?:chunks\/)?([\w-]+\.js)"/g)].some((m) => !existsSync(join(pkg, 'dist/chunks', m[1])) && !existsSync(join(pkg, 'dist', m[1])));
+    });
+    if (!missing) return join(pkg, 'dist/cli.js');
+    if (attempt >= 20) throw new Error('dist/ kept changing while it was copied');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+}
+
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'ftlab-audit-'));
   home = join(work, 'home');
+  cliPath = snapshotDist();
   write('hyp.txt', 'the cat sat on the mat\nhello world\n');
   write('ref.txt', 'the cat is on the mat\nhello there world\n');
   write('ref2.txt', 'a cat sat on a mat\nhello world\n');
@@ -530,10 +558,21 @@ describe.concurrent('engine commands (on the committed test model)', { timeout: 
     expect(missing.stderr).toContain('missing.jsonl');
   });
 
-  // The shipped micro model is not in labs/lora/ on this tree yet (labs/lora/base/ is absent), so
-  // `ftlab tokenize --text hi --json` exits 1 ("labs/lora/base/tokenizer.json not found"),
-  // `eval-model --data F --json` exits 2 and `train --steps 1 --json` exits 1 instead of using the default model.
-  it.todo('tokenize, eval-model and train default to the shipped micro model in labs/lora/');
+  it('--model defaults to the shipped micro model in labs/lora/ (tokenize, eval-model, train)', async ({ expect }) => {
+    const shipped = join(root, 'labs/lora/base/model.safetensors');
+    const [tok, evald, trained] = await Promise.all([
+      ftlab(['tokenize', '--text', 'Hello, LoRA', '--json']),
+      ftlab(['eval-model', '--data', 'train.jsonl', '--json']),
+      ftlab(['train', '--data', 'train.jsonl', '--steps', '1', '--batch', '2', '--out', join(work, 'default-out'), '--json']),
+    ]);
+    expect(tok.status).toBe(0);
+    expect(oneJson(tok).ids.length).toBeGreaterThan(0);
+    expect(evald.status).toBe(0);
+    expect(oneJson(evald).tokens).toBeGreaterThan(0);
+    expect(trained.status).toBe(0);
+    const summary = JSON.parse(trained.stdout.trimEnd().split('\n').pop()!);
+    expect(summary.base_bytes).toBe(statSync(shipped).size);
+  });
 });
 
 describe.concurrent('lab verify exit codes', { timeout: SLOW_MACHINE_MS }, () => {
