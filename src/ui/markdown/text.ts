@@ -17,8 +17,10 @@ export interface Span extends SpanStyle {
 
 export type Line = Span[];
 
+// Emoji_Presentation covers the symbols terminals draw two cells wide by default, such as the
+// caution callout's ⛔ (U+26D4), which the ranges alone would count as one.
 const WIDE =
-  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]|\p{Emoji_Presentation}/u;
 const ZERO = /[\u0300-\u036f\u200b-\u200f\ufe0f]/;
 
 export function charWidth(ch: string): number {
