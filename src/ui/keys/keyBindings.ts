@@ -65,6 +65,9 @@ export enum Command {
   LAB_CURL = 'lab.curl',
   LAB_METRICS = 'lab.metrics',
   LAB_PULL = 'lab.pull',
+  LAB_TRAIN = 'lab.train',
+  LAB_STOP = 'lab.stop',
+  LAB_SAMPLE = 'lab.sample',
 }
 
 export type CommandGroup = 'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Home' | 'Lab';
@@ -137,4 +140,7 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.LAB_CURL]: { bindings: ['c'], description: 'show the equivalent curl commands', short: 'curl', group: 'Lab' },
   [Command.LAB_METRICS]: { bindings: ['m'], description: "show the API's /metrics counters", short: 'metrics', group: 'Lab' },
   [Command.LAB_PULL]: { bindings: ['u'], description: 'pull the model with Ollama (real Ollama only)', short: 'pull', group: 'Lab' },
+  [Command.LAB_TRAIN]: { bindings: ['t'], description: 'start training with the chosen settings', short: 'train', group: 'Lab' },
+  [Command.LAB_STOP]: { bindings: ['x'], description: 'stop training (a checkpoint is written)', short: 'stop', group: 'Lab' },
+  [Command.LAB_SAMPLE]: { bindings: ['g'], description: 'show the next held-out generation', short: 'next sample', group: 'Lab' },
 };
