@@ -46,7 +46,7 @@ async function waitFor(url, tries = 100) {
 }
 
 function wrk(url, connections, script) {
-  const args = ['-t', '2', '-c', String(connections), '-d', `${DURATION}s`, '--latency', '-s', script, url];
+  const args = ['-t', String(Math.min(2, connections)), '-c', String(connections), '-d', `${DURATION}s`, '--latency', '-s', script, url];
   const r = spawnSync('wrk', args, { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1] ?? NaN);
   const unit = (v, u) => Number(v) * (u === 'us' ? 0.001 : u === 's' ? 1000 : 1);

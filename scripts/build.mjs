@@ -32,8 +32,16 @@ for (const step of preSteps) {
   await mod.default({ root });
 }
 
-// Stale chunks from earlier builds would pile up (hashed names); start from a clean folder.
-rmSync(join(root, 'dist/chunks'), { recursive: true, force: true });
+// Chunks have hashed names, so old ones would pile up. Delete only those older than an hour: a CLI that
+// is running now (a test, a second window) may still load a chunk of the build it started from.
+const chunkDir = join(root, 'dist/chunks');
+if (existsSync(chunkDir)) {
+  const hourAgo = Date.now() - 3600_000;
+  for (const f of readdirSync(chunkDir)) {
+    const p = join(chunkDir, f);
+    if (statSync(p).mtimeMs < hourAgo) rmSync(p, { force: true });
+  }
+}
 
 await build({
   entryPoints,

@@ -14,6 +14,28 @@ function fetchFailed(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause });
 }
 
+/**
+ * What the ollama client reads of a non-streamed Response (ok, status, statusText, headers.get, json, text),
+ * without the cost of building a WHATWG Response and its body stream for every small JSON reply.
+ */
+function bufferedResponse(status: number, statusText: string, headers: NodeJS.Dict<string | string[]>, body: Buffer): Response {
+  const text = () => body.toString('utf8');
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText,
+    headers: {
+      get: (name: string) => {
+        const v = headers[name.toLowerCase()];
+        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+      },
+    },
+    body: null,
+    text: async () => text(),
+    json: async () => JSON.parse(text()),
+  } as unknown as Response;
+}
+
 export function makeHttpFetch(opts: { signal?: AbortSignal; stream: boolean }): typeof fetch {
   return ((input: string | URL | Request, init: RequestInit = {}) =>
     new Promise<Response>((resolve, reject) => {
@@ -22,21 +44,25 @@ export function makeHttpFetch(opts: { signal?: AbortSignal; stream: boolean }): 
       const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
       if (signal?.aborted) return reject(signal.reason ?? new DOMException('aborted', 'AbortError'));
       const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((v, k) => (headers[k] = v));
+      const given = init.headers;
+      if (given instanceof Headers) given.forEach((v, k) => (headers[k] = v));
+      else if (Array.isArray(given)) for (const [k, v] of given) headers[k.toLowerCase()] = v;
+      else if (given) for (const [k, v] of Object.entries(given)) headers[k.toLowerCase()] = v;
       const body = typeof init.body === 'string' ? init.body : init.body == null ? undefined : String(init.body);
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
       const send = url.protocol === 'https:' ? httpsRequest : request;
       const req = send(url, { method: init.method ?? 'GET', headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent }, (res) => {
-        const responseHeaders = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders.set(k, Array.isArray(v) ? v.join(', ') : v);
         const status = res.statusCode ?? 502;
+        const responseHeaders = res.headers;
         if (opts.stream && status < 400) {
-          resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, headers: responseHeaders }));
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(responseHeaders)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+          resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, headers }));
           return;
         }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(new Response(chunks.length ? Buffer.concat(chunks) : null, { status, headers: responseHeaders })));
+        res.on('end', () => resolve(bufferedResponse(status, res.statusMessage ?? '', responseHeaders, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
         res.on('error', (e) => reject(fetchFailed(e)));
       });
       const onAbort = () => req.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
