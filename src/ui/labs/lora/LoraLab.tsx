@@ -194,13 +194,13 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
     if (lastVal) parts.push(`val ${lastVal.val_loss!.toFixed(3)}`);
     if (run.tokensPerS !== undefined) parts.push(`${run.tokensPerS} tok/s`);
     if (run.status === 'training' || run.status === 'starting') parts.push(run.etaS !== undefined ? `ETA ${secs(run.etaS)}` : 'ETA …');
-    if (run.summary?.stopped_early) parts.push(`stopped early (validation stopped improving)`);
     if (run.status === 'stopping') parts.push('stopping: writing a checkpoint…');
     if (run.status === 'interrupted') parts.push('interrupted: checkpoint written (ftlab train --resume)');
     if (run.status === 'evaluating') parts.push('evaluating held-out tickets…');
     if (run.status === 'done' && run.summary) parts.push(`done in ${secs(run.summary.seconds)}`);
     if (run.status === 'failed') parts.push(`failed: ${run.error ?? ''}`);
     lines.push({ text: parts.join(' · '), color: run.status === 'failed' ? theme.status.error : undefined });
+    if (run.summary?.stopped_early) lines.push({ text: `stopped early at step ${run.summary.steps}: validation loss stopped improving (best weights kept)`, color: theme.status.info });
 
     // 3. loss chart (train and validation on one scale)
     const chartWidth = Math.max(10, width - 16);
@@ -231,7 +231,8 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
   const after = run?.after;
   const baseText = base ? `format ${percent(base.format_compliance)} · ROUGE-L ${base.rouge_l.toFixed(2)}` : state.baseStatus === 'running' ? 'scoring the base…' : state.baseStatus === 'failed' ? 'base scoring failed' : '–';
   const afterText = after ? `format ${percent(after.format_compliance)} · ROUGE-L ${after.rouge_l.toFixed(2)}` : '–';
-  lines.push({ text: `held-out (${base?.n ?? after?.n ?? '…'}) before: ${baseText}  after: ${afterText}`, bold: true });
+  lines.push({ text: `held-out tickets (${base?.n ?? after?.n ?? '…'})  before: ${baseText}`, bold: true });
+  lines.push({ text: `${' '.repeat(`held-out tickets (${base?.n ?? after?.n ?? '…'})  `.length)}after:  ${afterText}`, bold: true });
 
   // 6. one generation before vs after (g cycles through the held-out tickets)
   const n = Math.max(base?.samples.length ?? 0, after?.samples.length ?? 0);
