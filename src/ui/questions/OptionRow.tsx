@@ -33,7 +33,12 @@ export function OptionRow({ label, text, focused, marker, states = [], verdict }
       <Box width={2} flexShrink={0}>
         {focused ? <Tone role="cursor">{g.cursor}</Tone> : <Text> </Text>}
       </Box>
-      {marker !== undefined ? <Text>{marker} </Text> : null}
+      {marker !== undefined ? (
+        // never let the layout squeeze the marker when a long option wraps beside its verdict
+        <Box flexShrink={0}>
+          <Text>{marker} </Text>
+        </Box>
+      ) : null}
       <Box flexShrink={0}>
         <Text>{label}. </Text>
       </Box>
