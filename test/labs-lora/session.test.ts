@@ -1,9 +1,10 @@
 // The LoRA lab's session against the real CLI: a tiny training run (parsed JSON lines, PEFT line,
 // summary, before/after held-out scores, comparison row) and a run stopped with SIGINT (checkpoint).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LoraLabSession, estimateEta, meanRougeL, trainArgs, DEFAULT_CONFIG } from '../../src/labs/lora/session.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,9 +13,14 @@ afterEach(async () => {
   await session?.dispose();
   session = undefined;
 });
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-// small micro-batches keep each step to a fraction of a second on a CPU
-const tiny = ['--batch', '2', '--eval-every', '1', '--warmup', '0'];
+// Small micro-batches and a 4-ticket validation file keep each step (and each validation) to a
+// fraction of a second on a CPU.
+const scratch = mkdtempSync(join(tmpdir(), 'ftlab-lora-session-test-'));
+const smallVal = join(scratch, 'val.jsonl');
+writeFileSync(smallVal, readFileSync(join(root, 'labs/lora/data/val.jsonl'), 'utf8').split('\n').slice(0, 4).join('\n') + '\n');
+const tiny = ['--batch', '2', '--eval-every', '1', '--warmup', '0', '--val', smallVal];
 
 describe('pure helpers', () => {
   it('estimates the time left from the pace so far', () => {
@@ -36,7 +42,7 @@ describe('pure helpers', () => {
 
 describe('LoraLabSession', () => {
   it('trains, parses the progress, and scores the held-out tickets before and after', async () => {
-    session = new LoraLabSession({ contentRoot: root, evalLimit: 2, extraTrainArgs: tiny });
+    session = new LoraLabSession({ contentRoot: root, evalLimit: 1, extraTrainArgs: tiny });
     const seen: number[] = [];
     session.on('change', (s) => {
       const p = s.run?.points.at(-1);
@@ -45,7 +51,7 @@ describe('LoraLabSession', () => {
     session.setConfig({ steps: 3, rank: 4 });
     await session.evaluateBase();
     const base = session.state.base!;
-    expect(base.n).toBe(2);
+    expect(base.n).toBe(1);
     expect(base.samples[0].prompt.length).toBeGreaterThan(10);
     expect(base.rouge_l).toBeGreaterThanOrEqual(0);
 
@@ -58,7 +64,7 @@ describe('LoraLabSession', () => {
     expect(s.trainable_params).toBe(2 * (4 * (64 + 64) + 4 * (64 + 32))); // r=4 on q (64→64) and v (64→32), 2 layers
     expect(s.adapter_bytes).toBeLessThan(s.base_bytes / 10);
     expect(existsSync(join(run.out, 'adapter_config.json'))).toBe(true);
-    expect(run.after!.n).toBe(2);
+    expect(run.after!.n).toBe(1);
     expect(session.state.comparison).toHaveLength(1);
     expect(session.state.comparison[0]).toMatchObject({ method: 'lora', trainable_params: s.trainable_params, val_loss: s.val_loss_after });
   }, 60_000);
