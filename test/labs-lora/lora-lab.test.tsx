@@ -51,8 +51,8 @@ function fakeState(status: 'training' | 'done'): LoraLabState {
     comparison:
       status === 'done'
         ? [
-            { method: 'lora', config, trainable_params: 3584, trainable_pct: 1.86, base_memory_bytes: 755456, output_bytes: 15368, seconds: 62, val_loss: 0.41, format_compliance: 11 / 12 },
-            { method: 'full', config: { ...config, method: 'full' }, trainable_params: 188864, trainable_pct: 100, base_memory_bytes: 755456, output_bytes: 757552, seconds: 140, val_loss: 0.35 },
+            { method: 'lora', config, trainable_params: 3584, trainable_pct: 1.86, base_memory_bytes: 755456, memory_bytes: 755456 + 3584 * 16, output_bytes: 15368, seconds: 62, val_loss: 0.41, format_compliance: 11 / 12 },
+            { method: 'full', config: { ...config, method: 'full' }, trainable_params: 188864, trainable_pct: 100, base_memory_bytes: 755456, memory_bytes: 755456 + 188864 * 12, output_bytes: 757552, seconds: 140, val_loss: 0.35 },
           ]
         : [],
     log: [],
@@ -91,8 +91,8 @@ describe('LoRA lab screen', () => {
     expect(f).toContain('ticket 1/1: Triage this support ticket. My parcel is late.');
     expect(f).toMatch(/before ✗ "the lesson says the model"/);
     expect(f).toMatch(/after {2}✓ "category: shipping\\npriority: medium"/);
-    expect(f).toMatch(/lora +3,584 +1\.86% +737\.8 KiB +15\.0 KiB +1m02s +0\.410 +92%/);
-    expect(f).toMatch(/full +188,864 +100\.00%/);
+    expect(f).toMatch(/lora +3,584 +1\.86% +793\.8 KiB +15\.0 KiB +1m02s +0\.410 +92%/);
+    expect(f).toMatch(/full +188,864 +100\.00% +2\.88 MiB +739\.8 KiB/);
     fitsIn80x24(f);
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LoraLabSession, estimateEta, meanRougeL, trainArgs, DEFAULT_CONFIG } from '../../src/labs/lora/session.js';
+import { LoraLabSession, estimateEta, meanRougeL, trainArgs, trainingMemoryBytes, DEFAULT_CONFIG } from '../../src/labs/lora/session.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let session: LoraLabSession | undefined;
@@ -34,6 +34,10 @@ describe('pure helpers', () => {
     expect(partial).toBeGreaterThan(0.5);
     expect(partial).toBeLessThan(1);
     expect(meanRougeL([{ output: 'nothing alike', expected: 'category: billing' }])).toBe(0);
+  });
+  it('counts weights, gradients and AdamW moments for the memory column', () => {
+    expect(trainingMemoryBytes('lora', 1000, 10)).toBe(1000 + 10 * 16);
+    expect(trainingMemoryBytes('full', 1000, 250)).toBe(1000 + 250 * 12);
   });
   it('passes the picked hyperparameters to ftlab train', () => {
     expect(trainArgs(DEFAULT_CONFIG, '/o')).toEqual(['--method', 'lora', '--rank', '8', '--alpha', '16', '--targets', 'q_proj,v_proj', '--lr', '0.01', '--steps', '150', '--out', '/o']);

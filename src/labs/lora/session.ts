@@ -99,6 +99,7 @@ export interface ComparisonRow {
   trainable_params: number;
   trainable_pct: number;
   base_memory_bytes: number; // frozen weights as held in memory (NF4 for QLoRA)
+  memory_bytes: number; // weights + gradients + AdamW moments (see trainingMemoryBytes)
   output_bytes: number; // adapter file, or the whole model for full fine-tuning
   seconds: number;
   val_loss: number | null;
@@ -118,6 +119,16 @@ export interface LoraLabState {
 export function estimateEta(elapsedS: number, step: number, totalSteps: number): number | null {
   if (step <= 0 || totalSteps <= 0) return null;
   return Math.max(0, (elapsedS / step) * (totalSteps - step));
+}
+
+/**
+ * Memory a run needs for its parameters, activations left out: the model's weights as held (NF4 for
+ * QLoRA's frozen base; for full fine-tuning these are the trained weights), plus for every trainable
+ * parameter a gradient and AdamW's two moments in fp32 (12 bytes), plus the adapter's own fp32 weights
+ * (4 bytes each) when the trained parameters are separate from the base.
+ */
+export function trainingMemoryBytes(method: Method, baseMemoryBytes: number, trainableParams: number): number {
+  return baseMemoryBytes + trainableParams * 12 + (method === 'full' ? 0 : trainableParams * 4);
 }
 
 /** Mean ROUGE-L F1 of outputs against references (rouge-score tokenisation, no stemming). */
@@ -338,6 +349,7 @@ export class LoraLabSession extends EventEmitter {
       trainable_params: s.trainable_params,
       trainable_pct: s.trainable_pct,
       base_memory_bytes: s.base_memory_bytes,
+      memory_bytes: trainingMemoryBytes(config.method, s.base_memory_bytes, s.trainable_params),
       output_bytes: s.adapter_bytes,
       seconds: s.seconds,
       val_loss: s.val_loss_after,

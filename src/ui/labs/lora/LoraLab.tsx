@@ -185,7 +185,7 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
   lines.push({ text: picker, bold: true });
 
   // 2. PEFT line, progress, ETA
-  lines.push({ text: run?.peftLine ?? (run ? 'starting the engine…' : 'Press t to train the selected configuration (defaults: the lab job).'), color: theme.text.secondary });
+  lines.push({ text: run?.peftLine ?? (run ? 'starting the engine…' : 'up/down picks a setting, left/right changes it, t trains (defaults: the lab job).'), color: theme.text.secondary });
   if (run) {
     const last = run.points[run.points.length - 1];
     const lastVal = [...run.points].reverse().find((p) => p.val_loss !== undefined);
@@ -249,14 +249,14 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
   // 7. the comparison of finished runs
   if (state.comparison.length) {
     const row = (cells: string[]) => cells[0].padEnd(7) + cells.slice(1).map((x, k) => x.padStart([11, 8, 11, 11, 7, 9, 7][k] ?? 8)).join('');
-    lines.push({ text: row(['method', 'trainable', 'share', 'base mem', 'output', 'time', 'val loss', 'format']), bold: true });
+    lines.push({ text: row(['method', 'trainable', 'share', 'memory', 'output', 'time', 'val loss', 'format']), bold: true });
     for (const r of state.comparison) {
       lines.push({
         text: row([
           r.method,
           r.trainable_params.toLocaleString('en-US'),
           `${r.trainable_pct.toFixed(2)}%`,
-          kib(r.base_memory_bytes),
+          kib(r.memory_bytes),
           kib(r.output_bytes),
           secs(r.seconds),
           r.val_loss === null ? '–' : r.val_loss.toFixed(3),
@@ -264,6 +264,7 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
         ]),
       });
     }
+    lines.push({ text: 'memory: weights as held (NF4 base for QLoRA) + gradients + AdamW state; no activations', color: theme.text.muted });
   } else {
     lines.push({ text: 'Finished runs are compared here: train LoRA, QLoRA and full (method ←/→).', color: theme.text.muted });
   }
