@@ -36,17 +36,9 @@ export interface TaskDef {
   grade(answer: unknown, q: Question, labDir: string): Grade;
 }
 
-/** mulberry32: a small seeded PRNG, so a seed always draws the same variant. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seed always draws the same variant (mulberry32, shared with quiz shuffling). */
+import { rng } from '../../quiz/random.js';
+export { rng };
 
 const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)];
 

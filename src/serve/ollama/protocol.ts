@@ -1,4 +1,5 @@
 // Messages between the built-in backend's HTTP server and its generation workers.
+import type { GenerationOptions } from '../backend.js';
 
 export interface ModelSpec {
   /** Ollama-style name with tag, e.g. "ftlab-micro:latest". */
@@ -9,14 +10,8 @@ export interface ModelSpec {
   adapterDir?: string;
 }
 
-export interface SamplingRequest {
-  temperature?: number;
-  top_p?: number;
-  top_k?: number;
-  seed?: number;
-  num_predict?: number;
-  stop?: string[];
-}
+/** Ollama's sampling options, as the serving API passes them on. */
+export type SamplingRequest = GenerationOptions;
 
 export type JobInput =
   | { kind: 'generate'; prompt: string; system?: string; raw?: boolean }
