@@ -93,6 +93,7 @@ describe('LoRA lab screen', () => {
     expect(f).toMatch(/after {2}✓ "category: shipping\\npriority: medium"/);
     expect(f).toMatch(/lora +3,584 +1\.86% +793\.8 KiB +15\.0 KiB +1m02s +0\.410 +92%/);
     expect(f).toMatch(/full +188,864 +100\.00% +2\.88 MiB +739\.8 KiB/);
+    expect(f).toContain('memory = weights (NF4 for QLoRA) + gradients + AdamW state, activations excluded');
     fitsIn80x24(f);
   });
 
@@ -103,6 +104,15 @@ describe('LoRA lab screen', () => {
     expect(f).toContain('method LoRA (selected)');
     expect(f).toContain('train loss from 3.000 to 0.660');
     expect(f).toContain('validation loss: 2.450, 1.950, 1.450, 0.950');
+  });
+
+  it('marks pass/fail in words with ASCII glyphs and keeps the chart lines whole', async () => {
+    const r = renderWithProviders(<LoraLabView state={fakeState('done')} field={0} sample={0} />, { ui: { ascii: true } });
+    unmount = r.unmount;
+    const f = plain(await r.waitFor('stopped early'));
+    expect(f).toContain('before [bad format] "the lesson says the model"');
+    expect(f).toContain('after  [format ok] "category: shipping');
+    expect(f).toMatch(/val loss .*\(max 3\.00\)/);
   });
 });
 

@@ -203,7 +203,7 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
     if (run.summary?.stopped_early) lines.push({ text: `stopped early at step ${run.summary.steps}: validation loss stopped improving (best weights kept)`, color: theme.status.info });
 
     // 3. loss chart (train and validation on one scale)
-    const chartWidth = Math.max(10, width - 16);
+    const chartWidth = Math.max(10, width - 26); // leaves room for the label and the scale note
     const chart = lossSparklines(run.points, chartWidth, glyphs);
     if (sr) {
       const first = run.points[0];
@@ -240,7 +240,8 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
     const i = sample % n;
     const b = base?.samples[i];
     const a = after?.samples[i];
-    const mark = (ok?: boolean) => (ok === undefined ? '' : ok ? `${glyphs.check} ` : `${glyphs.cross} `);
+    // the ASCII glyph set has no tick/cross pair that reads as pass/fail, so say it in words there
+    const mark = (ok?: boolean) => (ok === undefined ? '' : glyphs.ascii || sr ? (ok ? '[format ok] ' : '[bad format] ') : ok ? `${glyphs.check} ` : `${glyphs.cross} `);
     lines.push({ text: `ticket ${i + 1}/${n}: ${oneLine((a ?? b)!.prompt)}`, color: theme.text.muted });
     lines.push({ text: `  before ${mark(b?.format_ok)}${b ? JSON.stringify(b.output) : '–'}` });
     lines.push({ text: `  after  ${mark(a?.format_ok)}${a ? JSON.stringify(a.output) : '–'}`, color: a?.format_ok ? theme.status.success : undefined });
@@ -264,7 +265,7 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
         ]),
       });
     }
-    lines.push({ text: 'memory: weights as held (NF4 base for QLoRA) + gradients + AdamW state; no activations', color: theme.text.muted });
+    lines.push({ text: 'memory = weights (NF4 for QLoRA) + gradients + AdamW state, activations excluded', color: theme.text.muted });
   } else {
     lines.push({ text: 'Finished runs are compared here: train LoRA, QLoRA and full (method ←/→).', color: theme.text.muted });
   }
