@@ -87,13 +87,13 @@ describe('LoRA lab screen', () => {
     const f = plain(await r.waitFor('stopped early'));
     expect(f).toContain('adapter 15.0 KiB vs base 739.8 KiB (2.0%)');
     expect(f).toContain('after:  format 92% · ROUGE-L 0.82');
-    expect(f).toContain('stopped early at step 40: validation loss stopped improving');
+    expect(f).toContain('stopped early at step 40: val loss stopped improving, best weights kept');
     expect(f).toContain('ticket 1/1: Triage this support ticket. My parcel is late.');
     expect(f).toMatch(/before ✗ "the lesson says the model"/);
     expect(f).toMatch(/after {2}✓ "category: shipping\\npriority: medium"/);
     expect(f).toMatch(/lora +3,584 +1\.86% +793\.8 KiB +15\.0 KiB +1m02s +0\.410 +92%/);
     expect(f).toMatch(/full +188,864 +100\.00% +2\.88 MiB +739\.8 KiB/);
-    expect(f).toContain('memory = weights (NF4 for QLoRA) + gradients + AdamW state, activations excluded');
+    expect(f).toContain('memory = weights + gradients + AdamW state (activations not counted)');
     fitsIn80x24(f);
   });
 

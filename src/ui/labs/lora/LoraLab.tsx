@@ -200,7 +200,7 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
     if (run.status === 'done' && run.summary) parts.push(`done in ${secs(run.summary.seconds)}`);
     if (run.status === 'failed') parts.push(`failed: ${run.error ?? ''}`);
     lines.push({ text: parts.join(' · '), color: run.status === 'failed' ? theme.status.error : undefined });
-    if (run.summary?.stopped_early) lines.push({ text: `stopped early at step ${run.summary.steps}: validation loss stopped improving (best weights kept)`, color: theme.status.info });
+    if (run.summary?.stopped_early) lines.push({ text: `stopped early at step ${run.summary.steps}: val loss stopped improving, best weights kept`, color: theme.status.info });
 
     // 3. loss chart (train and validation on one scale)
     const chartWidth = Math.max(10, width - 26); // leaves room for the label and the scale note
@@ -265,7 +265,7 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
         ]),
       });
     }
-    lines.push({ text: 'memory = weights (NF4 for QLoRA) + gradients + AdamW state, activations excluded', color: theme.text.muted });
+    lines.push({ text: 'memory = weights + gradients + AdamW state (activations not counted)', color: theme.text.muted });
   } else {
     lines.push({ text: 'Finished runs are compared here: train LoRA, QLoRA and full (method ←/→).', color: theme.text.muted });
   }
