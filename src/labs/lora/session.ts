@@ -276,13 +276,13 @@ export class LoraLabSession extends EventEmitter {
       }
     });
     proc.stderr?.on('data', (d: Buffer) => {
-      const text = d.toString();
-      stderrTail = (stderrTail + text).slice(-2000);
+      stderrTail = (stderrTail + d.toString()).slice(-2000);
       // the CLI announces the PEFT line and the step count on stderr before the first step
-      const peft = /(trainable params: [^\n]+)/.exec(text);
-      if (peft) this.updateRun({ peftLine: peft[1].trim() });
-      const steps = /examples, (\d+) steps/.exec(text);
-      if (steps) this.updateRun({ totalSteps: Number(steps[1]) });
+      // (matched on the accumulated tail: a line may arrive split over two chunks)
+      const peft = /(trainable params: [^\n]+)\n/.exec(stderrTail);
+      if (peft && this.state.run?.peftLine !== peft[1].trim()) this.updateRun({ peftLine: peft[1].trim() });
+      const steps = /examples, (\d+) steps\n/.exec(stderrTail);
+      if (steps && this.state.run?.totalSteps !== Number(steps[1])) this.updateRun({ totalSteps: Number(steps[1]) });
     });
     const result = await proc;
     this.procs.delete(proc);
