@@ -6,6 +6,7 @@ import { exp, log } from './crmath.js';
 import { NgramMatcher } from './ngram-table.js';
 import { pyRstrip } from './text.js';
 import { bleuTokens, type BleuTokenizerName } from './tokenizers.js';
+import { SegmentStatsSum } from './corpus.js';
 
 export const MAX_NGRAM_ORDER = 4;
 export const SMOOTH_METHODS = ['exp', 'floor', 'add-k', 'none'] as const;
@@ -197,28 +198,31 @@ export class BleuScorer {
 
 /** Running corpus statistics: add segments one at a time, read the score at the end. */
 export class CorpusBleu {
-  readonly stats: number[] = new Array<number>(2 + 2 * MAX_NGRAM_ORDER).fill(0);
-  segments = 0;
-  private readonly refCounts = new Set<number>();
+  private readonly sum = new SegmentStatsSum(2 + 2 * MAX_NGRAM_ORDER);
 
   constructor(readonly scorer: BleuScorer) {}
 
+  get stats(): readonly number[] {
+    return this.sum.stats;
+  }
+
+  get segments(): number {
+    return this.sum.segments;
+  }
+
   add(hypothesis: string, refs: readonly string[]): BleuStats {
     const s = this.scorer.segmentStats(hypothesis, refs);
-    for (let i = 0; i < s.length; i++) this.stats[i] += s[i];
-    this.segments++;
-    this.refCounts.add(refs.length);
+    this.sum.add(s, refs.length);
     return s;
   }
 
   /** Number of references per segment for the signature ("var" when it varies). */
   get nrefs(): number | 'var' {
-    if (this.refCounts.size === 1) return [...this.refCounts][0];
-    return this.refCounts.size === 0 ? 1 : 'var';
+    return this.sum.nrefs;
   }
 
   score(): BleuScore {
-    return this.scorer.scoreFromStats(this.stats);
+    return this.scorer.scoreFromStats(this.sum.stats);
   }
 }
 

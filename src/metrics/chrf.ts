@@ -3,6 +3,7 @@
 // beta 2, effective-order averaging (eps smoothing off). Multi-reference keeps, per segment, the
 // statistics of the reference with the best segment F-score.
 import { codePoints, pySplit } from './text.js';
+import { SegmentStatsSum } from './corpus.js';
 
 export interface ChrfOptions {
   charOrder?: number;
@@ -162,27 +163,32 @@ export class ChrfScorer {
 
 /** Running corpus chrF: statistics are summed, the F-score is taken once at the end. */
 export class CorpusChrf {
-  stats: number[] = [];
-  segments = 0;
-  private readonly refCounts = new Set<number>();
-  constructor(readonly scorer: ChrfScorer) {}
+  private readonly sum: SegmentStatsSum;
+
+  constructor(readonly scorer: ChrfScorer) {
+    this.sum = new SegmentStatsSum(3 * scorer.order);
+  }
+
+  get stats(): readonly number[] {
+    return this.sum.stats;
+  }
+
+  get segments(): number {
+    return this.sum.segments;
+  }
 
   add(hypothesis: string, refs: readonly string[]): number[] {
     const s = this.scorer.segmentStats(hypothesis, refs);
-    if (this.stats.length === 0) this.stats = new Array<number>(3 * this.scorer.order).fill(0);
-    for (let i = 0; i < s.length; i++) this.stats[i] += s[i];
-    this.segments++;
-    this.refCounts.add(refs.length);
+    this.sum.add(s, refs.length);
     return s;
   }
 
   get nrefs(): number | 'var' {
-    if (this.refCounts.size === 1) return [...this.refCounts][0];
-    return this.refCounts.size === 0 ? 1 : 'var';
+    return this.sum.nrefs;
   }
 
   score(): number {
-    if (this.stats.length === 0) return 0;
-    return this.scorer.fScore(this.stats);
+    if (this.sum.segments === 0) return 0;
+    return this.scorer.fScore(this.sum.stats);
   }
 }

@@ -100,6 +100,28 @@ interface BleuFlags {
   json?: boolean;
 }
 
+/**
+ * Sentence-level scores, streamed: `{"sentences":[…]}` with --json (one document, written as it goes so a
+ * million segments need no memory), else one line per segment.
+ */
+function writeSentences(
+  out: Out,
+  json: boolean,
+  segments: Iterable<[string, string[]]>,
+  score: (hyp: string, refs: string[]) => { json: unknown; line: string },
+): void {
+  if (json) out.write('{"sentences":[');
+  let i = 0;
+  for (const [h, refs] of segments) {
+    const r = score(h, refs);
+    if (json) out.write((i ? ',\n' : '\n') + JSON.stringify(r.json));
+    else out.write(r.line + '\n');
+    i++;
+  }
+  if (json) out.write('\n]}\n');
+  out.flush();
+}
+
 function bleuLine(s: BleuScore, signature: string): string {
   const prec = s.precisions.map((p) => pyFixed(p, 1)).join('/');
   const ratio = s.ref_len ? s.sys_len / s.ref_len : 0;
@@ -128,16 +150,10 @@ export function runBleu(flags: BleuFlags): void {
   const out = new Out();
   if (flags.sentence) {
     const signature = scorer.signature(flags.ref.length, version);
-    if (flags.json) out.write('{"sentences":[');
-    let i = 0;
-    for (const [h, refs] of parallel(flags.hyp, flags.ref)) {
+    writeSentences(out, Boolean(flags.json), parallel(flags.hyp, flags.ref), (h, refs) => {
       const s = scorer.sentence(h, refs);
-      if (flags.json) out.write((i ? ',\n' : '\n') + JSON.stringify({ ...s, signature }));
-      else out.write(bleuLine(s, signature) + '\n');
-      i++;
-    }
-    if (flags.json) out.write('\n]}\n');
-    out.flush();
+      return { json: { ...s, signature }, line: bleuLine(s, signature) };
+    });
     return;
   }
   const corpus = new CorpusBleu(scorer);
@@ -185,16 +201,10 @@ export function runChrf(flags: ChrfFlags): void {
   const out = new Out();
   if (flags.sentence) {
     const signature = scorer.signature(flags.ref.length, version);
-    if (flags.json) out.write('{"sentences":[');
-    let i = 0;
-    for (const [h, refs] of parallel(flags.hyp, flags.ref)) {
+    writeSentences(out, Boolean(flags.json), parallel(flags.hyp, flags.ref), (h, refs) => {
       const score = scorer.fScore(scorer.segmentStats(h, refs));
-      if (flags.json) out.write((i ? ',\n' : '\n') + JSON.stringify({ score, name: scorer.name, signature }));
-      else out.write(`${scorer.name}|${signature} = ${pyFixed(score, 2)}\n`);
-      i++;
-    }
-    if (flags.json) out.write('\n]}\n');
-    out.flush();
+      return { json: { score, name: scorer.name, signature }, line: `${scorer.name}|${signature} = ${pyFixed(score, 2)}` };
+    });
     return;
   }
   const corpus = new CorpusChrf(scorer);
