@@ -7,6 +7,7 @@ import { NgramMatcher } from './ngram-table.js';
 import { pyRstrip } from './text.js';
 import { bleuTokens, type BleuTokenizerName } from './tokenizers.js';
 import { SegmentStatsSum } from './corpus.js';
+import { IdSeq, TokenInterner, ids13a, idsOf } from './token-ids.js';
 
 export const MAX_NGRAM_ORDER = 4;
 export const SMOOTH_METHODS = ['exp', 'floor', 'add-k', 'none'] as const;
@@ -103,10 +104,10 @@ export function computeBleu(
 }
 
 /** sacrebleu's _get_closest_ref_len: nearest length, ties to the shorter reference. */
-function closestRefLen(hypLen: number, refLens: readonly number[]): number {
+function closestRefLen(hypLen: number, refs: readonly { length: number }[]): number {
   let closestDiff = -1;
   let closestLen = -1;
-  for (const refLen of refLens) {
+  for (const { length: refLen } of refs) {
     const diff = Math.abs(hypLen - refLen);
     if (closestDiff === -1 || diff < closestDiff) {
       closestDiff = diff;
@@ -127,6 +128,10 @@ export class BleuScorer {
   readonly effectiveOrder: boolean;
   private readonly tok: (line: string) => string[];
   private readonly matcher = new NgramMatcher();
+  private readonly interner = new TokenInterner();
+  private readonly hypIds = new IdSeq();
+  private readonly refIds: IdSeq[] = [];
+  private readonly correct = [0, 0, 0, 0];
 
   constructor(opts: BleuOptions = {}) {
     this.tokenize = opts.tokenize ?? '13a';
@@ -143,21 +148,32 @@ export class BleuScorer {
     return this.tok(pyRstrip(sentence));
   }
 
+  /** Token ids of a segment (what n-gram counting compares), written to `out`. */
+  private segmentIds(sentence: string, out: IdSeq): void {
+    if (this.tokenize === '13a') {
+      if (this.lowercase) sentence = sentence.toLowerCase();
+      ids13a(pyRstrip(sentence), this.interner, out);
+    } else {
+      idsOf(this.preprocess(sentence), this.interner, out);
+    }
+  }
+
   /** [hyp_len, ref_len, correct_1..4, total_1..4] for one segment. */
   segmentStats(hypothesis: string, refs: readonly string[]): BleuStats {
-    const tokens = this.preprocess(hypothesis);
-    const refTokens = refs.map((r) => this.preprocess(r));
+    this.interner.resetIfFull();
+    this.segmentIds(hypothesis, this.hypIds);
+    while (this.refIds.length < refs.length) this.refIds.push(new IdSeq());
+    const refIds = refs.length === this.refIds.length ? this.refIds : this.refIds.slice(0, refs.length);
+    for (let k = 0; k < refs.length; k++) this.segmentIds(refs[k], refIds[k]);
+    const hypLen = this.hypIds.length;
     const stats = new Array<number>(2 + 2 * MAX_NGRAM_ORDER).fill(0);
-    stats[0] = tokens.length;
-    stats[1] = closestRefLen(
-      tokens.length,
-      refTokens.map((t) => t.length),
-    );
-    const correct = [0, 0, 0, 0];
-    this.matcher.match(tokens, refTokens, correct);
+    stats[0] = hypLen;
+    stats[1] = closestRefLen(hypLen, refIds);
+    const correct = this.correct;
+    this.matcher.match(this.hypIds, refIds, correct);
     for (let n = 0; n < MAX_NGRAM_ORDER; n++) {
       stats[2 + n] = correct[n];
-      stats[2 + MAX_NGRAM_ORDER + n] = Math.max(0, tokens.length - n);
+      stats[2 + MAX_NGRAM_ORDER + n] = Math.max(0, hypLen - n);
     }
     return stats;
   }

@@ -16,7 +16,7 @@ const RE_13A_PUNCT_BEFORE_NONDIGIT = /([.,])([^0-9])/gu;
 const RE_13A_DASH_AFTER_DIGIT = /([0-9])(-)/g;
 
 /** Characters 13a isolates in its first step: { | } ~ [ \ ] ^ _ ` space ! " # $ % & ( ) * + : ; < = > ? @ / */
-function isolated13a(c: number): boolean {
+export function isolated13a(c: number): boolean {
   return (
     (c >= 0x7b && c <= 0x7e) || (c >= 0x5b && c <= 0x60) || (c >= 0x20 && c <= 0x26) || (c >= 0x28 && c <= 0x2b) || (c >= 0x3a && c <= 0x40) || c === 0x2f
   );
@@ -28,7 +28,7 @@ function isolated13a(c: number): boolean {
  * these two-character patterns lies inside one word plus at most the whitespace next to it, and
  * whitespace can only be the non-digit side of a match.
  */
-function split13aWord(word: string, out: string[]): void {
+export function split13aWord(word: string, out: string[]): void {
   // Fast path for the common shapes: a word ending in one '.' or ',' after a letter ("mat."), and
   // words whose only specials are '-' not after a digit ("state-of-the-art"), which 13a keeps whole.
   const last = word.charCodeAt(word.length - 1);
@@ -60,13 +60,18 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-function tokens13a(line: string): string[] {
-  // Language-independent part.
+/** 13a's language-independent part: drop <skipped>, join hyphenated line breaks, unescape entities. */
+export function prepare13a(line: string): string {
   if (line.includes('<skipped>')) line = line.replaceAll('<skipped>', '');
   if (line.includes('\n')) line = line.replaceAll('-\n', '').replaceAll('\n', ' ');
   if (line.includes('&')) {
     line = line.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
   }
+  return line;
+}
+
+function tokens13a(line: string): string[] {
+  line = prepare13a(line);
   // Scan once: whitespace ends a word, an isolated symbol is a token of its own, and words with
   // '.', ',' or '-' go through the remaining rules (split13aWord).
   const out: string[] = [];
