@@ -2,7 +2,7 @@
 // `ftlab metrics …` never pays for React/Ink and the home screen starts fast.
 // Worker entry points (src/**/*.worker.ts) are bundled alongside as dist/<name>.worker.js.
 import { build } from 'esbuild';
-import { readdirSync, statSync, chmodSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, statSync, chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,8 +43,46 @@ if (existsSync(chunkDir)) {
   }
 }
 
-await build({
+// conf imports ajv, ajv-formats and semver eagerly but uses them only for options ftlab never passes
+// (schema, migrations); bundle a stub that throws in their place (scripts/stubs/conf-unused.mjs).
+const confUnusedStub = join(root, 'scripts/stubs/conf-unused.mjs');
+const confOptionalDeps = {
+  name: 'conf-optional-deps',
+  setup(b) {
+    b.onResolve({ filter: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/ }, (args) =>
+      /[\\/]node_modules[\\/]conf[\\/]/.test(args.importer) ? { path: confUnusedStub } : undefined,
+    );
+  },
+};
+
+// zod's mini build is used on the start-up path (src/store/settings.ts), the full build elsewhere. With
+// code splitting they would share one chunk holding all of zod's core as the full build uses it, so the
+// home screen would evaluate ~650 KB of zod. Bundle src/store/zod-mini.ts (the functions settings.ts
+// uses) on its own, tree-shaken, and point settings.ts at that copy.
+const zodMiniEntry = join(root, 'src/store/zod-mini.ts');
+const zodMini = await build({
+  entryPoints: [zodMiniEntry],
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  write: false,
+  logLevel: 'warning',
+});
+const zodMiniStandalone = {
+  name: 'zod-mini-standalone',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]zod-mini\.js$/ }, (args) =>
+      args.importer.endsWith('settings.ts') ? { path: zodMiniEntry, namespace: 'zod-mini-standalone' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-mini-standalone' }, () => ({ contents: zodMini.outputFiles[0].text, loader: 'js' }));
+  },
+};
+
+const result = await build({
   entryPoints,
+  // FTLAB_BUILD_META=FILE writes esbuild's metafile (which modules went into which chunk).
+  metafile: Boolean(process.env.FTLAB_BUILD_META),
   outdir: join(root, 'dist'),
   bundle: true,
   splitting: true,
@@ -63,7 +101,9 @@ await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __ftlabCreateRequire } from 'node:module'; const require = __ftlabCreateRequire(import.meta.url);",
   },
+  plugins: [confOptionalDeps, zodMiniStandalone],
   logLevel: 'warning',
 });
 chmodSync(join(root, 'dist/cli.js'), 0o755);
+if (process.env.FTLAB_BUILD_META) writeFileSync(process.env.FTLAB_BUILD_META, JSON.stringify(result.metafile));
 if (process.env.FTLAB_BUILD_VERBOSE) console.error('built', Object.keys(entryPoints).map((k) => relative(root, entryPoints[k])).join(', '));

@@ -9,51 +9,55 @@
 import Conf from 'conf';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+// zod's functional "mini" build: the home screen opens the store before its first frame, and the
+// mini build evaluates in a fraction of the time of the full one (which the content loader uses).
+import * as z from './zod-mini.js';
 import { keepBadCopy, writeFileAtomic } from './atomic.js';
 import { withLock } from './lock.js';
 import type { StoreWarning } from './warnings.js';
 
 export const SETTINGS_VERSION = 2;
 
+const count = () => z.int().check(z.nonnegative());
 const lessonProgress = z.object({
   /** First visible line of the lesson when the learner left it. */
-  position: z.number().int().nonnegative().optional(),
-  lastOpenedAt: z.number().optional(),
-  completedAt: z.number().optional(),
+  position: z.optional(count()),
+  lastOpenedAt: z.optional(z.number()),
+  completedAt: z.optional(z.number()),
 });
-const labStepResult = z.object({ passed: z.boolean(), at: z.number(), detail: z.string().optional() });
+const labStepResult = z.object({ passed: z.boolean(), at: z.number(), detail: z.optional(z.string()) });
 const labProgress = z.object({
-  steps: z.record(z.string(), labStepResult).default({}),
-  completedAt: z.number().optional(),
+  steps: z._default(z.record(z.string(), labStepResult), () => ({})),
+  completedAt: z.optional(z.number()),
 });
 
 /** Each top-level field is validated on its own, so one bad field does not cost the others. */
 const fields = {
-  schemaVersion: z.number().int().default(SETTINGS_VERSION),
-  limits: z
-    .object({
+  schemaVersion: z._default(z.int(), SETTINGS_VERSION),
+  limits: z._default(
+    z.object({
       /** New cards introduced per day. */
-      newPerDay: z.number().int().nonnegative().default(20),
+      newPerDay: z._default(count(), 20),
       /** Reviews of already-seen cards per day. */
-      reviewsPerDay: z.number().int().nonnegative().default(200),
-    })
-    .default({ newPerDay: 20, reviewsPerDay: 200 }),
+      reviewsPerDay: z._default(count(), 200),
+    }),
+    () => ({ newPerDay: 20, reviewsPerDay: 200 }),
+  ),
   /** FSRS target probability of recalling a card when it comes due. */
-  desiredRetention: z.number().min(0.7).max(0.99).default(0.9),
+  desiredRetention: z._default(z.number().check(z.gte(0.7), z.lte(0.99)), 0.9),
   /** Local hour at which a new study day starts (Anki's "next day starts at"). */
-  dayStartsAtHour: z.number().int().min(0).max(23).default(4),
-  lessons: z.record(z.string(), lessonProgress).default({}),
-  labs: z.record(z.string(), labProgress).default({}),
+  dayStartsAtHour: z._default(z.int().check(z.gte(0), z.lte(23)), 4),
+  lessons: z._default(z.record(z.string(), lessonProgress), () => ({})),
+  labs: z._default(z.record(z.string(), labProgress), () => ({})),
   /** Local days (YYYY-MM-DD) with study activity other than reviews (lessons, exams, labs): for the streak. */
-  activityDays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+  activityDays: z._default(z.array(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))), () => []),
   /** Free-form preferences owned by the UI (theme, last screen, …). */
-  ui: z.record(z.string(), z.unknown()).default({}),
+  ui: z._default(z.record(z.string(), z.unknown()), () => ({})),
 };
 const settingsSchema = z.object(fields);
-export type SettingsData = z.infer<typeof settingsSchema>;
-export type LessonProgress = z.infer<typeof lessonProgress>;
-export type LabProgress = z.infer<typeof labProgress>;
+export type SettingsData = z.Infer<typeof settingsSchema>;
+export type LessonProgress = z.Infer<typeof lessonProgress>;
+export type LabProgress = z.Infer<typeof labProgress>;
 
 export function defaultSettings(): SettingsData {
   return settingsSchema.parse({});
@@ -90,11 +94,11 @@ export function salvageSettings(raw: unknown): { data: SettingsData; reset: stri
   const data: Record<string, unknown> = {};
   const reset: string[] = [];
   for (const [key, schema] of Object.entries(fields)) {
-    const parsed = (schema as z.ZodType).safeParse(obj[key]);
+    const parsed = (schema as z.ZodMiniType).safeParse(obj[key]);
     if (parsed.success) data[key] = parsed.data;
     else {
       reset.push(key);
-      data[key] = (schema as z.ZodType).parse(undefined);
+      data[key] = (schema as z.ZodMiniType).parse(undefined);
     }
   }
   // Keep unknown keys (written by a newer ftlab) rather than silently deleting them.
