@@ -44,12 +44,24 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`hint: ${close ? `did you mean '${close}'? ` : ''}run ftlab --help to list the commands\n`);
     return EXIT_USAGE;
   }
+  if (opensHomeScreen(program, argv.slice(2))) {
+    // Bare `ftlab` in a terminal: start loading the UI's code now, so its file reads overlap the
+    // command parsing and the store opening that come before the first frame.
+    void import('../ui/app/load.js').then((m) => m.loadUiModules()).catch(() => undefined);
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportError(err);
   }
+}
+
+/** True for a bare `ftlab` (options only, no help or version) with a terminal on both ends. */
+function opensHomeScreen(program: Command, args: string[]): boolean {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) return false;
+  if (args.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version')) return false;
+  return firstWord(program, args) === undefined;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { isInteractive } from '../../cli/context.js';
 import { FailedError } from '../../cli/errors.js';
 import type { Route } from '../app/routes.js';
+import { loadUiModules } from '../app/load.js';
 import { uiOptionsFrom } from '../contexts/UiContext.js';
 
 export interface StudyFlags {
@@ -19,12 +20,16 @@ export function wantsTui(flags: StudyFlags): boolean {
 
 /** Start loading the UI code (Ink, React, the first screen) while the caller prepares its data. */
 export function prefetchTui(route: Route): void {
-  void import('../app/screens.js').then((m) => m.loadScreen(route.screen)).catch(() => undefined);
-  void import('../app/run.js').catch(() => undefined);
+  void loadUiModules()
+    .then((m) => m.screens.loadScreen(route.screen))
+    .catch(() => undefined);
 }
 
 export async function openTui(route: Route, flags: StudyFlags): Promise<void> {
-  const [{ runApp }, { RawModeUnavailableError }] = await Promise.all([import('../app/run.js'), import('../app/terminal.js')]);
+  const {
+    run: { runApp },
+    terminal: { RawModeUnavailableError },
+  } = await loadUiModules();
   try {
     await runApp(route, { ui: uiOptionsFrom(flags), env: { contentRoot: flags.root, home: flags.home } });
   } catch (err) {
