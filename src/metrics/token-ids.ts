@@ -6,7 +6,7 @@ import { isPyWhitespace } from './text.js';
 import { isolated13a, prepare13a, split13aWord } from './tokenizers.js';
 
 /** Past this many distinct tokens the interner starts over (ids only need to agree within a segment). */
-const VOCAB_LIMIT = 1 << 20;
+const VOCAB_LIMIT = 1 << 18;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
