@@ -361,7 +361,9 @@ export function runSquad(flags: { hyp: string; ref: string[]; json?: boolean }):
     mean.add(s);
   }
   const sum = mean.summary();
-  if (flags.json) out.write(`\n],"exact_match":${sum.exact_match},"f1":${sum.f1},"count":${sum.count}}\n`);
+  // Per answer 0..1, the totals in percent: the conventions of SQuAD's evaluate-v1.1.py, said in the output.
+  const scale = '"scale":{"pairs":"fraction 0-1","exact_match and f1":"percent 0-100"}';
+  if (flags.json) out.write(`\n],"exact_match":${sum.exact_match},"f1":${sum.f1},"count":${sum.count},${scale}}\n`);
   else out.write(`exact match ${pyFixed(sum.exact_match, 2)}  F1 ${pyFixed(sum.f1, 2)}  (${sum.count} answers, percent)\n`);
   out.flush();
 }

@@ -162,6 +162,7 @@ describe('ftlab metrics classification / squad / chrf / perplexity', () => {
     expect(r.pairs[1].exact_match).toBe(0);
     expect(r.pairs[1].f1).toBeCloseTo(0.8, 12); // "in paris france" vs "paris france": P 2/3, R 1
     expect(r.exact_match).toBeCloseTo(100 / 3, 10);
+    expect(r.scale).toEqual({ pairs: 'fraction 0-1', 'exact_match and f1': 'percent 0-100' });
   });
 
   it('chrF JSON matches sacrebleu (chrF++)', () => {
