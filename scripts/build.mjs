@@ -79,6 +79,17 @@ const zodMiniStandalone = {
   },
 };
 
+// Ink's <Text> wrapping leaves a space at the start of a row when two words meet exactly at the width;
+// src/ui/ink/wrap-ansi.ts wraps the same way without it. Only Ink's import is redirected.
+const inkWrapAnsi = {
+  name: 'ink-wrap-ansi',
+  setup(b) {
+    b.onResolve({ filter: /^wrap-ansi$/ }, (args) =>
+      /[\\/]node_modules[\\/]ink[\\/]/.test(args.importer) ? { path: join(root, 'src/ui/ink/wrap-ansi.ts') } : undefined,
+    );
+  },
+};
+
 const result = await build({
   entryPoints,
   // FTLAB_BUILD_META=FILE writes esbuild's metafile (which modules went into which chunk).
@@ -101,7 +112,7 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __ftlabCreateRequire } from 'node:module'; const require = __ftlabCreateRequire(import.meta.url);",
   },
-  plugins: [confOptionalDeps, zodMiniStandalone],
+  plugins: [confOptionalDeps, zodMiniStandalone, inkWrapAnsi],
   logLevel: 'warning',
 });
 chmodSync(join(root, 'dist/cli.js'), 0o755);

@@ -58,7 +58,7 @@ describe('exam screens', () => {
         await ui.until(() => expect(ui.lastFrame()).toContain('question 2 of 9'));
         await ui.press('\u001B[5~'); // PgUp: previous, also while a text answer has the keys
         await ui.until(() => expect(ui.lastFrame()).toContain('question 1 of 9'));
-        await ui.press('\u0006'); // ctrl+f: flag (f alone answers "false" on true/false items)
+        await ui.press('m'); // m: mark (flag) for review
         await ui.until(() => expect(ui.lastFrame()).toContain('answered · 1 flagged'));
         await ui.press(KEY.tab);
       }

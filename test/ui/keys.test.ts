@@ -44,6 +44,17 @@ describe('key table', () => {
     expect(commandFor(kp("jjj"), [Command.DOWN])).toBeUndefined(); // the provider splits runs before matching
     expect(kp('hello').isPaste).toBe(true);
   });
+  it('answer keys and exam keys never share a binding (both are live on an exam question)', () => {
+    const owner = new Map<string, string>();
+    const examScreen = Object.entries(defaultKeyBindings).filter(([, info]) => info.group === 'Answer' || info.group === 'Exam');
+    for (const [cmd, info] of examScreen) {
+      for (const b of info.bindings) {
+        expect(owner.get(b), `${b} is bound to both ${owner.get(b)} and ${cmd}`).toBeUndefined();
+        owner.set(b, cmd);
+      }
+    }
+  });
+
   it('labels bindings for hints, with an ASCII form', () => {
     expect(keyLabel(Command.DOWN)).toBe('↓/j');
     expect(keyLabel(Command.DOWN, { ascii: true })).toBe('down/j');

@@ -121,7 +121,7 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.RATE_EASY]: { bindings: ['4'], description: 'rate: Easy', short: 'easy', group: 'Rate' },
   [Command.UNDO]: { bindings: ['u'], description: 'undo the last rating', short: 'undo', group: 'Rate' },
 
-  [Command.FLAG]: { bindings: ['f'], description: 'flag the question for review', short: 'flag', group: 'Exam' },
+  [Command.FLAG]: { bindings: ['m'], description: 'mark (flag) the question for review', short: 'flag', group: 'Exam' },
   [Command.NAVIGATOR]: { bindings: ['v'], description: 'question navigator', short: 'navigator', group: 'Exam' },
   [Command.NEXT_QUESTION]: { bindings: ['right', 'n'], description: 'next question', short: 'next', group: 'Exam' },
   [Command.PREV_QUESTION]: { bindings: ['left', 'p'], description: 'previous question', short: 'prev', group: 'Exam' },
