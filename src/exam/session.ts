@@ -182,6 +182,7 @@ export class ExamSession {
       submittedAt: auto ? Math.min(now, this.record.deadline) : now,
       autoSubmitted: auto,
       durationMs: this.record.durationMs,
+      seed: this.record.seed,
       items,
       correct,
       total: items.length,

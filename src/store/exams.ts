@@ -68,6 +68,8 @@ export interface ExamAttemptRecord {
   /** Submitted by the clock (time ran out), not by the learner. */
   autoSubmitted: boolean;
   durationMs: number;
+  /** The attempt's shuffle seed, so the review shows choices in the order they were answered (absent in attempts saved before it was kept). */
+  seed?: number;
   items: ExamItemResult[];
   correct: number;
   total: number;
@@ -92,7 +94,7 @@ function decodeAttempt(raw: unknown): Decoded<ExamAttemptRecord> {
   return {
     ok: true,
     migrated: false,
-    value: { autoSubmitted: false, notes: [], ...raw, passed: Boolean(raw.passed) } as unknown as ExamAttemptRecord,
+    value: { autoSubmitted: false, notes: [], ...raw, seed: typeof raw.seed === 'number' ? raw.seed : undefined, passed: Boolean(raw.passed) } as unknown as ExamAttemptRecord,
   };
 }
 

@@ -9,6 +9,7 @@ import { NavigationProvider } from '../../src/ui/contexts/NavigationContext.js';
 import { loadStudyData, resetStudyData, type StudyData } from '../../src/ui/questions/data.js';
 import Exam from '../../src/ui/screens/Exam.js';
 import { ExamRun } from '../../src/ui/screens/ExamRun.js';
+import { ExamReview } from '../../src/ui/screens/ExamReview.js';
 import { correctKeys } from './answers.js';
 import { KEY, tick } from './fixtures.js';
 import { renderUi } from './harness.js';
@@ -95,6 +96,21 @@ describe('exam screens', () => {
     await ui.press(KEY.esc, 'h');
     await ui.until(() => expect(ui.lastFrame()).toContain('Exam history'));
     expect(ui.lastFrame()).toMatch(/short\s+8\/9\s+~\s*\d+ pass/);
+  });
+
+  it('the review shows choices in the order the exam showed them', async () => {
+    const s = startExam(data.store, data.content.questions, { mode: 'short', seed: 11 });
+    const item = s.items.find((i) => i.question.type === 'single' && s.layout(i).choices!.some((c, k) => c !== k));
+    if (!item || item.question.type !== 'single') throw new Error('the fixture bank needs a shuffled single-choice item');
+    const attempt = s.submit();
+    expect(attempt.seed).toBe(11);
+    const ui = renderUi(<ExamReview attempt={attempt} which="all" content={data.content} onClose={() => {}} />);
+    for (let i = 0; i < item.index; i++) await ui.press('n');
+    await ui.until(() => expect(ui.lastFrame()).toContain(`question ${item.index + 1}`));
+    const frame = ui.lastFrame()!;
+    const shown = item.question.choices.map((c) => frame.indexOf(c));
+    const expected = s.layout(item).choices!.map((orig) => shown[orig]);
+    expect(expected.every((pos, k) => k === 0 || pos > expected[k - 1]!)).toBe(true);
   });
 
   it('offers to resume a saved attempt and continues at the saved question', async () => {

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { ContentIndex } from '../../content/loader.js';
 import type { Question, SubQuestion } from '../../content/schema.js';
 import { domainName, type ExamAttemptRecord, type ExamItemResult } from '../../exam/index.js';
+import { layoutFor } from '../../quiz/shuffle.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit, KeypressPriority, KeyRouter, useKeys } from '../questions/keys.js';
@@ -67,7 +68,16 @@ export function ExamReview({ attempt, which, content, onClose }: ExamReviewProps
           </Box>
         ) : null}
         <Text bold>{question.prompt}</Text>
-        <QuestionView key={item.key} question={question} value={item.answer ?? null} onChange={() => {}} active={false} reveal="answer" hidePrompt />
+        <QuestionView
+          key={item.key}
+          question={question}
+          value={item.answer ?? null}
+          layout={attempt.seed === undefined ? undefined : layoutFor(question, attempt.seed)}
+          onChange={() => {}}
+          active={false}
+          reveal="answer"
+          hidePrompt
+        />
         <Text> </Text>
         <Text>{question.explanation.trim()}</Text>
       </Stack>
