@@ -45,6 +45,7 @@ export const KEYS = {
   ctrlC: '\x03',
   ctrlD: '\x04',
   ctrlU: '\x15',
+  ctrlE: '\x05',
 } as const;
 export type KeyName = keyof typeof KEYS;
 
