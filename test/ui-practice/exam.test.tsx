@@ -59,7 +59,9 @@ describe('exam screens', () => {
         await ui.until(() => expect(ui.lastFrame()).toContain('question 2 of 9'));
         await ui.press('\u001B[5~'); // PgUp: previous, also while a text answer has the keys
         await ui.until(() => expect(ui.lastFrame()).toContain('question 1 of 9'));
-        await ui.press('m'); // m: mark (flag) for review
+        // m marks (flags) for review; a typed answer's field takes letters, so there it is Ctrl+F.
+        const typed = item.question.type === 'cloze' || item.question.type === 'numeric';
+        await ui.press(typed ? '\u0006' : 'm');
         await ui.until(() => expect(ui.lastFrame()).toContain('answered · 1 flagged'));
         await ui.press(KEY.tab);
       }

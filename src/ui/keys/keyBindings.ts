@@ -45,11 +45,25 @@ export enum Command {
   RATE_EASY = 'rate.easy',
   UNDO = 'rate.undo',
   OPEN_LESSON = 'answer.openLesson',
+  PART_PREV = 'answer.partPrev',
+  PART_NEXT = 'answer.partNext',
   // exam
   FLAG = 'exam.flag',
   NAVIGATOR = 'exam.navigator',
   NEXT_QUESTION = 'exam.next',
   PREV_QUESTION = 'exam.prev',
+  EXAM_FINISH = 'exam.finish',
+  // exam start and result screens
+  EXAM_START_SHORT = 'exam.startShort',
+  EXAM_START_FULL = 'exam.startFull',
+  EXAM_RESUME = 'exam.resume',
+  EXAM_DISCARD = 'exam.discard',
+  EXAM_REVIEW_ALL = 'exam.reviewAll',
+  EXAM_REVIEW_WRONG = 'exam.reviewWrong',
+  EXAM_HISTORY = 'exam.history',
+  // yes/no questions
+  CONFIRM = 'dialog.confirm',
+  CANCEL = 'dialog.cancel',
   // home menu shortcuts
   GO_LEARN = 'go.learn',
   GO_REVIEW = 'go.review',
@@ -70,7 +84,7 @@ export enum Command {
   LAB_SAMPLE = 'lab.sample',
 }
 
-export type CommandGroup = 'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Home' | 'Lab';
+export type CommandGroup = 'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Exam menu' | 'Dialog' | 'Home' | 'Lab';
 
 export interface CommandInfo {
   bindings: string[];
@@ -114,17 +128,33 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.ANSWER_FALSE]: { bindings: ['f'], description: 'answer false', short: 'false', group: 'Answer' },
   [Command.SUBMIT]: { bindings: ['return'], description: 'submit the answer', short: 'submit', group: 'Answer' },
   [Command.OPEN_LESSON]: { bindings: ['o'], description: 'open the lesson this question comes from', short: 'lesson', group: 'Answer' },
+  [Command.PART_PREV]: { bindings: ['[', 'ctrl+p'], description: 'previous part of a case study', short: 'prev part', group: 'Answer' },
+  [Command.PART_NEXT]: { bindings: [']', 'ctrl+n'], description: 'next part of a case study', short: 'next part', group: 'Answer' },
 
   [Command.RATE_AGAIN]: { bindings: ['1'], description: 'rate: Again', short: 'again', group: 'Rate' },
   [Command.RATE_HARD]: { bindings: ['2'], description: 'rate: Hard', short: 'hard', group: 'Rate' },
   [Command.RATE_GOOD]: { bindings: ['3'], description: 'rate: Good', short: 'good', group: 'Rate' },
   [Command.RATE_EASY]: { bindings: ['4'], description: 'rate: Easy', short: 'easy', group: 'Rate' },
-  [Command.UNDO]: { bindings: ['u'], description: 'undo the last rating', short: 'undo', group: 'Rate' },
+  // Ctrl+Z too: after a rating the next card may be a typed answer, where u is a letter.
+  [Command.UNDO]: { bindings: ['u', 'ctrl+z'], description: 'undo the last rating', short: 'undo', group: 'Rate' },
 
-  [Command.FLAG]: { bindings: ['m'], description: 'mark (flag) the question for review', short: 'flag', group: 'Exam' },
-  [Command.NAVIGATOR]: { bindings: ['v'], description: 'question navigator', short: 'navigator', group: 'Exam' },
-  [Command.NEXT_QUESTION]: { bindings: ['right', 'n'], description: 'next question', short: 'next', group: 'Exam' },
-  [Command.PREV_QUESTION]: { bindings: ['left', 'p'], description: 'previous question', short: 'prev', group: 'Exam' },
+  // The second key of each works while a typed answer has the focus (its field takes letters and arrows).
+  [Command.FLAG]: { bindings: ['m', 'ctrl+f'], description: 'mark (flag) the question for review', short: 'flag', group: 'Exam' },
+  [Command.NAVIGATOR]: { bindings: ['v', 'ctrl+g'], description: 'question navigator', short: 'navigator', group: 'Exam' },
+  [Command.NEXT_QUESTION]: { bindings: ['right', 'n', 'tab', 'pagedown'], description: 'next question', short: 'next', group: 'Exam' },
+  [Command.PREV_QUESTION]: { bindings: ['left', 'p', 'shift+tab', 'pageup'], description: 'previous question', short: 'prev', group: 'Exam' },
+  [Command.EXAM_FINISH]: { bindings: ['s', 'ctrl+e'], description: 'finish: list blanks, then submit the exam', short: 'submit exam', group: 'Exam' },
+
+  [Command.EXAM_START_SHORT]: { bindings: ['s'], description: 'start a short exam', short: 'short exam', group: 'Exam menu' },
+  [Command.EXAM_START_FULL]: { bindings: ['f'], description: 'start a full exam (65 questions, 90 minutes)', short: 'full exam', group: 'Exam menu' },
+  [Command.EXAM_RESUME]: { bindings: ['r'], description: 'resume the saved attempt', short: 'resume', group: 'Exam menu' },
+  [Command.EXAM_DISCARD]: { bindings: ['d'], description: 'discard the saved attempt (asks first)', short: 'discard', group: 'Exam menu' },
+  [Command.EXAM_REVIEW_ALL]: { bindings: ['a'], description: 'review every question with explanations', short: 'review all', group: 'Exam menu' },
+  [Command.EXAM_REVIEW_WRONG]: { bindings: ['w'], description: 'review the questions you got wrong', short: 'review wrong', group: 'Exam menu' },
+  [Command.EXAM_HISTORY]: { bindings: ['h'], description: 'attempt history', short: 'history', group: 'Exam menu' },
+
+  [Command.CONFIRM]: { bindings: ['y'], description: 'yes, go ahead', short: 'yes', group: 'Dialog' },
+  [Command.CANCEL]: { bindings: ['n', 'escape'], description: 'no, cancel', short: 'no', group: 'Dialog' },
 
   [Command.GO_LEARN]: { bindings: ['l'], description: 'lessons', short: 'learn', group: 'Home' },
   [Command.GO_REVIEW]: { bindings: ['r'], description: 'review due cards', short: 'review', group: 'Home' },

@@ -2,7 +2,7 @@
 // next; after the last part the whole case is submitted. [ and ] (ctrl+p / ctrl+n while typing)
 // move between parts. After grading every part is shown with its answer.
 import { Box, Text } from 'ink';
-import { hit, PracticeCommand, useKeys } from './keys.js';
+import { Command, hit, useKeys } from './keys.js';
 import { useLive, useLiveProp } from './live.js';
 import { QuestionView, TYPE_LABEL } from './QuestionView.js';
 import { Tone } from './style.js';
@@ -36,9 +36,9 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
   // A text field of a typed part takes printable keys first (higher priority), so [ and ] only
   // arrive here when no text field has the focus; ctrl+p / ctrl+n always do.
   useKeys((k) => {
-    if (hit(PracticeCommand.PART_PREV, k)) {
+    if (hit(Command.PART_PREV, k)) {
       if (current > 0) setPart(current - 1);
-    } else if (hit(PracticeCommand.PART_NEXT, k)) {
+    } else if (hit(Command.PART_NEXT, k)) {
       if (current < parts.length - 1) setPart(current + 1);
     } else return false;
     return true;

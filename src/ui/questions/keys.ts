@@ -1,84 +1,16 @@
-// Keys of the question widgets and the quiz, review and exam screens. Commands that the shared key
-// table (src/ui/keys/keyBindings.ts) already has are matched through it; the few it lacks are kept
-// here in the same binding-string format, so the whole app still reads keys through one dispatcher
-// (src/ui/contexts/KeypressContext.tsx) and the hints are generated from data.
+// Keys of the question widgets and the quiz, review and exam screens: helpers over the shared key
+// table (src/ui/keys/keyBindings.ts), which holds every practice command too, so the `?` overlay
+// lists them and the whole app reads keys through one dispatcher (src/ui/contexts/KeypressContext.tsx).
 import { createContext, createElement, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { Command, defaultKeyBindings } from '../keys/keyBindings.js';
-import { bindingMatches, formatBinding, matches, parseBinding, type Keypress } from '../keys/keyMatchers.js';
+import { formatBinding, matches, type Keypress } from '../keys/keyMatchers.js';
 
 export { Command, KeypressPriority, type Keypress };
 
-/** Practice commands that the shared table does not define (yet). */
-export const PracticeCommand = {
-  PART_PREV: 'practice.partPrev',
-  PART_NEXT: 'practice.partNext',
-  FINISH: 'exam.finish',
-  CONFIRM: 'dialog.confirm',
-  CANCEL: 'dialog.cancel',
-  START_SHORT: 'exam.startShort',
-  START_FULL: 'exam.startFull',
-  RESUME: 'exam.resume',
-  REVIEW_ALL: 'exam.reviewAll',
-  REVIEW_WRONG: 'exam.reviewWrong',
-  HISTORY: 'exam.history',
-  NEXT_CARD: 'practice.next',
-} as const;
-export type PracticeCommand = (typeof PracticeCommand)[keyof typeof PracticeCommand];
-
-interface LocalInfo {
-  bindings: string[];
-  short: string;
-  description: string;
-}
-
-export const practiceBindings: Record<PracticeCommand, LocalInfo> = {
-  [PracticeCommand.PART_PREV]: { bindings: ['[', 'ctrl+p'], short: 'prev part', description: 'previous part of a case study' },
-  [PracticeCommand.PART_NEXT]: { bindings: [']', 'ctrl+n'], short: 'next part', description: 'next part of a case study' },
-  [PracticeCommand.FINISH]: { bindings: ['s', 'ctrl+e'], short: 'submit exam', description: 'finish: list blanks, then submit the exam' },
-  [PracticeCommand.CONFIRM]: { bindings: ['y'], short: 'yes', description: 'confirm' },
-  [PracticeCommand.CANCEL]: { bindings: ['n', 'escape'], short: 'no', description: 'cancel' },
-  [PracticeCommand.START_SHORT]: { bindings: ['s'], short: 'short exam', description: 'start a short exam' },
-  [PracticeCommand.START_FULL]: { bindings: ['f'], short: 'full exam', description: 'start a full exam (65 questions, 90 minutes)' },
-  [PracticeCommand.RESUME]: { bindings: ['r'], short: 'resume', description: 'resume the saved attempt' },
-  [PracticeCommand.REVIEW_ALL]: { bindings: ['a'], short: 'review all', description: 'review every question with explanations' },
-  [PracticeCommand.REVIEW_WRONG]: { bindings: ['w'], short: 'review wrong', description: 'review the questions you got wrong' },
-  [PracticeCommand.HISTORY]: { bindings: ['h'], short: 'history', description: 'attempt history' },
-  [PracticeCommand.NEXT_CARD]: { bindings: ['return', 'space'], short: 'continue', description: 'continue' },
-};
-
-/**
- * Exam navigation also answers to keys that a text field never takes, so it keeps working while a
- * typed answer has the focus (the field consumes letters and arrows).
- */
-const extraBindings: Partial<Record<Command, string[]>> = {
-  [Command.NEXT_QUESTION]: ['tab', 'pagedown'],
-  [Command.PREV_QUESTION]: ['shift+tab', 'pageup'],
-  [Command.FLAG]: ['ctrl+f'],
-  [Command.NAVIGATOR]: ['ctrl+g'],
-  // After a rating the next card may be a typed answer, where u is a letter.
-  [Command.UNDO]: ['ctrl+z'],
-};
-
-const parsedLocal = new Map<string, ReturnType<typeof parseBinding>[]>();
-function localParsed(cmd: PracticeCommand | Command): ReturnType<typeof parseBinding>[] {
-  let hit = parsedLocal.get(cmd);
-  if (!hit) {
-    const specs = (practiceBindings as Record<string, LocalInfo>)[cmd]?.bindings ?? extraBindings[cmd as Command] ?? [];
-    hit = specs.map(parseBinding);
-    parsedLocal.set(cmd, hit);
-  }
-  return hit;
-}
-
-function isShared(cmd: string): cmd is Command {
-  return cmd in defaultKeyBindings;
-}
-
-/** Does the key trigger the command (shared table first, then the local extensions)? */
-export function hit(cmd: Command | PracticeCommand, key: Keypress): boolean {
-  if (isShared(cmd) && matches(cmd, key)) return true;
-  return localParsed(cmd).some((b) => bindingMatches(b, key));
+/** Does the key trigger the command? */
+export function hit(cmd: Command, key: Keypress): boolean {
+  return matches(cmd, key);
 }
 
 /** A digit 1-9 typed without modifiers, as a number; undefined otherwise. */
@@ -92,21 +24,20 @@ export function isTyping(key: Keypress): boolean {
   return key.text.length > 0 && !key.ctrl && !key.meta;
 }
 
-/** "↑/k" style label of any command. */
-export function label(cmd: Command | PracticeCommand, ascii = false, max = 2): string {
-  const specs = isShared(cmd) ? [...defaultKeyBindings[cmd].bindings, ...(extraBindings[cmd] ?? [])] : practiceBindings[cmd].bindings;
-  return specs
+/** "↑/k" style label of a command: its first `max` bindings. */
+export function label(cmd: Command, ascii = false, max = 2): string {
+  return defaultKeyBindings[cmd].bindings
     .slice(0, max)
     .map((s) => formatBinding(s, ascii))
     .join('/');
 }
 
-export function shortName(cmd: Command | PracticeCommand): string {
-  return isShared(cmd) ? defaultKeyBindings[cmd].short : practiceBindings[cmd].short;
+export function shortName(cmd: Command): string {
+  return defaultKeyBindings[cmd].short;
 }
 
 /** One hint line: "Enter submit  u undo". */
-export function hintLine(cmds: (Command | PracticeCommand)[], ascii = false): string {
+export function hintLine(cmds: Command[], ascii = false): string {
   return cmds.map((c) => `${label(c, ascii, 1)} ${shortName(c)}`).join('  ');
 }
 

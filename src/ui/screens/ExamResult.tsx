@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { domainName, PASSING_SCALED, type ExamAttemptRecord } from '../../exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import { hit, KeypressPriority, label, PracticeCommand, useKeys } from '../questions/keys.js';
+import { hit, KeypressPriority, label, useKeys } from '../questions/keys.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone, useGlyphs, usePracticeStyle } from '../questions/style.js';
 
@@ -22,9 +22,9 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
   const wrong = attempt.items.filter((i) => !i.correct).length;
   useKeys(
     (k) => {
-      if (hit(PracticeCommand.REVIEW_ALL, k)) onReview('all');
-      else if (hit(PracticeCommand.REVIEW_WRONG, k) && wrong) onReview('wrong');
-      else if (hit(PracticeCommand.HISTORY, k)) onHistory();
+      if (hit(Command.EXAM_REVIEW_ALL, k)) onReview('all');
+      else if (hit(Command.EXAM_REVIEW_WRONG, k) && wrong) onReview('wrong');
+      else if (hit(Command.EXAM_HISTORY, k)) onHistory();
       else if (hit(Command.SUBMIT, k)) onDone();
       else return false;
       return true;
@@ -36,7 +36,7 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
   const minutes = Math.round((attempt.submittedAt - attempt.startedAt) / 60_000);
   const barWidth = 20;
   return (
-    <Screen title={`Exam result (${attempt.mode})`} status={new Date(attempt.submittedAt).toLocaleString()} hints={[{ command: Command.SUBMIT, label: 'done' }]}>
+    <Screen title={`Exam result (${attempt.mode})`} status={new Date(attempt.submittedAt).toLocaleString()} hints={[{ command: Command.SUBMIT, label: 'done' }]} moreKeys={[Command.EXAM_REVIEW_ALL, Command.EXAM_REVIEW_WRONG, Command.EXAM_HISTORY]}>
       <Stack>
         {notice ? <Tone role="warn">{notice}</Tone> : null}
         <Text>
@@ -78,8 +78,8 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
         ))}
         <Text> </Text>
         <Text>
-          {label(PracticeCommand.REVIEW_ALL)} review all · {wrong ? `${label(PracticeCommand.REVIEW_WRONG)} review the ${wrong} wrong · ` : ''}
-          {label(PracticeCommand.HISTORY)} attempt history · Enter done
+          {label(Command.EXAM_REVIEW_ALL)} review all · {wrong ? `${label(Command.EXAM_REVIEW_WRONG)} review the ${wrong} wrong · ` : ''}
+          {label(Command.EXAM_HISTORY)} attempt history · Enter done
         </Text>
       </Stack>
     </Screen>

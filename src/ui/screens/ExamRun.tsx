@@ -6,7 +6,7 @@ import { useEffect, useReducer, useState } from 'react';
 import { domainName, ExamTimeUpError, type ExamSession } from '../../exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen, useBodySize } from '../layouts/Screen.js';
-import { hit, KeypressPriority, KeyRouter, label, PracticeCommand, useKeys } from '../questions/keys.js';
+import { hit, KeypressPriority, KeyRouter, label, useKeys } from '../questions/keys.js';
 import { QuestionView, TYPE_LABEL } from '../questions/QuestionView.js';
 import { useLive } from '../questions/live.js';
 import { Stack } from '../questions/Stack.js';
@@ -77,7 +77,7 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
       if (hit(Command.PREV_QUESTION, k)) return go(Math.max(0, session.current - 1)), true;
       if (hit(Command.FLAG, k)) return guard(() => session.toggleFlag(items[session.current]!.key, clock())), true;
       if (hit(Command.NAVIGATOR, k)) return setOverlay('navigator'), true;
-      if (hit(PracticeCommand.FINISH, k)) return setOverlay('confirm'), true;
+      if (hit(Command.EXAM_FINISH, k)) return setOverlay('confirm'), true;
       return false;
     },
     true,
@@ -111,13 +111,13 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
         <QuestionView key={item.key} question={item.question} value={session.answerOf(item.key) ?? null} layout={session.layout(item)} onChange={(a) => save(item.key, a)} onSubmit={(a) => (save(item.key, a), go(Math.min(items.length - 1, item.index + 1)))} />
         <Text> </Text>
         <Tone role="muted">
-          {label(Command.NEXT_QUESTION, false, 3)} next · {label(Command.PREV_QUESTION, false, 3)} previous · {label(Command.FLAG)} flag · {label(Command.NAVIGATOR)} navigator · {label(PracticeCommand.FINISH)} submit · answers are saved as you go
+          {label(Command.NEXT_QUESTION, false, 3)} next · {label(Command.PREV_QUESTION, false, 3)} previous · {label(Command.FLAG)} flag · {label(Command.NAVIGATOR)} navigator · {label(Command.EXAM_FINISH)} submit · answers are saved as you go
         </Tone>
       </Stack>
     );
   }
   return (
-    <Screen title={title} status={status} hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR]} moreKeys={[Command.SUBMIT, Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE]} warnings={warnings}>
+    <Screen title={title} status={status} hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR]} moreKeys={[Command.EXAM_FINISH, Command.SUBMIT, Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE, Command.PART_PREV, Command.PART_NEXT]} warnings={warnings}>
       <KeyRouter>{body}</KeyRouter>
     </Screen>
   );
@@ -193,8 +193,8 @@ export function ExamConfirm({ session, onConfirm, onCancel, onPick }: { session:
   const flagged = session.flagged();
   useKeys(
     (k) => {
-      if (hit(PracticeCommand.CONFIRM, k)) onConfirm();
-      else if (hit(PracticeCommand.CANCEL, k) || hit(Command.QUIT, k)) onCancel();
+      if (hit(Command.CONFIRM, k)) onConfirm();
+      else if (hit(Command.CANCEL, k) || hit(Command.QUIT, k)) onCancel();
       else if (hit(Command.SUBMIT, k) && blanks.length) onPick(blanks[0]!.index);
       else return false;
       return true;

@@ -3,7 +3,7 @@ import { Text } from 'ink';
 import { EXAM_MODES, type ExamMode, type ExamSession } from '../../exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import { hit, KeypressPriority, label, PracticeCommand, useKeys } from '../questions/keys.js';
+import { hit, KeypressPriority, label, useKeys } from '../questions/keys.js';
 import { useLive } from '../questions/live.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone } from '../questions/style.js';
@@ -33,23 +33,23 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
   useKeys(
     (k) => {
       if (confirmLive.get()) {
-        if (hit(PracticeCommand.CONFIRM, k)) (setConfirmDiscard(false), onDiscard());
-        else if (hit(PracticeCommand.CANCEL, k)) setConfirmDiscard(false);
+        if (hit(Command.CONFIRM, k)) (setConfirmDiscard(false), onDiscard());
+        else if (hit(Command.CANCEL, k)) setConfirmDiscard(false);
         else return false;
         return true;
       }
       if (saved) {
-        if (hit(PracticeCommand.RESUME, k) || hit(Command.SUBMIT, k)) onResume();
-        else if (k.name === 'd' && !k.ctrl) setConfirmDiscard(true);
-        else if (hit(PracticeCommand.HISTORY, k)) onHistory();
+        if (hit(Command.EXAM_RESUME, k) || hit(Command.SUBMIT, k)) onResume();
+        else if (hit(Command.EXAM_DISCARD, k)) setConfirmDiscard(true);
+        else if (hit(Command.EXAM_HISTORY, k)) onHistory();
         else return false;
         return true;
       }
-      if (hit(PracticeCommand.START_SHORT, k)) onStart('short');
-      else if (hit(PracticeCommand.START_FULL, k)) onStart('full');
+      if (hit(Command.EXAM_START_SHORT, k)) onStart('short');
+      else if (hit(Command.EXAM_START_FULL, k)) onStart('full');
       else if (hit(Command.UP, k) || hit(Command.DOWN, k)) setChosen((m) => (m === 'short' ? 'full' : 'short'));
       else if (hit(Command.SUBMIT, k)) onStart(chosenLive.get());
-      else if (hit(PracticeCommand.HISTORY, k)) onHistory();
+      else if (hit(Command.EXAM_HISTORY, k)) onHistory();
       else return false;
       return true;
     },
@@ -62,7 +62,7 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
   if (saved) {
     const answered = saved.items.filter((i) => saved.isAnswered(i.key)).length;
     return (
-      <Screen title="Mock exam" hints={[Command.BACK]} warnings={warnings}>
+      <Screen title="Mock exam" hints={[Command.BACK]} moreKeys={[Command.EXAM_RESUME, Command.EXAM_DISCARD, Command.EXAM_HISTORY, Command.CONFIRM, Command.CANCEL]} warnings={warnings}>
         <Stack>
           <Tone role="heading">An exam is in progress</Tone>
           <Text>
@@ -71,10 +71,12 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
           <Tone role="muted">The clock kept running while ftlab was closed, as it would in a test centre.</Tone>
           <Text> </Text>
           {confirmDiscard ? (
-            <Tone role="warn">Discard this attempt? It will not be scored or kept. y discard · n keep</Tone>
+            <Tone role="warn">
+              Discard this attempt? It will not be scored or kept. {label(Command.CONFIRM, false, 1)} discard · {label(Command.CANCEL, false, 1)} keep
+            </Tone>
           ) : (
             <Text>
-              {label(PracticeCommand.RESUME)} or Enter resume · d discard · {label(PracticeCommand.HISTORY)} attempt history
+              {label(Command.EXAM_RESUME)} or Enter resume · {label(Command.EXAM_DISCARD)} discard · {label(Command.EXAM_HISTORY)} attempt history
             </Text>
           )}
         </Stack>
@@ -87,7 +89,12 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
     </Text>
   );
   return (
-    <Screen title="Mock exam" hints={[{ command: Command.SUBMIT, label: 'start' }, Command.BACK]} warnings={warnings}>
+    <Screen
+      title="Mock exam"
+      hints={[{ command: Command.SUBMIT, label: 'start' }, Command.BACK]}
+      moreKeys={[Command.EXAM_START_SHORT, Command.EXAM_START_FULL, Command.UP, Command.DOWN, Command.EXAM_HISTORY]}
+      warnings={warnings}
+    >
       <Stack>
         {notice ? <Tone role="warn">{notice}</Tone> : null}
         <Tone role="heading">AIF-C01 style mock exam</Tone>
@@ -95,11 +102,11 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
           Questions are drawn by the exam's domain weights (20/24/28/14/14 %) from {questionCount} questions in the bank. No feedback until you submit; answers are saved as you go, so you can quit and resume. At zero the exam is submitted automatically.
         </Text>
         <Text> </Text>
-        {row('short', `${label(PracticeCommand.START_SHORT)}  short: ${EXAM_MODES.short.questions} questions, ${EXAM_MODES.short.minutes} minutes`)}
-        {row('full', `${label(PracticeCommand.START_FULL)}  full:  ${EXAM_MODES.full.questions} questions, ${EXAM_MODES.full.minutes} minutes (as the real exam)`)}
+        {row('short', `${label(Command.EXAM_START_SHORT)}  short: ${EXAM_MODES.short.questions} questions, ${EXAM_MODES.short.minutes} minutes`)}
+        {row('full', `${label(Command.EXAM_START_FULL)}  full:  ${EXAM_MODES.full.questions} questions, ${EXAM_MODES.full.minutes} minutes (as the real exam)`)}
         <Text> </Text>
         <Text>
-          Enter start the highlighted one · {label(PracticeCommand.HISTORY)} attempt history ({attempts})
+          Enter start the highlighted one · {label(Command.EXAM_HISTORY)} attempt history ({attempts})
         </Text>
       </Stack>
     </Screen>

@@ -22,6 +22,8 @@ const GROUP_TITLES: Record<CommandGroup, string> = {
   Answer: 'Answering questions',
   Rate: 'Rating a card',
   Exam: 'Mock exam',
+  'Exam menu': 'Mock exam: start and result screens',
+  Dialog: 'Yes/no questions',
   Home: 'Home screen',
   Lab: 'Labs',
 };

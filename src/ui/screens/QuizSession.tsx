@@ -124,7 +124,7 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
   }
 
   return (
-    <Screen title={title} status={status?.(session)} hints={hints} moreKeys={[Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE]} warnings={data.warnings}>
+    <Screen title={title} status={status?.(session)} hints={hints} moreKeys={[Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE, Command.PART_PREV, Command.PART_NEXT]} warnings={data.warnings}>
       <KeyRouter>{body}</KeyRouter>
     </Screen>
   );
