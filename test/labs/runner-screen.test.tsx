@@ -54,6 +54,12 @@ describe('LabRunner screen', () => {
       const settings = JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8'));
       expect(settings.labs.demo.steps['write-config'].passed).toBe(true);
       expect(typeof settings.labs.demo.completedAt).toBe('number');
+
+      // ? describes the runner's own keys, not the generic commands they once borrowed.
+      await ui.press('?');
+      frame = plain(await ui.waitFor('Lab steps'));
+      expect(frame).toContain("run this step's checks on your machine");
+      expect(frame).toContain("show or hide this step's hints");
     } finally {
       ui.unmount();
       resetAppData();

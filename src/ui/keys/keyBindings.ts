@@ -72,6 +72,11 @@ export enum Command {
   GO_LABS = 'go.labs',
   GO_STATS = 'go.stats',
 
+  LAB_NEXT_STEP = 'lab.nextStep',
+  LAB_PREV_STEP = 'lab.prevStep',
+  LAB_RUN_CHECKS = 'lab.runChecks',
+  LAB_HINTS = 'lab.hints',
+  LAB_OPEN_SCREEN = 'lab.openScreen',
   LAB_BACKEND = 'lab.backend',
   LAB_API = 'lab.api',
   LAB_PROMPT = 'lab.prompt',
@@ -84,7 +89,7 @@ export enum Command {
   LAB_SAMPLE = 'lab.sample',
 }
 
-export type CommandGroup = 'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Exam menu' | 'Dialog' | 'Home' | 'Lab';
+export type CommandGroup = 'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Exam menu' | 'Dialog' | 'Home' | 'Lab steps' | 'Lab';
 
 export interface CommandInfo {
   bindings: string[];
@@ -162,6 +167,12 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.GO_EXAM]: { bindings: ['e'], description: 'mock exam', short: 'exam', group: 'Home' },
   [Command.GO_LABS]: { bindings: ['a'], description: 'labs', short: 'labs', group: 'Home' },
   [Command.GO_STATS]: { bindings: ['s'], description: 'statistics', short: 'stats', group: 'Home' },
+
+  [Command.LAB_NEXT_STEP]: { bindings: ['right', 'l', 'tab'], description: 'next step of the lab', short: 'next step', group: 'Lab steps' },
+  [Command.LAB_PREV_STEP]: { bindings: ['left', 'h', 'shift+tab'], description: 'previous step of the lab', short: 'prev step', group: 'Lab steps' },
+  [Command.LAB_RUN_CHECKS]: { bindings: ['return'], description: "run this step's checks on your machine", short: 'run checks', group: 'Lab steps' },
+  [Command.LAB_HINTS]: { bindings: ['space'], description: "show or hide this step's hints", short: 'hints', group: 'Lab steps' },
+  [Command.LAB_OPEN_SCREEN]: { bindings: ['o'], description: "open the lab's own screen (where it has one)", short: 'lab screen', group: 'Lab steps' },
 
   [Command.LAB_BACKEND]: { bindings: ['b'], description: 'start or stop the model server', short: 'backend', group: 'Lab' },
   [Command.LAB_API]: { bindings: ['a'], description: 'start or stop the serving API', short: 'API', group: 'Lab' },

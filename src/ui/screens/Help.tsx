@@ -25,7 +25,8 @@ const GROUP_TITLES: Record<CommandGroup, string> = {
   'Exam menu': 'Mock exam: start and result screens',
   Dialog: 'Yes/no questions',
   Home: 'Home screen',
-  Lab: 'Labs',
+  'Lab steps': 'Lab instructions and checks',
+  Lab: 'Lab screens',
 };
 
 export default function Help(_props: ScreenProps<'help'>) {

@@ -120,13 +120,11 @@ function Runner({ lab }: { lab: LoadedLab }) {
 
   useCommands(
     {
-      [Command.RIGHT]: () => move(1),
-      [Command.LEFT]: () => move(-1),
-      [Command.NEXT_FIELD]: () => move(1),
-      [Command.PREV_FIELD]: () => move(-1),
-      [Command.SELECT]: () => void runChecks(),
-      [Command.TOGGLE]: () => setShowHints((v) => !v),
-      [Command.OPEN_LESSON]: () => {
+      [Command.LAB_NEXT_STEP]: () => move(1),
+      [Command.LAB_PREV_STEP]: () => move(-1),
+      [Command.LAB_RUN_CHECKS]: () => void runChecks(),
+      [Command.LAB_HINTS]: () => setShowHints((v) => !v),
+      [Command.LAB_OPEN_SCREEN]: () => {
         if (!ownScreen) return false;
         setLabScreen(() => ownScreen);
         return true;
@@ -140,11 +138,11 @@ function Runner({ lab }: { lab: LoadedLab }) {
   // Steps without checks are reading steps: only graded steps count toward the lab.
   const gradedSteps = lab.steps.filter((s) => s.checks.length > 0).length;
   const hints = [
-    { command: Command.RIGHT, label: 'next step' },
-    { command: Command.LEFT, label: 'prev step' },
-    { command: Command.SELECT, label: 'run checks' },
-    { command: Command.TOGGLE, label: showHints ? 'hide hints' : 'hints' },
-    ...(ownScreen ? [{ command: Command.OPEN_LESSON, label: 'lab screen' }] : []),
+    Command.LAB_NEXT_STEP,
+    Command.LAB_PREV_STEP,
+    Command.LAB_RUN_CHECKS,
+    { command: Command.LAB_HINTS, label: showHints ? 'hide hints' : 'hints' },
+    ...(ownScreen ? [Command.LAB_OPEN_SCREEN] : []),
     Command.BACK,
   ];
   return (
