@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { contentRoot, note, printJson } from '../cli/context.js';
 import { FailedError, UsageError } from '../cli/errors.js';
-import { DatasetError, encodeDataset, readJsonl } from './data.js';
+import { DatasetError, DatasetFileError, encodeDataset, readJsonl } from './data.js';
 import { evaluateLoss } from './eval.js';
 import { chatPromptIds, generateStream, InferenceModel } from './generate.js';
 import { loadAdapter, loadModel, ModelFileError, saveModel, type LoadedModel } from './io.js';
@@ -36,6 +36,7 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    if (e instanceof DatasetFileError) throw new FailedError(e.message, 'check the path; the LoRA lab\'s datasets are in labs/lora/data (ftlab train with no --data uses them)');
     if (e instanceof DatasetError) throw new FailedError(`invalid dataset:\n${e.message}`, 'each line must be one JSON object in the messages, prompt/completion, instruction/output or text format');
     if (e instanceof ModelFileError || e instanceof TrainError) throw new FailedError(e.message);
     if (e instanceof UsageError || e instanceof FailedError) throw e;

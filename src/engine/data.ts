@@ -99,12 +99,25 @@ export function parseJsonl(content: string, file: string): DataRecord[] {
   return records;
 }
 
+/** The dataset file is missing or unreadable (as opposed to DatasetError: it is there but malformed). */
+export class DatasetFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot read the dataset ${file}: ${reason}`);
+    this.name = 'DatasetFileError';
+  }
+}
+
 export function readJsonl(file: string): DataRecord[] {
   let content: string;
   try {
     content = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new DatasetError(file, [{ line: 0, message: `cannot read: ${(e as Error).message}` }]);
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new DatasetFileError(file, reason);
   }
   return parseJsonl(content, file);
 }

@@ -53,6 +53,10 @@ describe('engine CLI', () => {
     expect(r.stderr).toContain('bad.jsonl:2: invalid JSON');
     expect(r.stderr).toContain('bad.jsonl:3: "prompt" must be a string');
     expect(r.stdout).toBe('');
+    const missing = cli('eval-model', '--model', join(F, 'model'), '--data', join(tmp, 'missing.jsonl'), '--json');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`cannot read the dataset ${join(tmp, 'missing.jsonl')}: no such file`);
+    expect(missing.stderr).toContain('labs/lora/data');
     expect(cli('train', '--model', join(F, 'model'), '--rank', '0').status).toBe(2);
     expect(cli('train', '--model', join(F, 'model'), '--targets', 'qq_proj').status).toBe(2);
     expect(cli('tokenize', '--model', join(F, 'model')).status).toBe(2);
