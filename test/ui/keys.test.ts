@@ -3,6 +3,7 @@ import type { Key } from 'ink';
 import { Command, defaultKeyBindings } from '../../src/ui/keys/keyBindings.js';
 import { commandFor, formatBinding, keyLabel, matches, parseBinding, toKeypress } from '../../src/ui/keys/keyMatchers.js';
 import { dispatchKeypress, KeypressPriority } from '../../src/ui/contexts/KeypressContext.js';
+import { helpRows } from '../../src/ui/components/HelpOverlay.js';
 
 const noKey: Key = {
   upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
@@ -53,6 +54,12 @@ describe('key table', () => {
         owner.set(b, cmd);
       }
     }
+  });
+
+  it('the ? rows say what a key does on the screen where its footer renames it', () => {
+    const rows = helpRows([Command.SUBMIT, Command.EXAM_HISTORY], true, new Map([[Command.SUBMIT, 'start the highlighted exam']]));
+    expect(rows.find((r) => r.keys === 'Enter')?.description).toBe('start the highlighted exam');
+    expect(rows.find((r) => r.keys === 'h')?.description).toBe('attempt history');
   });
 
   it('labels bindings for hints, with an ASCII form', () => {

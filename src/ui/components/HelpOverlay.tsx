@@ -16,24 +16,37 @@ export interface HelpRow {
   description: string;
 }
 
-export function helpRows(commands: readonly Command[], ascii: boolean): HelpRow[] {
+/**
+ * Rows for the commands a screen answers to. A screen may give a command its own meaning in its footer
+ * (Enter "start" on the exam menu); `labels` carries those, and the row then says what the key does here.
+ */
+export function helpRows(commands: readonly Command[], ascii: boolean, labels: ReadonlyMap<Command, string> = new Map()): HelpRow[] {
   const seen = new Set<Command>();
   const rows: HelpRow[] = [];
   for (const c of [...commands, ...GENERAL]) {
     if (seen.has(c)) continue;
     seen.add(c);
     const info = defaultKeyBindings[c];
-    rows.push({ group: info.group, keys: info.bindings.map((b) => formatBinding(b, ascii)).join(', '), description: info.description });
+    rows.push({ group: info.group, keys: info.bindings.map((b) => formatBinding(b, ascii)).join(', '), description: labels.get(c) ?? info.description });
   }
   // Stable grouping: groups in first-seen order.
   const order = [...new Set(rows.map((r) => r.group))];
   return rows.sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
 }
 
-export function HelpOverlay({ commands, height, width, onClose }: { commands: readonly Command[]; height: number; width: number; onClose: () => void }) {
+export interface HelpOverlayProps {
+  commands: readonly Command[];
+  /** What a command does on this screen, where the screen's footer renames it. */
+  labels?: ReadonlyMap<Command, string>;
+  height: number;
+  width: number;
+  onClose: () => void;
+}
+
+export function HelpOverlay({ commands, labels, height, width, onClose }: HelpOverlayProps) {
   const { options, theme, glyphs } = useUi();
   const [top, setTop] = useState(0);
-  const rows = helpRows(commands, options.ascii);
+  const rows = helpRows(commands, options.ascii, labels);
   const lines: { text: string; heading?: boolean }[] = [];
   let group: string | undefined;
   const keyWidth = Math.min(24, Math.max(...rows.map((r) => r.keys.length)));

@@ -67,6 +67,7 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
   const warningRows = shownWarnings.length + (warnings.length > shownWarnings.length ? 1 : 0);
   const body: BodySize = { ...base, height: Math.max(1, base.height - warningRows) };
   const hintCommands = hints.map((h) => (typeof h === 'string' ? h : h.command));
+  const hintLabels = new Map(hints.flatMap((h) => (typeof h === 'string' ? [] : [[h.command, h.label] as const])));
   const allHints: Hint[] = [...hints, Command.HELP];
   if (!hintCommands.includes(Command.QUIT)) allHints.push(Command.QUIT);
 
@@ -94,7 +95,7 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
     </>
   );
   const content = helpOpen ? (
-    <HelpOverlay commands={[...hintCommands, ...moreKeys]} height={body.height + warningRows} width={body.width} onClose={() => setHelpOpen(false)} />
+    <HelpOverlay commands={[...hintCommands, ...moreKeys]} labels={hintLabels} height={body.height + warningRows} width={body.width} onClose={() => setHelpOpen(false)} />
   ) : (
     <>
       {warningLines}
