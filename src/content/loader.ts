@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { checkKinds as registeredKinds } from '../labs/registry.js';
 import type { CheckKindTable } from '../labs/types.js';
 import { issuesToProblems } from './issues.js';
-import { parseBody, type Heading } from './markdown.js';
+import { lessonTokens, parseBody, type Heading } from './markdown.js';
 import { closest, compareProblems, LineIndex, type Problem } from './problems.js';
 import {
   labSchema,
@@ -287,7 +287,7 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     for (const issue of parsedBody.issues) {
       report({ path: l.src.path, line: l.bodyLine + issue.bodyLine, col: issue.col, message: issue.message });
     }
-    lessonById.set(fm.id, {
+    const lesson = {
       ...fm,
       prerequisites,
       lab,
@@ -295,8 +295,11 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
       body: l.body,
       bodyLine: l.bodyLine,
       headings: parsedBody.headings,
-      tokens: parsedBody.tokens,
-    });
+    } as LoadedLesson;
+    // The full token stream is built when a reader first asks for it: loading needs only the checks above.
+    let tokens: Token[] | undefined;
+    Object.defineProperty(lesson, 'tokens', { get: () => (tokens ??= lessonTokens(l.body)), enumerable: true });
+    lessonById.set(fm.id, lesson);
   }
   reportPrerequisiteCycles(firstLesson, lessonById, report);
 

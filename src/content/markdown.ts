@@ -59,6 +59,7 @@ function calloutPlugin(md: MarkdownIt): void {
 }
 
 let shared: MarkdownIt | undefined;
+let blocksOnly: MarkdownIt | undefined;
 
 /** The project's Markdown parser (shared with the lesson renderer so both see the same tokens). */
 export function markdown(): MarkdownIt {
@@ -69,16 +70,34 @@ export function markdown(): MarkdownIt {
   return shared;
 }
 
+/**
+ * The same parser without inline parsing (emphasis, links, code spans): enough to find headings,
+ * callouts and code fences, which is all that loading and checking a course needs. About half the
+ * cost of a full parse; the reader parses a lesson fully when it is opened (lessonTokens).
+ */
+function blockMarkdown(): MarkdownIt {
+  if (!blocksOnly) {
+    blocksOnly = markdownIt('default', { html: false, linkify: false, typographer: false });
+    blocksOnly.use(calloutPlugin);
+    blocksOnly.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text_join'], true);
+  }
+  return blocksOnly;
+}
+
+/** The full token stream of a lesson body, inline tokens included (what the reader renders). */
+export function lessonTokens(body: string): Token[] {
+  return markdown().parse(body, {});
+}
+
 export interface ParsedBody {
-  tokens: Token[];
   headings: Heading[];
   issues: MarkdownIssue[];
 }
 
-/** Parses a lesson body. `firstLine` is the 1-based line of the body's first line in its file. */
+/** Checks a lesson body and finds its headings. `firstLine` is the 1-based line of the body's first line in its file. */
 export function parseBody(body: string, firstLine: number): ParsedBody {
   const env: { calloutErrors?: MarkdownIssue[] } = {};
-  const tokens = markdown().parse(body, env);
+  const tokens = blockMarkdown().parse(body, env);
   const issues: MarkdownIssue[] = [...(env.calloutErrors ?? [])];
   const headings: Heading[] = [];
   const seen = new Map<string, number>();
@@ -102,12 +121,14 @@ export function parseBody(body: string, firstLine: number): ParsedBody {
       }
     }
   }
-  return { tokens, headings, issues };
+  return { headings, issues };
 }
 
+/** A heading's plain text: its inline Markdown parsed, keeping text and code spans. */
 function inlineText(token: Token | undefined): string {
-  if (!token?.children) return token?.content ?? '';
-  return token.children.map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : '')).join('');
+  if (!token) return '';
+  const children = markdown().parseInline(token.content, {})[0]?.children ?? [];
+  return children.map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : '')).join('');
 }
 
 /** GitHub's anchor rule: lowercase, drop punctuation except "-" and "_", spaces become "-". */

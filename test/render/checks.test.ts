@@ -2,7 +2,7 @@
 // there for, so a green course test means something.
 import { describe, expect, it } from 'vitest';
 import type { ContentIndex, LoadedLesson, LoadedQuestion } from '../../src/content/loader.js';
-import { parseBody } from '../../src/content/markdown.js';
+import { lessonTokens, parseBody } from '../../src/content/markdown.js';
 import { asciiGlyphs, unicodeGlyphs } from '../../src/ui/theme/glyphs.js';
 import { darkTheme, noColorTheme } from '../../src/ui/theme/palettes.js';
 import { codeProblems, leakProblems, renderLesson, tableProblems, widthProblems, type Variant } from './lessons.js';
@@ -13,7 +13,8 @@ const colour: Variant = { name: 'colour', width: 78, theme: darkTheme, glyphs: u
 const plain: Variant = { name: 'plain', width: 78, theme: noColorTheme, glyphs: asciiGlyphs, screenReader: false };
 
 function lesson(body: string): LoadedLesson {
-  const { tokens, headings } = parseBody(body, 1);
+  const { headings } = parseBody(body, 1);
+  const tokens = lessonTokens(body);
   return { id: 'fixture', title: 'Fixture', module: 'm', order: 1, minutes: 1, domain: 1, objectives: [], prerequisites: [], tags: [], source: { path: 'content/fixture.md', line: 1, col: 1 }, body, bodyLine: 1, headings, tokens } as unknown as LoadedLesson;
 }
 
