@@ -1,17 +1,16 @@
 // Multiple response ("choose N"): ↑↓/jk move, space or a number key toggles, enter confirms once
 // exactly N options are chosen.
 import { Box } from 'ink';
-import { Command, digit, hit, useKeys } from './keys.js';
 import { useLive, useLiveProp } from './live.js';
 import { OptionRow } from './OptionRow.js';
 import { Tone, useGlyphs } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
+import { useChoiceKeys } from './useChoiceKeys.js';
 
 export function MultiChoice({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none' }: WidgetProps<'multi'>) {
   const order = displayOrder(question.choices.length, layout?.choices);
   const live = useLiveProp(value?.choices ?? []);
   const need = question.answers.length;
-  const cursor = useLive(0);
   const warn = useLive(false);
   const g = useGlyphs();
 
@@ -22,21 +21,10 @@ export function MultiChoice({ question, value, onChange, onSubmit, layout, activ
     warn.set(false);
     onChange({ type: 'multi', choices: next });
   };
-
-  useKeys((k) => {
-    const n = digit(k);
-    if (hit(Command.UP, k)) cursor.set((c) => (c + order.length - 1) % order.length);
-    else if (hit(Command.DOWN, k)) cursor.set((c) => (c + 1) % order.length);
-    else if (hit(Command.TOGGLE, k)) toggle(order[cursor.get()]!);
-    else if (n !== undefined && n <= order.length) {
-      cursor.set(n - 1);
-      toggle(order[n - 1]!);
-    } else if (hit(Command.SUBMIT, k)) {
-      if (live.get().length === need) onSubmit?.({ type: 'multi', choices: live.get() });
-      else warn.set(true);
-    } else return false;
-    return true;
-  }, active);
+  const { cursor } = useChoiceKeys(order, 0, active, toggle, () => {
+    if (live.get().length === need) onSubmit?.({ type: 'multi', choices: live.get() });
+    else warn.set(true);
+  });
 
   const chosen = value?.choices ?? [];
   return (
@@ -60,7 +48,7 @@ export function MultiChoice({ question, value, onChange, onSubmit, layout, activ
             key={orig}
             label={String(pos + 1)}
             text={question.choices[orig]!}
-            focused={active && pos === cursor.get()}
+            focused={active && pos === cursor}
             marker={on ? g.boxOn : g.boxOff}
             states={on ? ['chosen'] : []}
             verdict={verdict}

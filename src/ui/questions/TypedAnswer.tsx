@@ -1,0 +1,34 @@
+// A typed answer (cloze and numeric questions): one text field, enter submits a non-blank answer, and
+// after grading a line saying what would have been accepted.
+import type { ReactNode } from 'react';
+import { Box } from 'ink';
+import { Tone, useGlyphs } from './style.js';
+import { TextField } from './TextField.js';
+
+export interface TypedAnswerProps {
+  text: string;
+  onChange(text: string): void;
+  onSubmit?(text: string): void;
+  active: boolean;
+  revealed: boolean;
+  /** Characters the field takes (numeric answers); anything by default. */
+  accept?: RegExp;
+  label?: string;
+  placeholder: string;
+  /** Shown after grading, after a bullet: "Accepted: …", "Expected: …". */
+  reveal: ReactNode;
+}
+
+export function TypedAnswer({ text, onChange, onSubmit, active, revealed, accept, label, placeholder, reveal }: TypedAnswerProps) {
+  const g = useGlyphs();
+  return (
+    <Box flexDirection="column">
+      <TextField value={text} onChange={onChange} onSubmit={(t) => t.trim() && onSubmit?.(t)} active={active && !revealed} accept={accept} label={label} placeholder={placeholder} />
+      {revealed ? (
+        <Tone role="muted">
+          {g.bullet} {reveal}
+        </Tone>
+      ) : null}
+    </Box>
+  );
+}
