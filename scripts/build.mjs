@@ -18,7 +18,7 @@ function findWorkers(dir) {
   return out;
 }
 
-const entryPoints = { cli: join(root, 'src/cli/main.ts') };
+const entryPoints = { cli: join(root, 'src/cli/entry.ts') };
 for (const w of findWorkers(join(root, 'src'))) {
   entryPoints[basename(w, '.ts')] = w;
 }

@@ -1,5 +1,6 @@
-// ftlab's entry point. Command modules only declare flags here; each action imports its
-// implementation lazily so a command loads just what it needs (see scripts/build.mjs).
+// The command line: commander, with every command's flags. Command modules only declare flags here;
+// each action imports its implementation lazily so a command loads just what it needs (see
+// scripts/build.mjs). The process starts in entry.ts.
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILED, EXIT_USAGE, FailedError, UsageError } from './errors.js';
 import { packageVersion } from './context.js';
@@ -128,7 +129,7 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-function reportError(err: unknown): number {
+export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     // commander already printed the message
@@ -148,26 +149,4 @@ function reportError(err: unknown): number {
   process.stderr.write(`ftlab: unexpected error: ${e?.stack ?? String(err)}\n`);
   process.stderr.write('hint: this is a bug in ftlab; please report it with the command you ran.\n');
   return EXIT_FAILED;
-}
-
-// A reader that stops early (`ftlab --help | head`) closes the pipe: that is a normal end, not a crash.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
-}
-
-const invokedDirectly = process.argv[1] && /(?:^|[\\/])(cli|main)\.(?:js|ts)$/.test(process.argv[1]) || process.argv[1]?.endsWith('ftlab');
-if (invokedDirectly) {
-  main(process.argv).then(
-    (code) => {
-      // Let pending stdout writes flush before exiting.
-      process.exitCode = code;
-    },
-    (err) => {
-      process.stderr.write(String(err) + '\n');
-      process.exitCode = 1;
-    },
-  );
 }

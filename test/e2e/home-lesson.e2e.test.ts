@@ -3,6 +3,7 @@
 // is restored on quit, Ctrl-C and SIGTERM; frames stay within the screen; resizes; no TTY → plain text.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, removeHome, spawnCli, tempHome, type CliSession } from './pty.js';
 import { FIXTURE_LESSONS, writeFixtureCourse } from '../ui/fixtures.js';
@@ -179,5 +180,13 @@ describe('home and lesson reader in a pseudo-terminal', () => {
     } finally {
       removeHome(h);
     }
+  });
+
+  it('a bare ftlab in a terminal (the fast start path) still reports a bad content folder with exit 2', async () => {
+    const app = spawnCli([], { home, env: { FTLAB_CONTENT: join(home, 'no-such-course') } });
+    sessions.push(app);
+    expect(await app.exited(T)).toBe(2);
+    expect(app.text()).toContain('content folder not found');
+    expect(app.text()).toContain('hint: pass --content DIR');
   });
 });

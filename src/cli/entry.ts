@@ -1,0 +1,38 @@
+// ftlab's entry point. A bare `ftlab` in a terminal opens the home screen without loading the
+// command-line parser and the declarations of every command (commander and main.ts are ~165 KB to
+// evaluate, a tenth of the time to the first frame); everything else goes through main.ts.
+import { isInteractive } from './context.js';
+
+// A reader that stops early (`ftlab --help | head`) closes the pipe: that is a normal end, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
+async function run(argv: string[]): Promise<number> {
+  if (argv.length === 2 && isInteractive()) {
+    try {
+      const [{ runHome }, { contentRoot, homeOverride }] = await Promise.all([import('../ui/commands/home.js'), import('./context.js')]);
+      await runHome({ root: contentRoot(), home: homeOverride(), screenReader: false, ascii: false, json: false });
+      return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    } catch (err) {
+      const { reportError } = await import('./main.js');
+      return reportError(err);
+    }
+  }
+  const { main } = await import('./main.js');
+  return main(argv);
+}
+
+run(process.argv).then(
+  (code) => {
+    // Let pending stdout writes flush before exiting.
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(String(err) + '\n');
+    process.exitCode = 1;
+  },
+);
