@@ -56,7 +56,7 @@ describe('key table', () => {
     }
   });
 
-  it('the ? rows say what a key does on the screen where its footer renames it', () => {
+  it('the ? rows say what a key does on a screen that gives it its own meaning', () => {
     const rows = helpRows([Command.SUBMIT, Command.EXAM_HISTORY], true, new Map([[Command.SUBMIT, 'start the highlighted exam']]));
     expect(rows.find((r) => r.keys === 'Enter')?.description).toBe('start the highlighted exam');
     expect(rows.find((r) => r.keys === 'h')?.description).toBe('attempt history');

@@ -17,8 +17,9 @@ export interface HelpRow {
 }
 
 /**
- * Rows for the commands a screen answers to. A screen may give a command its own meaning in its footer
- * (Enter "start" on the exam menu); `labels` carries those, and the row then says what the key does here.
+ * Rows for the commands a screen answers to. A screen may give a command its own meaning (Enter starts
+ * the highlighted exam on the exam menu); `labels` carries those hints' `help`, and the row then says
+ * what the key does there.
  */
 export function helpRows(commands: readonly Command[], ascii: boolean, labels: ReadonlyMap<Command, string> = new Map()): HelpRow[] {
   const seen = new Set<Command>();
@@ -36,7 +37,7 @@ export function helpRows(commands: readonly Command[], ascii: boolean, labels: R
 
 export interface HelpOverlayProps {
   commands: readonly Command[];
-  /** What a command does on this screen, where the screen's footer renames it. */
+  /** What a command does on this screen, where the screen gives it its own meaning. */
   labels?: ReadonlyMap<Command, string>;
   height: number;
   width: number;

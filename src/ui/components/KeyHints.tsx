@@ -4,7 +4,8 @@ import { Command, defaultKeyBindings } from '../keys/keyBindings.js';
 import { keyLabel } from '../keys/keyMatchers.js';
 import { useUi } from '../contexts/UiContext.js';
 
-export type Hint = Command | { command: Command; label: string };
+/** A command, or a command with the footer word this screen uses for it and, for `?`, what it does here. */
+export type Hint = Command | { command: Command; label: string; help?: string };
 
 export function hintText(hints: readonly Hint[], opts: { ascii: boolean; compact: boolean; width: number; screenReader?: boolean }): string {
   const parts: string[] = [];

@@ -67,7 +67,7 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
   const warningRows = shownWarnings.length + (warnings.length > shownWarnings.length ? 1 : 0);
   const body: BodySize = { ...base, height: Math.max(1, base.height - warningRows) };
   const hintCommands = hints.map((h) => (typeof h === 'string' ? h : h.command));
-  const hintLabels = new Map(hints.flatMap((h) => (typeof h === 'string' ? [] : [[h.command, h.label] as const])));
+  const hintLabels = new Map(hints.flatMap((h) => (typeof h !== 'string' && h.help ? [[h.command, h.help] as const] : [])));
   const allHints: Hint[] = [...hints, Command.HELP];
   if (!hintCommands.includes(Command.QUIT)) allHints.push(Command.QUIT);
 

@@ -36,7 +36,7 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
   const minutes = Math.round((attempt.submittedAt - attempt.startedAt) / 60_000);
   const barWidth = 20;
   return (
-    <Screen title={`Exam result (${attempt.mode})`} status={new Date(attempt.submittedAt).toLocaleString()} hints={[{ command: Command.SUBMIT, label: 'done' }]} moreKeys={[Command.EXAM_REVIEW_ALL, Command.EXAM_REVIEW_WRONG, Command.EXAM_HISTORY]}>
+    <Screen title={`Exam result (${attempt.mode})`} status={new Date(attempt.submittedAt).toLocaleString()} hints={[{ command: Command.SUBMIT, label: 'done', help: 'done: leave the result' }]} moreKeys={[Command.EXAM_REVIEW_ALL, Command.EXAM_REVIEW_WRONG, Command.EXAM_HISTORY]}>
       <Stack>
         {notice ? <Tone role="warn">{notice}</Tone> : null}
         <Text>

@@ -91,7 +91,7 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
   return (
     <Screen
       title="Mock exam"
-      hints={[{ command: Command.SUBMIT, label: 'start' }, Command.BACK]}
+      hints={[{ command: Command.SUBMIT, label: 'start', help: 'start the highlighted exam' }, Command.BACK]}
       moreKeys={[Command.EXAM_START_SHORT, Command.EXAM_START_FULL, Command.UP, Command.DOWN, Command.EXAM_HISTORY]}
       warnings={warnings}
     >

@@ -36,10 +36,10 @@ const VIEW_TITLES: Record<View, string> = {
 };
 
 const HINTS = [
-  { command: Command.RIGHT, label: 'next view' },
-  { command: Command.NEXT_FIELD, label: 'switch set' },
-  { command: Command.SELECT, label: 'open / answer' },
-  { command: Command.TOGGLE, label: 'sort' },
+  { command: Command.RIGHT, label: 'next view', help: 'next view (scores, items, matches, brevity penalty, …)' },
+  { command: Command.NEXT_FIELD, label: 'switch set', help: 'switch between the summarisation and translation sets' },
+  { command: Command.SELECT, label: 'open / answer', help: 'items view: open the item; questions and your-files views: type an answer or a path' },
+  { command: Command.TOGGLE, label: 'sort', help: 'items view: cycle the sort (id, BLEU of each system, ROUGE-L gain)' },
   Command.BACK,
 ];
 
