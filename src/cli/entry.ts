@@ -1,7 +1,7 @@
 // ftlab's entry point. A bare `ftlab` in a terminal opens the home screen without loading the
 // command-line parser and the declarations of every command (commander and main.ts are ~165 KB to
 // evaluate, a tenth of the time to the first frame); everything else goes through main.ts.
-import { isInteractive } from './context.js';
+import { contentRoot, homeOverride, isInteractive } from './context.js';
 
 // A reader that stops early (`ftlab --help | head`) closes the pipe: that is a normal end, not a crash.
 for (const stream of [process.stdout, process.stderr]) {
@@ -14,7 +14,7 @@ for (const stream of [process.stdout, process.stderr]) {
 async function run(argv: string[]): Promise<number> {
   if (argv.length === 2 && isInteractive()) {
     try {
-      const [{ runHome }, { contentRoot, homeOverride }] = await Promise.all([import('../ui/commands/home.js'), import('./context.js')]);
+      const { runHome } = await import('../ui/commands/home.js');
       await runHome({ root: contentRoot(), home: homeOverride(), screenReader: false, ascii: false, json: false });
       return typeof process.exitCode === 'number' ? process.exitCode : 0;
     } catch (err) {

@@ -9,8 +9,8 @@ describe('loadUiModules', () => {
     const first = loadUiModules();
     expect(loadUiModules()).toBe(first);
     const modules = await first;
-    expect(typeof modules.run.runApp).toBe('function');
-    expect(typeof modules.screens.loadScreen).toBe('function');
+    expect(typeof modules.runApp).toBe('function');
+    expect(typeof modules.loadScreen).toBe('function');
     expect(Object.getOwnPropertyDescriptor(globalThis, 'fetch')).toEqual(before);
     expect(typeof fetch).toBe('function');
   });

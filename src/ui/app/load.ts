@@ -7,22 +7,16 @@
 // so yoga takes its synchronous base64 path; it is put back as soon as they have loaded (nothing in
 // ftlab fetches during module evaluation).
 import type * as RunModule from './run.js';
-import type * as ScreensModule from './screens.js';
-import type * as TerminalModule from './terminal.js';
 
-export interface UiModules {
-  run: typeof RunModule;
-  screens: typeof ScreensModule;
-  terminal: typeof TerminalModule;
-}
+/** run.tsx and what it re-exports (loadScreen, RawModeUnavailableError). */
+export type UiModules = typeof RunModule;
 
 let loading: Promise<UiModules> | undefined;
 
+// One dynamic import: a module imported both statically and dynamically costs esbuild an extra
+// facade chunk, and every chunk is one more module for Node to resolve, read and link at start-up.
 export function loadUiModules(): Promise<UiModules> {
-  loading ??= withoutFetch(async () => {
-    const [run, screens, terminal] = await Promise.all([import('./run.js'), import('./screens.js'), import('./terminal.js')]);
-    return { run, screens, terminal };
-  });
+  loading ??= withoutFetch(() => import('./run.js'));
   return loading;
 }
 

@@ -7,6 +7,10 @@ import type { Route } from './routes.js';
 import type { UiOptions } from '../contexts/UiContext.js';
 import type { AppEnv } from '../contexts/AppEnvContext.js';
 
+// For callers that load this module lazily (load.ts): one dynamic import brings all they need.
+export { loadScreen } from './screens.js';
+export { RawModeUnavailableError } from './terminal.js';
+
 export interface RunOptions {
   ui: UiOptions;
   env: AppEnv;

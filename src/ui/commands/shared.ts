@@ -21,15 +21,12 @@ export function wantsTui(flags: StudyFlags): boolean {
 /** Start loading the UI code (Ink, React, the first screen) while the caller prepares its data. */
 export function prefetchTui(route: Route): void {
   void loadUiModules()
-    .then((m) => m.screens.loadScreen(route.screen))
+    .then((m) => m.loadScreen(route.screen))
     .catch(() => undefined);
 }
 
 export async function openTui(route: Route, flags: StudyFlags): Promise<void> {
-  const {
-    run: { runApp },
-    terminal: { RawModeUnavailableError },
-  } = await loadUiModules();
+  const { runApp, RawModeUnavailableError } = await loadUiModules();
   try {
     await runApp(route, { ui: uiOptionsFrom(flags), env: { contentRoot: flags.root, home: flags.home } });
   } catch (err) {
