@@ -2,7 +2,7 @@
 // exactly N options are chosen.
 import { Box } from 'ink';
 import { useLive, useLiveProp } from './live.js';
-import { OptionRow } from './OptionRow.js';
+import { OptionList } from './OptionRow.js';
 import { Tone, useGlyphs } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
 import { useChoiceKeys } from './useChoiceKeys.js';
@@ -34,27 +34,21 @@ export function MultiChoice({ question, value, onChange, onSubmit, layout, activ
         {reveal === 'none' ? ` (${chosen.length} chosen)` : ''}
         {warn.get() ? ` - pick exactly ${need} before confirming` : ''}
       </Tone>
-      {order.map((orig, pos) => {
-        const on = chosen.includes(orig);
-        const right = question.answers.includes(orig);
-        let verdict;
-        if (reveal === 'answer' && (on || right)) {
-          verdict = right
-            ? { role: on ? ('ok' as const) : ('warn' as const), text: on ? `${g.right} correct` : `${g.wrong} missed (correct)` }
-            : { role: 'bad' as const, text: `${g.wrong} not correct` };
-        }
-        return (
-          <OptionRow
-            key={orig}
-            label={String(pos + 1)}
-            text={question.choices[orig]!}
-            focused={active && pos === cursor}
-            marker={on ? g.boxOn : g.boxOff}
-            states={on ? ['chosen'] : []}
-            verdict={verdict}
-          />
-        );
-      })}
+      <OptionList
+        choices={question.choices}
+        order={order}
+        cursor={cursor}
+        active={active}
+        isOn={(option) => chosen.includes(option)}
+        markers={[g.boxOn, g.boxOff]}
+        onWord="chosen"
+        verdict={(option, on) => {
+          const right = question.answers.includes(option);
+          if (reveal !== 'answer' || !(on || right)) return undefined;
+          if (!right) return { role: 'bad', text: `${g.wrong} not correct` };
+          return on ? { role: 'ok', text: `${g.right} correct` } : { role: 'warn', text: `${g.wrong} missed (correct)` };
+        }}
+      />
     </Box>
   );
 }

@@ -56,3 +56,40 @@ export function OptionRow({ label, text, focused, marker, states = [], verdict }
     </Box>
   );
 }
+
+export interface OptionListProps {
+  choices: readonly string[];
+  /** Display position → index into `choices`. */
+  order: readonly number[];
+  /** Display position of the cursor. */
+  cursor: number;
+  active: boolean;
+  isOn(option: number): boolean;
+  /** Marker glyphs for an option that is on and off (radio or checkbox). */
+  markers: readonly [on: string, off: string];
+  /** What "on" means, for screen readers: "selected", "chosen". */
+  onWord: string;
+  verdict(option: number, on: boolean): OptionRowProps['verdict'];
+}
+
+/** The numbered options of a choice question, in display order. */
+export function OptionList({ choices, order, cursor, active, isOn, markers, onWord, verdict }: OptionListProps) {
+  return (
+    <>
+      {order.map((option, pos) => {
+        const on = isOn(option);
+        return (
+          <OptionRow
+            key={option}
+            label={String(pos + 1)}
+            text={choices[option]!}
+            focused={active && pos === cursor}
+            marker={on ? markers[0] : markers[1]}
+            states={on ? [onWord] : []}
+            verdict={verdict(option, on)}
+          />
+        );
+      })}
+    </>
+  );
+}

@@ -2,7 +2,7 @@
 // the cursor if none is picked yet).
 import { Box } from 'ink';
 import { useLiveProp } from './live.js';
-import { OptionRow } from './OptionRow.js';
+import { OptionList } from './OptionRow.js';
 import { useGlyphs } from './style.js';
 import { displayOrder, type WidgetProps } from './types.js';
 import { useChoiceKeys } from './useChoiceKeys.js';
@@ -23,22 +23,20 @@ export function SingleChoice({ question, value, onChange, onSubmit, layout, acti
   const chosen = value?.choice ?? -1;
   return (
     <Box flexDirection="column">
-      {order.map((orig, pos) => {
-        const isPicked = orig === chosen;
-        const isAnswer = reveal === 'answer' && orig === question.answer;
-        const verdict = reveal === 'answer' && (isPicked || isAnswer) ? (isAnswer ? { role: 'ok' as const, text: `${g.right} correct` } : { role: 'bad' as const, text: `${g.wrong} your answer` }) : undefined;
-        return (
-          <OptionRow
-            key={orig}
-            label={String(pos + 1)}
-            text={question.choices[orig]!}
-            focused={active && pos === cursor}
-            marker={isPicked ? g.radioOn : g.radioOff}
-            states={isPicked ? ['selected'] : []}
-            verdict={verdict}
-          />
-        );
-      })}
+      <OptionList
+        choices={question.choices}
+        order={order}
+        cursor={cursor}
+        active={active}
+        isOn={(option) => option === chosen}
+        markers={[g.radioOn, g.radioOff]}
+        onWord="selected"
+        verdict={(option, picked) => {
+          const isAnswer = option === question.answer;
+          if (reveal !== 'answer' || !(picked || isAnswer)) return undefined;
+          return isAnswer ? { role: 'ok', text: `${g.right} correct` } : { role: 'bad', text: `${g.wrong} your answer` };
+        }}
+      />
     </Box>
   );
 }
