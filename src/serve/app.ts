@@ -2,22 +2,26 @@
 // Routes: GET /health, POST /generate (JSON or SSE), POST /v1/chat/completions (OpenAI-compatible),
 // GET /v1/models, GET /metrics (Prometheus), GET /docs + /openapi.json. Every error is
 // {error:{code,message,hint}} with a fitting status.
-import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ApiError, classifyBackendError } from './errors.js';
+// Access: with --api-key every route needs the key unless it is marked `config: { public: true }`; the check
+// runs on the route Fastify matched (after it decoded the path), so no spelling of a path gets around it,
+// and a route added later is protected unless someone decides otherwise. See docs/security.md.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
+import { ApiError, classifyBackendError, ShutdownReason, shuttingDown, TimeoutReason } from './errors.js';
 import { createMetrics, type ServeMetrics } from './metrics.js';
 import type { ChatMessage, GenerationOptions, GenerationResult, ModelBackend } from './backend.js';
 import { chatBodySchema, errorSchema, generateBodySchema, generateResponseSchema, healthResponseSchema } from './schemas.js';
+import { onShutdown, StreamWriter, trackRequests } from './streams.js';
 
 export interface ServeAppOptions {
   backend: ModelBackend;
   /** Model used when a request names none. */
   defaultModel: string;
-  /** When set, /generate and /v1/* need `Authorization: Bearer <key>`. */
+  /** When set, every route but the public ones (/, /health, /metrics, /docs, /openapi.json) needs `Authorization: Bearer <key>`. */
   apiKey?: string;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
-  /** Backend call timeout in ms. */
+  /** Longest wait for the backend's first token, and for each next one (not the whole answer), in ms. */
   timeoutMs?: number;
   /** pino level; 'silent' disables logs. */
   logLevel?: string;
@@ -45,7 +49,26 @@ interface ChatBody {
   stop?: string | string[];
 }
 
-const PROTECTED = /^\/(generate|v1\/)/;
+/** A route that answers without the API key. Everything else needs it. */
+const PUBLIC = { public: true } as const;
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  public: boolean;
+}
+const routeLists = new WeakMap<FastifyInstance, RouteInfo[]>();
+
+/** Every route the app registered (HEAD ones included), so tests can check them all. */
+export function listRoutes(app: FastifyInstance): RouteInfo[] {
+  return routeLists.get(app) ?? [];
+}
+
+function isPublic(config: unknown): boolean {
+  return (config as { public?: boolean } | undefined)?.public === true;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInstance> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
@@ -54,7 +77,8 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     logger: opts.logLevel === 'silent' || !opts.logLevel ? false : { level: opts.logLevel, stream: process.stderr },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-    return503OnClosing: true,
+    // Requests that arrive while shutting down get our own 503 (JSON contract), see trackRequests.
+    return503OnClosing: false,
     // Malformed URLs and similar are answered before routing; keep the error contract there too.
     frameworkErrors: (err, _req, reply) => {
       const apiErr = new ApiError(400, 'bad_request', `malformed request: ${err.message}`, 'check the URL and headers');
@@ -65,6 +89,12 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
 
   // Only JSON bodies are accepted; a text/plain body gets 415 rather than a confusing schema error.
   app.removeContentTypeParser('text/plain');
+
+  const routes: RouteInfo[] = [];
+  routeLists.set(app, routes);
+  app.addHook('onRoute', (r: RouteOptions) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, public: isPublic(r.config) });
+  });
 
   if (opts.docs !== false) {
     const swagger = (await import('@fastify/swagger')).default;
@@ -80,7 +110,13 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    // The docs describe the API (no data): public, marked at registration for every route the plugin adds.
+    await app.register(async (docs) => {
+      docs.addHook('onRoute', (r: RouteOptions) => {
+        r.config = { ...(r.config ?? {}), ...PUBLIC };
+      });
+      await docs.register(swaggerUi, { routePrefix: '/docs' });
+    });
   }
 
   // --- cross-cutting hooks -------------------------------------------------------------------
@@ -93,10 +129,22 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
       metrics.httpRequests.inc({ method: req.method, route, status: String(reply.raw.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
     });
-    if (opts.apiKey && PROTECTED.test(req.url)) {
+  });
+  trackRequests(app, (reply) => {
+    const err = shuttingDown();
+    void reply.code(err.status).header('retry-after', String(err.retryAfter)).send(err.toBody());
+  });
+  if (opts.apiKey) {
+    const expected = sha256(opts.apiKey);
+    app.addHook('onRequest', async (req) => {
+      // req.routeOptions is the route the router matched on the decoded path (the not-found route for
+      // unknown paths, which is protected too, so an unauthenticated client cannot map the API).
+      if (isPublic(req.routeOptions.config)) return;
       const header = req.headers.authorization ?? '';
-      const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-      if (!safeEqual(given, opts.apiKey)) {
+      const match = /^bearer +(.+)$/i.exec(header.trim());
+      const given = match ? match[1] : '';
+      // Hashing first makes the comparison take the same time whatever the key's length and content.
+      if (!timingSafeEqual(sha256(given), expected)) {
         throw new ApiError(
           401,
           'unauthorized',
@@ -104,12 +152,13 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
           'send the header "Authorization: Bearer <key>" with the key given to --api-key',
         );
       }
-    }
-  });
+    });
+  }
 
   app.setErrorHandler((err, req, reply) => {
     const apiErr = toApiError(err);
     if (apiErr.status === 401) reply.header('www-authenticate', 'Bearer');
+    if (apiErr.retryAfter) reply.header('retry-after', String(apiErr.retryAfter));
     if (apiErr.status >= 500) req.log.error({ err }, apiErr.message);
     return reply.status(apiErr.status).send(apiErr.toBody());
   });
@@ -119,7 +168,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
   });
 
   // --- routes --------------------------------------------------------------------------------
-  app.get('/', { schema: { hide: true } }, async () => ({
+  app.get('/', { schema: { hide: true }, config: PUBLIC }, async () => ({
     name: 'ftlab serving API',
     version: opts.version,
     routes: ['GET /health', 'POST /generate', 'POST /v1/chat/completions', 'GET /v1/models', 'GET /metrics', 'GET /docs', 'GET /openapi.json'],
@@ -127,10 +176,11 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
 
   app.get(
     '/health',
-    { schema: { summary: 'Backend reachability and model availability', response: { 200: healthResponseSchema, 503: healthResponseSchema } } },
+    { schema: { summary: 'Backend reachability and model availability', response: { 200: healthResponseSchema, 503: healthResponseSchema } }, config: PUBLIC },
     async (_req, reply) => {
       const signal = AbortSignal.timeout(Math.min(timeoutMs, 3000));
-      const backend = { url: opts.backend.url, kind: opts.backend.kind, reachable: false, version: null as string | null };
+      // /health is open to anyone; with a key set it does not tell them where the backend lives.
+      const backend = { ...(opts.apiKey ? {} : { url: opts.backend.url }), kind: opts.backend.kind, reachable: false, version: null as string | null };
       const model = { name: opts.defaultModel, available: false };
       let reason: string | undefined;
       try {
@@ -139,7 +189,8 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
         model.available = await opts.backend.hasModel(opts.defaultModel, signal);
         if (!model.available) reason = `model "${opts.defaultModel}" is not available on the backend`;
       } catch (err) {
-        reason = classifyBackendError(err, opts.backend.url, 3000, opts.defaultModel, opts.backend.kind).message;
+        const where = opts.apiKey ? '(hidden)' : opts.backend.url;
+        reason = classifyBackendError(err, where, 3000, opts.defaultModel, opts.backend.kind).message.replaceAll(opts.backend.url, where);
       }
       const healthy = backend.reachable && model.available;
       reply.status(healthy ? 200 : 503);
@@ -161,7 +212,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
       const body = req.body;
       const model = body.model ?? opts.defaultModel;
       const started = performance.now();
-      const { signal, done } = requestSignal(req, reply, timeoutMs);
+      const call = backendCall(req, reply, timeoutMs);
       const summary = (r: GenerationResult) => ({
         model,
         prompt: body.prompt,
@@ -170,29 +221,26 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
         usage: { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens },
         latency_ms: round2(performance.now() - started),
       });
+      const sse = body.stream ? sseWriter(reply) : undefined;
       try {
-        if (!body.stream) {
-          const r = await callBackend(metrics, 'generate', () => opts.backend.generate({ model, prompt: body.prompt, system: body.system, options: body.options, signal }));
-          return summary(r);
-        }
-        const sse = new SseWriter(reply);
         const r = await callBackend(metrics, 'generate', () =>
           opts.backend.generate({
             model,
             prompt: body.prompt,
             system: body.system,
             options: body.options,
-            signal,
-            onText: (text) => sse.event('token', { response: text }),
+            signal: call.signal,
+            onActivity: call.touch,
+            onText: sse ? (text) => sse.write(sseEvent('token', { response: text })) : undefined,
           }),
         );
-        sse.event('done', summary(r));
-        sse.end();
+        if (!sse) return summary(r);
+        sse.end(sseEvent('done', summary(r)));
         return reply;
       } catch (err) {
-        return failInStreamOrThrow(reply, toBackendError(err, opts, model, timeoutMs, signal));
+        return failInStreamOrThrow(sse, toBackendError(err, opts, model, timeoutMs, call.signal));
       } finally {
-        done();
+        call.done();
       }
     },
   );
@@ -210,7 +258,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     async (req, reply) => {
       const body = req.body;
       const model = body.model ?? opts.defaultModel;
-      const { signal, done } = requestSignal(req, reply, timeoutMs);
+      const call = backendCall(req, reply, timeoutMs);
       const id = `chatcmpl-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
       const created = Math.floor(Date.now() / 1000);
       const options: GenerationOptions = {
@@ -221,9 +269,27 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
         stop: typeof body.stop === 'string' ? [body.stop] : body.stop,
       };
       const finish = (reason: string) => (reason === 'length' ? 'length' : 'stop');
+      const sse = body.stream ? sseWriter(reply) : undefined;
+      const chunk = (delta: Record<string, string>, finish_reason: string | null) =>
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason }] })}\n\n`;
+      let first = true;
       try {
-        if (!body.stream) {
-          const r = await callBackend(metrics, 'chat', () => opts.backend.chat({ model, messages: body.messages, options, signal }));
+        const r = await callBackend(metrics, 'chat', () =>
+          opts.backend.chat({
+            model,
+            messages: body.messages,
+            options,
+            signal: call.signal,
+            onActivity: call.touch,
+            onText: sse
+              ? (text) => {
+                  sse.write(chunk(first ? { role: 'assistant', content: text } : { content: text }, null));
+                  first = false;
+                }
+              : undefined,
+          }),
+        );
+        if (!sse) {
           return {
             id,
             object: 'chat.completion',
@@ -233,35 +299,12 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
             usage: { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens },
           };
         }
-        const sse = new SseWriter(reply);
-        const chunk = (delta: Record<string, string>, finish_reason: string | null) => ({
-          id,
-          object: 'chat.completion.chunk',
-          created,
-          model,
-          choices: [{ index: 0, delta, finish_reason }],
-        });
-        let first = true;
-        const r = await callBackend(metrics, 'chat', () =>
-          opts.backend.chat({
-            model,
-            messages: body.messages,
-            options,
-            signal,
-            onText: (text) => {
-              sse.data(chunk(first ? { role: 'assistant', content: text } : { content: text }, null));
-              first = false;
-            },
-          }),
-        );
-        sse.data(chunk({}, finish(r.doneReason)));
-        sse.raw('data: [DONE]\n\n');
-        sse.end();
+        sse.end(chunk({}, finish(r.doneReason)) + 'data: [DONE]\n\n');
         return reply;
       } catch (err) {
-        return failInStreamOrThrow(reply, toBackendError(err, opts, model, timeoutMs, signal));
+        return failInStreamOrThrow(sse, toBackendError(err, opts, model, timeoutMs, call.signal));
       } finally {
-        done();
+        call.done();
       }
     },
   );
@@ -271,13 +314,14 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     data: [{ id: opts.defaultModel, object: 'model', created: 0, owned_by: opts.backend.kind }],
   }));
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)' } }, async (_req, reply) => {
+  // Counters by route and status, latency, tokens and process figures: no request data, so it stays open for scrapers.
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)' }, config: PUBLIC }, async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
 
   if (opts.docs !== false) {
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    app.get('/openapi.json', { schema: { hide: true }, config: PUBLIC }, async () => app.swagger());
   }
   return app;
 }
@@ -288,23 +332,28 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
-
-/** One signal per request: aborted on timeout or when the client goes away, so the backend call stops. */
-function requestSignal(req: FastifyRequest, reply: FastifyReply, timeoutMs: number): { signal: AbortSignal; done: () => void } {
+/**
+ * One signal per backend call, aborted with a reason that says why: the backend sent nothing for
+ * `timeoutMs` (before the first token, or between two: `touch` restarts the clock whenever bytes arrive),
+ * the server is shutting down, or the client went away.
+ */
+function backendCall(req: FastifyRequest, reply: FastifyReply, timeoutMs: number): { signal: AbortSignal; touch: () => void; done: () => void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('backend timeout', 'TimeoutError')), timeoutMs);
+  let phase: 'first' | 'idle' = 'first';
+  const timer = setTimeout(() => controller.abort(new TimeoutReason(phase)), timeoutMs);
   const onClose = () => {
     if (!reply.raw.writableFinished) controller.abort(new DOMException('client closed the connection', 'AbortError'));
   };
   reply.raw.once('close', onClose);
   req.raw.once('aborted', onClose);
+  // Before the first byte of a stream is out; a started stream's writer sends its own final event.
+  onShutdown(reply, () => controller.abort(new ShutdownReason()));
   return {
     signal: controller.signal,
+    touch: () => {
+      phase = 'idle';
+      timer.refresh();
+    },
     done: () => {
       clearTimeout(timer);
       reply.raw.off('close', onClose);
@@ -333,21 +382,24 @@ async function callBackend<T>(metrics: ServeMetrics, operation: string, fn: () =
 }
 
 function toBackendError(err: unknown, opts: ServeAppOptions, model: string, timeoutMs: number, signal: AbortSignal): ApiError {
-  // AbortSignal carries why it fired: our timeout or the client leaving.
-  if (signal.aborted) {
-    const reason = signal.reason as { name?: string } | undefined;
-    if (reason?.name === 'TimeoutError') return classifyBackendError(reason, opts.backend.url, timeoutMs, model, opts.backend.kind);
-  }
-  return classifyBackendError(err, opts.backend.url, timeoutMs, model, opts.backend.kind);
+  // The signal carries why it fired (timeout, shutdown, client gone), which beats the error it caused.
+  return classifyBackendError(signal.aborted ? signal.reason : err, opts.backend.url, timeoutMs, model, opts.backend.kind);
 }
 
-/** After an SSE stream started, an error can only be reported inside the stream. */
-function failInStreamOrThrow(reply: FastifyReply, err: ApiError): FastifyReply {
-  const writer = SseWriter.of(reply);
-  if (!writer?.started) throw err;
-  writer.event('error', err.toBody());
-  writer.end();
-  return reply;
+/** After an SSE stream started, an error can only be reported inside the stream; before, it is a status. */
+function failInStreamOrThrow(sse: StreamWriter | undefined, err: ApiError): undefined {
+  if (!sse?.started) throw err;
+  sse.end(sseEvent('error', err.toBody()));
+  return undefined;
+}
+
+function sseEvent(name: string, data: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** Server-Sent Events; shutdown mid-stream ends it with an `error` event saying so. */
+function sseWriter(reply: FastifyReply): StreamWriter {
+  return new StreamWriter(reply, { contentType: 'text/event-stream; charset=utf-8', shutdownChunk: () => sseEvent('error', shuttingDown().toBody()) });
 }
 
 function toApiError(err: unknown): ApiError {
@@ -379,41 +431,4 @@ function toApiError(err: unknown): ApiError {
 
 function cleanValidation(message: string): string {
   return message.replace(/^body\//, '').replace(/^body /, '');
-}
-
-/** Server-Sent Events over the raw response; headers go out with the first event. */
-class SseWriter {
-  private static readonly writers = new WeakMap<FastifyReply, SseWriter>();
-  started = false;
-  constructor(private readonly reply: FastifyReply) {
-    SseWriter.writers.set(reply, this);
-  }
-  static of(reply: FastifyReply): SseWriter | undefined {
-    return SseWriter.writers.get(reply);
-  }
-  private start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.reply.hijack();
-    this.reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-  }
-  event(name: string, data: unknown): void {
-    this.raw(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-  }
-  data(data: unknown): void {
-    this.raw(`data: ${JSON.stringify(data)}\n\n`);
-  }
-  raw(text: string): void {
-    this.start();
-    if (!this.reply.raw.destroyed) this.reply.raw.write(text);
-  }
-  end(): void {
-    this.start();
-    if (!this.reply.raw.destroyed) this.reply.raw.end();
-  }
 }

@@ -1,8 +1,13 @@
-// Model backends the serving API can front: an Ollama server (through the official `ollama` client)
-// or any OpenAI-compatible server (vLLM, llama.cpp server, LM Studio) through fetch.
-import { Ollama } from 'ollama';
-import { ApiError, backendFailed } from './errors.js';
-import { makeHttpFetch } from './http-fetch.js';
+// Model backends the serving API can front: an Ollama server (its REST API, NDJSON streams) or any
+// OpenAI-compatible server (vLLM, llama.cpp server, LM Studio; SSE streams).
+// Both are always asked to stream, also for a client's stream:false request: one strict parser per protocol
+// then decides success for both modes (so they cannot disagree), and --timeout can bound the wait for each
+// token instead of the whole answer. Whatever is not the protocol (a 200 with an error object, a line that is
+// not JSON, a stream without its final message, broken framing, a 503 "busy") becomes an ApiError with the
+// right status and the backend's own reason; nothing is skipped or filled in.
+import type { IncomingMessage } from 'node:http';
+import { ApiError, backendBroken, backendBusy, backendFailed, modelNotFound } from './errors.js';
+import { finish, httpRequest, readLines, readText, type BackendReply } from './http-fetch.js';
 
 export interface GenerationOptions {
   temperature?: number;
@@ -25,22 +30,23 @@ export interface GenerationResult {
   completionTokens: number;
 }
 
-export interface GenerateCall {
+interface CallBase {
   model: string;
-  prompt: string;
-  system?: string;
   options?: GenerationOptions;
   signal: AbortSignal;
-  /** When given, the backend is asked to stream and each piece of text is passed here. */
+  /** Each piece of text as it arrives (streamed replies pass it on to the client). */
   onText?: (text: string) => void;
+  /** Called whenever bytes arrive from the backend, so the caller can time the gaps between tokens. */
+  onActivity?: () => void;
 }
 
-export interface ChatCall {
-  model: string;
+export interface GenerateCall extends CallBase {
+  prompt: string;
+  system?: string;
+}
+
+export interface ChatCall extends CallBase {
   messages: ChatMessage[];
-  options?: GenerationOptions;
-  signal: AbortSignal;
-  onText?: (text: string) => void;
 }
 
 export interface ModelBackend {
@@ -60,71 +66,135 @@ export function sameOllamaModel(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const preview = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** The message of an error body: Ollama's {error:"…"}, OpenAI's {error:{message}}, or plain text. */
+function errorMessage(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (isObject(value) && typeof value.message === 'string') return value.message;
+  return JSON.stringify(value);
+}
+
+/** A non-2xx reply as the client should see it; busy (503/429) stays a 503 with Retry-After. */
+async function statusError(reply: BackendReply, signal: AbortSignal, model: string, kind: 'ollama' | 'openai'): Promise<ApiError> {
+  const text = await readText(reply.body, signal, 64 * 1024).catch(() => '');
+  let message = text.trim();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (isObject(parsed) && parsed.error !== undefined) message = errorMessage(parsed.error);
+  } catch {
+    /* plain-text error page */
+  }
+  message = (message || reply.statusText || `HTTP ${reply.status}`).slice(0, 300);
+  const { status } = reply;
+  if (status === 404) return modelNotFound(model, kind);
+  if (status === 400 || status === 422) return new ApiError(400, 'bad_request', `the backend rejected the request: ${message}`, 'check the options you sent');
+  if (status === 503 || status === 429) {
+    const after = Number(reply.headers['retry-after']);
+    return backendBusy(message, Number.isInteger(after) && after > 0 && after <= 3600 ? after : 1);
+  }
+  if (status === 401 || status === 403) return new ApiError(502, 'backend_error', `the model backend refused our credentials (${status}): ${message}`, 'check --openai-key / OPENAI_API_KEY');
+  return backendFailed(status, message);
+}
+
+async function openOk(url: string, init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }, model: string, kind: 'ollama' | 'openai'): Promise<IncomingMessage> {
+  const reply = await httpRequest(url, init);
+  if (reply.status >= 200 && reply.status < 300) return reply.body;
+  throw await statusError(reply, init.signal, model, kind);
+}
+
+async function getJson(url: string, signal: AbortSignal, kind: 'ollama' | 'openai', headers?: Record<string, string>): Promise<Json> {
+  const body = await openOk(url, { method: 'GET', headers, signal }, '', kind);
+  const text = await readText(body, signal);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw backendBroken(`${url} did not answer JSON: ${preview(text)}`);
+  }
+  if (!isObject(parsed)) throw backendBroken(`${url} did not answer a JSON object`);
+  if (parsed.error !== undefined) throw backendFailed(200, errorMessage(parsed.error));
+  return parsed;
+}
+
+/** Runs `each` over the lines of a streamed body; destroys the body on failure, drains it on success. */
+async function overLines<T>(body: IncomingMessage, call: CallBase, each: (line: string) => T | undefined): Promise<T | undefined> {
+  try {
+    for await (const line of readLines(body, call.signal, call.onActivity)) {
+      const result = each(line);
+      if (result !== undefined) {
+        finish(body);
+        return result;
+      }
+    }
+    return undefined;
+  } catch (err) {
+    body.destroy();
+    throw err;
+  }
+}
+
 export class OllamaBackend implements ModelBackend {
   readonly kind = 'ollama' as const;
   constructor(readonly url: string) {}
 
-  private client(signal: AbortSignal, stream = false): Ollama {
-    return new Ollama({ host: this.url, fetch: makeHttpFetch({ signal, stream }) });
-  }
-
   async version(signal: AbortSignal): Promise<string> {
-    return (await this.client(signal).version()).version;
+    const body = await getJson(`${this.url}/api/version`, signal, this.kind);
+    if (typeof body.version !== 'string') throw backendBroken('/api/version has no "version"');
+    return body.version;
   }
 
   async hasModel(name: string, signal: AbortSignal): Promise<boolean> {
-    const list = await this.client(signal).list();
-    return list.models.some((m) => sameOllamaModel(m.name, name) || sameOllamaModel(m.model, name));
+    const body = await getJson(`${this.url}/api/tags`, signal, this.kind);
+    const models = Array.isArray(body.models) ? body.models.filter(isObject) : [];
+    return models.some((m) => (typeof m.name === 'string' && sameOllamaModel(m.name, name)) || (typeof m.model === 'string' && sameOllamaModel(m.model, name)));
   }
 
-  async generate(call: GenerateCall): Promise<GenerationResult> {
-    const client = this.client(call.signal, Boolean(call.onText));
-    const base = { model: call.model, prompt: call.prompt, system: call.system, options: call.options };
-    if (!call.onText) {
-      const r = await client.generate({ ...base, stream: false });
-      return { text: r.response ?? "", doneReason: r.done_reason ?? 'stop', promptTokens: r.prompt_eval_count ?? 0, completionTokens: r.eval_count ?? 0 };
-    }
-    const stream = await client.generate({ ...base, stream: true });
-    let text = '';
-    for await (const part of stream) {
-      if (part.response) {
-        text += part.response;
-        call.onText(part.response);
-      }
-      if (part.done) {
-        return { text, doneReason: part.done_reason ?? 'stop', promptTokens: part.prompt_eval_count ?? 0, completionTokens: part.eval_count ?? 0 };
-      }
-    }
-    throw backendFailed(502, 'the stream ended without a final "done" message');
+  generate(call: GenerateCall): Promise<GenerationResult> {
+    const body = { model: call.model, prompt: call.prompt, system: call.system, options: call.options, stream: true };
+    return this.stream('/api/generate', body, call, (m) => m.response);
   }
 
-  async chat(call: ChatCall): Promise<GenerationResult> {
-    const client = this.client(call.signal, Boolean(call.onText));
-    const base = { model: call.model, messages: call.messages, options: call.options };
-    if (!call.onText) {
-      const r = await client.chat({ ...base, stream: false });
-      return { text: r.message.content, doneReason: r.done_reason ?? 'stop', promptTokens: r.prompt_eval_count ?? 0, completionTokens: r.eval_count ?? 0 };
-    }
-    const stream = await client.chat({ ...base, stream: true });
+  chat(call: ChatCall): Promise<GenerationResult> {
+    const body = { model: call.model, messages: call.messages, options: call.options, stream: true };
+    return this.stream('/api/chat', body, call, (m) => (isObject(m.message) ? m.message.content : undefined));
+  }
+
+  /** One NDJSON stream: every line a JSON object, an {error} line is a failure, the last one has done:true. */
+  private async stream(path: string, request: Json, call: CallBase, pieceOf: (m: Json) => unknown): Promise<GenerationResult> {
+    const body = await openOk(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request), signal: call.signal }, call.model, this.kind);
     let text = '';
-    for await (const part of stream) {
-      const piece = part.message?.content ?? '';
-      if (piece) {
+    const result = await overLines(body, call, (line) => {
+      if (!line.trim()) return undefined;
+      let m: unknown;
+      try {
+        m = JSON.parse(line);
+      } catch {
+        throw backendBroken(`a line of its stream is not JSON: ${preview(line)}`);
+      }
+      if (!isObject(m)) throw backendBroken(`a line of its stream is not a JSON object: ${preview(line)}`);
+      if (m.error !== undefined) throw backendFailed(200, errorMessage(m.error));
+      const piece = pieceOf(m);
+      if (typeof piece === 'string' && piece) {
         text += piece;
-        call.onText(piece);
+        call.onText?.(piece);
       }
-      if (part.done) {
-        return { text, doneReason: part.done_reason ?? 'stop', promptTokens: part.prompt_eval_count ?? 0, completionTokens: part.eval_count ?? 0 };
-      }
-    }
-    throw backendFailed(502, 'the stream ended without a final "done" message');
+      if (m.done !== true) return undefined;
+      // Ollama before 0.1.40 sent no done_reason; done:true itself says the answer is complete.
+      return { text, doneReason: typeof m.done_reason === 'string' ? m.done_reason : 'stop', promptTokens: count(m.prompt_eval_count), completionTokens: count(m.eval_count) };
+    });
+    if (!result) throw backendBroken('the stream ended without its final "done" message');
+    return result;
   }
 }
 
 interface OpenAIChoice {
-  message?: { content?: string };
-  delta?: { content?: string };
-  finish_reason?: string | null;
+  message?: { content?: unknown };
+  delta?: { content?: unknown };
+  finish_reason?: unknown;
 }
 
 /** Any server speaking OpenAI's /v1/chat/completions (base URL ends in /v1). */
@@ -141,107 +211,95 @@ export class OpenAICompatibleBackend implements ModelBackend {
     return h;
   }
 
-  private async request(path: string, signal: AbortSignal, body?: unknown): Promise<Response> {
-    const res = await fetch(`${this.url}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: this.headers(),
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
-    if (!res.ok) {
-      const text = await res.text().catch(() => '');
-      let message = text;
-      try {
-        const parsed = JSON.parse(text);
-        message = parsed?.error?.message ?? parsed?.error ?? text;
-      } catch {
-        /* plain text error */
-      }
-      const err = new Error(String(message || res.statusText)) as Error & { status_code: number };
-      err.name = 'ResponseError';
-      err.status_code = res.status;
-      throw err;
-    }
-    return res;
-  }
-
   async version(signal: AbortSignal): Promise<string> {
-    await this.request('/models', signal);
+    await getJson(`${this.url}/models`, signal, this.kind, this.headers());
     return 'openai-compatible';
   }
 
   async hasModel(name: string, signal: AbortSignal): Promise<boolean> {
-    const res = await this.request('/models', signal);
-    const body = (await res.json()) as { data?: { id: string }[] };
-    return (body.data ?? []).some((m) => m.id === name);
+    const body = await getJson(`${this.url}/models`, signal, this.kind, this.headers());
+    return (Array.isArray(body.data) ? body.data.filter(isObject) : []).some((m) => m.id === name);
   }
 
   generate(call: GenerateCall): Promise<GenerationResult> {
     const messages: ChatMessage[] = [];
     if (call.system) messages.push({ role: 'system', content: call.system });
     messages.push({ role: 'user', content: call.prompt });
-    return this.chat({ model: call.model, messages, options: call.options, signal: call.signal, onText: call.onText });
+    return this.chat({ ...call, messages });
   }
 
   async chat(call: ChatCall): Promise<GenerationResult> {
     const o = call.options ?? {};
-    const body = {
+    const request = {
       model: call.model,
       messages: call.messages,
-      stream: Boolean(call.onText),
+      stream: true,
+      stream_options: { include_usage: true },
       temperature: o.temperature,
       top_p: o.top_p,
       seed: o.seed,
       max_tokens: o.num_predict,
       stop: o.stop,
-      ...(call.onText ? { stream_options: { include_usage: true } } : {}),
     };
-    const res = await this.request('/chat/completions', call.signal, body);
-    if (!call.onText) {
-      const r = (await res.json()) as { choices: OpenAIChoice[]; usage?: { prompt_tokens?: number; completion_tokens?: number } };
-      const choice = r.choices?.[0];
-      return {
-        text: choice?.message?.content ?? '',
-        doneReason: choice?.finish_reason ?? 'stop',
-        promptTokens: r.usage?.prompt_tokens ?? 0,
-        completionTokens: r.usage?.completion_tokens ?? 0,
-      };
-    }
-    if (!res.body) throw backendFailed(502, 'missing response body');
+    const body = await openOk(`${this.url}/chat/completions`, { method: 'POST', headers: this.headers(), body: JSON.stringify(request), signal: call.signal }, call.model, this.kind);
+    const type = String(body.headers['content-type'] ?? '');
+    // A server that ignores "stream": one JSON completion.
+    if (type.includes('application/json')) return this.whole(body, call);
     let text = '';
-    let doneReason = 'stop';
+    let doneReason: string | undefined;
     let promptTokens = 0;
     let completionTokens = 0;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl).trim();
-        buffer = buffer.slice(nl + 1);
-        if (!line.startsWith('data:')) continue;
-        const data = line.slice(5).trim();
-        if (data === '[DONE]') return { text, doneReason, promptTokens, completionTokens };
-        let parsed: { choices?: OpenAIChoice[]; usage?: { prompt_tokens?: number; completion_tokens?: number } };
-        try {
-          parsed = JSON.parse(data);
-        } catch {
-          throw backendFailed(502, `invalid stream line: ${data.slice(0, 80)}`);
-        }
-        const piece = parsed.choices?.[0]?.delta?.content ?? '';
-        if (piece) {
-          text += piece;
-          call.onText(piece);
-        }
-        if (parsed.choices?.[0]?.finish_reason) doneReason = parsed.choices[0].finish_reason;
-        if (parsed.usage) {
-          promptTokens = parsed.usage.prompt_tokens ?? promptTokens;
-          completionTokens = parsed.usage.completion_tokens ?? completionTokens;
-        }
+    const result = await overLines(body, call, (raw) => {
+      const line = raw.trim();
+      // SSE: blank lines separate events, ':' starts a comment, other fields (event:, id:, retry:) carry nothing here.
+      if (!line.startsWith('data:')) return undefined;
+      const data = line.slice(5).trim();
+      // [DONE] is the protocol's own end marker, so the answer is complete even without a finish_reason.
+      if (data === '[DONE]') return { text, doneReason: doneReason ?? 'stop', promptTokens, completionTokens };
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        throw backendBroken(`an event of its stream is not JSON: ${preview(data)}`);
       }
+      if (!isObject(parsed)) throw backendBroken(`an event of its stream is not a JSON object: ${preview(data)}`);
+      if (parsed.error !== undefined) throw backendFailed(200, errorMessage(parsed.error));
+      const choice = (Array.isArray(parsed.choices) ? parsed.choices[0] : undefined) as OpenAIChoice | undefined;
+      const piece = choice?.delta?.content;
+      if (typeof piece === 'string' && piece) {
+        text += piece;
+        call.onText?.(piece);
+      }
+      if (typeof choice?.finish_reason === 'string') doneReason = choice.finish_reason;
+      if (isObject(parsed.usage)) {
+        promptTokens = count(parsed.usage.prompt_tokens) || promptTokens;
+        completionTokens = count(parsed.usage.completion_tokens) || completionTokens;
+      }
+      return undefined;
+    });
+    if (result) return result;
+    // Some servers close without [DONE]; a finish_reason already says the answer is complete.
+    if (doneReason) return { text, doneReason, promptTokens, completionTokens };
+    throw backendBroken('the stream ended without a finish_reason or [DONE]');
+  }
+
+  private async whole(body: IncomingMessage, call: ChatCall): Promise<GenerationResult> {
+    call.onActivity?.();
+    const raw = await readText(body, call.signal);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw backendBroken(`the completion is not JSON: ${preview(raw)}`);
     }
-    return { text, doneReason, promptTokens, completionTokens };
+    if (!isObject(parsed)) throw backendBroken('the completion is not a JSON object');
+    if (parsed.error !== undefined) throw backendFailed(200, errorMessage(parsed.error));
+    const choice = (Array.isArray(parsed.choices) ? parsed.choices[0] : undefined) as OpenAIChoice | undefined;
+    const text = choice?.message?.content;
+    if (typeof text !== 'string' || typeof choice?.finish_reason !== 'string') throw backendBroken('the completion has no choices[0].message.content and finish_reason');
+    if (text) call.onText?.(text);
+    const usage = isObject(parsed.usage) ? parsed.usage : {};
+    return { text, doneReason: choice.finish_reason, promptTokens: count(usage.prompt_tokens), completionTokens: count(usage.completion_tokens) };
   }
 }
 

@@ -1,4 +1,6 @@
 // The serving API's error contract: every error is JSON {error:{code,message,hint}} with a fitting status.
+// The backend client (backend.ts) turns every way a model server can fail into one of these, so a failure
+// reaches the client with the right status and the backend's own reason, never as a success.
 
 export type ApiErrorCode =
   | 'bad_request'
@@ -9,8 +11,10 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'backend_error'
+  | 'backend_busy'
   | 'backend_unreachable'
   | 'backend_timeout'
+  | 'shutting_down'
   | 'internal_error';
 
 export class ApiError extends Error {
@@ -19,6 +23,8 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly hint: string,
+    /** Seconds for a Retry-After header (503s that are worth retrying). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -44,33 +50,67 @@ export function backendUnreachable(url: string, cause: string): ApiError {
   return new ApiError(503, 'backend_unreachable', `cannot reach the model backend at ${url} (${cause})`, BACKEND_START_HINT);
 }
 
-export function backendTimeout(url: string, ms: number): ApiError {
-  return new ApiError(
-    504,
-    'backend_timeout',
-    `the model backend at ${url} did not answer within ${ms} ms`,
-    'try a shorter prompt or a smaller num_predict, or raise --timeout',
-  );
+/** `phase`: nothing arrived yet ("first"), or the backend went quiet in the middle of an answer ("idle"). */
+export function backendTimeout(url: string, ms: number, phase: 'first' | 'idle' = 'first'): ApiError {
+  return phase === 'first'
+    ? new ApiError(504, 'backend_timeout', `the model backend at ${url} sent nothing for ${ms} ms (no first token)`, 'try a shorter prompt, check the backend, or raise --timeout')
+    : new ApiError(504, 'backend_timeout', `the model backend at ${url} stopped sending tokens for ${ms} ms in the middle of the answer`, 'check the backend\'s own log, or raise --timeout');
 }
 
 export function backendFailed(status: number, message: string): ApiError {
   return new ApiError(502, 'backend_error', `the model backend failed (${status}): ${message}`, 'look at the backend\'s own log; retrying may help');
 }
 
-/** Maps what fetch/ollama-js throw to our error contract. */
-export function classifyBackendError(err: unknown, url: string, timeoutMs: number, model: string, kind: 'ollama' | 'openai'): ApiError {
+/** The backend answered, but not in its protocol (garbage line, error object, no final message, broken framing). */
+export function backendBroken(message: string): ApiError {
+  return new ApiError(502, 'backend_error', `the model backend's reply is broken: ${message}`, 'look at the backend\'s own log; retrying may help');
+}
+
+/** The backend said it is overloaded: passed on as 503 so that clients retry. */
+export function backendBusy(message: string, retryAfter = 1): ApiError {
+  return new ApiError(503, 'backend_busy', `the model backend is busy: ${message}`, `retry after ${retryAfter} s, or raise the backend's queue (ftlab backend --max-queue)`, retryAfter);
+}
+
+export function shuttingDown(): ApiError {
+  return new ApiError(503, 'shutting_down', 'the server is shutting down', 'retry in a moment, or against another instance', 1);
+}
+
+/** Thrown by the HTTP client when it cannot connect or the reply breaks off; `phase` tells which. */
+export class TransportError extends Error {
+  constructor(
+    readonly phase: 'connect' | 'read',
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/** Abort reasons of a request's signal: why the backend call was stopped. */
+export class TimeoutReason extends Error {
+  constructor(readonly phase: 'first' | 'idle') {
+    super(phase === 'first' ? 'no first token in time' : 'no token in time');
+    this.name = 'TimeoutError';
+  }
+}
+export class ShutdownReason extends Error {
+  constructor() {
+    super('server shutting down');
+    this.name = 'ShutdownError';
+  }
+}
+
+/** Maps whatever a backend call threw to our error contract. */
+export function classifyBackendError(err: unknown, url: string, timeoutMs: number, _model: string, _kind: 'ollama' | 'openai'): ApiError {
   if (err instanceof ApiError) return err;
-  const e = err as { name?: string; message?: string; status_code?: number; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || (e?.name === 'AbortError' && /timeout/i.test(String(e.message)))) return backendTimeout(url, timeoutMs);
-  if (e?.name === 'ResponseError' && typeof e.status_code === 'number') {
-    if (e.status_code === 404) return modelNotFound(model, kind);
-    if (e.status_code === 400) return new ApiError(400, 'bad_request', `the backend rejected the request: ${e.message}`, 'check the options you sent');
-    return backendFailed(e.status_code, String(e.message));
+  if (err instanceof TimeoutReason) return backendTimeout(url, timeoutMs, err.phase);
+  if (err instanceof ShutdownReason) return shuttingDown();
+  if (err instanceof TransportError) {
+    return err.phase === 'connect' ? backendUnreachable(url, err.code) : backendBroken(`the connection broke off mid-reply (${err.code})`);
   }
-  const code = e?.cause?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || e?.message === 'fetch failed') {
-    return backendUnreachable(url, code ?? e?.cause?.message ?? 'connection failed');
-  }
+  const e = err as { name?: string; message?: string };
+  if (e?.name === 'TimeoutError') return backendTimeout(url, timeoutMs);
   if (e?.name === 'AbortError') return new ApiError(499 as number, 'bad_request', 'the request was cancelled', 'the client went away');
-  return backendFailed(502, e?.message ?? String(err));
+  return backendBroken(e?.message ?? String(err));
 }

@@ -1,74 +1,97 @@
-// A fetch for the `ollama` client built on node:http with a keep-alive agent. Node's global fetch (undici)
-// costs several times more CPU per small request on loopback, and the serving API makes one backend call per
-// request, so this is where its overhead would come from. Bodies of non-streamed calls are read whole
-// before the Response is built (cheap for small JSON); streamed ones are handed over as a web stream.
-import { Agent, request } from 'node:http';
+// The serving API's HTTP client for its model backend, on node:http with a keep-alive agent (undici's fetch
+// costs several times more CPU per small request on loopback, and the API makes one backend call per request).
+// It separates the two ways a transport can fail, because they mean different things to the client:
+// no connection ("connect": the backend is unreachable, 503) and a reply that breaks off ("read": the backend
+// is there but broken, 502). Bodies are read as a stream of lines with a bound on line length, so a backend
+// that never sends a newline cannot fill the memory.
+import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
+import { TransportError } from './errors.js';
 
 const httpAgent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
 
-/** Errors look like undici's ("fetch failed" with the system error as cause), so callers map them alike. */
-function fetchFailed(cause: unknown): TypeError {
-  return new TypeError('fetch failed', { cause });
+export interface BackendReply {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  body: IncomingMessage;
+}
+
+function codeOf(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  return e?.code ?? e?.message ?? 'connection failed';
+}
+
+/** Sends one request; resolves when the status line and headers arrived. Rejects with the signal's reason when aborted. */
+export function httpRequest(url: string, init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }): Promise<BackendReply> {
+  return new Promise<BackendReply>((resolve, reject) => {
+    const { signal } = init;
+    if (signal.aborted) return reject(signal.reason);
+    const target = new URL(url);
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
+    const https = target.protocol === 'https:';
+    const req = (https ? httpsRequest : request)(target, { method: init.method, headers, agent: https ? httpsAgent : httpAgent }, (res) => {
+      resolve({ status: res.statusCode ?? 502, statusText: res.statusMessage ?? '', headers: res.headers, body: res });
+    });
+    const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('close', () => signal.removeEventListener('abort', onAbort));
+    // Before the reply: nothing reached a server that answers. After it, errors surface while reading the body.
+    req.on('error', (e) => reject(signal.aborted ? signal.reason : new TransportError('connect', codeOf(e), `cannot connect: ${codeOf(e)}`)));
+    req.end(init.body);
+  });
+}
+
+/** The body's chunks; a transport failure mid-body becomes TransportError('read'), an abort the signal's reason. */
+async function* chunks(body: IncomingMessage, signal: AbortSignal): AsyncGenerator<Buffer> {
+  try {
+    // destroyOnReturn: false, so a caller that stops after the final message lets the rest drain (see
+    // `finish`) and the keep-alive socket goes back to the agent instead of being destroyed.
+    for await (const chunk of body.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
+  } catch (e) {
+    if (signal.aborted) throw signal.reason;
+    throw new TransportError('read', codeOf(e), `the reply broke off: ${codeOf(e)}`);
+  }
+  // An aborted socket can end the iteration without an error; it is still a broken reply.
+  if (signal.aborted) throw signal.reason;
+  if (!body.complete) throw new TransportError('read', 'ECONNRESET', 'the reply broke off before its end');
+}
+
+/** Reads the whole body as text, up to `limit` bytes (the rest is dropped). */
+export async function readText(body: IncomingMessage, signal: AbortSignal, limit = 256 * 1024): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks(body, signal)) {
+    if (size < limit) parts.push(chunk.subarray(0, limit - size));
+    size += chunk.length;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 /**
- * What the ollama client reads of a non-streamed Response (ok, status, statusText, headers.get, json, text),
- * without the cost of building a WHATWG Response and its body stream for every small JSON reply.
+ * Yields the body's lines (without the line break), calling `onData` for every chunk that arrives so a
+ * caller can tell a live stream from a silent one. A line longer than `maxLine` bytes is an error.
  */
-function bufferedResponse(status: number, statusText: string, headers: NodeJS.Dict<string | string[]>, body: Buffer): Response {
-  const text = () => body.toString('utf8');
-  return {
-    ok: status >= 200 && status < 300,
-    status,
-    statusText,
-    headers: {
-      get: (name: string) => {
-        const v = headers[name.toLowerCase()];
-        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-      },
-    },
-    body: null,
-    text: async () => text(),
-    json: async () => JSON.parse(text()),
-  } as unknown as Response;
+export async function* readLines(body: IncomingMessage, signal: AbortSignal, onData?: () => void, maxLine = 1024 * 1024): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of chunks(body, signal)) {
+    onData?.();
+    buffer += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      yield buffer.slice(0, nl).replace(/\r$/, '');
+      buffer = buffer.slice(nl + 1);
+    }
+    if (buffer.length > maxLine) throw new TransportError('read', 'ELINE', `a line longer than ${maxLine} bytes`);
+  }
+  buffer += decoder.decode();
+  if (buffer) yield buffer.replace(/\r$/, '');
 }
 
-export function makeHttpFetch(opts: { signal?: AbortSignal; stream: boolean }): typeof fetch {
-  return ((input: string | URL | Request, init: RequestInit = {}) =>
-    new Promise<Response>((resolve, reject) => {
-      const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-      const signals = [opts.signal, init.signal ?? undefined].filter((s): s is AbortSignal => Boolean(s));
-      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      if (signal?.aborted) return reject(signal.reason ?? new DOMException('aborted', 'AbortError'));
-      const headers: Record<string, string> = {};
-      const given = init.headers;
-      if (given instanceof Headers) given.forEach((v, k) => (headers[k] = v));
-      else if (Array.isArray(given)) for (const [k, v] of given) headers[k.toLowerCase()] = v;
-      else if (given) for (const [k, v] of Object.entries(given)) headers[k.toLowerCase()] = v;
-      const body = typeof init.body === 'string' ? init.body : init.body == null ? undefined : String(init.body);
-      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-      const send = url.protocol === 'https:' ? httpsRequest : request;
-      const req = send(url, { method: init.method ?? 'GET', headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent }, (res) => {
-        const status = res.statusCode ?? 502;
-        const responseHeaders = res.headers;
-        if (opts.stream && status < 400) {
-          const headers = new Headers();
-          for (const [k, v] of Object.entries(responseHeaders)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-          resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, headers }));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(bufferedResponse(status, res.statusMessage ?? '', responseHeaders, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
-        res.on('error', (e) => reject(fetchFailed(e)));
-      });
-      const onAbort = () => req.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('close', () => signal?.removeEventListener('abort', onAbort));
-      req.on('error', (e) => reject(signal?.aborted ? (signal.reason ?? e) : fetchFailed(e)));
-      req.end(body);
-    })) as typeof fetch;
+/** Done with a reply before its end: drain what is left so the socket can be reused. */
+export function finish(body: IncomingMessage): void {
+  if (!body.readableEnded) body.resume();
 }

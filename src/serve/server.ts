@@ -3,6 +3,7 @@ import { buildServeApp } from './app.js';
 import { OllamaBackend, OpenAICompatibleBackend, type ModelBackend } from './backend.js';
 import { FailedError } from '../cli/errors.js';
 import { findFreePort } from './ports.js';
+import { DEFAULT_GRACE_MS, serveUntilSignal } from './streams.js';
 
 export { findFreePort };
 
@@ -19,6 +20,8 @@ export interface ServeProcessOptions {
   logLevel: string;
   docs: boolean;
   version: string;
+  /** Shutdown grace in ms (default DEFAULT_GRACE_MS). */
+  graceMs?: number;
 }
 
 export function makeBackend(kind: 'ollama' | 'openai', url: string, apiKey?: string): ModelBackend {
@@ -55,24 +58,6 @@ export async function runServe(o: ServeProcessOptions): Promise<void> {
     `ftlab serve: listening on http://${o.host}:${port}  (backend ${o.backendKind} at ${o.backendUrl}, model "${o.model}"${o.apiKey ? ', API key required' : ''})\n` +
       `  try: curl -s http://${o.host}:${port}/health   docs: http://${o.host}:${port}/docs   stop: Ctrl-C\n`,
   );
-  await new Promise<void>((resolve) => {
-    let closing = false;
-    const shutdown = (signal: string) => {
-      if (closing) return;
-      closing = true;
-      process.stderr.write(`ftlab serve: ${signal} received, finishing in-flight requests…\n`);
-      // Give in-flight requests a few seconds, then stop regardless.
-      const force = setTimeout(() => {
-        process.stderr.write('ftlab serve: grace period over, closing remaining connections\n');
-        app.server.closeAllConnections();
-      }, 5000);
-      force.unref();
-      app.close().then(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-  });
+  // The one shutdown path: signals, and the parent-exit watcher (which sends this process SIGTERM).
+  await serveUntilSignal(app, { name: 'ftlab serve', graceMs: o.graceMs ?? DEFAULT_GRACE_MS });
 }

@@ -38,8 +38,9 @@ export function register(program: Command): void {
     .option('--openai-base <url>', 'base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio), e.g. http://127.0.0.1:8080/v1')
     .option('--openai-key <key>', 'API key for the OpenAI-compatible backend (env OPENAI_API_KEY)')
     .option('--model <name>', 'model used when a request names none', 'ftlab-micro')
-    .option('--api-key <key>', 'require "Authorization: Bearer <key>" on /generate and /v1/* (env FTLAB_API_KEY)')
-    .option('--timeout <ms>', 'backend timeout in milliseconds', positiveInt('timeout'), 60000)
+    .option('--api-key <key>', 'require "Authorization: Bearer <key>" on every route but /, /health, /metrics and /docs (env FTLAB_API_KEY)')
+    .option('--timeout <ms>', 'longest wait for the backend\'s first token and between two tokens (not the whole answer), in milliseconds', positiveInt('timeout'), 60000)
+    .option('--grace <ms>', 'on SIGINT/SIGTERM, how long in-flight requests may finish before they are ended with an error', positiveInt('grace'), 5000)
     .option('--body-limit <bytes>', 'largest accepted request body', positiveInt('body limit'), 1024 * 1024)
     .addOption(new Option('--log-level <level>', 'structured log level (JSON lines on stderr)').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
     .option('--no-docs', 'do not serve /docs and /openapi.json')
@@ -70,6 +71,7 @@ export function register(program: Command): void {
         logLevel: o.logLevel,
         docs: o.docs,
         version: packageVersion(),
+        graceMs: o.grace,
       });
       // Keep-alive sockets to the backend would hold the process open for seconds after a clean shutdown.
       process.exit(0);
@@ -114,6 +116,7 @@ export function register(program: Command): void {
     .option('--name <name>', 'model name of the base model in /api/tags', 'ftlab-micro')
     .option('--workers <n>', 'generation worker threads', positiveInt('workers'), 1)
     .option('--max-queue <n>', 'requests allowed to wait for a worker before 503 "server busy"', positiveInt('max queue'), 16)
+    .option('--grace <ms>', 'on SIGINT/SIGTERM, how long in-flight requests may finish before they are ended with an error', positiveInt('grace'), 5000)
     .addOption(new Option('--log-level <level>', 'structured log level (JSON lines on stderr)').choices(['silent', 'error', 'warn', 'info', 'debug']).default('warn'))
     .addHelpText(
       'after',
@@ -139,7 +142,7 @@ export function register(program: Command): void {
       for (const a of adapters) {
         if (!existsSync(join(a.dir, 'adapter_config.json'))) throw new FailedError(`no adapter at ${a.dir} (expected adapter_config.json and adapter_model.safetensors)`, 'train one with `ftlab train --out DIR`');
       }
-      await runBackend({ host: o.host, port: o.port, modelDir, name: o.name, adapters, workers: o.workers, maxQueue: o.maxQueue, logLevel: o.logLevel });
+      await runBackend({ host: o.host, port: o.port, modelDir, name: o.name, adapters, workers: o.workers, maxQueue: o.maxQueue, logLevel: o.logLevel, graceMs: o.grace });
       process.exit(0);
     });
 }

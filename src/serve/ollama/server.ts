@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readConfig } from '../../engine/config.js';
 import { llamaParamEntries } from '../../engine/params.js';
+import { StreamWriter, onShutdown, trackRequests } from '../streams.js';
 import { GenerationPool, JobError, QueueFullError } from './pool.js';
 import type { JobInput, JobResult, ModelSpec, SamplingRequest } from './protocol.js';
 
@@ -85,6 +86,31 @@ function describeModels(o: BackendOptions): Map<string, ModelInfo> {
   return out;
 }
 
+const SHUTTING_DOWN = 'the server is shutting down, please try again';
+
+/** Ollama's stream: one JSON object a line; shutdown mid-stream ends it with an error line. */
+function ndjsonWriter(reply: FastifyReply): StreamWriter {
+  return new StreamWriter(reply, { contentType: 'application/x-ndjson', shutdownChunk: () => JSON.stringify({ error: SHUTTING_DOWN }) + '\n' });
+}
+
+/** OpenAI's stream: `data: {json}` events; shutdown mid-stream ends it with an error event. */
+function openaiSseWriter(reply: FastifyReply): StreamWriter {
+  return new StreamWriter(reply, {
+    contentType: 'text/event-stream',
+    shutdownChunk: () => `data: ${JSON.stringify({ error: { message: SHUTTING_DOWN, type: 'api_error', param: null, code: null } })}\n\n`,
+  });
+}
+
+/** Aborts a job when the client leaves or the server must stop. */
+function jobSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  onShutdown(reply, () => controller.abort());
+  return controller.signal;
+}
+
 class OllamaError extends Error {
   constructor(
     readonly status: number,
@@ -149,7 +175,9 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
   const app = Fastify({
     bodyLimit: 8 * 1024 * 1024,
     logger: !o.logLevel || o.logLevel === 'silent' ? false : { level: o.logLevel, stream: process.stderr },
-    forceCloseConnections: true,
+    // Shutdown drains in-flight requests first (serveUntilSignal); only idle keep-alive sockets close at once.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
     frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: err.message }),
   });
   app.removeContentTypeParser('text/plain');
@@ -178,7 +206,8 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     return info;
   };
 
-  const isOpenAI = (req: FastifyRequest) => req.url.startsWith('/v1/');
+  // Decided on the matched route, not the raw URL (which may be percent-encoded).
+  const isOpenAI = (req: FastifyRequest) => (req.routeOptions.url ?? '').startsWith('/v1/');
   app.setErrorHandler((err, req, reply) => {
     let status = 500;
     let message = 'internal error';
@@ -202,6 +231,7 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     return reply.code(status).send({ error: message });
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain').send('404 page not found'));
+  trackRequests(app, (reply) => void reply.code(503).send({ error: SHUTTING_DOWN }));
 
   const tagEntry = (name: string, m: ModelInfo) => ({
     name,
@@ -254,36 +284,28 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
   /** Runs a job and writes it as Ollama NDJSON (or a single object when stream:false). */
   async function ollamaJob(req: FastifyRequest, reply: FastifyReply, model: ModelInfo, requested: string, input: JobInput, options: SamplingRequest, stream: boolean, chat: boolean) {
     lastUsed.set(model.spec.name, Date.now());
-    const controller = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) controller.abort();
-    });
+    const signal = jobSignal(reply);
     const started = process.hrtime.bigint();
     const piece = (text: string) =>
       chat ? { model: requested, created_at: created(), message: { role: 'assistant', content: text }, done: false } : { model: requested, created_at: created(), response: text, done: false };
-    let headersSent = false;
-    const startStream = () => {
-      if (headersSent) return;
-      headersSent = true;
-      reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    };
+    const out = stream ? ndjsonWriter(reply) : undefined;
     let result: JobResult;
     try {
       result = await pool.submit(model.spec.name, input, options, {
-        signal: controller.signal,
-        onPiece: stream
-          ? (text) => {
-              startStream();
-              if (!reply.raw.destroyed) reply.raw.write(JSON.stringify(piece(text)) + '\n');
-            }
-          : undefined,
+        signal,
+        onPiece: out ? (text) => out.write(JSON.stringify(piece(text)) + '\n') : undefined,
       });
     } catch (err) {
-      if (!headersSent) throw err;
-      const message = err instanceof Error ? err.message : String(err);
-      if (!reply.raw.destroyed) reply.raw.end(JSON.stringify({ error: message }) + '\n');
+      if (signal.aborted && !out?.started) throw new OllamaError(503, SHUTTING_DOWN);
+      if (!out?.started) throw err;
+      out.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) + '\n');
       return reply;
+    }
+    // Stopped by shutdown or a client that left: a partial answer is not an answer. A started stream has
+    // had its last line (the shutdown error) or nobody reads it any more.
+    if (signal.aborted) {
+      if (out?.started) return reply;
+      throw new OllamaError(503, SHUTTING_DOWN);
     }
     const loadNs = firstLoadReported ? 0 : pool.loadNs;
     firstLoadReported = true;
@@ -300,9 +322,8 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     const final = chat
       ? { model: requested, created_at: created(), message: { role: 'assistant', content: stream ? '' : result.text }, done: true, ...counters }
       : { model: requested, created_at: created(), response: stream ? '' : result.text, done: true, ...counters, context: result.context };
-    if (!stream) return final;
-    startStream();
-    if (!reply.raw.destroyed) reply.raw.end(JSON.stringify(final) + '\n');
+    if (!out) return final;
+    out.end(JSON.stringify(final) + '\n');
     return reply;
   }
 
@@ -363,19 +384,10 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     const id = `chatcmpl-${Math.floor(Math.random() * 1e9)}`;
     const createdAt = Math.floor(Date.now() / 1000);
     const stream = body.stream === true;
-    const controller = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) controller.abort();
-    });
-    let started = false;
-    const sse = (data: unknown) => {
-      if (!started) {
-        started = true;
-        reply.hijack();
-        reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      }
-      if (!reply.raw.destroyed) reply.raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
-    };
+    const signal = jobSignal(reply);
+    const out = stream ? openaiSseWriter(reply) : undefined;
+    const event = (data: unknown) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+    const sse = (data: unknown) => out?.write(event(data));
     const chunk = (delta: Record<string, string>, finish: string | null) => ({
       id,
       object: 'chat.completion.chunk',
@@ -388,7 +400,7 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     let result: JobResult;
     try {
       result = await pool.submit(model.spec.name, { kind: 'chat', messages }, options, {
-        signal: controller.signal,
+        signal,
         onPiece: stream
           ? (text) => {
               sse(chunk(first ? { role: 'assistant', content: text } : { content: text }, null));
@@ -397,10 +409,14 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
           : undefined,
       });
     } catch (err) {
-      if (!started) throw err;
-      sse({ error: { message: (err as Error).message, type: 'api_error', param: null, code: null } });
-      reply.raw.end();
+      if (signal.aborted && !out?.started) throw new OllamaError(503, SHUTTING_DOWN);
+      if (!out?.started) throw err;
+      out.end(event({ error: { message: (err as Error).message, type: 'api_error', param: null, code: null } }));
       return reply;
+    }
+    if (signal.aborted) {
+      if (out?.started) return reply;
+      throw new OllamaError(503, SHUTTING_DOWN);
     }
     const finish = result.doneReason === 'length' ? 'length' : 'stop';
     const usage = { prompt_tokens: result.promptTokens, completion_tokens: result.evalTokens, total_tokens: result.promptTokens + result.evalTokens };
@@ -419,8 +435,7 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     sse(chunk({}, finish));
     const options2 = body.stream_options as { include_usage?: boolean } | undefined;
     if (options2?.include_usage) sse({ id, object: 'chat.completion.chunk', created: createdAt, model: requested, choices: [], usage });
-    sse('[DONE]');
-    reply.raw.end();
+    out!.end(event('[DONE]'));
     return reply;
   });
 
