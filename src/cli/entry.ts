@@ -11,6 +11,9 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Started by ftlab (a lab's backend, API or trainer): stop when that parent dies, even by kill -9.
+if (process.env.FTLAB_PARENT_WATCH !== undefined) void import('../shared/parent-watch.js').then((m) => m.watchParent());
+
 async function run(argv: string[]): Promise<number> {
   if (argv.length === 2 && isInteractive()) {
     try {
