@@ -57,11 +57,11 @@ export interface RouteInfo {
   url: string;
   public: boolean;
 }
-const routeLists = new WeakMap<FastifyInstance, RouteInfo[]>();
+const routeLists = new WeakMap<FastifyInstance, RouteOptions[]>();
 
 /** Every route the app registered (HEAD ones included), so tests can check them all. */
 export function listRoutes(app: FastifyInstance): RouteInfo[] {
-  return routeLists.get(app) ?? [];
+  return (routeLists.get(app) ?? []).flatMap((r) => [r.method].flat().map((method) => ({ method, url: r.url, public: isPublic(r.config) })));
 }
 
 function isPublic(config: unknown): boolean {
@@ -90,10 +90,13 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
   // Only JSON bodies are accepted; a text/plain body gets 415 rather than a confusing schema error.
   app.removeContentTypeParser('text/plain');
 
-  const routes: RouteInfo[] = [];
+  const routes: RouteOptions[] = [];
   routeLists.set(app, routes);
   app.addHook('onRoute', (r: RouteOptions) => {
-    for (const method of [r.method].flat()) routes.push({ method, url: r.url, public: isPublic(r.config) });
+    // The docs (swagger-ui's routes) describe the API and hold no data: open. Decided once, on the route
+    // pattern at registration; requests are then checked against the route they matched.
+    if (r.url === '/docs' || r.url.startsWith('/docs/')) r.config = { ...(r.config ?? {}), ...PUBLIC };
+    routes.push(r);
   });
 
   if (opts.docs !== false) {
@@ -110,13 +113,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
     });
-    // The docs describe the API (no data): public, marked at registration for every route the plugin adds.
-    await app.register(async (docs) => {
-      docs.addHook('onRoute', (r: RouteOptions) => {
-        r.config = { ...(r.config ?? {}), ...PUBLIC };
-      });
-      await docs.register(swaggerUi, { routePrefix: '/docs' });
-    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
   }
 
   // --- cross-cutting hooks -------------------------------------------------------------------
