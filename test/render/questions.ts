@@ -13,7 +13,6 @@ import { layoutFor } from '../../src/quiz/shuffle.js';
 import type { Answer } from '../../src/quiz/types.js';
 import { KeypressProvider } from '../../src/ui/contexts/KeypressContext.js';
 import { UiProvider, type UiOptions } from '../../src/ui/contexts/UiContext.js';
-import { KeyRouter } from '../../src/ui/questions/keys.js';
 import { QuestionView } from '../../src/ui/questions/QuestionView.js';
 import type { Attempt } from '../../src/ui/questions/session.js';
 import { Stack } from '../../src/ui/questions/Stack.js';
@@ -57,7 +56,7 @@ function draw(tree: ReactElement, ui: UiOptions, width: number): string[] {
   // Synchronous, like one frame of the app; the terminal is given room to spare so that a row wider
   // than the body shows up as a long line instead of being clipped by the terminal edge.
   const body = h(Box, { width, flexDirection: 'column' }, tree);
-  const app = h(UiProvider, { options: ui, children: h(KeypressProvider, { children: h(KeyRouter, { children: body }) }) });
+  const app = h(UiProvider, { options: ui, children: h(KeypressProvider, { children: body }) });
   const frame = renderToString(app, { columns: width + 40 });
   return stripAnsi(frame).split('\n');
 }

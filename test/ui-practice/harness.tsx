@@ -2,7 +2,6 @@
 import { render } from 'ink-testing-library';
 import type { ReactElement, ReactNode } from 'react';
 import { KeypressProvider } from '../../src/ui/contexts/KeypressContext.js';
-import { KeyRouter } from '../../src/ui/questions/keys.js';
 import { UiProvider, type UiOptions } from '../../src/ui/contexts/UiContext.js';
 import { tick } from './fixtures.js';
 
@@ -11,7 +10,7 @@ export function Providers({ children, ui }: { children: ReactNode; ui?: Partial<
   return (
     <UiProvider options={options}>
       <KeypressProvider>
-        <KeyRouter>{children}</KeyRouter>
+        {children}
       </KeypressProvider>
     </UiProvider>
   );

@@ -112,3 +112,36 @@ export function keyLabel(command: Command, opts: { ascii?: boolean; max?: number
   const list = defaultKeyBindings[command].bindings.slice(0, opts.max ?? 2);
   return list.map((s) => formatBinding(s, opts.ascii)).join('/');
 }
+
+/** Does the key trigger the command? */
+export function hit(cmd: Command, key: Keypress): boolean {
+  return matches(cmd, key);
+}
+
+/** A digit 1-9 typed without modifiers, as a number; undefined otherwise. */
+export function digit(key: Keypress): number | undefined {
+  if (key.ctrl || key.meta || key.isPaste || !/^[1-9]$/.test(key.name)) return undefined;
+  return Number(key.name);
+}
+
+/** A key that types text (letters, digits, punctuation, a paste). */
+export function isTyping(key: Keypress): boolean {
+  return key.text.length > 0 && !key.ctrl && !key.meta;
+}
+
+/** "↑/k" style label of a command: its first `max` bindings. */
+export function label(cmd: Command, ascii = false, max = 2): string {
+  return defaultKeyBindings[cmd].bindings
+    .slice(0, max)
+    .map((s) => formatBinding(s, ascii))
+    .join('/');
+}
+
+export function shortName(cmd: Command): string {
+  return defaultKeyBindings[cmd].short;
+}
+
+/** One hint line: "Enter submit  u undo". */
+export function hintLine(cmds: Command[], ascii = false): string {
+  return cmds.map((c) => `${label(c, ascii, 1)} ${shortName(c)}`).join('  ');
+}

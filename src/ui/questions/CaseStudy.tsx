@@ -2,10 +2,12 @@
 // next; after the last part the whole case is submitted. [ and ] (ctrl+p / ctrl+n while typing)
 // move between parts. After grading every part is shown with its answer.
 import { Box, Text } from 'ink';
-import { Command, hit, useKeys } from './keys.js';
+import { Command } from '../keys/keyBindings.js';
+import { hit } from '../keys/keyMatchers.js';
+import { useKeypress } from '../contexts/KeypressContext.js';
 import { useLive, useLiveProp } from './live.js';
 import { QuestionView, TYPE_LABEL } from './QuestionView.js';
-import { Tone } from './style.js';
+import { Tone } from '../components/Tone.js';
 import type { Answer, WidgetProps } from './types.js';
 
 export interface CaseStudyProps extends WidgetProps<'case'> {
@@ -35,14 +37,14 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
 
   // A text field of a typed part takes printable keys first (higher priority), so [ and ] only
   // arrive here when no text field has the focus; ctrl+p / ctrl+n always do.
-  useKeys((k) => {
+  useKeypress((k) => {
     if (hit(Command.PART_PREV, k)) {
       if (current > 0) setPart(current - 1);
     } else if (hit(Command.PART_NEXT, k)) {
       if (current < parts.length - 1) setPart(current + 1);
     } else return false;
     return true;
-  }, active && reveal === 'none');
+  }, { isActive: active && reveal === 'none' });
 
   const header = (
     <Box flexDirection="column" marginBottom={1}>

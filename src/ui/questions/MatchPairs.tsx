@@ -2,9 +2,12 @@
 // side. A right side used elsewhere is swapped over, so every right side is used once. Enter confirms
 // once every left item has a match.
 import { Box, Text } from 'ink';
-import { Command, digit, hit, useKeys } from './keys.js';
+import { Command } from '../keys/keyBindings.js';
+import { digit, hit } from '../keys/keyMatchers.js';
+import { useKeypress } from '../contexts/KeypressContext.js';
 import { useLive, useLiveProp } from './live.js';
-import { Tone, useGlyphs, usePracticeStyle } from './style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs, useUi } from '../contexts/UiContext.js';
 import { displayOrder, type WidgetProps } from './types.js';
 
 const letter = (i: number) => String.fromCharCode(65 + i);
@@ -17,7 +20,7 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
   const cursor = useLive(0);
   const warn = useLive(false);
   const g = useGlyphs();
-  const { screenReader } = usePracticeStyle();
+  const { screenReader } = useUi().options;
 
   const assign = (left: number, pair: number) => {
     const next = [...live.get()];
@@ -29,7 +32,7 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
     onChange({ type: 'match', rights: next });
   };
 
-  useKeys((k) => {
+  useKeypress((k) => {
     const d = digit(k);
     const at = cursor.get();
     if (hit(Command.UP, k)) cursor.set((c) => (c + n - 1) % n);
@@ -47,7 +50,7 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
       else warn.set(true);
     } else return false;
     return true;
-  }, active);
+  }, { isActive: active });
 
   const rightLabel = (pair: number) => (pair < 0 ? '(none yet)' : `${rights.indexOf(pair) + 1}. ${question.pairs[pair]!.right}`);
 

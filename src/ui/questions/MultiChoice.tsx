@@ -3,7 +3,8 @@
 import { Box } from 'ink';
 import { useLive, useLiveProp } from './live.js';
 import { OptionList } from './OptionRow.js';
-import { Tone, useGlyphs } from './style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs } from '../contexts/UiContext.js';
 import { displayOrder, type WidgetProps } from './types.js';
 import { useChoiceKeys } from './useChoiceKeys.js';
 

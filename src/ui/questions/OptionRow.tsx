@@ -1,7 +1,9 @@
 // One row of an option list: cursor, a state marker, a label and the text. Screen-reader mode writes
 // the state as words ("selected", "correct answer") instead of glyphs.
 import { Box, Text } from 'ink';
-import { Tone, useGlyphs, usePracticeStyle, type Role } from './style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs, useUi } from '../contexts/UiContext.js';
+import type { ToneRole as Role } from '../theme/tokens.js';
 
 export interface OptionRowProps {
   label: string;
@@ -17,7 +19,7 @@ export interface OptionRowProps {
 
 export function OptionRow({ label, text, focused, marker, states = [], verdict }: OptionRowProps) {
   const g = useGlyphs();
-  const { screenReader } = usePracticeStyle();
+  const { screenReader } = useUi().options;
   if (screenReader) {
     const words = [...(focused ? ['current'] : []), ...states];
     return (

@@ -1,10 +1,13 @@
 // Ordering: ↑↓/jk move the cursor; K/J (shift+↑↓) move the item under the cursor; space grabs an item
 // so that ↑↓ carry it, space again drops it; enter confirms the order.
 import { Box, Text } from 'ink';
-import { Command, hit, useKeys } from './keys.js';
+import { Command } from '../keys/keyBindings.js';
+import { hit } from '../keys/keyMatchers.js';
+import { useKeypress } from '../contexts/KeypressContext.js';
 import { useLive, useLiveProp } from './live.js';
 import { OptionRow } from './OptionRow.js';
-import { Tone, useGlyphs } from './style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs } from '../contexts/UiContext.js';
 import { displayOrder, type WidgetProps } from './types.js';
 
 export function OrderItems({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none' }: WidgetProps<'order'>) {
@@ -26,7 +29,7 @@ export function OrderItems({ question, value, onChange, onSubmit, layout, active
     onChange({ type: 'order', order: next });
   };
 
-  useKeys((k) => {
+  useKeypress((k) => {
     if (hit(Command.MOVE_ITEM_UP, k)) move(-1);
     else if (hit(Command.MOVE_ITEM_DOWN, k)) move(1);
     else if (hit(Command.UP, k)) (grabbed.get() ? move(-1) : cursor.set((c) => Math.max(0, c - 1)));
@@ -40,7 +43,7 @@ export function OrderItems({ question, value, onChange, onSubmit, layout, active
       }
     } else return false;
     return true;
-  }, active);
+  }, { isActive: active });
 
   return (
     <Box flexDirection="column">

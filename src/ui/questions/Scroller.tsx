@@ -5,9 +5,11 @@ import { Box, measureElement, Text, type DOMElement } from 'ink';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useUi } from '../contexts/UiContext.js';
 import { useBodySize } from '../layouts/Screen.js';
-import { Command, hit, KeypressPriority, useKeys } from './keys.js';
+import { Command } from '../keys/keyBindings.js';
+import { hit } from '../keys/keyMatchers.js';
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { useLive } from './live.js';
-import { Tone } from './style.js';
+import { Tone } from '../components/Tone.js';
 
 export function Scroller({ children, active = true, reserve = 0 }: { children: ReactNode; active?: boolean; /** rows used below the scroller */ reserve?: number }) {
   const { height: bodyHeight } = useBodySize();
@@ -23,7 +25,7 @@ export function Scroller({ children, active = true, reserve = 0 }: { children: R
     }
   });
   const maxTop = Math.max(0, contentHeight - height);
-  useKeys(
+  useKeypress(
     (k) => {
       if (maxTop === 0) return false;
       if (hit(Command.DOWN, k)) top.set((t) => Math.min(maxTop, t + 1));
@@ -32,10 +34,8 @@ export function Scroller({ children, active = true, reserve = 0 }: { children: R
       else if (k.name === 'pageup') top.set((t) => Math.max(0, t - height + 1));
       else return false;
       return true;
-    },
-    active,
-    KeypressPriority.Low,
-  );
+    }, { isActive: active, priority: KeypressPriority.Low }
+);
   const offset = Math.min(top.get(), maxTop);
   const below = contentHeight - offset - height;
   return (

@@ -3,7 +3,7 @@
 import { Box } from 'ink';
 import { useLiveProp } from './live.js';
 import { OptionList } from './OptionRow.js';
-import { useGlyphs } from './style.js';
+import { useGlyphs } from '../contexts/UiContext.js';
 import { displayOrder, type WidgetProps } from './types.js';
 import { useChoiceKeys } from './useChoiceKeys.js';
 

@@ -1,9 +1,12 @@
 // A one-line text input: typing inserts at the cursor, ←/→ Home/End move, Backspace deletes,
 // Ctrl+U clears, Enter submits. Pasted text arrives as one chunk and is inserted whole.
 import { Box, Text } from 'ink';
-import { Command, KeypressPriority, hit, useKeys } from './keys.js';
+import { Command } from '../keys/keyBindings.js';
+import { hit } from '../keys/keyMatchers.js';
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { useLive, useLiveProp } from './live.js';
-import { Tone, usePracticeStyle } from './style.js';
+import { Tone } from '../components/Tone.js';
+import { useUi } from '../contexts/UiContext.js';
 
 export interface TextFieldProps {
   value: string;
@@ -19,7 +22,7 @@ export interface TextFieldProps {
 export function TextField({ value, onChange, onSubmit, active = true, accept, placeholder = '', label = 'Answer' }: TextFieldProps) {
   const live = useLiveProp(value);
   const pos = useLive(value.length);
-  const { screenReader } = usePracticeStyle();
+  const { screenReader } = useUi().options;
   const at = Math.min(pos.get(), value.length);
   const change = (next: string, caret: number) => {
     live.set(next);
@@ -28,7 +31,7 @@ export function TextField({ value, onChange, onSubmit, active = true, accept, pl
   };
 
   // High priority: letters typed here must never trigger shortcuts (q, ?, f, n …).
-  useKeys(
+  useKeypress(
     (k) => {
       const v = live.get();
       const p = Math.min(pos.get(), v.length);
@@ -45,10 +48,8 @@ export function TextField({ value, onChange, onSubmit, active = true, accept, pl
         if (text) change(v.slice(0, p) + text + v.slice(p), p + text.length);
       } else return false;
       return true;
-    },
-    active,
-    KeypressPriority.High,
-  );
+    }, { isActive: active, priority: KeypressPriority.High }
+);
 
   if (screenReader) {
     return (

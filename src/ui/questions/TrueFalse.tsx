@@ -1,9 +1,11 @@
 // True/false: t or f picks (↑↓ and space work too), enter confirms.
 import { Box } from 'ink';
-import { Command, hit, useKeys } from './keys.js';
+import { Command } from '../keys/keyBindings.js';
+import { hit } from '../keys/keyMatchers.js';
+import { useKeypress } from '../contexts/KeypressContext.js';
 import { useLive, useLiveProp } from './live.js';
 import { OptionRow } from './OptionRow.js';
-import { useGlyphs } from './style.js';
+import { useGlyphs } from '../contexts/UiContext.js';
 import type { WidgetProps } from './types.js';
 
 const OPTIONS = [true, false] as const;
@@ -17,7 +19,7 @@ export function TrueFalse({ question, value, onChange, onSubmit, active = true, 
     live.set(v);
     onChange({ type: 'truefalse', value: v });
   };
-  useKeys((k) => {
+  useKeypress((k) => {
     if (hit(Command.ANSWER_TRUE, k)) pick(true);
     else if (hit(Command.ANSWER_FALSE, k)) pick(false);
     else if (hit(Command.UP, k) || hit(Command.DOWN, k)) cursor.set((c) => 1 - c);
@@ -27,7 +29,7 @@ export function TrueFalse({ question, value, onChange, onSubmit, active = true, 
       onSubmit?.({ type: 'truefalse', value: live.get()! });
     } else return false;
     return true;
-  }, active);
+  }, { isActive: active });
 
   return (
     <Box flexDirection="column">

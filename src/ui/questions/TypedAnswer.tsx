@@ -2,7 +2,8 @@
 // after grading a line saying what would have been accepted.
 import type { ReactNode } from 'react';
 import { Box } from 'ink';
-import { Tone, useGlyphs } from './style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs } from '../contexts/UiContext.js';
 import { TextField } from './TextField.js';
 
 export interface TypedAnswerProps {

@@ -1,6 +1,8 @@
 // The keys of an option list (single and multiple choice): ↑↓/jk move the cursor, space picks the option
 // under it, a number key picks that option, enter submits.
-import { Command, digit, hit, useKeys } from './keys.js';
+import { Command } from '../keys/keyBindings.js';
+import { digit, hit } from '../keys/keyMatchers.js';
+import { useKeypress } from '../contexts/KeypressContext.js';
 import { useLive } from './live.js';
 
 export interface ChoiceKeys {
@@ -20,7 +22,7 @@ export function useChoiceKeys(
   submit: (underCursor: number) => void,
 ): ChoiceKeys {
   const cursor = useLive(initial);
-  useKeys((k) => {
+  useKeypress((k) => {
     const n = digit(k);
     if (hit(Command.UP, k)) cursor.set((c) => (c + order.length - 1) % order.length);
     else if (hit(Command.DOWN, k)) cursor.set((c) => (c + 1) % order.length);
@@ -31,6 +33,6 @@ export function useChoiceKeys(
     } else if (hit(Command.SUBMIT, k)) submit(order[cursor.get()]!);
     else return false;
     return true;
-  }, active);
+  }, { isActive: active });
   return { cursor: cursor.get() };
 }

@@ -3,17 +3,19 @@ import { Box, Text } from 'ink';
 import type { ExamAttemptRecord } from '../../exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import { hit, KeypressPriority, useKeys } from '../questions/keys.js';
+import { hit } from '../keys/keyMatchers.js';
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { useLive } from '../questions/live.js';
 import { Stack } from '../questions/Stack.js';
-import { Tone, useGlyphs } from '../questions/style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs } from '../contexts/UiContext.js';
 
 export function ExamHistory({ attempts, onOpen, onClose }: { attempts: ExamAttemptRecord[]; onOpen(a: ExamAttemptRecord): void; onClose(): void }) {
   const live = useLive(0);
   const setCursor = live.set;
   const cursor = live.get();
   const g = useGlyphs();
-  useKeys(
+  useKeypress(
     (k) => {
       if (hit(Command.DOWN, k)) setCursor((c) => Math.min(attempts.length - 1, c + 1));
       else if (hit(Command.UP, k)) setCursor((c) => Math.max(0, c - 1));
@@ -21,10 +23,8 @@ export function ExamHistory({ attempts, onOpen, onClose }: { attempts: ExamAttem
       else if (hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
       else return false;
       return true;
-    },
-    true,
-    KeypressPriority.Low,
-  );
+    }, { priority: KeypressPriority.Low }
+);
   return (
     <Screen title="Exam history" status={`${attempts.length} attempt(s)`} hints={[Command.SELECT, Command.BACK]}>
       <Stack>

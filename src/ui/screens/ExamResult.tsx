@@ -4,9 +4,11 @@ import { Box, Text } from 'ink';
 import { domainName, PASSING_SCALED, type ExamAttemptRecord } from '../../exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import { hit, KeypressPriority, label, useKeys } from '../questions/keys.js';
+import { hit, label } from '../keys/keyMatchers.js';
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { Stack } from '../questions/Stack.js';
-import { Tone, useGlyphs, usePracticeStyle } from '../questions/style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs, useUi } from '../contexts/UiContext.js';
 
 export interface ExamResultProps {
   attempt: ExamAttemptRecord;
@@ -18,9 +20,9 @@ export interface ExamResultProps {
 
 export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: ExamResultProps) {
   const g = useGlyphs();
-  const { screenReader } = usePracticeStyle();
+  const { screenReader } = useUi().options;
   const wrong = attempt.items.filter((i) => !i.correct).length;
-  useKeys(
+  useKeypress(
     (k) => {
       if (hit(Command.EXAM_REVIEW_ALL, k)) onReview('all');
       else if (hit(Command.EXAM_REVIEW_WRONG, k) && wrong) onReview('wrong');
@@ -28,10 +30,8 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
       else if (hit(Command.SUBMIT, k)) onDone();
       else return false;
       return true;
-    },
-    true,
-    KeypressPriority.Low,
-  );
+    }, { priority: KeypressPriority.Low }
+);
   const pct = attempt.total ? Math.round((100 * attempt.correct) / attempt.total) : 0;
   const minutes = Math.round((attempt.submittedAt - attempt.startedAt) / 60_000);
   const barWidth = 20;

@@ -8,11 +8,13 @@ import { domainName, type ExamAttemptRecord, type ExamItemResult } from '../../e
 import { layoutFor } from '../../quiz/shuffle.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import { hit, KeypressPriority, KeyRouter, useKeys } from '../questions/keys.js';
+import { hit } from '../keys/keyMatchers.js';
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { QuestionView, TYPE_LABEL } from '../questions/QuestionView.js';
 import { Scroller } from '../questions/Scroller.js';
 import { Stack } from '../questions/Stack.js';
-import { Tone, useGlyphs } from '../questions/style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs } from '../contexts/UiContext.js';
 
 export interface ExamReviewProps {
   attempt: ExamAttemptRecord;
@@ -33,17 +35,15 @@ export function ExamReview({ attempt, which, content, onClose }: ExamReviewProps
   const list = which === 'all' ? attempt.items : attempt.items.filter((i) => !i.correct);
   const [at, setAt] = useState(0);
   const g = useGlyphs();
-  useKeys(
+  useKeypress(
     (k) => {
       if (hit(Command.NEXT_QUESTION, k)) setAt((i) => Math.min(list.length - 1, i + 1));
       else if (hit(Command.PREV_QUESTION, k)) setAt((i) => Math.max(0, i - 1));
       else if (hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
       else return false;
       return true;
-    },
-    true,
-    KeypressPriority.Low,
-  );
+    }, { priority: KeypressPriority.Low }
+);
   const item = list[at];
   const number = item ? attempt.items.indexOf(item) + 1 : 0;
   let body;
@@ -88,7 +88,7 @@ export function ExamReview({ attempt, which, content, onClose }: ExamReviewProps
   }
   return (
     <Screen title={`Exam review (${which === 'all' ? 'all questions' : 'wrong answers'})`} status={list.length ? `${at + 1} of ${list.length} · question ${number}` : ''} hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.BACK]}>
-      <KeyRouter>{body}</KeyRouter>
+      {body}
     </Screen>
   );
 }

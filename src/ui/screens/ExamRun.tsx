@@ -6,11 +6,13 @@ import { useEffect, useReducer, useState } from 'react';
 import { domainName, ExamTimeUpError, type ExamSession } from '../../exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen, useBodySize } from '../layouts/Screen.js';
-import { hit, KeypressPriority, KeyRouter, label, useKeys } from '../questions/keys.js';
+import { hit, label } from '../keys/keyMatchers.js';
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { QuestionView, TYPE_LABEL } from '../questions/QuestionView.js';
 import { useLive } from '../questions/live.js';
 import { Stack } from '../questions/Stack.js';
-import { Tone, useGlyphs, usePracticeStyle } from '../questions/style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs, useUi } from '../contexts/UiContext.js';
 import type { Answer } from '../questions/types.js';
 
 export function formatClock(ms: number): string {
@@ -70,7 +72,7 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
   const go = (index: number) => guard(() => session.goTo(index, clock()));
   const save = (key: string, a: Answer) => guard(() => session.answer(key, a, clock()));
 
-  useKeys(
+  useKeypress(
     (k) => {
       if (overlay.get() !== 'none') return false;
       if (hit(Command.NEXT_QUESTION, k)) return go(Math.min(items.length - 1, session.current + 1)), true;
@@ -79,10 +81,8 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
       if (hit(Command.NAVIGATOR, k)) return setOverlay('navigator'), true;
       if (hit(Command.EXAM_FINISH, k)) return setOverlay('confirm'), true;
       return false;
-    },
-    true,
-    KeypressPriority.Low,
-  );
+    }, { priority: KeypressPriority.Low }
+);
 
   const flagged = session.isFlagged(item.key);
   const status = `${formatClock(remaining)} left · ${answered}/${items.length} answered${session.flagged().length ? ` · ${session.flagged().length} flagged` : ''}`;
@@ -118,7 +118,7 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
   }
   return (
     <Screen title={title} status={status} hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR]} moreKeys={[Command.EXAM_FINISH, Command.SUBMIT, Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE, Command.PART_PREV, Command.PART_NEXT]} warnings={warnings}>
-      <KeyRouter>{body}</KeyRouter>
+      {body}
     </Screen>
   );
 }
@@ -129,11 +129,11 @@ export function ExamNavigator({ session, onPick, onClose }: { session: ExamSessi
   const live = useLive(session.current);
   const setCursor = live.set;
   const { width } = useBodySize();
-  const { screenReader } = usePracticeStyle();
+  const { screenReader } = useUi().options;
   const g = useGlyphs();
   const cell = 8;
   const cols = Math.max(1, Math.floor(width / cell));
-  useKeys(
+  useKeypress(
     (k) => {
       if (hit(Command.LEFT, k)) setCursor((c) => Math.max(0, c - 1));
       else if (hit(Command.RIGHT, k)) setCursor((c) => Math.min(items.length - 1, c + 1));
@@ -143,10 +143,8 @@ export function ExamNavigator({ session, onPick, onClose }: { session: ExamSessi
       else if (hit(Command.NAVIGATOR, k) || hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
       else return false;
       return true;
-    },
-    true,
-    KeypressPriority.Normal,
-  );
+    }, { priority: KeypressPriority.Normal }
+);
   const cursor = live.get();
   const state = (key: string) => `${session.isAnswered(key) ? 'answered' : 'blank'}${session.isFlagged(key) ? ', flagged' : ''}`;
   if (screenReader) {
@@ -191,17 +189,15 @@ export function ExamNavigator({ session, onPick, onClose }: { session: ExamSessi
 export function ExamConfirm({ session, onConfirm, onCancel, onPick }: { session: ExamSession; onConfirm(): void; onCancel(): void; onPick(index: number): void }) {
   const blanks = session.blanks();
   const flagged = session.flagged();
-  useKeys(
+  useKeypress(
     (k) => {
       if (hit(Command.CONFIRM, k)) onConfirm();
       else if (hit(Command.CANCEL, k) || hit(Command.QUIT, k)) onCancel();
       else if (hit(Command.SUBMIT, k) && blanks.length) onPick(blanks[0]!.index);
       else return false;
       return true;
-    },
-    true,
-    KeypressPriority.Normal,
-  );
+    }, { priority: KeypressPriority.Normal }
+);
   const list = (xs: typeof blanks) => xs.map((i) => i.index + 1).join(', ');
   return (
     <Stack>

@@ -3,10 +3,11 @@ import { Text } from 'ink';
 import { EXAM_MODES, type ExamMode, type ExamSession } from '../../exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import { hit, KeypressPriority, label, useKeys } from '../questions/keys.js';
+import { hit, label } from '../keys/keyMatchers.js';
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { useLive } from '../questions/live.js';
 import { Stack } from '../questions/Stack.js';
-import { Tone } from '../questions/style.js';
+import { Tone } from '../components/Tone.js';
 import { formatClock } from './ExamRun.js';
 
 export interface ExamStartProps {
@@ -30,7 +31,7 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
   const confirmLive = useLive(false);
   const setChosen = chosenLive.set;
   const setConfirmDiscard = confirmLive.set;
-  useKeys(
+  useKeypress(
     (k) => {
       if (confirmLive.get()) {
         if (hit(Command.CONFIRM, k)) (setConfirmDiscard(false), onDiscard());
@@ -52,10 +53,8 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
       else if (hit(Command.EXAM_HISTORY, k)) onHistory();
       else return false;
       return true;
-    },
-    true,
-    KeypressPriority.Low,
-  );
+    }, { priority: KeypressPriority.Low }
+);
 
   const chosen = chosenLive.get();
   const confirmDiscard = confirmLive.get();

@@ -5,7 +5,8 @@ import type { LoadedQuestion } from '../../content/loader.js';
 import type { IntervalPreview, RatingName, RatingValue } from '../../srs/index.js';
 import { TYPE_LABEL } from '../questions/QuestionView.js';
 import { RATING_LABELS, type Attempt, type SessionSummary } from '../questions/session.js';
-import { Tone, useGlyphs, usePracticeStyle } from '../questions/style.js';
+import { Tone } from '../components/Tone.js';
+import { useGlyphs, useUi } from '../contexts/UiContext.js';
 
 export function QuestionHeader({ question, lessonTitle, position }: { question: LoadedQuestion; lessonTitle?: string; position?: string }) {
   return (
@@ -23,7 +24,7 @@ const NAMES: RatingName[] = ['again', 'hard', 'good', 'easy'];
 
 /** Again / Hard / Good / Easy, each with the interval it would schedule; the proposed one marked. */
 export function RatingBar({ previews, proposed }: { previews: Record<RatingName, IntervalPreview>; proposed: RatingValue }) {
-  const { screenReader } = usePracticeStyle();
+  const { screenReader } = useUi().options;
   if (screenReader) {
     return (
       <Box flexDirection="column">

@@ -8,12 +8,13 @@ import { useNavigation } from '../contexts/NavigationContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import type { StudyData } from '../questions/data.js';
-import { hit, KeypressPriority, KeyRouter, useKeys } from '../questions/keys.js';
+import { hit } from '../keys/keyMatchers.js';
+import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { QuestionView } from '../questions/QuestionView.js';
 import { Scroller } from '../questions/Scroller.js';
 import { Stack } from '../questions/Stack.js';
 import type { PracticeSession } from '../questions/session.js';
-import { Tone } from '../questions/style.js';
+import { Tone } from '../components/Tone.js';
 import { Explanation, QuestionHeader, RatingBar, SummaryView, Verdict } from './QuizParts.js';
 
 export interface PracticeScreenProps {
@@ -45,7 +46,7 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
 
   // Screen-level keys (below the widgets, above the app's q/Esc fallback). They read the session
   // itself, not values captured at render time: several keys can arrive before the next render.
-  useKeys(
+  useKeypress(
     (k) => {
       const waiting = session.pending;
       if (hit(Command.UNDO, k)) return act(() => session.undo()), true;
@@ -63,10 +64,8 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
         return true;
       }
       return false;
-    },
-    true,
-    KeypressPriority.Low,
-  );
+    }, { priority: KeypressPriority.Low }
+);
 
   const hints =
     session.phase === 'answer'
@@ -125,7 +124,7 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
 
   return (
     <Screen title={title} status={status?.(session)} hints={hints} moreKeys={[Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE, Command.PART_PREV, Command.PART_NEXT]} warnings={data.warnings}>
-      <KeyRouter>{body}</KeyRouter>
+      {body}
     </Screen>
   );
 }

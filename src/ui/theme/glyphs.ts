@@ -24,6 +24,18 @@ export interface Glyphs {
   arrowDown: string;
   scrollThumb: string;
   scrollTrack: string;
+  /** Question widgets: the focused row, radio buttons and check boxes, a graded right/wrong mark,
+   * an exam flag, a pairing arrow and an order item being moved. */
+  cursor: string;
+  radioOn: string;
+  radioOff: string;
+  boxOn: string;
+  boxOff: string;
+  right: string;
+  wrong: string;
+  flag: string;
+  arrow: string;
+  grabbed: string;
 }
 
 export const unicodeGlyphs: Glyphs = {
@@ -46,6 +58,16 @@ export const unicodeGlyphs: Glyphs = {
   arrowDown: '↓',
   scrollThumb: '┃',
   scrollTrack: '│',
+  cursor: '❯',
+  radioOn: '◉',
+  radioOff: '○',
+  boxOn: '[x]',
+  boxOff: '[ ]',
+  right: '✓',
+  wrong: '✗',
+  flag: '⚑',
+  arrow: '→',
+  grabbed: '≡',
 };
 
 export const asciiGlyphs: Glyphs = {
@@ -68,4 +90,14 @@ export const asciiGlyphs: Glyphs = {
   arrowDown: 'v',
   scrollThumb: '#',
   scrollTrack: '|',
+  cursor: '>',
+  radioOn: '(*)',
+  radioOff: '( )',
+  boxOn: '[x]',
+  boxOff: '[ ]',
+  right: '+',
+  wrong: 'x',
+  flag: 'F',
+  arrow: '->',
+  grabbed: '=',
 };

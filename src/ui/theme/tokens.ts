@@ -24,3 +24,25 @@ export interface Theme {
   syntax: { keyword: Color; string: Color; number: Color; comment: Color; title: Color; type: Color; literal: Color; meta: Color; attr: Color };
   chart: { bar: Color; barAlt: Color; axis: Color; good: Color; bad: Color };
 }
+
+/** Roles of inline text (the Tone component): each is one of the semantic tokens above. */
+export type ToneRole = 'accent' | 'ok' | 'bad' | 'warn' | 'muted' | 'heading' | 'cursor';
+
+export function toneColor(theme: Theme, role: ToneRole): Color {
+  switch (role) {
+    case 'accent':
+      return theme.text.accent;
+    case 'ok':
+      return theme.status.success;
+    case 'bad':
+      return theme.status.error;
+    case 'warn':
+      return theme.status.warning;
+    case 'muted':
+      return theme.text.muted;
+    case 'cursor':
+      return theme.border.focused;
+    case 'heading':
+      return undefined;
+  }
+}
