@@ -11,8 +11,8 @@ import Exam from '../../src/ui/screens/Exam.js';
 import { ExamRun } from '../../src/ui/screens/ExamRun.js';
 import { ExamReview } from '../../src/ui/screens/ExamReview.js';
 import { correctKeys } from './answers.js';
-import { KEY, tick } from './fixtures.js';
-import { renderUi } from './harness.js';
+import { KEY } from './fixtures.js';
+import { renderWithProviders } from '../ui/helpers.js';
 
 const contentRoot = fileURLToPath(new URL('./content', import.meta.url));
 let home: string;
@@ -27,12 +27,12 @@ afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 function mountExam(mode?: 'short' | 'full') {
   const route = { screen: 'exam' as const, mode };
-  return renderUi(
-    <AppEnvProvider env={{ contentRoot, home }}>
+  return renderWithProviders(<AppEnvProvider env={{ contentRoot, home }}>
       <NavigationProvider initial={route}>
         <Exam route={route} />
       </NavigationProvider>
     </AppEnvProvider>,
+    { columns: 100 },
   );
 }
 
@@ -106,7 +106,7 @@ describe('exam screens', () => {
     if (!item || item.question.type !== 'single') throw new Error('the fixture bank needs a shuffled single-choice item');
     const attempt = s.submit();
     expect(attempt.seed).toBe(11);
-    const ui = renderUi(<ExamReview attempt={attempt} which="all" content={data.content} onClose={() => {}} />);
+    const ui = renderWithProviders(<ExamReview attempt={attempt} which="all" content={data.content} onClose={() => {}} />, { columns: 100 });
     for (let i = 0; i < item.index; i++) await ui.press('n');
     await ui.until(() => expect(ui.lastFrame()).toContain(`question ${item.index + 1}`));
     const frame = ui.lastFrame()!;
@@ -139,7 +139,7 @@ describe('exam screens', () => {
     let now = Date.now();
     const s = startExam(data.store, data.content.questions, { mode: 'short', seed: 5, now });
     const submitted: boolean[] = [];
-    const ui = renderUi(<ExamRun session={s} clock={() => now} onSubmit={(auto) => submitted.push(auto)} />);
+    const ui = renderWithProviders(<ExamRun session={s} clock={() => now} onSubmit={(auto) => submitted.push(auto)} />, { columns: 100 });
     await ui.until(() => expect(ui.lastFrame()).toMatch(/1[01]:00 left/));
     now = s.deadline + 1;
     await ui.until(() => expect(submitted).toEqual([true]), 3000);
@@ -154,6 +154,5 @@ describe('exam screens', () => {
     await ui.press('y');
     await ui.until(() => expect(ui.lastFrame()).toContain('The saved attempt was discarded'));
     expect(data.store.exams.current()).toBeUndefined();
-    await tick();
   });
 });

@@ -11,8 +11,8 @@ import { dueLines, dueStatus } from '../../src/ui/questions/plan.js';
 import { PracticeSession } from '../../src/ui/questions/session.js';
 import { PracticeScreen } from '../../src/ui/screens/QuizSession.js';
 import { correctKeys, wrongKeys } from './answers.js';
-import { KEY, tick } from './fixtures.js';
-import { renderUi } from './harness.js';
+import { KEY } from './fixtures.js';
+import { renderWithProviders } from '../ui/helpers.js';
 
 const contentRoot = fileURLToPath(new URL('./content', import.meta.url));
 let home: string;
@@ -30,7 +30,7 @@ afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 function mountSession(session: PracticeSession, opts: { screenReader?: boolean } = {}) {
   const review = session.kind === 'review';
-  return renderUi(
+  return renderWithProviders(
     <AppEnvProvider env={{ contentRoot, home }}>
       <NavigationProvider initial={{ screen: 'quiz' }}>
         <PracticeScreen
@@ -42,7 +42,7 @@ function mountSession(session: PracticeSession, opts: { screenReader?: boolean }
         />
       </NavigationProvider>
     </AppEnvProvider>,
-    { screenReader: opts.screenReader ?? false },
+    { ui: { screenReader: opts.screenReader ?? false }, columns: 100 },
   );
 }
 
@@ -58,7 +58,7 @@ describe('quiz screen', () => {
     const questions = data.content.questions;
     const session = new PracticeSession({ kind: 'quiz', data, questions, seed: 'all-types', clock });
     const ui = mountSession(session);
-    await tick();
+    await ui.settle();
     for (const q of questions) {
       expect(session.question?.id).toBe(q.id);
       now += 6_000;
@@ -82,7 +82,7 @@ describe('quiz screen', () => {
     const q = data.content.questionById.get('fx-single')!;
     const session = new PracticeSession({ kind: 'quiz', data, questions: [q], seed: 's', clock });
     const ui = mountSession(session);
-    await tick();
+    await ui.settle();
     await ui.press(...wrongKeys(q, session.layout));
     expect(ui.lastFrame()).toContain('Not right');
     expect(ui.lastFrame()).toMatch(/\[1 Again \S+\]/);
@@ -94,7 +94,7 @@ describe('quiz screen', () => {
     const q = data.content.questionById.get('fx-tf')!;
     const session = new PracticeSession({ kind: 'quiz', data, questions: [q], seed: 's', clock });
     const ui = mountSession(session);
-    await tick();
+    await ui.settle();
     now += 1_000;
     await ui.press('t', KEY.enter);
     expect(ui.lastFrame()).toMatch(/\[4 Easy \S+\]/);
@@ -106,7 +106,7 @@ describe('quiz screen', () => {
     const [a, b] = [data.content.questionById.get('fx-single')!, data.content.questionById.get('fx-tf')!];
     const session = new PracticeSession({ kind: 'quiz', data, questions: [a, b], seed: 's', clock });
     const ui = mountSession(session);
-    await tick();
+    await ui.settle();
     await ui.press(...correctKeys(a, session.layout), '1');
     expect(session.question?.id).toBe('fx-tf');
     await ui.press('u');
@@ -124,7 +124,7 @@ describe('quiz screen', () => {
   it('says so when there is nothing to undo', async () => {
     const session = new PracticeSession({ kind: 'quiz', data, questions: [data.content.questionById.get('fx-single')!], seed: 's', clock });
     const ui = mountSession(session);
-    await tick();
+    await ui.settle();
     await ui.press('u');
     expect(ui.lastFrame()).toContain('Nothing to undo');
   });
@@ -133,7 +133,7 @@ describe('quiz screen', () => {
     const q = data.content.questionById.get('fx-tf')!;
     const session = new PracticeSession({ kind: 'quiz', data, questions: [q], seed: 's', clock });
     const ui = mountSession(session, { screenReader: true });
-    await tick();
+    await ui.settle();
     now += 5_000;
     await ui.press('t', KEY.enter);
     const f = ui.lastFrame()!;
@@ -145,7 +145,7 @@ describe('quiz screen', () => {
     const q = data.content.questionById.get('fx-case')!;
     const session = new PracticeSession({ kind: 'quiz', data, questions: [q], seed: 's', clock });
     const ui = mountSession(session);
-    await tick();
+    await ui.settle();
     await ui.press(...correctKeys(q, session.layout));
     await ui.until(() => expect(ui.lastFrame()).toMatch(/(\d+) more line\(s\)/));
     const before = Number(/(\d+) more line\(s\)/.exec(ui.lastFrame()!)![1]);
@@ -161,15 +161,16 @@ describe('quiz screen', () => {
       useKeypress((k) => void fallback.push(k.name), { priority: KeypressPriority.Fallback });
       return null;
     }
-    const ui = renderUi(
+    const ui = renderWithProviders(
       <AppEnvProvider env={{ contentRoot, home }}>
         <NavigationProvider initial={{ screen: 'quiz' }}>
           <Fallback />
           <PracticeScreen title="Quiz" session={session} data={data} />
         </NavigationProvider>
       </AppEnvProvider>,
+      { columns: 100 },
     );
-    await tick();
+    await ui.settle();
     await ui.press('q', '?', 'u');
     expect(fallback).toEqual([]);
     expect(session.draft).toEqual({ type: 'cloze', text: 'q?u' });
@@ -181,24 +182,22 @@ describe('review screen', () => {
     data.store.settings.setLimits({ newPerDay: 2, reviewsPerDay: 10 });
     const session = new PracticeSession({ kind: 'review', data, seed: 'r', clock });
     const ui = mountSession(session);
-    await tick();
+    await ui.settle();
     const first = session.question!;
     expect(first.id).toBe('fx-single');
     await ui.press(...correctKeys(first, session.layout), '4');
     const second = session.question!;
     await ui.press(...correctKeys(second, session.layout), '4');
     expect(session.phase).toBe('done');
-    await tick(60);
-    const f = ui.lastFrame()!;
-    expect(f).toContain('Answered 2');
-    expect(f).toContain('Daily new-card limit reached (2)');
+    await ui.until(() => expect(ui.lastFrame()).toContain('Daily new-card limit reached (2)'));
+    expect(ui.lastFrame()).toContain('Answered 2');
   });
 
   it('brings an Again card back once its learning step is due', async () => {
     data.store.settings.setLimits({ newPerDay: 1, reviewsPerDay: 10 });
     const session = new PracticeSession({ kind: 'review', data, seed: 'r', clock });
     const ui = mountSession(session);
-    await tick();
+    await ui.settle();
     const q = session.question!;
     await ui.press(...wrongKeys(q, session.layout), '1');
     expect(session.phase).toBe('done');

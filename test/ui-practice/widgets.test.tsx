@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { QuestionView } from '../../src/ui/questions/QuestionView.js';
 import type { Answer, AnyQuestion, Layout, Reveal } from '../../src/ui/questions/types.js';
-import { KEY, q, tick } from './fixtures.js';
-import { renderUi } from './harness.js';
+import { KEY, q } from './fixtures.js';
+import { renderWithProviders } from '../ui/helpers.js';
 
 function mount(question: AnyQuestion, opts: { layout?: Layout; reveal?: Reveal; value?: Answer | null; screenReader?: boolean } = {}) {
   const seen: { changes: Answer[]; submitted: Answer[] } = { changes: [], submitted: [] };
@@ -23,21 +23,21 @@ function mount(question: AnyQuestion, opts: { layout?: Layout; reveal?: Reveal; 
         />
     );
   }
-  const r = renderUi(<Harness />, { screenReader: opts.screenReader ?? false });
+  const r = renderWithProviders(<Harness />, { ui: { screenReader: opts.screenReader ?? false }, columns: 100 });
   return { ...r, seen };
 }
 
 describe('single choice', () => {
   it('moves with j/k and confirms the option under the cursor', async () => {
     const m = mount(q('single'));
-    await tick();
+    await m.settle();
     expect(m.lastFrame()).toContain('Which matrix starts at zero');
     await m.press('j', KEY.enter);
     expect(m.seen.submitted).toEqual([{ type: 'single', choice: 1 }]);
   });
   it('picks by number key in the shuffled display order', async () => {
     const m = mount(q('single'), { layout: { choices: [3, 2, 1, 0] } });
-    await tick();
+    await m.settle();
     expect(m.lastFrame()).toMatch(/1\. Neither[\s\S]*4\. A/);
     await m.press('2');
     expect(m.seen.changes.at(-1)).toEqual({ type: 'single', choice: 2 });
@@ -55,7 +55,7 @@ describe('single choice', () => {
 describe('multi choice', () => {
   it('toggles with space and only confirms once N are chosen', async () => {
     const m = mount(q('multi'));
-    await tick();
+    await m.settle();
     expect(m.lastFrame()).toContain('Choose 2');
     await m.press(' ', KEY.enter);
     expect(m.seen.submitted).toEqual([]);
@@ -81,7 +81,7 @@ describe('true/false', () => {
 describe('ordering', () => {
   it('moves items with K/J and confirms the new order', async () => {
     const m = mount(q('order'), { layout: { items: [2, 0, 1] } });
-    await tick();
+    await m.settle();
     expect(m.lastFrame()).toMatch(/1\. Evaluate[\s\S]*2\. Collect data[\s\S]*3\. Train/);
     await m.press('J', 'J', KEY.enter);
     expect(m.seen.submitted).toEqual([{ type: 'order', order: [0, 1, 2] }]);
@@ -101,7 +101,7 @@ describe('ordering', () => {
 describe('matching', () => {
   it('assigns right sides by number and needs all before confirming', async () => {
     const m = mount(q('match'), { layout: { rights: [2, 0, 1] } });
-    await tick();
+    await m.settle();
     expect(m.lastFrame()).toMatch(/1\. Language modelling/);
     await m.press('2', KEY.enter);
     expect(m.seen.submitted).toEqual([]);
@@ -141,7 +141,7 @@ describe('cloze and numeric', () => {
 describe('case study', () => {
   it('walks through the parts and submits the whole case', async () => {
     const m = mount(q('case'));
-    await tick();
+    await m.settle();
     expect(m.lastFrame()).toContain('A company fine-tunes a model');
     expect(m.lastFrame()).toContain('Part 1 of 2');
     await m.press('t', KEY.enter);
@@ -161,7 +161,7 @@ describe('case study', () => {
 describe('screen-reader rendering', () => {
   it('reads the verdicts as words after grading', async () => {
     const m = mount(q('truefalse'), { screenReader: true, reveal: 'answer', value: { type: 'truefalse', value: false } });
-    await tick();
+    await m.settle();
     const f = m.lastFrame()!;
     expect(f).toMatch(/^t\. True - correct$/m);
     expect(f).toMatch(/^f\. False \(current, selected\) - your answer$/m);
@@ -169,7 +169,7 @@ describe('screen-reader rendering', () => {
 
   it('writes states as words, without glyphs', async () => {
     const m = mount(q('single'), { screenReader: true, value: { type: 'single', choice: 1 } });
-    await tick();
+    await m.settle();
     const f = m.lastFrame()!;
     expect(f).toContain('2. B (current, selected)');
     expect(f).toMatch(/^1\. A$/m);

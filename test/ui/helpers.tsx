@@ -1,5 +1,6 @@
-// Test harness for UI components: Ink rendering into fake streams of a fixed size (80×24 unless
-// told otherwise), the app's provider stack, and a `press` helper that waits for the frame.
+// The one Ink test harness: rendering into fake streams of a fixed size (80×24 unless told otherwise)
+// inside the app's provider stack, with helpers that wait on conditions rather than on time: `press`
+// waits for the frame each key causes, `waitFor` for text, `until` for an assertion to hold.
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactElement, ReactNode } from 'react';
@@ -105,16 +106,48 @@ export function renderWithProviders(node: ReactElement, opts: RenderOptions = {}
       patchConsole: false,
     },
   );
+  const waitForFrameAfter = async (before: number, capMs: number) => {
+    for (let waited = 0; waited < capMs && stdout.frames.length === before; waited += 5) await tick(5);
+  };
   return {
     stdout,
     stdin,
+    frames: stdout.frames,
     lastFrame: stdout.lastFrame,
     unmount: instance.unmount,
-    /** Sends keys one by one, waiting for the UI to settle after each. */
+    /**
+     * Sends keys one by one as a person would: each waits for the frame it causes (keys that change
+     * nothing on screen give up after 150 ms), so the next key meets the updated screen.
+     */
     async press(...keys: string[]) {
       for (const k of keys) {
+        const before = stdout.frames.length;
         stdin.write(k);
-        await tick();
+        await waitForFrameAfter(before, 150);
+        await tick(5);
+      }
+    },
+    /** Sends several keys in one write, as a terminal delivers a burst (key repeat, fast typing). */
+    async burst(keys: string) {
+      const before = stdout.frames.length;
+      stdin.write(keys);
+      await waitForFrameAfter(before, 150);
+      await tick(5);
+    },
+    /** Waits until the first frame is drawn (mounting is asynchronous). */
+    async settle(timeoutMs = 2000) {
+      await waitForFrameAfter(0, timeoutMs);
+    },
+    /** Retries an assertion until it passes (frames are drawn asynchronously). */
+    async until(check: () => void, timeoutMs = 2000) {
+      const start = Date.now();
+      for (;;) {
+        try {
+          return check();
+        } catch (err) {
+          if (Date.now() - start > timeoutMs) throw err;
+          await tick(10);
+        }
       }
     },
     /** Waits until the last frame contains `text` (or times out with the frame in the message). */
