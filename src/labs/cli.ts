@@ -157,15 +157,29 @@ export async function verify(root: string, id: string, flags: VerifyFlags): Prom
   for (const step of flags.step ?? []) {
     if (!lab.steps.some((s) => s.id === step)) throw new UsageError(`lab "${lab.id}" has no step "${step}"`, `steps: ${lab.steps.map((s) => s.id).join(', ')}`);
   }
+  // Recording needs a usable progress folder: say so before the checks run, not after (one line, exit 1).
+  if (flags.record !== false) await import('../store/home.js').then((m) => m.ensureHome(m.resolveHome(flags.home)));
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
+  // SIGINT and SIGTERM stop the checks (and any API the grader started); exit 128 + signal number.
+  let interruptedBy: number | undefined;
+  const onSigint = () => ((interruptedBy = 130), controller.abort(new Error('interrupted')));
+  const onSigterm = () => ((interruptedBy = 143), controller.abort(new Error('interrupted')));
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
   let report: VerifyReport;
   try {
     if (!flags.json) note(`Verifying lab ${lab.id} (${lab.steps.reduce((n, s) => n + s.checks.length, 0)} checks)…`);
     report = await verifyLab(lab, { contentRoot: index.root, home: flags.home, options, seed, steps: flags.step, signal: controller.signal });
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigterm);
+  }
+  if (interruptedBy !== undefined) {
+    // An interrupted run says nothing about the learner's work: report it, record nothing.
+    note('interrupted: the checks that ran are shown; nothing was recorded');
+    if (flags.json) write(JSON.stringify(report, null, 2));
+    else write(formatReport(report, { ascii: flags.ascii, color: flags.color }));
+    return interruptedBy;
   }
   if (flags.record !== false) await recordResults(report, flags.home);
   if (flags.json) write(JSON.stringify(report, null, 2));
@@ -177,8 +191,10 @@ export async function verify(root: string, id: string, flags: VerifyFlags): Prom
 async function recordResults(report: VerifyReport, home: string | undefined): Promise<void> {
   try {
     const { SettingsStore } = await import('../store/index.js');
-    const warnings: unknown[] = [];
+    const warnings: Array<{ message: string; backup?: string }> = [];
     const settings = SettingsStore.open(home, warnings as never);
+    // A repair of settings.json is never silent (the copy stays listed by `ftlab progress repairs`).
+    for (const w of warnings) note(`warning: ${w.message}${w.backup ? ` (the damaged copy is kept as ${w.backup})` : ''}`);
     for (const step of report.steps) {
       const failed = step.checks.filter((c) => !c.ok);
       settings.recordLabStep(report.lab, step.id, step.ok, failed.length ? failed.map((c) => c.message).join(' / ') : undefined);

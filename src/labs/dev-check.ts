@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { LoadedLab } from '../content/loader.js';
 import type { LabTarget } from '../content/schema.js';
 import { verifyLab, type VerifyOptions, type VerifyReport } from './runner.js';
+import { guardForeignChild } from '../shared/parent-watch.js';
 
 export interface TargetOutcome {
   target: 'solution' | 'starter';
@@ -120,6 +121,8 @@ async function startServer(argv: string[], cwd: string, opts: DevCheckOptions): 
   installExitHook();
   const child = spawn(command, args, { cwd, detached: process.platform !== 'win32', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: String(port) } });
   running.add(child);
+  // The exit hook cannot run after kill -9: a sentinel stops the server's group then.
+  const guard = guardForeignChild(child);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -131,12 +134,13 @@ async function startServer(argv: string[], cwd: string, opts: DevCheckOptions): 
 
   const stop = async () => {
     running.delete(child);
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) return guard.release();
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     killTree(child, 'SIGTERM');
     const timer = setTimeout(() => killTree(child, 'SIGKILL'), 3000);
     await exited;
     clearTimeout(timer);
+    guard.release();
   };
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
@@ -144,6 +148,7 @@ async function startServer(argv: string[], cwd: string, opts: DevCheckOptions): 
     if (spawnError) throw new Error(`could not start ${filled.join(' ')}: ${spawnError.message}`);
     if (child.exitCode !== null || child.signalCode !== null) {
       running.delete(child);
+      guard.release();
       throw new Error(`${filled.join(' ')} exited (${child.exitCode ?? child.signalCode}) before listening on port ${port}: ${output.trim().split('\n').slice(-5).join(' | ')}`);
     }
     if (await portOpen(port)) return { url: `http://127.0.0.1:${port}`, stop };

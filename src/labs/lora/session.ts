@@ -1,5 +1,6 @@
 // What the LoRA lab's screen drives: a fine-tuning run of `ftlab train --json` in a child process
-// (always cleaned up; stop = SIGINT, which makes the CLI checkpoint), its parsed JSON lines, an ETA,
+// (always cleaned up, even if this process is killed with -9: children watch a pipe to it; stop = SIGINT,
+// which makes the CLI checkpoint), its parsed JSON lines, an ETA,
 // before/after evaluation on held-out tickets (format compliance with the lab's scorer, ROUGE-L against
 // the reference answers, greedy generations) and a table of finished runs per method.
 // No UI here; the screen subscribes to `change` events and renders `state`.
@@ -11,6 +12,7 @@ import { execa, type ResultPromise } from 'execa';
 import { packageRoot } from '../../cli/context.js';
 import { rougeScoreTokenize } from '../../metrics/rouge/tokenize.js';
 import { scoreLcs } from '../../metrics/rouge/score.js';
+import { onStopChildren, watchedChildOptions } from '../../shared/parent-watch.js';
 
 export type Method = 'lora' | 'qlora' | 'full';
 export const METHODS: Method[] = ['lora', 'qlora', 'full'];
@@ -166,6 +168,8 @@ export class LoraLabSession extends EventEmitter {
   private trainProc?: ResultPromise;
   private runCounter = 0;
   private disposed = false;
+  private disposing?: Promise<void>;
+  private readonly unregisterStop: () => void;
 
   constructor(opts: LoraLabOptions) {
     super();
@@ -181,6 +185,13 @@ export class LoraLabSession extends EventEmitter {
       this.tempWork = true;
     }
     this.state = { config: { ...DEFAULT_CONFIG }, baseStatus: 'idle', comparison: [], log: [] };
+    // A signal that ends the app stops the trainer (it checkpoints) before the app exits.
+    this.unregisterStop = onStopChildren(() => this.dispose());
+  }
+
+  /** An ftlab child that stops by itself if this process dies (stdio[3] is its parent pipe). */
+  private spawnCli(args: string[], buffer: boolean): ResultPromise {
+    return execa(process.execPath, this.cliArgs(args), { reject: false, cleanup: true, buffer, extendEnv: false, ...watchedChildOptions() }) as unknown as ResultPromise;
   }
 
   get outputDir(): string {
@@ -225,7 +236,7 @@ export class LoraLabSession extends EventEmitter {
   /** Held-out loss, format compliance and ROUGE-L of the base model, or of a trained run's output. */
   async evaluate(target?: { method: Method; out: string }): Promise<EvalResult> {
     const model = target ? (target.method === 'full' ? ['--model', target.out] : ['--adapter', target.out]) : [];
-    const proc = execa(process.execPath, this.cliArgs(['eval-model', ...model, '--data', this.heldoutFile(), '--format', 'ticket', '--json']), { reject: false, cleanup: true, stdin: 'ignore' });
+    const proc = this.spawnCli(['eval-model', ...model, '--data', this.heldoutFile(), '--format', 'ticket', '--json'], true);
     this.procs.add(proc);
     try {
       const r = await proc;
@@ -261,7 +272,7 @@ export class LoraLabSession extends EventEmitter {
     rmSync(out, { recursive: true, force: true });
     this.update({ run: { config, status: 'starting', out, totalSteps: config.steps, points: [] } });
     const started = Date.now();
-    const proc = execa(process.execPath, this.cliArgs(['train', '--json', ...trainArgs(config, out), ...this.extraTrainArgs]), { reject: false, cleanup: true, buffer: false, stdin: 'ignore' });
+    const proc = this.spawnCli(['train', '--json', ...trainArgs(config, out), ...this.extraTrainArgs], false);
     this.trainProc = proc;
     this.procs.add(proc);
     let stdoutBuf = '';
@@ -368,18 +379,22 @@ export class LoraLabSession extends EventEmitter {
     this.updateRun({ status: 'stopping' });
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    const waits = [...this.procs].map(async (p) => {
-      p.kill('SIGTERM');
-      const timer = setTimeout(() => p.kill('SIGKILL'), 3000);
-      await p.catch(() => undefined);
-      clearTimeout(timer);
-    });
-    await Promise.all(waits);
-    this.procs.clear();
-    if (this.tempWork) rmSync(this.workDir, { recursive: true, force: true });
-    this.removeAllListeners();
+  /** Stops every child (the trainer checkpoints). Safe to call twice: the second call waits for the first. */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      this.disposed = true;
+      const waits = [...this.procs].map(async (p) => {
+        p.kill('SIGTERM');
+        const timer = setTimeout(() => p.kill('SIGKILL'), 3000);
+        await p.catch(() => undefined);
+        clearTimeout(timer);
+      });
+      await Promise.all(waits);
+      this.procs.clear();
+      if (this.tempWork) rmSync(this.workDir, { recursive: true, force: true });
+      this.removeAllListeners();
+      this.unregisterStop();
+    })();
+    return this.disposing;
   }
 }

@@ -1,12 +1,31 @@
 // What the serving lab's screen drives: detecting Ollama, starting and stopping the model server and the
-// serving API as child processes (always cleaned up), streaming a prompt, a bounded load test and the
-// API's /metrics. No UI here; the screen subscribes to `change` events and renders `state`.
+// serving API as child processes (always cleaned up, and they watch a pipe to this process so they stop
+// even if it is killed with -9), streaming a prompt, a bounded load test and the API's /metrics.
+// No UI here; the screen subscribes to `change` events and renders `state`.
 import { EventEmitter } from 'node:events';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { packageRoot } from '../../cli/context.js';
-import { findFreePort } from '../../serve/ports.js';
+import { choosePort } from '../../serve/ports.js';
+import { onStopChildren, watchedChildOptions } from '../../shared/parent-watch.js';
+
+/** Where the lab starts its servers unless told otherwise (what the lesson's commands use). */
+export const DEFAULT_PORTS = { backend: 11435, api: 8000 } as const;
+
+/** Env FTLAB_SERVING_LAB_PORTS="BACKEND,API" (0 = any free port), for scripts and tests that must not use the defaults. */
+export const PORTS_ENV = 'FTLAB_SERVING_LAB_PORTS';
+
+/** Parses FTLAB_SERVING_LAB_PORTS; `problem` is a line for the lab's log when the value is unusable. */
+export function portsFromEnv(value: string | undefined): { ports?: { backend: number; api: number }; problem?: string } {
+  if (value === undefined || value.trim() === '') return {};
+  const parts = value.split(',').map((p) => p.trim());
+  const nums = parts.map(Number);
+  if (parts.length !== 2 || parts.some((p) => !/^\d+$/.test(p)) || nums.some((n) => n > 65535)) {
+    return { problem: `${PORTS_ENV}="${value}" is not two ports "BACKEND,API" (e.g. 11435,8000; 0 = any free port): using ${DEFAULT_PORTS.backend},${DEFAULT_PORTS.api}` };
+  }
+  return { ports: { backend: nums[0], api: nums[1] } };
+}
 
 export type ProcStatus = 'stopped' | 'starting' | 'running' | 'failed';
 
@@ -15,6 +34,8 @@ export interface ProcState {
   url?: string;
   pid?: number;
   message?: string;
+  /** Shown with the status while it runs: e.g. that its usual port was taken and by whom. */
+  notice?: string;
 }
 
 export interface PromptState {
@@ -79,17 +100,27 @@ export class ServingLabSession extends EventEmitter {
 
   /** Model folder for the built-in backend (default: the shipped micro model). */
   private readonly modelDir?: string;
+  private readonly ports: { backend: number; api: number };
+  private disposing?: Promise<void>;
+  private readonly unregisterStop: () => void;
 
-  constructor(opts: { ollamaHost?: string; modelDir?: string } = {}) {
+  /**
+   * `ports`: where to start the model server and the API (defaults DEFAULT_PORTS; 0 = a port the
+   * system picks). A taken port moves to the next free one and the state says so (ProcState.notice).
+   */
+  constructor(opts: { ollamaHost?: string; modelDir?: string; ports?: { backend?: number; api?: number }; notice?: string } = {}) {
     super();
     this.modelDir = opts.modelDir;
+    this.ports = { backend: opts.ports?.backend ?? DEFAULT_PORTS.backend, api: opts.ports?.api ?? DEFAULT_PORTS.api };
+    // A signal that ends the app stops our children (gracefully) before it exits.
+    this.unregisterStop = onStopChildren(() => this.dispose());
     const host = (opts.ollamaHost ?? process.env.OLLAMA_HOST ?? 'http://127.0.0.1:11434').replace(/\/+$/, '');
     this.state = {
       ollama: { host: host.includes('://') ? host : `http://${host}`, onPath: false, reachable: false, models: [] },
       backend: { status: 'stopped', kind: 'builtin' },
       api: { status: 'stopped' },
       model: 'ftlab-micro',
-      log: [],
+      log: opts.notice ? [opts.notice] : [],
     };
   }
 
@@ -130,7 +161,8 @@ export class ServingLabSession extends EventEmitter {
   }
 
   private async startChild(args: string[], readyPattern: RegExp, label: string): Promise<{ proc: ResultPromise; url: string }> {
-    const proc = execa(process.execPath, [this.cli, ...args], { reject: false, cleanup: true, buffer: false, stdin: 'ignore' });
+    // stdio[3] is the parent pipe (see shared/parent-watch.ts): kept open, never written.
+    const proc = execa(process.execPath, [this.cli, ...args], { reject: false, cleanup: true, buffer: false, extendEnv: false, ...watchedChildOptions() }) as unknown as ResultPromise; // the fd-3 pipe only widens execa's stdio type
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
       const onData = (d: Buffer) => {
@@ -147,6 +179,7 @@ export class ServingLabSession extends EventEmitter {
   }
 
   async toggleBackend(): Promise<void> {
+    if (this.disposing) return;
     if (this.state.backend.kind === 'ollama') {
       this.log('A real Ollama is serving; stop it outside ftlab (it is not ours to stop).');
       return;
@@ -160,8 +193,10 @@ export class ServingLabSession extends EventEmitter {
     }
     this.update({ backend: { status: 'starting', kind: 'builtin' } });
     try {
-      const port = (await findFreePort('127.0.0.1', 11435)) ?? 0;
-      const { proc, url } = await this.startChild(['backend', '--port', String(port), ...(this.modelDir ? ['--model', this.modelDir] : [])], /Ollama-compatible API on (http:\/\/[^\s]+)/, 'ftlab backend');
+      const choice = await choosePort('127.0.0.1', this.ports.backend, 'the model server');
+      if (choice.moved) this.log(`${choice.moved}.${choice.holder ? ` Stop ${choice.holder.split(' (')[0]} to get port ${this.ports.backend} back.` : ''}`);
+      const { proc, url } = await this.startChild(['backend', '--port', String(choice.port), ...(this.modelDir ? ['--model', this.modelDir] : [])], /Ollama-compatible API on (http:\/\/[^\s]+)/, 'ftlab backend');
+      if (this.disposing) return void (await this.stopProc(proc)); // the screen closed while it started
       this.backendProc = proc;
       proc.once('exit', () => {
         if (this.backendProc === proc) {
@@ -169,7 +204,7 @@ export class ServingLabSession extends EventEmitter {
           this.update({ backend: { status: 'stopped', kind: 'builtin', message: 'exited' } });
         }
       });
-      this.update({ backend: { status: 'running', kind: 'builtin', url, pid: proc.pid }, model: 'ftlab-micro' });
+      this.update({ backend: { status: 'running', kind: 'builtin', url, pid: proc.pid, notice: choice.moved }, model: 'ftlab-micro' });
       this.log(`Built-in backend running at ${url} (pid ${proc.pid}).`);
     } catch (err) {
       this.update({ backend: { status: 'failed', kind: 'builtin', message: (err as Error).message } });
@@ -178,6 +213,7 @@ export class ServingLabSession extends EventEmitter {
   }
 
   async toggleApi(): Promise<void> {
+    if (this.disposing) return;
     if (this.apiProc) {
       await this.stopProc(this.apiProc);
       this.apiProc = undefined;
@@ -188,12 +224,14 @@ export class ServingLabSession extends EventEmitter {
     const backendUrl = this.state.backend.url ?? this.state.ollama.host;
     this.update({ api: { status: 'starting' } });
     try {
-      const port = (await findFreePort('127.0.0.1', 8000)) ?? 0;
+      const choice = await choosePort('127.0.0.1', this.ports.api, 'the serving API');
+      if (choice.moved) this.log(`${choice.moved}: use that address in the lesson's commands (c shows them).${choice.holder ? ` Stop ${choice.holder.split(' (')[0]} to get port ${this.ports.api} back.` : ''}`);
       const { proc, url } = await this.startChild(
-        ['serve', '--port', String(port), '--ollama-host', backendUrl, '--model', this.state.model, '--log-level', 'warn'],
+        ['serve', '--port', String(choice.port), '--ollama-host', backendUrl, '--model', this.state.model, '--log-level', 'warn'],
         /listening on (http:\/\/[^\s]+)/,
         'ftlab serve',
       );
+      if (this.disposing) return void (await this.stopProc(proc));
       this.apiProc = proc;
       proc.once('exit', () => {
         if (this.apiProc === proc) {
@@ -201,7 +239,7 @@ export class ServingLabSession extends EventEmitter {
           this.update({ api: { status: 'stopped', message: 'exited' } });
         }
       });
-      this.update({ api: { status: 'running', url, pid: proc.pid } });
+      this.update({ api: { status: 'running', url, pid: proc.pid, notice: choice.moved } });
       this.log(`Serving API running at ${url} (pid ${proc.pid}) in front of ${backendUrl}. Docs: ${url}/docs`);
     } catch (err) {
       this.update({ api: { status: 'failed', message: (err as Error).message } });
@@ -222,7 +260,7 @@ export class ServingLabSession extends EventEmitter {
   }
 
   curlCommands(): string[] {
-    const api = this.state.api.url ?? 'http://127.0.0.1:8000';
+    const api = this.state.api.url ?? `http://127.0.0.1:${this.ports.api || DEFAULT_PORTS.api}`;
     const backend = this.state.backend.url ?? this.state.ollama.host;
     return [
       `curl -s ${api}/health`,
@@ -395,11 +433,15 @@ export class ServingLabSession extends EventEmitter {
     }
   }
 
-  /** Stops everything this session started. Safe to call twice. */
-  async dispose(): Promise<void> {
-    for (const c of this.aborts) c.abort();
-    await Promise.all([this.backendProc, this.apiProc].filter((p): p is ResultPromise => Boolean(p)).map((p) => this.stopProc(p)));
-    this.backendProc = undefined;
-    this.apiProc = undefined;
+  /** Stops everything this session started. Safe to call twice (the second call waits for the first). */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      for (const c of this.aborts) c.abort();
+      await Promise.all([this.backendProc, this.apiProc].filter((p): p is ResultPromise => Boolean(p)).map((p) => this.stopProc(p)));
+      this.backendProc = undefined;
+      this.apiProc = undefined;
+      this.unregisterStop();
+    })();
+    return this.disposing;
   }
 }

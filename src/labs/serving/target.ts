@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { startEchoBackend, type EchoBackend } from '../../serve/echo-backend.js';
 import { findFreePort } from '../../serve/ports.js';
+import { guardForeignChild } from '../../shared/parent-watch.js';
 import type { CheckContext } from '../types.js';
 
 export interface ServingTarget {
@@ -82,17 +83,27 @@ export async function withTarget<T>(ctx: CheckContext, fn: (t: ServingTarget) =>
     detached: true,
   });
   children.add(child);
+  // The exit hook above cannot run after kill -9: a sentinel stops the command's group then.
+  const guard = guardForeignChild(child);
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new TargetError(`cannot start "${argv[0]}": ${e.message}`))));
+  // Ctrl-C / SIGTERM of `lab verify`: stop waiting on the API now, so the finally below stops it.
+  const interrupted = new Promise<never>((_, reject) => {
+    const stop = () => reject(new TargetError('interrupted'));
+    if (ctx.signal?.aborted) stop();
+    else ctx.signal?.addEventListener('abort', stop, { once: true });
+  });
+  interrupted.catch(() => undefined);
   try {
-    await Promise.race([waitForPort(port, child, 20_000, () => output), spawnError]);
-    return await fn({ url: `http://127.0.0.1:${port}`, echo, model });
+    await Promise.race([waitForPort(port, child, 20_000, () => output), spawnError, interrupted]);
+    return await Promise.race([fn({ url: `http://127.0.0.1:${port}`, echo, model }), interrupted]);
   } finally {
     killGroup(child, 'SIGTERM');
     await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 2000))]);
     if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
     children.delete(child);
+    guard.release();
     await echo.close();
   }
 }

@@ -3,7 +3,7 @@
 // ServingLabSession (src/labs/serving/session.ts); this component only renders its state.
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
-import { ServingLabSession, type ServingLabState } from '../../../labs/serving/session.js';
+import { PORTS_ENV, portsFromEnv, ServingLabSession, type ServingLabState } from '../../../labs/serving/session.js';
 import { progressBar, sparkline } from '../../components/charts.js';
 import { useUi } from '../../contexts/UiContext.js';
 import { KeypressPriority, useCommands } from '../../contexts/KeypressContext.js';
@@ -43,7 +43,12 @@ function wrap(text: string, width: number): string[] {
 const ms = (x?: number) => (x === undefined || Number.isNaN(x) ? '–' : `${x.toFixed(1)} ms`);
 
 export default function ServingLab({ onExit }: LabScreenProps) {
-  const session = useMemo(() => new ServingLabSession(), []);
+  // Default ports (DEFAULT_PORTS) unless FTLAB_SERVING_LAB_PORTS says otherwise; a taken port moves and
+  // the screen says so under the status line.
+  const session = useMemo(() => {
+    const { ports, problem } = portsFromEnv(process.env[PORTS_ENV]);
+    return new ServingLabSession({ ports, notice: problem });
+  }, []);
   const [state, setState] = useState<ServingLabState>(session.state);
   const [panel, setPanel] = useState<Panel>('log');
   const [typing, setTyping] = useState(false);
@@ -115,10 +120,10 @@ interface BodyProps {
 function Body({ state, panel, curl, typing, draft, setDraft, onSubmit }: BodyProps) {
   const { theme, glyphs, options } = useUi();
   const { width, height } = useBodySize();
-  const status = (label: string, s: { status: string; url?: string; pid?: number; message?: string }, extra = '') => {
+  const status = (label: string, s: { status: string; url?: string; pid?: number; message?: string; notice?: string }, extra = '') => {
     const color = s.status === 'running' ? theme.status.success : s.status === 'failed' ? theme.status.error : theme.text.muted;
     const mark = s.status === 'running' ? glyphs.check : s.status === 'failed' ? glyphs.cross : '·';
-    return (
+    const line = (
       <Text wrap="truncate-end">
         <Text color={color}>
           {mark} {label}: {s.status}
@@ -129,6 +134,16 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit }: BodyPro
         {s.status === 'failed' && s.message ? ` — ${s.message}` : ''}
       </Text>
     );
+    // A moved port stays on screen while the server runs: the lesson's commands use the usual one.
+    if (s.status !== 'running' || !s.notice) return line;
+    return (
+      <>
+        {line}
+        <Text wrap="wrap" color={theme.status.warning}>
+          {'  '}! {s.notice}
+        </Text>
+      </>
+    );
   };
 
   const o = state.ollama;
@@ -137,7 +152,10 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit }: BodyPro
     : o.onPath
       ? `Ollama installed, not running at ${o.host}`
       : 'Ollama not installed — using the built-in backend';
-  const panelRows = Math.max(3, height - 6);
+  const noticeRows = [state.backend, state.api]
+    .filter((p) => p.status === 'running' && p.notice)
+    .reduce((n, p) => n + Math.ceil((p.notice!.length + 4) / Math.max(1, width)), 0);
+  const panelRows = Math.max(3, height - 6 - noticeRows);
 
   let body: string[] = [];
   if (panel === 'log') body = state.log.length ? state.log.flatMap((l) => wrap(l, width)) : ['Press b to start the model server, then a for the API, then p to send a prompt.'];
