@@ -144,40 +144,56 @@ export interface ServeUntilSignalOptions {
 }
 
 /**
+ * Shuts `app` down: refuse new requests, let in-flight ones finish for up to `graceMs`, then end the rest
+ * (a started stream gets its final error chunk, a request still waiting gets 503), close every connection.
+ * Resolves when the server is closed. `cutNow()` skips the rest of the grace (a second Ctrl-C).
+ */
+export function shutdown(app: FastifyInstance, o: ServeUntilSignalOptions): { closed: Promise<void>; cutNow: () => void } {
+  const inflight = inflightOf(app);
+  const log = (line: string) => process.stderr.write(`${o.name}: ${line}\n`);
+  inflight.closing = true;
+  let cutDone = false;
+  const cutNow = () => {
+    if (cutDone) return;
+    cutDone = true;
+    if (inflight.size) log(`ending ${inflight.size} unfinished request${inflight.size > 1 ? 's' : ''} with an error`);
+    inflight.shutdownAll();
+  };
+  const timer = setTimeout(cutNow, o.graceMs);
+  const closing = app.close().then(
+    () => undefined,
+    () => undefined, // already closing or closed: nothing left to wait for
+  );
+  const closed = (async () => {
+    await inflight.idle(o.graceMs);
+    clearTimeout(timer);
+    cutNow();
+    // Each request has been told to stop; give them a moment to write their last words.
+    await inflight.idle(1000);
+    app.server.closeAllConnections();
+    await closing;
+  })();
+  return { closed, cutNow };
+}
+
+/**
  * Runs until SIGINT or SIGTERM, then shuts `app` down within the grace and resolves. The only shutdown path
  * of both servers: a watcher that notices the parent has died sends this process SIGTERM to use it.
  */
 export function serveUntilSignal(app: FastifyInstance, o: ServeUntilSignalOptions): Promise<void> {
   const inflight = inflightOf(app);
-  const log = (line: string) => process.stderr.write(`${o.name}: ${line}\n`);
   return new Promise<void>((resolve) => {
-    let cut: (() => void) | undefined;
+    let running: ReturnType<typeof shutdown> | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (cut) return cut();
+      if (running) return running.cutNow();
       const n = inflight.size;
-      log(`${signal} received, ${n ? `finishing ${n} in-flight request${n > 1 ? 's' : ''} (up to ${o.graceMs / 1000} s)` : 'stopping'}…`);
-      inflight.closing = true;
-      let cutDone = false;
-      cut = () => {
-        if (cutDone) return;
-        cutDone = true;
-        if (inflight.size) log(`ending ${inflight.size} unfinished request${inflight.size > 1 ? 's' : ''} with an error`);
-        inflight.shutdownAll();
-      };
-      const timer = setTimeout(cut, o.graceMs);
-      const closed = app.close();
-      void (async () => {
-        await inflight.idle(o.graceMs);
-        clearTimeout(timer);
-        cut!();
-        // Each request has been told to stop; give them a moment to write their last words.
-        await inflight.idle(1000);
-        app.server.closeAllConnections();
-        await closed;
+      process.stderr.write(`${o.name}: ${signal} received, ${n ? `finishing ${n} in-flight request${n > 1 ? 's' : ''} (up to ${o.graceMs / 1000} s)` : 'stopping'}…\n`);
+      running = shutdown(app, o);
+      void running.closed.then(() => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         resolve();
-      })();
+      });
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
