@@ -96,7 +96,9 @@ export async function runTrain(opts: Opts): Promise<void> {
   };
   const json = Boolean(opts.json);
   const ac = new AbortController();
-  const onSignal = () => {
+  let interruptCode = 130; // 128 + the signal's number, as shells report it
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!ac.signal.aborted) interruptCode = sig === 'SIGTERM' ? 143 : 130;
     if (!ac.signal.aborted) note('\nstopping after this step; writing a checkpoint…');
     ac.abort();
   };
@@ -162,7 +164,7 @@ export async function runTrain(opts: Opts): Promise<void> {
       console.log(`${kind} written to ${summary.out} (${kb(summary.adapter_bytes)}; base model.safetensors ${kb(summary.base_bytes)})`);
       if (summary.checkpoint) console.log(`resume with the same flags plus --resume`);
     }
-    if (summary.interrupted) process.exitCode = 130;
+    if (summary.interrupted) process.exitCode = interruptCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

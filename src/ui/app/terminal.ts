@@ -1,6 +1,13 @@
 // Terminal safety: whatever happens (normal exit, Ctrl-C, SIGTERM/SIGHUP, an uncaught error) the
 // terminal is left as we found it — cooked mode, cursor visible, attributes reset. ftlab draws in
 // the main screen buffer and never enables mouse reporting, so there is nothing else to undo.
+import { stopChildren } from '../../shared/parent-watch.js';
+
+/**
+ * On SIGTERM/SIGINT/SIGHUP the app first stops the children its screens started (a lab's servers get
+ * SIGTERM, then SIGKILL after 3 s), waiting at most this long, then exits. A second signal exits at once.
+ */
+export const SIGNAL_GRACE_MS = 5000;
 
 /** Show cursor, reset colours/attributes; harmless if nothing was changed. */
 export const RESTORE_SEQUENCE = '\x1b[0m\x1b[?25h';
@@ -49,7 +56,8 @@ export interface GuardHandlers {
 
 /**
  * Installs exit/signal/crash handlers for the life of the UI; returns a function removing them.
- * Signals unmount the UI, restore the terminal and exit with 128 + signal number, as shells expect.
+ * Signals unmount the UI, restore the terminal, stop the children (bounded by SIGNAL_GRACE_MS) and
+ * exit with 128 + signal number, as shells expect.
  */
 export function installTerminalGuards({ unmount }: GuardHandlers): () => void {
   const onExit = () => restoreTerminal();
@@ -58,13 +66,16 @@ export function installTerminalGuards({ unmount }: GuardHandlers): () => void {
     ['SIGHUP', 1],
     ['SIGINT', 2],
   ];
+  let exiting = false;
   const signalHandlers = signals.map(([sig, num]) => {
     const h = () => {
+      if (exiting) process.exit(128 + num); // asked twice: do not wait for the children
+      exiting = true;
       try {
         unmount();
       } finally {
         restoreTerminal();
-        process.exit(128 + num);
+        void stopChildren(SIGNAL_GRACE_MS).finally(() => process.exit(128 + num));
       }
     };
     process.on(sig, h);
