@@ -6,9 +6,9 @@ import { Command } from '../keys/keyBindings.js';
 import { hit } from '../keys/keyMatchers.js';
 import { useKeypress } from '../contexts/KeypressContext.js';
 import { useLive, useLiveProp } from './live.js';
-import { QuestionView, TYPE_LABEL } from './QuestionView.js';
+import { PartView } from './PartView.js';
 import { Tone } from '../components/Tone.js';
-import type { Answer, WidgetProps } from './types.js';
+import { TYPE_LABEL, type Answer, type WidgetProps } from './types.js';
 
 export interface CaseStudyProps extends WidgetProps<'case'> {
   /** Controlled part index (optional); screens use it to know whether a text field has the keys. */
@@ -64,7 +64,7 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
             <Tone role="heading">
               Part {i + 1} of {parts.length} ({TYPE_LABEL[p.type]})
             </Tone>
-            <QuestionView question={p} value={answers[p.id] ?? null} onChange={() => {}} layout={layout?.subs?.[p.id]} active={false} reveal="answer" />
+            <PartView question={p} value={answers[p.id] ?? null} onChange={() => {}} layout={layout?.subs?.[p.id]} active={false} reveal="answer" />
           </Box>
         ))}
       </Box>
@@ -78,7 +78,7 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
         Part {current + 1} of {parts.length} ({TYPE_LABEL[sub.type]})
         {answeredCount ? ` · ${answeredCount} of ${parts.length} answered` : ''}
       </Tone>
-      <QuestionView
+      <PartView
         key={sub.id}
         question={sub}
         value={answers[sub.id] ?? null}

@@ -67,3 +67,15 @@ export function displayOrder(n: number, perm?: number[]): number[] {
   if (perm && perm.length === n) return perm;
   return Array.from({ length: n }, (_, i) => i);
 }
+
+/** How each question type is named on screen. */
+export const TYPE_LABEL: Record<AnyQuestion['type'], string> = {
+  single: 'Multiple choice',
+  multi: 'Multiple response',
+  truefalse: 'True or false',
+  order: 'Ordering',
+  match: 'Matching',
+  cloze: 'Fill in the blank',
+  numeric: 'Numeric answer',
+  case: 'Case study',
+};
