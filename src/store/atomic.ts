@@ -1,25 +1,32 @@
 // Whole-file writes that are never seen half-done: write a temporary file, fsync, rename over the target.
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const fd = openSync(tmp, 'w', 0o600);
+  // The temporary file is removed on every failure (write, fsync, close or the rename itself, e.g. when a
+  // folder sits where the target should be), so a failing write never leaves files behind.
+  let renamed = false;
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
     try {
-      unlinkSync(tmp);
-    } catch {
-      /* ignore */
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    throw err;
+    renameSync(tmp, path);
+    renamed = true;
+  } finally {
+    if (!renamed) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* already gone */
+      }
+    }
   }
-  closeSync(fd);
-  renameSync(tmp, path);
   fsyncDir(dirname(path));
 }
 
@@ -45,6 +52,19 @@ export function stamp(at = new Date()): string {
 export function keepBadCopy(path: string, label = 'corrupt'): string {
   let target = `${path}.${label}-${stamp()}`;
   for (let i = 1; existsSync(target); i++) target = `${path}.${label}-${stamp()}-${i}`;
-  copyFileSync(path, target);
+  try {
+    copyFileSync(path, target, constants.COPYFILE_EXCL);
+  } catch (err) {
+    // A half-made copy (disk full) would later pass for a kept copy: remove it (unless it is another
+    // process's copy that appeared meanwhile).
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      try {
+        unlinkSync(target);
+      } catch {
+        /* never created */
+      }
+    }
+    throw err;
+  }
   return target;
 }
