@@ -6,6 +6,7 @@ import type { Answer } from '../quiz/types.js';
 import { keepBadCopy, writeFileAtomic } from './atomic.js';
 import { JsonlFile, type Decoded } from './jsonl.js';
 import { withLock } from './lock.js';
+import { guard, toStoreError } from './errors.js';
 import type { StoreWarning } from './warnings.js';
 
 export const EXAM_FORMAT = 1;
@@ -161,8 +162,14 @@ export class ExamStore {
   /** The exam in progress, if any. */
   current(): ExamSessionRecord | undefined {
     if (!existsSync(this.currentPath)) return undefined;
+    let text: string;
     try {
-      const raw = JSON.parse(readFileSync(this.currentPath, 'utf8')) as unknown;
+      text = readFileSync(this.currentPath, 'utf8');
+    } catch (err) {
+      throw toStoreError(err, this.currentPath); // e.g. a folder in its place: say so, do not pretend there is no exam
+    }
+    try {
+      const raw = JSON.parse(text) as unknown;
       return validSession(raw) ? raw : undefined;
     } catch {
       return undefined;
@@ -170,21 +177,27 @@ export class ExamStore {
   }
 
   saveCurrent(session: ExamSessionRecord): void {
-    withLock(this.lockPath, () => writeFileAtomic(this.currentPath, JSON.stringify(session) + '\n'));
+    guard(() => withLock(this.lockPath, () => writeFileAtomic(this.currentPath, JSON.stringify(session) + '\n')), this.currentPath);
   }
 
   /** Record the finished attempt and forget the session, as one step under the lock. */
   finish(attempt: ExamAttemptRecord): void {
-    withLock(this.lockPath, () => {
-      const already = this.attempts().some((a) => a.id === attempt.id);
-      if (!already) this.addAttempt(attempt);
-      if (existsSync(this.currentPath)) unlinkSync(this.currentPath);
-    });
+    guard(() =>
+      withLock(this.lockPath, () => {
+        const already = this.attempts().some((a) => a.id === attempt.id);
+        if (!already) this.addAttempt(attempt);
+        if (existsSync(this.currentPath)) unlinkSync(this.currentPath);
+      }),
+      this.currentPath,
+    );
   }
 
   discardCurrent(): void {
-    withLock(this.lockPath, () => {
-      if (existsSync(this.currentPath)) unlinkSync(this.currentPath);
-    });
+    guard(() =>
+      withLock(this.lockPath, () => {
+        if (existsSync(this.currentPath)) unlinkSync(this.currentPath);
+      }),
+      this.currentPath,
+    );
   }
 }

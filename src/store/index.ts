@@ -8,15 +8,18 @@
 //   *.lock             short-lived cross-process locks; *.corrupt-<time> / *.pre-migration-<time> kept copies
 //
 // Home = FTLAB_HOME when set, else conf's OS config dir (e.g. ~/.config/ftlab-nodejs on Linux).
-// See docs/store.md.
+// Opening is the store's boundary: an unusable home or file ends in one StoreError (never a raw fs error or
+// a hang), and every repair is reported in `notices` until the user dismisses it. See docs/store.md.
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import type { Cursor, JsonlFile, ReadResult } from './jsonl.js';
 import { loadCardCache, type CardCache } from './card-cache.js';
 import { ExamStore } from './exams.js';
 import { createReviewLogFile, type LogEntry } from './reviews.js';
 import { SettingsStore } from './settings.js';
 import type { StoreWarning } from './warnings.js';
+import { guard, StoreError } from './errors.js';
+import { clearHint, pendingRepairs, repairLine, type PendingRepair } from './repairs.js';
 
 export interface OpenStoreOptions {
   /** Folder for progress files; default FTLAB_HOME, else conf's OS config dir. */
@@ -42,13 +45,28 @@ export class ProgressStore {
    * the whole log.
    */
   readonly cache: CardCache | undefined;
+  /** Damaged copies kept aside (now or by an earlier run) that the user has not dismissed yet. */
+  readonly pendingRepairs: PendingRepair[];
 
   private constructor(home: string | undefined, options: OpenStoreOptions) {
     this.warnings = [];
-    if (home) mkdirSync(home, { recursive: true });
+    // SettingsStore.open checks (and creates) the folder itself, without recursive mkdir.
     this.settings = SettingsStore.open(home, this.warnings);
     this.home = this.settings.dir;
     this.reviews = createReviewLogFile(resolve(this.home, 'reviews.jsonl'));
+    // The logs are appended in place: a read-only one would fail at the first answer, after the learner did
+    // the work. Say so now. (settings.json and exam-current.json are replaced by rename, which only needs
+    // the folder to be writable, and that was checked.)
+    for (const name of ['reviews.jsonl', 'exams.jsonl']) {
+      try {
+        accessSync(resolve(this.home, name), constants.W_OK);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') continue;
+        const path = resolve(this.home, name);
+        throw new StoreError(`cannot write ${path} (${code}): new answers could not be saved; make it writable (chmod u+w '${path}') or set FTLAB_HOME to another folder`, path, code);
+      }
+    }
     this.cache = options.useCache === false ? undefined : loadCardCache(this.home, this.reviews.path, this.settings.get().dayStartsAtHour);
     let tail: ReadResult<LogEntry> | null = null;
     const tailCursor = this.cache ? { offset: this.cache.offset, inode: this.cache.inode } : undefined;
@@ -68,11 +86,25 @@ export class ProgressStore {
       this.initialCursor = cursor;
     }
     this.exams = new ExamStore(this.home, this.warnings);
+    this.pendingRepairs = pendingRepairs(this.home);
   }
 
+  /**
+   * What to tell the user at every open, one line each: what was repaired or upgraded just now (with where
+   * the old copy is), older repairs not dismissed yet, and what to do about them. Empty when all is well.
+   */
+  get notices(): string[] {
+    const lines = this.warnings.map((w) => `${w.message}${w.backup ? ` (the ${w.level === 'warning' ? 'damaged' : 'previous'} copy is kept as ${w.backup})` : ''}`);
+    const told = new Set(this.warnings.map((w) => w.backup));
+    for (const r of this.pendingRepairs) if (!told.has(r.copy)) lines.push(repairLine(r));
+    if (this.pendingRepairs.length) lines.push(clearHint(this.pendingRepairs.length));
+    return lines;
+  }
+
+  /** Open the store in `options.home`, else FTLAB_HOME, else the OS config folder. Throws StoreError only. */
   static open(options: OpenStoreOptions = {}): ProgressStore {
     const home = options.home ?? (process.env.FTLAB_HOME ? resolve(process.env.FTLAB_HOME) : undefined);
-    return new ProgressStore(home, options);
+    return guard(() => new ProgressStore(home, options));
   }
 }
 
@@ -83,6 +115,9 @@ export function openStore(options?: OpenStoreOptions): ProgressStore {
 export { StoreBusyError, withLock } from './lock.js';
 export { studyDay, localOffsetMinutes, defaultSettings, type SettingsData, type LessonProgress, type LabProgress, SettingsStore } from './settings.js';
 export type { StoreWarning } from './warnings.js';
+export { StoreError } from './errors.js';
+export { clearRepairs, pendingRepairs, type PendingRepair } from './repairs.js';
+export { ensureHome, resolveHome } from './home.js';
 export type { ExamAttemptRecord, ExamSessionRecord, ExamDraw, ExamItemResult, ExamMode, DomainScore } from './exams.js';
 export { ExamStore } from './exams.js';
 export {

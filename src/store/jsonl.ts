@@ -9,6 +9,7 @@ import { closeSync, existsSync, fdatasyncSync, fstatSync, openSync, readSync, st
 import { basename } from 'node:path';
 import { keepBadCopy, writeFileAtomic } from './atomic.js';
 import { withLock } from './lock.js';
+import { guard } from './errors.js';
 import type { StoreWarning } from './warnings.js';
 
 export type Decoded<T> = { ok: true; value: T; migrated: boolean } | { ok: false; reason: string };
@@ -60,7 +61,7 @@ export class JsonlFile<T> {
   readAll(cursor: Cursor = newCursor()): ReadResult<T> {
     cursor.offset = 0;
     cursor.inode = undefined;
-    const result = this.readFrom(cursor, 0);
+    const result = guard(() => this.readFrom(cursor, 0), this.path);
     this.prepare(result.entries);
     return result;
   }
@@ -70,6 +71,10 @@ export class JsonlFile<T> {
    * repair, an import or a reset in another process): the caller must then `readAll()` again.
    */
   readNew(cursor: Cursor): ReadResult<T> | null {
+    return guard(() => this.readNewUnguarded(cursor), this.path);
+  }
+
+  private readNewUnguarded(cursor: Cursor): ReadResult<T> | null {
     if (!existsSync(this.path)) return cursor.inode === undefined && cursor.offset === 0 ? emptyResult() : null;
     const st = statSync(this.path);
     if (cursor.inode === undefined ? cursor.offset !== 0 : st.ino !== cursor.inode || st.size < cursor.offset) return null;
@@ -138,30 +143,33 @@ export class JsonlFile<T> {
    */
   append(values: readonly unknown[], cursor?: Cursor): void {
     if (values.length === 0) return;
-    let text = values.map((v) => JSON.stringify(v)).join('\n') + '\n';
-    this.locked(() => {
-      const fd = openSync(this.path, 'a+', 0o600);
-      try {
-        const st = fstatSync(fd);
-        // A torn last line (writer killed mid-write) must not swallow our first entry.
-        if (st.size > 0) {
-          const last = Buffer.alloc(1);
-          readSync(fd, last, 0, 1, st.size - 1);
-          if (last[0] !== NEWLINE) text = '\n' + text;
-        }
-        const bytes = Buffer.from(text, 'utf8');
-        writeSync(fd, bytes);
-        // On disk before we return: a review reported as saved survives a power cut or an OS crash too,
-        // not only a killed process. One fdatasync per review costs about a millisecond on an SSD.
-        fdatasyncSync(fd);
-        if (cursor && ((cursor.inode === st.ino && cursor.offset === st.size) || (st.size === 0 && cursor.offset === 0))) {
-          cursor.offset = st.size + bytes.length;
-          cursor.inode = st.ino;
-        }
-      } finally {
-        closeSync(fd);
+    const text = values.map((v) => JSON.stringify(v)).join('\n') + '\n';
+    // Raw fs errors (a read-only log, a full disk) leave as StoreError naming this file.
+    guard(() => this.locked(() => this.appendLocked(text, cursor)), this.path);
+  }
+
+  private appendLocked(text: string, cursor: Cursor | undefined): void {
+    const fd = openSync(this.path, 'a+', 0o600);
+    try {
+      const st = fstatSync(fd);
+      // A torn last line (writer killed mid-write) must not swallow our first entry.
+      if (st.size > 0) {
+        const last = Buffer.alloc(1);
+        readSync(fd, last, 0, 1, st.size - 1);
+        if (last[0] !== NEWLINE) text = '\n' + text;
       }
-    });
+      const bytes = Buffer.from(text, 'utf8');
+      writeSync(fd, bytes);
+      // On disk before we return: a review reported as saved survives a power cut or an OS crash too,
+      // not only a killed process. One fdatasync per review costs about a millisecond on an SSD.
+      fdatasyncSync(fd);
+      if (cursor && ((cursor.inode === st.ino && cursor.offset === st.size) || (st.size === 0 && cursor.offset === 0))) {
+        cursor.offset = st.size + bytes.length;
+        cursor.inode = st.ino;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /**
@@ -170,6 +178,10 @@ export class JsonlFile<T> {
    * user, or undefined when the file was fine. `cursor` is the position after everything returned.
    */
   repair(): { warning?: StoreWarning; result: ReadResult<T>; cursor: Cursor } {
+    return guard(() => this.repairLocked(), this.path);
+  }
+
+  private repairLocked(): { warning?: StoreWarning; result: ReadResult<T>; cursor: Cursor } {
     return this.locked(() => {
       const cursor = newCursor();
       const result = this.readAll(cursor);
@@ -203,9 +215,12 @@ export class JsonlFile<T> {
 
   /** Replace the whole file (import, reset). Readers notice (new inode) and re-read everything. */
   rewrite(values: readonly T[]): void {
-    this.locked(() => {
-      writeFileAtomic(this.path, values.map((e) => JSON.stringify(this.encode(e)) + '\n').join(''));
-    });
+    guard(() =>
+      this.locked(() => {
+        writeFileAtomic(this.path, values.map((e) => JSON.stringify(this.encode(e)) + '\n').join(''));
+      }),
+      this.path,
+    );
   }
 }
 

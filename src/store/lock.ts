@@ -5,10 +5,14 @@
 // it is older than `staleMs`. Locks are re-entrant within one process, so store functions can nest.
 import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { guard, StoreError } from './errors.js';
 
-export class StoreBusyError extends Error {
+export class StoreBusyError extends StoreError {
   constructor(readonly lockPath: string, waitedMs: number) {
-    super(`another ftlab process has held ${lockPath} for over ${Math.round(waitedMs / 1000)} s`);
+    super(
+      `another ftlab process has held ${lockPath} for over ${Math.round(waitedMs / 1000)} s: close the other ftlab window, or remove ${lockPath} if no ftlab is running`,
+      lockPath,
+    );
     this.name = 'StoreBusyError';
   }
 }
@@ -60,7 +64,10 @@ function breakIfStale(lockPath: string, staleMs: number): boolean {
   try {
     content = readFileSync(lockPath, 'utf8');
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+    const code = (err as NodeJS.ErrnoException).code;
+    // A folder in the lock's place would make every waiter spin until the timeout: say so at once.
+    if (code === 'EISDIR') throw err;
+    return code === 'ENOENT';
   }
   const [pidText, timeText] = content.trim().split(' ');
   const pid = Number(pidText);
@@ -146,7 +153,7 @@ function release(lockPath: string): void {
 }
 
 export function withLock<T>(lockPath: string, fn: () => T, options?: LockOptions): T {
-  const releaseLock = acquireLock(lockPath, options);
+  const releaseLock = guard(() => acquireLock(lockPath, options), lockPath);
   try {
     return fn();
   } finally {

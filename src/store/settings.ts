@@ -14,6 +14,8 @@ import { dirname, join } from 'node:path';
 import * as z from './zod-mini.js';
 import { keepBadCopy, writeFileAtomic } from './atomic.js';
 import { withLock } from './lock.js';
+import { guard } from './errors.js';
+import { ensureHome, resolveHome } from './home.js';
 import type { StoreWarning } from './warnings.js';
 
 export const SETTINGS_VERSION = 2;
@@ -124,9 +126,15 @@ export class SettingsStore {
    * files are pushed onto `warnings`.
    */
   static open(home: string | undefined, warnings: StoreWarning[]): SettingsStore {
+    const dir = ensureHome(resolveHome(home));
+    return guard(() => SettingsStore.openIn(dir, warnings), settingsPathIn(dir));
+  }
+
+  private static openIn(dir: string, warnings: StoreWarning[]): SettingsStore {
     let failed = false;
     const conf = new Conf<Record<string, unknown>>({
-      ...(home ? { cwd: home } : { projectName: 'ftlab' }),
+      // Always an explicit folder (the one ensureHome checked): conf's own default is the same path.
+      cwd: dir,
       configName: 'settings',
       clearInvalidConfig: false,
       // Never let a damaged file throw out of conf (or be overwritten before we kept a copy of it).
@@ -223,11 +231,15 @@ export class SettingsStore {
 
   /** The current settings, freshly read (another ftlab process may have changed them). */
   get(): SettingsData {
-    return salvageSettings(this.conf.store).data;
+    return guard(() => salvageSettings(this.conf.store).data, this.path);
   }
 
   /** Change settings safely across processes: lock, re-read, mutate, validate, write. */
   update(mutate: (draft: SettingsData) => void): SettingsData {
+    return guard(() => this.updateLocked(mutate), this.path);
+  }
+
+  private updateLocked(mutate: (draft: SettingsData) => void): SettingsData {
     return withLock(this.lockPath, () => {
       const draft = this.get();
       mutate(draft);

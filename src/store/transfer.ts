@@ -5,14 +5,15 @@
 // duplicating — reviews and attempts are keyed by their ids — and rewrites the log in time order, replaying
 // FSRS for cards whose history gained reviews so their state reflects both machines' reviews.
 // Reset: moves every progress file into backups/reset-<time>/ (nothing is deleted outright).
-import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Grade } from 'ts-fsrs';
 import { fsrs } from 'ts-fsrs';
 import { keepBadCopy, stamp } from './atomic.js';
 import { validSession, type ExamAttemptRecord, type ExamSessionRecord } from './exams.js';
 import type { ProgressStore } from './index.js';
 import { withLock } from './lock.js';
+import { mkdirUnder } from './home.js';
 import { cardOf, decodeLogEntry, replayMissingStates, snapshotOf, type CardSnapshot, type LogEntry, type ReviewEntry } from './reviews.js';
 import { salvageSettings, type SettingsData } from './settings.js';
 
@@ -237,7 +238,7 @@ export function resetProgress(store: ProgressStore): { backupDir: string; moved:
     store.reviews.locked(() =>
       withLock(`${store.exams.currentPath}.lock`, () =>
         store.exams.attemptsFile.locked(() => {
-          mkdirSync(backupDir, { recursive: true });
+          mkdirUnder(store.home, 'backups', basename(backupDir));
           for (const name of readdirSync(store.home)) {
             if (files.includes(name)) {
               renameSync(join(store.home, name), join(backupDir, name));
