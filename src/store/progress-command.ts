@@ -6,19 +6,18 @@ import { FailedError, UsageError } from '../cli/errors.js';
 import { isInteractive, note, packageVersion, printJson } from '../cli/context.js';
 import { writeFileAtomic } from './atomic.js';
 import { openStore, type ProgressStore } from './index.js';
+import { guard } from './errors.js';
+import { clearRepairs, type PendingRepair } from './repairs.js';
 import { exportProgress, importProgress, ImportError, resetProgress } from './transfer.js';
 
-function open(): ProgressStore {
-  let store: ProgressStore;
-  try {
-    store = openStore();
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.name === 'StoreBusyError') throw new FailedError(e.message, 'close the other ftlab window, or remove the stale *.lock file in the progress folder');
-    if (e.code) throw new FailedError(`cannot open the progress folder (${e.code}: ${e.message})`, 'set FTLAB_HOME to a folder you can write to');
-    throw err;
-  }
-  for (const w of store.warnings) note(`ftlab: ${w.level}: ${w.message}${w.backup ? ` (copy kept: ${w.backup})` : ''}`);
+/**
+ * Open the store and tell the user what it repaired. `remind: false` (show, repairs) leaves the reminder of
+ * older repairs to the command's own listing. Problems arrive as StoreError (one line, exit 1).
+ */
+function open(opts: { remind?: boolean } = {}): ProgressStore {
+  const store = openStore();
+  const lines = opts.remind === false ? store.notices.slice(0, store.warnings.length) : store.notices;
+  for (const line of lines) note(`ftlab: warning: ${line}`);
   return store;
 }
 
@@ -30,7 +29,13 @@ export function runExport(file: string | undefined, opts: { json?: boolean }): v
     return;
   }
   const target = resolve(file);
-  writeFileAtomic(target, JSON.stringify(doc, null, 2) + '\n');
+  try {
+    writeFileAtomic(target, JSON.stringify(doc, null, 2) + '\n');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!code) throw err;
+    throw new FailedError(`cannot write ${target} (${code}); nothing was exported`, 'pass a file in a folder you can write to, or leave FILE out to print to stdout');
+  }
   const summary = { file: target, reviews: doc.reviews.length, exams: doc.exams.length, lessons: Object.keys(doc.settings.lessons).length };
   if (opts.json) printJson(summary);
   else process.stdout.write(`Exported ${summary.reviews} review entries, ${summary.exams} exam attempt(s) and ${summary.lessons} lesson record(s) to ${target}\n`);
@@ -56,7 +61,7 @@ export function runImport(file: string, opts: { json?: boolean }): void {
   const store = open();
   let summary;
   try {
-    summary = importProgress(store, doc);
+    summary = guard(() => importProgress(store, doc));
   } catch (err) {
     if (err instanceof ImportError) throw new FailedError(`${path}: ${err.message}\nnothing was imported`);
     throw err;
@@ -92,14 +97,14 @@ export async function runReset(opts: { yes?: boolean; json?: boolean }): Promise
       rl.close();
     }
   }
-  const { backupDir, moved } = resetProgress(store);
+  const { backupDir, moved } = guard(() => resetProgress(store));
   if (opts.json) printJson({ home: store.home, backupDir, moved });
   else process.stdout.write(`Progress reset. The previous files (${moved.length ? moved.join(', ') : 'none'}) were moved to ${backupDir}\n`);
 }
 
 /** `ftlab progress show`: where progress lives and what it holds. */
 export function runShow(opts: { json?: boolean }): void {
-  const store = open();
+  const store = open({ remind: false });
   const settings = store.settings.get();
   const reviews = store.reviews.readAll().entries;
   const reviewCount = reviews.filter((e) => e.type === 'review').length;
@@ -129,6 +134,7 @@ export function runShow(opts: { json?: boolean }): void {
     desiredRetention: settings.desiredRetention,
     dayStartsAtHour: settings.dayStartsAtHour,
     warnings: store.warnings,
+    pendingRepairs: store.pendingRepairs,
   };
   if (opts.json) {
     printJson(summary);
@@ -141,8 +147,33 @@ export function runShow(opts: { json?: boolean }): void {
       `Reviews: ${reviewCount} (${undoCount} undone) over ${cards} card(s); lessons completed: ${summary.lessonsCompleted}`,
       `Mock exams: ${attempts.length} finished${current ? `, one in progress (${current.mode}, time up ${new Date(current.deadline).toLocaleString()})` : ''}`,
       `Daily limits: ${settings.limits.newPerDay} new cards, ${settings.limits.reviewsPerDay} reviews; target retention ${settings.desiredRetention}; the day starts at ${settings.dayStartsAtHour}:00`,
+      ...repairsText(store.pendingRepairs),
     ].join('\n') + '\n',
   );
+}
+
+/** The pending repairs and what to do about them (empty when there are none). */
+function repairsText(pending: readonly PendingRepair[]): string[] {
+  if (pending.length === 0) return [];
+  return [
+    `Pending repairs: ${pending.length} damaged cop${pending.length === 1 ? 'y' : 'ies'} kept aside (what could be read was kept; the rest is only in the copy):`,
+    ...pending.map((r) => `  ${r.file}, repaired ${r.keptAt.slice(0, 16).replace('T', ' ')} UTC: ${r.copy}`),
+    'Look at them (or restore lines from them by hand), then run `ftlab progress repairs --clear` to move them to backups/ and stop the reminder (deleting them works too).',
+  ];
+}
+
+/** `ftlab progress repairs [--clear]`: list the damaged copies the store kept aside, or dismiss them. */
+export function runRepairs(opts: { clear?: boolean; json?: boolean }): void {
+  const store = open({ remind: false });
+  if (!opts.clear) {
+    if (opts.json) printJson({ home: store.home, pendingRepairs: store.pendingRepairs });
+    else process.stdout.write((store.pendingRepairs.length ? repairsText(store.pendingRepairs) : [`No pending repairs in ${store.home}.`]).join('\n') + '\n');
+    return;
+  }
+  const { dir, moved } = clearRepairs(store.home);
+  if (opts.json) printJson({ home: store.home, movedTo: dir ?? null, cleared: moved });
+  else if (!dir) process.stdout.write(`No pending repairs in ${store.home}.\n`);
+  else process.stdout.write(`Moved ${moved.length} damaged cop${moved.length === 1 ? 'y' : 'ies'} to ${dir}; ftlab will not mention ${moved.length === 1 ? 'it' : 'them'} again.\n`);
 }
 
 /** `ftlab progress limits`: show or change the daily limits. */

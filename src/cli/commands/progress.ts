@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-// `ftlab progress show|limits|export|import|reset`: the learner's progress (FTLAB_HOME or the OS config dir).
+// `ftlab progress show|repairs|limits|export|import|reset`: the learner's progress (FTLAB_HOME or the OS config dir).
 export function register(program: Command): void {
   const progress = program
     .command('progress')
@@ -13,6 +13,19 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const { runShow } = await import('../../store/progress-command.js');
       runShow(opts);
+    });
+  progress
+    .command('repairs')
+    .description('list the damaged copies the store kept aside when it repaired a file; --clear dismisses them')
+    .option('--clear', 'move the copies to <home>/backups/repairs-<time>/ and stop the reminder')
+    .option('--json', 'print {home, pendingRepairs:[{file, copy, keptAt}]} (with --clear: {home, movedTo, cleared})')
+    .addHelpText(
+      'after',
+      '\nWhen a progress file is damaged, ftlab keeps what it can read, saves the damaged file as <file>.corrupt-<time>\nand reminds you at every start until you act. Deleting a copy dismisses it too.\n\nExamples:\n  ftlab progress repairs\n  ftlab progress repairs --clear',
+    )
+    .action(async (opts: { clear?: boolean; json?: boolean }) => {
+      const { runRepairs } = await import('../../store/progress-command.js');
+      runRepairs(opts);
     });
   progress
     .command('limits')

@@ -1,6 +1,7 @@
 import { printJson } from '../../cli/context.js';
 import { homeSummary, homeText } from '../data/home.js';
 import { prepareHomeData } from '../data/homeData.js';
+import { announceStoreNotices } from '../data/session.js';
 import { openTui, prefetchTui, wantsTui, type StudyFlags } from './shared.js';
 
 export async function runHome(flags: StudyFlags): Promise<void> {
@@ -11,7 +12,8 @@ export async function runHome(flags: StudyFlags): Promise<void> {
     return openTui({ screen: 'home' }, flags);
   }
   const data = await prepareHomeData(env);
+  const warnings = announceStoreNotices(data.warnings);
   const summary = homeSummary(data);
   if (flags.json) printJson({ ...summary, warnings: data.warnings });
-  else process.stdout.write(homeText(summary, data.warnings));
+  else process.stdout.write(homeText(summary, warnings));
 }

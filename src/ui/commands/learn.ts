@@ -3,6 +3,7 @@
 import { printJson } from '../../cli/context.js';
 import { UsageError } from '../../cli/errors.js';
 import { lessonProgress, openAppData } from '../data/appData.js';
+import { announceStoreNotices } from '../data/session.js';
 import { findLesson, unknownLessonHint } from '../data/lessons.js';
 import { lessonListModel } from '../data/lessonList.js';
 import { warningLines } from '../data/home.js';
@@ -13,6 +14,7 @@ export async function runLearn(flags: StudyFlags & { lessonId?: string }): Promi
   const lesson = flags.lessonId ? findLesson(data, flags.lessonId) : undefined;
   if (flags.lessonId && !lesson) throw new UsageError(`unknown lesson "${flags.lessonId}"`, unknownLessonHint(data, flags.lessonId));
   if (wantsTui(flags)) return openTui(lesson ? { screen: 'lesson', lessonId: lesson.id } : { screen: 'lessons' }, flags);
+  const warnings = announceStoreNotices(data.warnings);
 
   if (!lesson) {
     const model = lessonListModel(data);
@@ -27,7 +29,7 @@ export async function runLearn(flags: StudyFlags & { lessonId?: string }): Promi
       for (const l of m.lessons) out.push(`  ${l.status === 'done' ? '[x]' : l.status === 'started' ? '[~]' : '[ ]'} ${l.id.padEnd(idWidth)}  ${l.title} (${l.minutes} min)`);
       out.push('');
     }
-    out.push(...warningLines(data.warnings));
+    out.push(...warningLines(warnings));
     out.push('Open one with: ftlab learn LESSON_ID');
     process.stdout.write(out.join('\n') + '\n');
     return;

@@ -4,6 +4,7 @@ import { FailedError } from '../../cli/errors.js';
 import type { Route } from '../app/routes.js';
 import { loadUiModules } from '../app/load.js';
 import { uiOptionsFrom } from '../contexts/UiContext.js';
+import { openSession } from '../data/session.js';
 
 export interface StudyFlags {
   root: string;
@@ -26,7 +27,12 @@ export function prefetchTui(route: Route): void {
 }
 
 export async function openTui(route: Route, flags: StudyFlags): Promise<void> {
-  const { runApp, RawModeUnavailableError } = await loadUiModules();
+  const modules = loadUiModules();
+  modules.catch(() => undefined); // awaited below; this only keeps an early throw from orphaning it
+  // Open the store before the first frame (while the UI code loads): an unusable progress folder is one
+  // line and exit 1, not a broken screen. The screens then share this session.
+  openSession(flags.home);
+  const { runApp, RawModeUnavailableError } = await modules;
   try {
     await runApp(route, { ui: uiOptionsFrom(flags), env: { contentRoot: flags.root, home: flags.home } });
   } catch (err) {

@@ -2,6 +2,7 @@
 import { printJson } from '../../cli/context.js';
 import { UsageError } from '../../cli/errors.js';
 import { openAppData } from '../data/appData.js';
+import { announceStoreNotices } from '../data/session.js';
 import { statsFor } from '../data/stats.js';
 import { openTui, wantsTui, type StudyFlags } from './shared.js';
 
@@ -11,11 +12,12 @@ export async function runStats(flags: StudyFlags & { days?: number }): Promise<v
   }
   if (wantsTui(flags)) return openTui({ screen: 'stats' }, flags);
   const data = openAppData({ contentRoot: flags.root, home: flags.home });
+  const warnings = announceStoreNotices(data.warnings);
   const stats = statsFor(data, { days: flags.days });
   if (flags.json) {
     printJson({ ...stats, warnings: data.warnings });
     return;
   }
   const [{ statsText }, { unicodeGlyphs, asciiGlyphs }] = await Promise.all([import('../data/statsText.js'), import('../theme/glyphs.js')]);
-  process.stdout.write(statsText(stats, flags.ascii || flags.screenReader ? asciiGlyphs : unicodeGlyphs, data.warnings));
+  process.stdout.write(statsText(stats, flags.ascii || flags.screenReader ? asciiGlyphs : unicodeGlyphs, warnings));
 }

@@ -7,7 +7,7 @@ import { Deck } from '../../srs/deck.js';
 export interface StoreSession {
   store: ProgressStore;
   deck: Deck;
-  /** Recovered or migrated store files, as lines to show once. */
+  /** Recovered or migrated store files and repairs not dismissed yet: shown at every open (store.notices). */
   warnings: string[];
 }
 
@@ -18,11 +18,21 @@ export function openSession(home: string | undefined): StoreSession {
   if (cached?.home === key) return cached.session;
   const store = ProgressStore.open({ home });
   const deck = Deck.open(store);
-  const warnings = store.warnings.map((w) => `${w.message}${w.backup ? ` (damaged copy kept as ${w.backup})` : ''}`);
+  const warnings = store.notices;
   cached = { home: key, session: { store, deck, warnings } };
   return cached.session;
 }
 
 export function resetSession(): void {
   cached = undefined;
+}
+
+/**
+ * For commands without the TUI: print the store's notices on stderr (stdout stays data, --json included),
+ * every run until the user acts on them. Returns `warnings` without them, for the command's own output.
+ */
+export function announceStoreNotices(warnings: readonly string[]): string[] {
+  const notices = cached?.session.warnings ?? [];
+  for (const line of notices) process.stderr.write(`ftlab: warning: ${line}\n`);
+  return warnings.filter((w) => !notices.includes(w));
 }

@@ -7,6 +7,7 @@ import type { ExamAttemptRecord, ExamSessionRecord } from '../../store/index.js'
 import { STATE_NAMES } from '../../store/index.js';
 import { openTui, wantsTui, type StudyFlags } from '../commands/shared.js';
 import { cardIds, loadStudyData } from './data.js';
+import { announceStoreNotices } from '../data/session.js';
 import { DEFAULT_QUIZ_SIZE, describeQuizFilter, dueLines, matchingQuestions, type QuizFilter } from './plan.js';
 
 // ---- review -------------------------------------------------------------------------------------
@@ -14,6 +15,7 @@ import { DEFAULT_QUIZ_SIZE, describeQuizFilter, dueLines, matchingQuestions, typ
 export async function runReview(flags: StudyFlags): Promise<void> {
   if (wantsTui(flags)) return openTui({ screen: 'review' }, flags);
   const data = loadStudyData(flags.root, flags.home);
+  const warnings = announceStoreNotices(data.warnings);
   const now = Date.now();
   data.deck.refresh();
   const queue = data.deck.queue(cardIds(data.content), now);
@@ -45,7 +47,7 @@ export async function runReview(flags: StudyFlags): Promise<void> {
     for (const c of list) out.push(`  ${c.id} (${c.type}, ${c.state}): ${oneLine(c.prompt)}`);
   }
   out.push('', 'Run `ftlab review` in a terminal to start.');
-  write(out, data.warnings);
+  write(out, warnings);
 }
 
 // ---- quiz ---------------------------------------------------------------------------------------
@@ -87,6 +89,7 @@ export async function runQuiz(flags: QuizFlags): Promise<void> {
   const data = loadStudyData(flags.root, flags.home);
   const filter = parseQuizFilter(data.content, flags);
   if (wantsTui(flags)) return openTui({ screen: 'quiz', lesson: filter.lesson, module: filter.module, domain: filter.domain, count: filter.n }, flags);
+  const warnings = announceStoreNotices(data.warnings);
   const matching = matchingQuestions(data.content, filter);
   const size = Math.min(matching.length, filter.n ?? DEFAULT_QUIZ_SIZE);
   const byType: Record<string, number> = {};
@@ -110,7 +113,7 @@ export async function runQuiz(flags: QuizFlags): Promise<void> {
     for (const q of matching) out.push(`  ${q.id} (${q.type}, domain ${q.domain}, ${q.difficulty}): ${oneLine(q.prompt)}`);
   } else out.push('Try another lesson, module or domain.');
   out.push('', 'Run `ftlab quiz …` in a terminal to take it.');
-  write(out, data.warnings);
+  write(out, warnings);
 }
 
 // ---- exam ---------------------------------------------------------------------------------------
@@ -153,6 +156,7 @@ export async function runExam(flags: ExamFlags): Promise<void> {
   const mode = flags.short ? 'short' : flags.full ? 'full' : undefined;
   if (wantsTui(flags)) return openTui({ screen: 'exam', mode }, flags);
   const data = loadStudyData(flags.root, flags.home);
+  const warnings = announceStoreNotices(data.warnings);
   const summary = examSummary(data.store.exams.attempts(), data.store.exams.current());
   if (flags.json) {
     printJson({ ...summary, warnings: data.warnings });
@@ -173,7 +177,7 @@ export async function runExam(flags: ExamFlags): Promise<void> {
       out.push(`  ${a.submittedAt.slice(0, 16).replace('T', ' ')}  ${a.mode.padEnd(5)}  ${String(a.correct).padStart(3)}/${String(a.total).padEnd(3)}  ~${a.scaledEstimate}  ${a.passed ? 'pass' : 'fail'}${a.autoSubmitted ? '  (time ran out)' : ''}`);
     }
   } else out.push('No finished attempts yet.');
-  write(out, data.warnings);
+  write(out, warnings);
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
