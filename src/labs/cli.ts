@@ -157,6 +157,8 @@ export async function verify(root: string, id: string, flags: VerifyFlags): Prom
   for (const step of flags.step ?? []) {
     if (!lab.steps.some((s) => s.id === step)) throw new UsageError(`lab "${lab.id}" has no step "${step}"`, `steps: ${lab.steps.map((s) => s.id).join(', ')}`);
   }
+  // Recording needs a usable progress folder: say so before the checks run, not after (one line, exit 1).
+  if (flags.record !== false) await import('../store/home.js').then((m) => m.ensureHome(m.resolveHome(flags.home)));
   const controller = new AbortController();
   // SIGINT and SIGTERM stop the checks (and any API the grader started); exit 128 + signal number.
   let interruptedBy: number | undefined;
@@ -189,8 +191,10 @@ export async function verify(root: string, id: string, flags: VerifyFlags): Prom
 async function recordResults(report: VerifyReport, home: string | undefined): Promise<void> {
   try {
     const { SettingsStore } = await import('../store/index.js');
-    const warnings: unknown[] = [];
+    const warnings: Array<{ message: string; backup?: string }> = [];
     const settings = SettingsStore.open(home, warnings as never);
+    // A repair of settings.json is never silent (the copy stays listed by `ftlab progress repairs`).
+    for (const w of warnings) note(`warning: ${w.message}${w.backup ? ` (the damaged copy is kept as ${w.backup})` : ''}`);
     for (const step of report.steps) {
       const failed = step.checks.filter((c) => !c.ok);
       settings.recordLabStep(report.lab, step.id, step.ok, failed.length ? failed.map((c) => c.message).join(' / ') : undefined);

@@ -1,11 +1,12 @@
 // `ftlab doctor`: a preflight of everything ftlab and its labs rely on. Required checks (Node,
 // content, a writable store) make it exit 1; optional ones (terminal features, Ollama) only warn,
 // because every lab also works with ftlab's built-in backend.
-import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { loadContent } from '../content/loader.js';
 import { formatProblem } from '../content/problems.js';
+import { ensureHome } from '../store/home.js';
 
 export type Status = 'ok' | 'warn' | 'fail';
 
@@ -134,7 +135,7 @@ function checkStore(home: string | undefined, env: NodeJS.ProcessEnv): DoctorChe
   const source = home ? 'FTLAB_HOME' : 'default';
   const details = { dir, source };
   try {
-    mkdirSync(dir, { recursive: true });
+    ensureHome(dir); // level by level: recursive mkdir spins forever on paths like /proc/nope
     if (!statSync(dir).isDirectory()) throw new Error('not a folder');
     accessSync(dir, constants.W_OK);
     // Prove it: create and remove a file (permissions can lie on network and read-only mounts).

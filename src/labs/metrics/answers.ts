@@ -2,7 +2,7 @@
 // <home>/labs/metrics/answers.json (written atomically). Each answer carries the seed of the
 // question variant it answers, so the checks can recompute that variant's expected answer.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { keepBadCopy, writeFileAtomic } from '../../store/atomic.js';
 
 export interface StoredAnswer {
@@ -24,10 +24,9 @@ const empty = (): AnswersFile => ({ version: 1, seeds: {}, answers: {} });
 
 /** Resolves the progress folder like the store does: explicit home, FTLAB_HOME, then conf's folder. */
 export async function resolveHome(home?: string): Promise<string> {
-  if (home) return resolve(home);
-  if (process.env.FTLAB_HOME) return resolve(process.env.FTLAB_HOME);
-  const { SettingsStore } = await import('../../store/settings.js');
-  return SettingsStore.open(undefined, []).dir;
+  // Checked (and created) level by level: an unusable FTLAB_HOME is one StoreError line, never a hang.
+  const { ensureHome, resolveHome: storeHome } = await import('../../store/home.js');
+  return ensureHome(storeHome(home));
 }
 
 export function answersPath(home: string): string {

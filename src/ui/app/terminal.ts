@@ -2,6 +2,7 @@
 // terminal is left as we found it — cooked mode, cursor visible, attributes reset. ftlab draws in
 // the main screen buffer and never enables mouse reporting, so there is nothing else to undo.
 import { stopChildren } from '../../shared/parent-watch.js';
+import { FailedError } from '../../cli/errors.js';
 
 /**
  * On SIGTERM/SIGINT/SIGHUP the app first stops the children its screens started (a lab's servers get
@@ -88,8 +89,12 @@ export function installTerminalGuards({ unmount }: GuardHandlers): () => void {
       /* keep going: restoring the terminal matters more */
     }
     restoreTerminal();
-    process.stderr.write(`ftlab: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.stderr.write('hint: this is a bug in ftlab; your progress up to the last answer is saved.\n');
+    // A user-facing error (e.g. the progress file became read-only while answering) is one line, not a bug.
+    if (err instanceof FailedError) process.stderr.write(`ftlab: ${err.message}\n`);
+    else {
+      process.stderr.write(`ftlab: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.stderr.write('hint: this is a bug in ftlab; your progress up to the last answer is saved.\n');
+    }
     process.exit(1);
   };
   process.on('exit', onExit);
