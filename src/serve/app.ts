@@ -153,16 +153,15 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
   }
 
   app.setErrorHandler((err, req, reply) => {
-    const apiErr = toApiError(err);
+    // No route matched: whatever went wrong with the body, the answer is "no such route" (401 from the key
+    // check, an ApiError, still wins, so an unauthenticated client cannot map the API).
+    const apiErr = !(err instanceof ApiError) && !req.routeOptions.url ? notFound(req) : toApiError(err);
     if (apiErr.status === 401) reply.header('www-authenticate', 'Bearer');
     if (apiErr.retryAfter) reply.header('retry-after', String(apiErr.retryAfter));
     if (apiErr.status >= 500) req.log.error({ err }, apiErr.message);
     return reply.status(apiErr.status).send(apiErr.toBody());
   });
-  app.setNotFoundHandler((req, reply) => {
-    const err = new ApiError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`, 'see /docs for the routes this API offers');
-    return reply.status(404).send(err.toBody());
-  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send(notFound(req).toBody()));
 
   // --- routes --------------------------------------------------------------------------------
   app.get('/', { schema: { hide: true }, config: PUBLIC }, async () => ({
@@ -324,6 +323,10 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
 }
 
 // --- helpers -----------------------------------------------------------------------------------
+
+function notFound(req: FastifyRequest): ApiError {
+  return new ApiError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`, 'see /docs for the routes this API offers');
+}
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;

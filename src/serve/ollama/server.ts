@@ -209,6 +209,9 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
   // Decided on the matched route, not the raw URL (which may be percent-encoded).
   const isOpenAI = (req: FastifyRequest) => (req.routeOptions.url ?? '').startsWith('/v1/');
   app.setErrorHandler((err, req, reply) => {
+    // No route matched (e.g. PUT /v1/chat/completions): the body was parsed anyway, but its errors do not
+    // matter; the answer is the unknown route's.
+    if (!req.routeOptions.url) return reply.code(404).type('text/plain').send('404 page not found');
     let status = 500;
     let message = 'internal error';
     if (err instanceof OllamaError) ({ status, message } = err);
