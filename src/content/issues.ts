@@ -19,9 +19,50 @@ export interface IssueContext {
 }
 
 export function issuesToProblems(issues: readonly Issue[], ctx: IssueContext): Problem[] {
+  // Fields missing from one map are one problem (a file cut short lacks several at once), and a
+  // misspelled key is one problem, not also a missing field: "unknown field "answr" (did you mean
+  // "answer"?)" says both.
+  const missing = new Map<string, { at: YamlPath; fields: string[] }>();
+  const isMissing = (issue: Issue) =>
+    (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.path.length > 0 && !hasPath(ctx.value, issue.path as PropertyKey[]);
+  for (const issue of issues) {
+    if (!isMissing(issue)) continue;
+    const rel = issue.path as (string | number)[];
+    const key = JSON.stringify(rel.slice(0, -1));
+    const entry = missing.get(key) ?? { at: [...ctx.base, ...rel.slice(0, -1)], fields: [] };
+    entry.fields.push(String(rel[rel.length - 1]));
+    missing.set(key, entry);
+  }
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const entry = missing.get(JSON.stringify(issue.path));
+    if (!entry) continue;
+    for (const k of issue.keys) {
+      const guess = closest(k, ctx.knownFields);
+      if (guess) entry.fields = entry.fields.filter((f) => f !== guess);
+    }
+  }
   const out: Problem[] = [];
-  for (const issue of issues) out.push(...issueToProblems(issue, ctx));
+  const done = new Set<string>();
+  for (const issue of issues) {
+    if (isMissing(issue)) {
+      const key = JSON.stringify((issue.path as PropertyKey[]).slice(0, -1));
+      const entry = missing.get(key)!;
+      if (!done.has(key) && entry.fields.length) out.push(missingFields(ctx.source, entry.at, entry.fields));
+      done.add(key);
+      continue;
+    }
+    out.push(...issueToProblems(issue, ctx));
+  }
   return out;
+}
+
+function missingFields(source: YamlSource, at: YamlPath, fields: string[]): Problem {
+  if (fields.length === 1) {
+    const hint = FIELD_HINTS[fields[0]!];
+    return source.problem(at, `missing required field "${fields[0]}"${hint ? ` (${hint})` : ''}`);
+  }
+  return source.problem(at, `missing required fields ${fields.map((f) => `"${f}"`).join(', ')}`);
 }
 
 function issueToProblems(issue: Issue, ctx: IssueContext): Problem[] {
@@ -54,7 +95,7 @@ function issueToProblems(issue: Issue, ctx: IssueContext): Problem[] {
       return [at(`${field}: ${issue.message}`)];
     }
     case 'invalid_type':
-      if (!present && rel.length > 0) return [ctx.source.problem(path.slice(0, -1), `missing required field "${field}"`)];
+      if (!present && rel.length > 0) return [missingFields(ctx.source, path.slice(0, -1), [String(rel[rel.length - 1])])];
       return [at(`${field || 'value'} must be ${article(issue.expected)}, not ${describe(actual)}`)];
     case 'too_small': {
       const min = Number(issue.minimum);
@@ -78,6 +119,11 @@ function issueToProblems(issue: Issue, ctx: IssueContext): Problem[] {
       return [at(`${field || 'value'}: ${issue.message}`)];
   }
 }
+
+/** What to write for a required field whose value is not obvious from its name. */
+const FIELD_HINTS: Record<string, string> = {
+  tolerance: 'how far from "answer" a typed number may be and still count: 0 for an exact answer',
+};
 
 /** `choices[2]`, `questions[1].answer`. */
 function label(path: ReadonlyArray<PropertyKey>): string {

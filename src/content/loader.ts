@@ -1,7 +1,10 @@
 // Loads a content root (content/, quizzes/, labs/) into one index for the app, and reports every
 // problem at once with the file, line and column of the offending YAML node. Broken items are left
 // out of the index (never a crash); references are resolved against every item that parsed, so one
-// mistake is reported once, where it is, and not again by everything that points at it.
+// mistake is reported once, where it is, and not again by everything that points at it: a file that
+// does not load is reported at its first error and nothing else in it is checked; references to an
+// item that exists but is broken are quiet; an unknown id is reported once, at its first reference,
+// with the count of the others.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Token } from 'markdown-it';
@@ -23,6 +26,7 @@ import {
   type Question,
   type SubQuestion,
 } from './schema.js';
+import { decodeText } from './text.js';
 import { YamlSource, type YamlPath } from './yaml-source.js';
 
 /** Where an item was defined (path relative to the content root, 1-based line and column). */
@@ -131,7 +135,8 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
   const labs: Array<Parsed<LabDef> & { folder: string }> = [];
   // Ids of items that exist but failed validation: references to them are not reported again
   // (the item's own problem is the root cause); whatever depends on them is skipped quietly.
-  const broken = { module: new Set<string>(), lesson: new Set<string>(), lab: new Set<string>(), question: new Set<string>() };
+  const broken = { module: new BrokenItems(), lesson: new BrokenItems(), lab: new BrokenItems(), question: new BrokenItems() };
+  const unknown = new UnknownRefs();
 
   for (const dir of listDirs(join(root, 'content'))) {
     const rel = `content/${dir}`;
@@ -142,7 +147,7 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
         const value = src.toJS();
         const parsed = validate(moduleSchema, value, src, [], KNOWN_MODULE_FIELDS, report);
         if (parsed) modules.push({ value: parsed, src, at: [], dir: rel });
-        else noteBroken(broken.module, value);
+        else broken.module.noteValue(src.path, value);
       }
     } else {
       report({ path: rel, line: 1, col: 1, message: 'module folder has no module.yaml (id, title, summary, order)' });
@@ -159,7 +164,11 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     const src = readYaml(root, path, report);
     if (!src) continue;
     const value = src.toJS();
-    if (value == null) continue; // an empty bank is fine
+    if (value == null || (Array.isArray(value) && value.length === 0)) {
+      // Usually a file saved empty by mistake or a bank whose list was commented out.
+      report(src.problem([], 'the question bank holds no questions: add some (a YAML list, each item starting with "- id: …") or delete the file'));
+      continue;
+    }
     if (!Array.isArray(value)) {
       report(src.problem([], 'a question bank is a YAML list of questions (each item starts with "- id: …")'));
       continue;
@@ -167,19 +176,23 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     value.forEach((item, i) => {
       const parsed = validate(questionSchema, item, src, [i], KNOWN_QUESTION_FIELDS, report, 'question type');
       if (parsed) questions.push({ value: parsed, src, at: [i] });
-      else noteBroken(broken.question, item);
+      else broken.question.noteValue(src.path, item);
     });
   }
 
   for (const dir of listDirs(join(root, 'labs'))) {
     const path = `labs/${dir}/lab.yaml`;
     if (!existsSync(join(root, path))) continue; // shared data folders carry no lab.yaml
-    const src = readYaml(root, path, report, broken.lab);
-    if (!src) continue;
+    const src = readYaml(root, path, report);
+    // A lab's id is its folder's name (checked below), so a lab that does not load is still known by it.
+    if (!src) {
+      broken.lab.add(dir);
+      continue;
+    }
     const value = src.toJS();
     const parsed = validate(labSchema, value, src, [], KNOWN_LAB_FIELDS, report);
     if (parsed) labs.push({ value: parsed, src, at: [], folder: dir });
-    else noteBroken(broken.lab, value);
+    else broken.lab.add(dir);
   }
 
   // ---- Unique ids (first definition wins; later ones are reported and dropped) ----------------
@@ -218,7 +231,7 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
       ok = false;
     }
     lab.lessons.forEach((ref, i) => {
-      if (!lessonIds.has(ref) && !broken.lesson.has(ref)) report(l.src.problem(['lessons', i], unknownRef('lesson', ref, lessonIds)));
+      if (!lessonIds.has(ref) && !broken.lesson.has(ref)) unknown.add('lesson', ref, l.src.problem(['lessons', i], unknownRef('lesson', ref, lessonIds)));
     });
     const stepIds = new Map<string, number>();
     lab.steps.forEach((step, i) => {
@@ -264,7 +277,7 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
   for (const l of firstLesson) {
     const fm = l.value;
     if (!moduleIds.has(fm.module)) {
-      if (!broken.module.has(fm.module)) report(l.src.problem(['module'], unknownRef('module', fm.module, moduleIds)));
+      if (!broken.module.has(fm.module)) unknown.add('module', fm.module, l.src.problem(['module'], unknownRef('module', fm.module, moduleIds)));
       continue;
     }
     const folderId = folderModule.get(l.folder);
@@ -274,13 +287,13 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     const prerequisites = fm.prerequisites.filter((ref, i) => {
       if (ref === fm.id) report(l.src.problem(['prerequisites', i], 'a lesson cannot be its own prerequisite'));
       else if (broken.lesson.has(ref)) return false;
-      else if (!lessonIds.has(ref)) report(l.src.problem(['prerequisites', i], unknownRef('lesson', ref, lessonIds)));
+      else if (!lessonIds.has(ref)) unknown.add('lesson', ref, l.src.problem(['prerequisites', i], unknownRef('lesson', ref, lessonIds)));
       else return true;
       return false;
     });
     let lab = fm.lab;
     if (lab !== undefined && !labById.has(lab)) {
-      if (!labIds.has(lab) && !broken.lab.has(lab)) report(l.src.problem(['lab'], unknownRef('lab', lab, labIds)));
+      if (!labIds.has(lab) && !broken.lab.has(lab)) unknown.add('lab', lab, l.src.problem(['lab'], unknownRef('lab', lab, labIds)));
       lab = undefined;
     }
     const parsedBody = parseBody(l.body, l.bodyLine);
@@ -311,21 +324,21 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     const question = q.value;
     let ok = true;
     if (!lessonIds.has(question.lesson)) {
-      if (!broken.lesson.has(question.lesson)) report(q.src.problem([...q.at, 'lesson'], unknownRef('lesson', question.lesson, lessonIds)));
+      if (!broken.lesson.has(question.lesson)) unknown.add('lesson', question.lesson, q.src.problem([...q.at, 'lesson'], unknownRef('lesson', question.lesson, lessonIds)));
       ok = false;
     }
     ok = checkAnswers(question, q.src, q.at, report) && ok;
-    ok = checkSources(question.sources, q.src, [...q.at, 'sources'], lessonById, lessonIds, broken.lesson, report) && ok;
+    ok = checkSources(question.sources, q.src, [...q.at, 'sources'], lessonById, lessonIds, broken.lesson, unknown) && ok;
     const subs: Array<{ sub: SubQuestion; lesson: string; domain: number }> = [];
     if (question.type === 'case') {
       question.questions.forEach((sub, j) => {
         const at = [...q.at, 'questions', j];
         if (sub.lesson !== undefined && !lessonIds.has(sub.lesson)) {
-          if (!broken.lesson.has(sub.lesson)) report(q.src.problem([...at, 'lesson'], unknownRef('lesson', sub.lesson, lessonIds)));
+          if (!broken.lesson.has(sub.lesson)) unknown.add('lesson', sub.lesson, q.src.problem([...at, 'lesson'], unknownRef('lesson', sub.lesson, lessonIds)));
           ok = false;
         }
         ok = checkAnswers(sub, q.src, at, report) && ok;
-        ok = checkSources(sub.sources, q.src, [...at, 'sources'], lessonById, lessonIds, broken.lesson, report) && ok;
+        ok = checkSources(sub.sources, q.src, [...at, 'sources'], lessonById, lessonIds, broken.lesson, unknown) && ok;
         subs.push({ sub, lesson: sub.lesson ?? question.lesson, domain: sub.domain ?? question.domain });
       });
     }
@@ -360,6 +373,7 @@ export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentInd
     }
   }
 
+  unknown.flush(report, broken);
   problems.sort(compareProblems);
   const byType: Record<string, number> = Object.fromEntries(QUESTION_TYPES.map((t) => [t, 0]));
   for (const q of questionById.values()) byType[q.type] = (byType[q.type] ?? 0) + 1;
@@ -415,22 +429,36 @@ function listFiles(dir: string, ...exts: string[]): string[] {
     .sort();
 }
 
-function readText(root: string, path: string, report: (p: Problem) => void): string | undefined {
+/**
+ * The file's text, or undefined when it cannot be used: unreadable, not UTF-8, or holding control
+ * characters (reported once, at the first one). `unusable` still gets what could be decoded, so the
+ * file's id can be recovered and references to it stay quiet.
+ */
+function readText(root: string, path: string, report: (p: Problem) => void, unusable?: (text: string) => void): string | undefined {
+  let bytes: Buffer;
   try {
-    return readFileSync(join(root, path), 'utf8').replace(/^\uFEFF/, '');
+    bytes = readFileSync(join(root, path));
   } catch (err) {
     report({ path, line: 1, col: 1, message: `cannot read file: ${(err as Error).message}` });
+    unusable?.('');
     return undefined;
   }
+  const { text, fault } = decodeText(bytes);
+  if (fault) {
+    report({ path, ...fault });
+    unusable?.(text);
+    return undefined;
+  }
+  return text;
 }
 
-function readYaml(root: string, path: string, report: (p: Problem) => void, brokenIds?: Set<string>): YamlSource | undefined {
-  const text = readText(root, path, report);
+function readYaml(root: string, path: string, report: (p: Problem) => void, brokenIds?: BrokenItems): YamlSource | undefined {
+  const text = readText(root, path, report, (t) => brokenIds?.noteText(path, t));
   if (text === undefined) return undefined;
   const src = new YamlSource(path, new LineIndex(text), text);
   if (src.hasErrors) {
     src.syntaxProblems().forEach(report);
-    if (brokenIds) noteIdInText(brokenIds, text);
+    brokenIds?.noteText(path, text);
     return undefined;
   }
   return src;
@@ -442,14 +470,15 @@ function readLesson(
   root: string,
   path: string,
   report: (p: Problem) => void,
-  brokenIds: Set<string>,
+  brokenIds: BrokenItems,
 ): { value: LessonFrontMatter; src: YamlSource; at: YamlPath; body: string; bodyLine: number; raw: Record<string, unknown> } | undefined {
-  const text = readText(root, path, report);
+  const text = readText(root, path, report, (t) => brokenIds.noteText(path, frontMatterText(t)));
   if (text === undefined) return undefined;
   const index = new LineIndex(text);
   const firstEnd = text.indexOf('\n');
   if (!FENCE.test(text.slice(0, firstEnd === -1 ? text.length : firstEnd))) {
     report({ path, line: 1, col: 1, message: 'a lesson starts with YAML front matter: a "---" line, the fields (id, title, module, …), then "---"' });
+    brokenIds.noteText(path, frontMatterText(text));
     return undefined;
   }
   // Find the closing "---" line.
@@ -464,6 +493,7 @@ function readLesson(
   }
   if (closeLine === -1) {
     report({ path, line: 1, col: 1, message: 'front matter is never closed: add a "---" line after the last field' });
+    brokenIds.noteText(path, frontMatterText(text));
     return undefined;
   }
   const fmStart = index.lineStart(2);
@@ -471,17 +501,18 @@ function readLesson(
   const src = new YamlSource(path, index, text.slice(fmStart, fmEnd), fmStart);
   if (src.hasErrors) {
     src.syntaxProblems().forEach(report);
-    noteIdInText(brokenIds, text.slice(fmStart, fmEnd));
+    brokenIds.noteText(path, text.slice(fmStart, fmEnd));
     return undefined;
   }
   const raw = src.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     report(src.problem([], 'front matter must be a map of fields (id, title, module, order, …)'));
+    brokenIds.noteText(path, text.slice(fmStart, fmEnd));
     return undefined;
   }
   const value = validate(lessonFrontMatterSchema, raw, src, [], KNOWN_LESSON_FIELDS, report);
   if (!value) {
-    noteBroken(brokenIds, raw);
+    brokenIds.noteValue(path, raw);
     return undefined;
   }
   const bodyLine = closeLine + 1;
@@ -519,15 +550,77 @@ function fieldNames(schema: unknown): string[] {
   return [...names];
 }
 
-/** A file whose YAML does not parse still declares its id, usually on a top-level `id:` line. */
-function noteIdInText(ids: Set<string>, text: string): void {
-  const m = /^id:[ \t]*["']?([a-z0-9][a-z0-9.-]*)["']?[ \t]*(?:#.*)?\r?$/m.exec(text);
-  if (m) ids.add(m[1]!);
+/**
+ * Items of one kind (lesson, module, lab) that exist but did not load. Their ids, where they can be
+ * read, keep references to them quiet; files whose id cannot be read are named next to any unknown
+ * reference, since they may be what it points at.
+ */
+const ID_RE = /^[a-z0-9][a-z0-9.-]*$/;
+
+class BrokenItems {
+  private readonly ids = new Set<string>();
+  readonly unidentified: string[] = [];
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+  }
+
+  /** A file that does not parse still declares its id, usually on an `id:` line near the top. */
+  noteText(path: string, text: string): void {
+    const m = /^[ \t]*id[ \t]*:[ \t]*["']?([a-z0-9][a-z0-9.-]*)["']?[ \t]*(?:#.*)?\r?$/m.exec(text);
+    if (m) this.ids.add(m[1]!);
+    else this.unidentified.push(path);
+  }
+
+  noteValue(path: string, value: unknown): void {
+    const id = (value as { id?: unknown } | null)?.id;
+    // An id that is not well-formed cannot be what a reference names: the file counts as unidentified.
+    if (typeof id === 'string' && ID_RE.test(id)) this.ids.add(id);
+    else this.unidentified.push(path);
+  }
 }
 
-function noteBroken(ids: Set<string>, value: unknown): void {
-  const id = (value as { id?: unknown } | null)?.id;
-  if (typeof id === 'string') ids.add(id);
+/** The front matter of a lesson that did not load (the id is looked for there, not in the body). */
+function frontMatterText(text: string): string {
+  const close = /\n---[ \t]*\r?(?:\n|$)/.exec(text.slice(3));
+  return close ? text.slice(0, close.index + 3) : text.slice(0, 2000);
+}
+
+type RefKind = 'lesson' | 'module' | 'lab' | 'anchor';
+
+/**
+ * Unknown references, one problem per unknown id: a renamed lesson or a heading that changed is one
+ * mistake, however many questions point at it. The first reference (by file and line) is reported
+ * with the count of the others.
+ */
+class UnknownRefs {
+  private readonly byKey = new Map<string, { kind: RefKind; first: Problem; count: number }>();
+
+  add(kind: RefKind, id: string, problem: Problem): void {
+    const key = `${kind}:${id}`;
+    const seen = this.byKey.get(key);
+    if (!seen) this.byKey.set(key, { kind, first: problem, count: 1 });
+    else {
+      seen.count++;
+      if (compareProblems(problem, seen.first) < 0) seen.first = problem;
+    }
+  }
+
+  flush(report: (p: Problem) => void, broken: Record<'lesson' | 'module' | 'lab', BrokenItems>): void {
+    for (const { kind, first, count } of this.byKey.values()) {
+      let message = first.message;
+      if (count > 1) message += `; ${count - 1} more reference${count === 2 ? '' : 's'} to it`;
+      const unread = broken[kind === 'anchor' ? 'lesson' : kind].unidentified;
+      if (kind !== 'anchor' && unread.length) {
+        message += `; ${unread.length === 1 ? `${unread[0]} did not load and may define it` : `${unread.length} ${kind} files did not load and may define it (${unread[0]}, …)`}`;
+      }
+      report({ ...first, message });
+    }
+  }
 }
 
 // ---- Cross-checks -------------------------------------------------------------------------------
@@ -620,8 +713,8 @@ function checkSources(
   at: YamlPath,
   lessons: Map<string, LoadedLesson>,
   lessonIds: Set<string>,
-  brokenLessons: Set<string>,
-  report: (p: Problem) => void,
+  brokenLessons: BrokenItems,
+  unknown: UnknownRefs,
 ): boolean {
   let ok = true;
   sources.forEach((s, i) => {
@@ -630,14 +723,14 @@ function checkSources(
     const [, lessonId, slug] = m as unknown as [string, string, string];
     if (!lessonIds.has(lessonId)) {
       if (brokenLessons.has(lessonId)) return;
-      report(src.problem([...at, i], `source "${s}" names ${unknownRef('lesson', lessonId, lessonIds)}`));
+      unknown.add('lesson', lessonId, src.problem([...at, i], `source "${s}" names ${unknownRef('lesson', lessonId, lessonIds)}`));
       ok = false;
       return;
     }
     const lesson = lessons.get(lessonId);
     if (lesson && !lesson.headings.some((h) => h.slug === slug)) {
       const guess = closest(slug, lesson.headings.map((h) => h.slug));
-      report(src.problem([...at, i], `source "${s}": lesson "${lessonId}" has no heading "#${slug}"${guess ? ` (did you mean "#${guess}"?)` : ''}`));
+      unknown.add('anchor', `${lessonId}#${slug}`, src.problem([...at, i], `source "${s}": lesson "${lessonId}" has no heading "#${slug}"${guess ? ` (did you mean "#${guess}"?)` : ''}`));
       ok = false;
     }
   });

@@ -132,8 +132,12 @@ function numericShape<L extends object>(level: L) {
     ...level,
     type: z.literal('numeric'),
     answer: z.number(),
-    /** Absolute tolerance: |given - answer| <= tolerance is correct. */
-    tolerance: z.number().nonnegative().default(0),
+    /**
+     * Absolute tolerance: |given - answer| <= tolerance is correct. Required, with no default: the author
+     * decides how exact a learner must be (0 for a count such as 65536, 0.001 for a ratio rounded to
+     * three decimals), so that a rounded answer is never marked wrong by an unstated rule.
+     */
+    tolerance: z.number().nonnegative(),
     unit: z.string().optional(),
   });
 }

@@ -5,8 +5,12 @@
 // `yaml`'s document tree), and the `yaml` document with node ranges is built only when a position is
 // actually needed — a problem to report, or a `source` line someone reads. If js-yaml rejects the
 // text, the `yaml` document is built at once and its errors are the ones reported.
+//
+// A file that does not parse is reported once, at its first error: after a syntax error the rest of
+// the file is read out of step, and the parser's follow-on errors (one stray tab in a bank gave
+// 2,082) only bury the cause.
 import jsYaml from 'js-yaml';
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { LineIndex, type Problem } from './problems.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -15,6 +19,8 @@ export class YamlSource {
   private parsed: Document.Parsed | undefined;
   private value: unknown;
   private fastOk = false;
+  /** js-yaml's reason and offset when it rejected the text (it stops at the first error). */
+  private fastError: { reason: string; offset: number } | undefined;
 
   /**
    * @param path file path relative to the content root (used in problems)
@@ -31,7 +37,9 @@ export class YamlSource {
     try {
       this.value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, json: false });
       this.fastOk = true;
-    } catch {
+    } catch (err) {
+      const e = err as { reason?: string; mark?: { position?: number } };
+      if (typeof e.reason === 'string' && typeof e.mark?.position === 'number') this.fastError = { reason: e.reason, offset: e.mark.position };
       this.document(); // let `yaml` report the syntax error with its own position and wording
     }
   }
@@ -42,10 +50,11 @@ export class YamlSource {
     return this.parsed;
   }
 
-  /** Syntax errors (bad indentation, unclosed quotes, duplicate keys…), each at its position. */
+  /** The first syntax error (bad indentation, a tab, an unclosed quote, a duplicate key…), at the line at fault. */
   syntaxProblems(): Problem[] {
     if (this.fastOk) return [];
-    return this.document().errors.map((e) => this.problemAtOffset(e.pos[0], `invalid YAML: ${firstLine(e.message)}`));
+    const first = firstSyntaxError(this.text, this.document().errors, this.fastError, (offset) => this.index.position(this.base + offset).line);
+    return first ? [this.problemAtOffset(first.offset, `invalid YAML: ${first.message}`)] : [];
   }
 
   get hasErrors(): boolean {
@@ -113,4 +122,49 @@ function rangeStart(node: unknown): number | undefined {
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * The root cause among a file's syntax errors, placed where the author has to edit:
+ * - a tab in the indentation is named as such (js-yaml says so; `yaml` reports what the tab broke);
+ * - a line indented deeper than its neighbours makes `yaml` read it as the continuation of the value
+ *   above, and it reports that value's line twice ("Implicit keys need to be on a single line",
+ *   "Nested mappings are not allowed in compact mappings"): the error goes to the deeper line;
+ * - otherwise the earliest error in the file.
+ */
+export function firstSyntaxError(
+  text: string,
+  errors: readonly YAMLError[],
+  fast: { reason: string; offset: number } | undefined,
+  /** 1-based line of an offset in `text`, as the file counts it (front matter starts at line 2). */
+  lineOf: (offset: number) => number,
+): { offset: number; message: string } | undefined {
+  if (fast && /\btab characters?\b/i.test(fast.reason)) {
+    return { offset: fast.offset, message: 'a tab in the indentation: YAML indents with spaces only' };
+  }
+  const multiline = new Set(errors.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
+  let best: { offset: number; message: string } | undefined;
+  for (const e of errors) {
+    let candidate: { offset: number; message: string };
+    if (e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])) continue; // the same mistake, said twice
+    const [start, end] = e.pos;
+    const lastBreak = text.lastIndexOf('\n', Math.max(start, end - 1));
+    if (e.code === 'MULTILINE_IMPLICIT_KEY' && lastBreak >= start) {
+      // The key runs from the value on one line into the next: the next line is the one out of place.
+      let at = lastBreak + 1;
+      while (text[at] === ' ' || text[at] === '\t') at++;
+      const above = lineOf(start);
+      candidate = {
+        offset: at,
+        message: `this line is indented more than line ${above}, so it continues that line's value: align it with the fields around it (or, if it is text, quote the value)`,
+      };
+    } else if (e.code === 'DUPLICATE_KEY') {
+      const key = text.slice(start).split(/:[ \t\r\n]|\n/)[0]!.trim().replace(/^(["'])(.*)\1$/, '$2');
+      candidate = { offset: start, message: `duplicate key${key ? ` "${key}"` : ''}: each field appears once per map (a missing "- " can merge two list items)` };
+    } else {
+      candidate = { offset: start, message: firstLine(e.message) };
+    }
+    if (!best || candidate.offset < best.offset) best = candidate;
+  }
+  return best;
 }

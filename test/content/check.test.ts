@@ -100,7 +100,7 @@ describe('content problems, each with its exact position', () => {
 
   it('duplicate id between a question and a case sub-question', () => {
     const dir = fixture({ [QUIZ]: replace('- id: q-case.b', '- id: q-tf') });
-    expect(problems(dir)).toEqual([`${QUIZ}:80:11: duplicate question id "q-tf" (first defined at ${QUIZ}:21:7)`]);
+    expect(problems(dir)).toEqual([`${QUIZ}:81:11: duplicate question id "q-tf" (first defined at ${QUIZ}:21:7)`]);
   });
 
   it('duplicate lesson id across files', () => {
@@ -134,7 +134,7 @@ describe('content problems, each with its exact position', () => {
   it('unknown sub-question type inside a case', () => {
     const dir = fixture({ [QUIZ]: replace('      type: truefalse', '      type: case') });
     expect(problems(dir)).toEqual([
-      `${QUIZ}:81:13: unknown question type "case" (expected one of: single, multi, truefalse, order, match, cloze, numeric)`,
+      `${QUIZ}:82:13: unknown question type "case" (expected one of: single, multi, truefalse, order, match, cloze, numeric)`,
     ]);
   });
 
@@ -260,5 +260,130 @@ describe('ftlab content check (CLI)', () => {
 
   it('the registry knows every kind the shipped generic checks provide', () => {
     for (const kind of Object.keys(genericChecks)) expect(checkKinds[kind]).toBe(genericChecks[kind]);
+  });
+});
+
+describe('what content check used to miss (issue 10)', () => {
+  /** A copy of the fixture with raw bytes spliced into one file in place of `from`. */
+  function withBytes(path: string, from: string, to: number[] | string): string {
+    const dir = fixture();
+    const file = join(dir, path);
+    const text = readFileSync(file);
+    const at = text.indexOf(from);
+    if (at < 0) throw new Error(`${from} not in ${path}`);
+    writeFileSync(file, Buffer.concat([text.subarray(0, at), typeof to === 'string' ? Buffer.from(to) : Buffer.from(to), text.subarray(at + Buffer.byteLength(from))]));
+    return dir;
+  }
+
+  it('invalid UTF-8 in a quiz prompt is reported at the byte, and the bank is not loaded with U+FFFD in it', () => {
+    const dir = withBytes(QUIZ, 'Pick b.', [0x50, 0x69, 0x63, 0x6b, 0x20, 0xff, 0x2e]);
+    const c = loadContent(dir, { checkKinds: genericChecks });
+    expect(c.problems.map(formatProblem)).toEqual([`${QUIZ}:7:16: the file is not valid UTF-8 (byte 0xFF here): save it as UTF-8`]);
+    expect(c.counts.questions).toBe(0);
+  });
+
+  it('invalid UTF-8 in a lesson is one problem at the byte, not a knock-on "no heading" from the questions citing it', () => {
+    const dir = withBytes(INTRO, '## Parameter count', '## Param\xe9ter count'.split('').map((ch) => ch.charCodeAt(0)));
+    expect(problems(dir)).toEqual([`${INTRO}:24:9: the file is not valid UTF-8 (byte 0xE9 here): save it as UTF-8`]);
+  });
+
+  it('counts every bad sequence, and a UTF-8 BOM is still fine', () => {
+    const dir = withBytes(QUIZ, 'Usually.', [0xc3, 0x28, 0x20, 0xa0]);
+    expect(problems(dir)).toEqual([`${QUIZ}:28:16: the file is not valid UTF-8 (byte 0xC3 here, 2 bad sequences in all): save it as UTF-8`]);
+    const bom = withBytes(INTRO, '---', [0xef, 0xbb, 0xbf, 0x2d, 0x2d, 0x2d]);
+    expect(problems(bom)).toEqual([]);
+  });
+
+  it('a NUL byte and a terminal escape are reported', () => {
+    expect(problems(withBytes(QUIZ, 'Pick b.', 'Pick\u0000b.'))).toEqual([`${QUIZ}:7:15: a NUL byte in the file: content is plain text; delete it`]);
+    expect(problems(withBytes(INTRO, 'A tip.', '\u001b[2JA tip.'))).toEqual([`${INTRO}:22:3: a control character (U+001B) in the file: content is plain text; delete it`]);
+  });
+
+  it('an empty question bank is reported', () => {
+    for (const text of ['', '# nothing yet\n', '[]\n']) {
+      expect(problems(fixture({ 'quizzes/empty.yaml': text }))).toEqual([
+        'quizzes/empty.yaml:1:1: the question bank holds no questions: add some (a YAML list, each item starting with "- id: …") or delete the file',
+      ]);
+    }
+  });
+
+  it('a numeric question must state its tolerance (0 for an exact answer)', () => {
+    const dir = fixture({ [QUIZ]: replace('  tolerance: 0\n', '') });
+    expect(problems(dir)).toEqual([
+      `${QUIZ}:56:3: missing required field "tolerance" (how far from "answer" a typed number may be and still count: 0 for an exact answer)`,
+    ]);
+  });
+
+  it('a broken table and a code line wider than the reader, at their lines in the lesson file', () => {
+    const dir = fixture({
+      [INTRO]: (t) => t.replace('| a | b |\n|---|---|', '| a | b | c |\n|---|---|').replace('+---+\n| A |', `+---+\n| A |${' '.repeat(80)}|`),
+    });
+    expect(problems(dir)).toEqual([
+      `${INTRO}:18:1: table header has 3 cells but the delimiter row below it has 2: the table is shown as a paragraph; give every column one "---" cell`,
+      `${INTRO}:28:77: code line is 86 columns wide; the reader shows 76 in an 80-column terminal and cuts the rest: reflow it`,
+    ]);
+  });
+
+  it('F-18: a stray indent in front matter is reported once, at the indented line', () => {
+    const dir = fixture({ [INTRO]: replace('order: 1\n', ' order: 1\n') });
+    expect(problems(dir)).toEqual([
+      `${INTRO}:5:2: invalid YAML: this line is indented more than line 4, so it continues that line's value: align it with the fields around it (or, if it is text, quote the value)`,
+    ]);
+  });
+
+  it('F-18: a stray indent in a bank is reported once, at the indented line', () => {
+    const dir = fixture({ [QUIZ]: replace('  domain: 1\n  difficulty: easy\n  type: single', '   domain: 1\n  difficulty: easy\n  type: single') });
+    expect(problems(dir)).toEqual([
+      `${QUIZ}:4:4: invalid YAML: this line is indented more than line 3, so it continues that line's value: align it with the fields around it (or, if it is text, quote the value)`,
+    ]);
+  });
+
+  it('one tab in a large bank is one problem, at the tab (it used to be thousands)', () => {
+    const one = readFileSync(join(good, QUIZ), 'utf8').split('- id: q-multi')[0]!.split('\n').slice(1).join('\n');
+    const many = Array.from({ length: 300 }, (_, i) => one.replace('id: q-single', `id: q-gen-${i}`)).join('');
+    const dir = fixture({ 'quizzes/big.yaml': many.replace('  domain: 1', '\tdomain: 1') });
+    expect(problems(dir)).toEqual(['quizzes/big.yaml:3:1: invalid YAML: a tab in the indentation: YAML indents with spaces only']);
+  });
+
+  it('a lab.yaml that does not parse is one problem, and the lesson linking to it is not blamed', () => {
+    const dir = fixture({ [LAB]: replace('steps:\n  - id: write-config', 'steps:\n  - id: write-config\n - stray') });
+    const out = problems(dir);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^labs\/demo\/lab\.yaml:8:\d+: invalid YAML: /);
+  });
+
+  it('a duplicate key names the key', () => {
+    const dir = fixture({ [QUIZ]: replace('  explanation: Usually.', '  explanation: Usually.\n  prompt: Again.') });
+    expect(problems(dir)).toEqual([`${QUIZ}:29:3: invalid YAML: duplicate key "prompt": each field appears once per map (a missing "- " can merge two list items)`]);
+  });
+
+  it('a misspelled field is one problem, not also a missing one; several missing fields are one problem', () => {
+    expect(problems(fixture({ [QUIZ]: replace('  explanation: Usually.', '  explaination: Usually.') }))).toEqual([
+      `${QUIZ}:28:3: unknown field "explaination" (did you mean "explanation"?)`,
+    ]);
+    expect(problems(fixture({ [LAB]: (t) => t.split('\n')[0]! + '\n' }))).toEqual([`${LAB}:1:1: missing required fields "title", "summary", "minutes", "steps"`]);
+  });
+
+  it('a renamed lesson is one problem at its first reference, with the count of the others', () => {
+    const dir = fixture({ [INTRO]: replace('id: intro', 'id: intra') });
+    expect(problems(dir)).toEqual([`content/01-basics/02-next.md:9:17: unknown lesson "intro" (did you mean "intra"?); 6 more references to it`]);
+  });
+
+  it('a heading that changed is one problem, however many questions cite it', () => {
+    const dir = fixture({
+      [INTRO]: replace('## Parameter count', '## Parameter counts'),
+      [QUIZ]: replace('  explanation: a and d.', '  explanation: a and d.\n  sources: ["intro#parameter-count"]'),
+    });
+    expect(problems(dir)).toEqual([
+      `${QUIZ}:11:13: source "intro#parameter-count": lesson "intro" has no heading "#parameter-count" (did you mean "#parameter-counts"?); 1 more reference to it`,
+    ]);
+  });
+
+  it('a lesson whose id cannot be read is named next to the references it may satisfy', () => {
+    const dir = fixture({ [INTRO]: replace('id: intro\n', '') });
+    expect(problems(dir)).toEqual([
+      `${INTRO}:2:1: missing required field "id"`,
+      `content/01-basics/02-next.md:9:17: unknown lesson "intro"; 6 more references to it; ${INTRO} did not load and may define it`,
+    ]);
   });
 });
