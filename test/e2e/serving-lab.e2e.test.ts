@@ -26,7 +26,7 @@ describe('serving lab screen', () => {
   });
 
   it('starts backend and API as children, streams a prompt, and leaves no process behind after Ctrl-C', async () => {
-    session = spawnCli(['lab', 'open', 'serving'], { home, env: { OLLAMA_HOST: 'http://127.0.0.1:9' } });
+    session = spawnCli(['lab', 'open', 'serving'], { home, env: { OLLAMA_HOST: 'http://127.0.0.1:9', FTLAB_SERVING_LAB_PORTS: '0,0' } });
     await session.waitFor('lab screen', T);
     session.type('o');
     await session.waitFor('model server: stopped', T);

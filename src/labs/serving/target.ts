@@ -43,9 +43,10 @@ function splitCommand(cmd: string): string[] {
   return out;
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, output: () => string, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  // An interrupted run ends the loop too: its timers would keep `lab verify` alive until the deadline.
+  while (Date.now() < deadline && !signal?.aborted) {
     if (child.exitCode !== null) throw new TargetError(`the API exited with code ${child.exitCode} before listening:\n${output().slice(-600)}`);
     const open = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
@@ -96,7 +97,7 @@ export async function withTarget<T>(ctx: CheckContext, fn: (t: ServingTarget) =>
   });
   interrupted.catch(() => undefined);
   try {
-    await Promise.race([waitForPort(port, child, 20_000, () => output), spawnError, interrupted]);
+    await Promise.race([waitForPort(port, child, 20_000, () => output, ctx.signal), spawnError, interrupted]);
     return await Promise.race([fn({ url: `http://127.0.0.1:${port}`, echo, model }), interrupted]);
   } finally {
     killGroup(child, 'SIGTERM');
