@@ -85,6 +85,9 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
       void (reply as FastifyReply).code(400).send(apiErr.toBody());
     },
     forceCloseConnections: 'idle',
+    // A client gets 60 s to send its whole request (headers and body), so a trickled body cannot hold a
+    // connection forever; answers (streams) are not limited by this.
+    requestTimeout: 60_000,
   });
 
   // Only JSON bodies are accepted; a text/plain body gets 415 rather than a confusing schema error.

@@ -40,6 +40,7 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
   const models = (opts.models ?? ['ftlab-micro']).map(normalise);
   const version = opts.version ?? '0.0.0-echo';
   const calls = { generate: 0, chat: 0 };
+  const pending = new Set<NodeJS.Timeout>();
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
@@ -84,7 +85,16 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
         doneReason = 'length';
       }
     }
-    if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+    if (opts.delayMs) {
+      // Tracked so that close() cancels it: a long --delay must not keep the process alive after SIGTERM.
+      await new Promise<void>((r) => {
+        const timer = setTimeout(() => {
+          pending.delete(timer);
+          r();
+        }, opts.delayMs);
+        pending.add(timer);
+      });
+    }
     const promptTokens = countTokens(prompt) + 1;
     const evalCount = countTokens(answer);
     const final = {
@@ -136,6 +146,8 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
     calls,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const t of pending) clearTimeout(t);
+        pending.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

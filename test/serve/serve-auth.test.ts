@@ -144,3 +144,39 @@ describe('serve --api-key', () => {
     );
   });
 });
+
+describe('serve --api-key: the log', () => {
+  it('logs requests but never the key, right or wrong (the real CLI at --log-level debug)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const echo = await startEchoBackend();
+    const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--ollama-host', echo.url, '--log-level', 'debug', '--api-key', KEY, '--grace', '200'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stderr.on('data', (d) => {
+          log += d;
+          const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
+          if (m) resolve(Number(m[1]));
+        });
+        void exited.then(() => reject(new Error(log)));
+      });
+      expect((await send(port, 'POST', '/generate', { authorization: `Bearer ${KEY}` }, bodyFor('/generate'))).status).toBe(200);
+      expect((await send(port, 'POST', '/generate', { authorization: 'Bearer wrong-guess-123' }, bodyFor('/generate'))).status).toBe(401);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(log).toMatch(/"url":"\/generate"/);
+      expect(log).toContain('"statusCode":401');
+      expect(log).not.toContain(KEY);
+      expect(log).not.toContain('wrong-guess-123');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await echo.close();
+    }
+  });
+});

@@ -177,6 +177,9 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     logger: !o.logLevel || o.logLevel === 'silent' ? false : { level: o.logLevel, stream: process.stderr },
     // Shutdown drains in-flight requests first (serveUntilSignal); only idle keep-alive sockets close at once.
     forceCloseConnections: 'idle',
+    // A client gets 60 s to send its whole request (headers and body), so a trickled body cannot hold a
+    // connection forever; answers (streams) are not limited by this.
+    requestTimeout: 60_000,
     return503OnClosing: false,
     frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: err.message }),
   });
