@@ -7,7 +7,7 @@ import { FailedError, UsageError } from '../cli/errors.js';
 import { DatasetError, DatasetFileError, encodeDataset, readJsonl } from './data.js';
 import { evaluateLoss } from './eval.js';
 import { chatPromptIds, generateStream, InferenceModel } from './generate.js';
-import { loadAdapter, loadModel, ModelFileError, saveModel, type LoadedModel } from './io.js';
+import { loadAdapter, loadModel, saveModel, type LoadedModel } from './io.js';
 import { mergedWeights } from './lora.js';
 import { withWeights } from './model.js';
 import { PROJECTIONS, type Projection } from './params.js';
@@ -38,8 +38,9 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
   } catch (e) {
     if (e instanceof DatasetFileError) throw new FailedError(e.message, 'check the path; the LoRA lab\'s datasets are in labs/lora/data (ftlab train with no --data uses them)');
     if (e instanceof DatasetError) throw new FailedError(`invalid dataset:\n${e.message}`, 'each line must be one JSON object in the messages, prompt/completion, instruction/output or text format');
-    if (e instanceof ModelFileError || e instanceof TrainError) throw new FailedError(e.message);
+    // ModelFileError is a FailedError that carries its own hint (which flag, what to do)
     if (e instanceof UsageError || e instanceof FailedError) throw e;
+    if (e instanceof TrainError) throw new FailedError(e.message);
     const err = e as NodeJS.ErrnoException;
     if (err?.code === 'ENOENT') throw new FailedError(err.message);
     throw e;

@@ -1,5 +1,5 @@
 // The model configuration, read from and written to a Hugging Face LlamaConfig `config.json`.
-import { readFileSync } from 'node:fs';
+import { ModelFileError, readJsonObject } from './errors.js';
 
 export interface LlamaConfig {
   vocabSize: number;
@@ -17,11 +17,17 @@ export interface LlamaConfig {
   eosTokenId: number;
 }
 
-export class ConfigError extends Error {}
+/** A config.json the engine cannot use; the message starts with the file's path. */
+export class ConfigError extends ModelFileError {}
+
+/** Longest context accepted: generation allocates its KV cache from it. */
+const MAX_POSITIONS = 1 << 20;
+/** Most layers accepted: tensor lists are built per layer before any file is checked (real Llamas have ≤ 126). */
+const MAX_LAYERS = 1024;
 
 export function configFromJson(j: Record<string, unknown>, where = 'config.json'): LlamaConfig {
-  const num = (key: string, fallback?: number): number => {
-    const v = j[key];
+  if (!j || typeof j !== 'object' || Array.isArray(j)) throw new ConfigError(`${where}: expected a JSON object`);
+  const num = (key: string, fallback?: number, v: unknown = j[key]): number => {
     if (v === undefined || v === null) {
       if (fallback === undefined) throw new ConfigError(`${where}: missing "${key}"`);
       return fallback;
@@ -29,31 +35,49 @@ export function configFromJson(j: Record<string, unknown>, where = 'config.json'
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(`${where}: "${key}" must be a number`);
     return v;
   };
-  if (j.model_type !== undefined && j.model_type !== 'llama') throw new ConfigError(`${where}: model_type is "${String(j.model_type)}", only "llama" is supported`);
-  if (j.hidden_act !== undefined && j.hidden_act !== 'silu') throw new ConfigError(`${where}: hidden_act "${String(j.hidden_act)}" is not supported (silu only)`);
+  // Sizes feed allocations and loops: anything but a positive integer is a damaged file, caught here
+  // rather than as a RangeError deep in the model.
+  const size = (key: string, fallback?: number, max = 2 ** 31): number => {
+    const v = num(key, fallback);
+    if (!Number.isInteger(v) || v < 1 || v > max) throw new ConfigError(`${where}: "${key}" must be a positive integer${max < 2 ** 31 ? ` up to ${max}` : ''} (got ${v})`);
+    return v;
+  };
+  if (j.model_type !== undefined && j.model_type !== 'llama') throw new ConfigError(`${where}: model_type is ${JSON.stringify(j.model_type)}, only "llama" is supported`);
+  if (j.hidden_act !== undefined && j.hidden_act !== 'silu') throw new ConfigError(`${where}: hidden_act ${JSON.stringify(j.hidden_act)} is not supported (silu only)`);
   if (j.attention_bias === true || j.mlp_bias === true) throw new ConfigError(`${where}: biases are not supported`);
   if (j.rope_scaling) throw new ConfigError(`${where}: rope_scaling is not supported`);
-  const hiddenSize = num('hidden_size');
-  const numHeads = num('num_attention_heads');
-  const numKvHeads = num('num_key_value_heads', numHeads);
+  const vocabSize = size('vocab_size');
+  const hiddenSize = size('hidden_size');
+  const numHeads = size('num_attention_heads');
+  const numKvHeads = size('num_key_value_heads', numHeads);
   const headDim = num('head_dim', hiddenSize / numHeads);
-  if (!Number.isInteger(headDim) || headDim % 2) throw new ConfigError(`${where}: head_dim must be an even integer`);
+  if (!Number.isInteger(headDim) || headDim < 2 || headDim % 2) throw new ConfigError(`${where}: head_dim must be an even positive integer (hidden_size / num_attention_heads when absent; got ${headDim})`);
   if (numHeads % numKvHeads) throw new ConfigError(`${where}: num_attention_heads must be a multiple of num_key_value_heads`);
+  const positive = (key: string, fallback: number): number => {
+    const v = num(key, fallback);
+    if (!(v > 0)) throw new ConfigError(`${where}: "${key}" must be positive (got ${v})`);
+    return v;
+  };
+  const tokenId = (key: string, fallback: number, v: unknown = j[key]): number => {
+    const id = num(key, fallback, v);
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new ConfigError(`${where}: "${key}" must be a token id below vocab_size ${vocabSize} (got ${id})`);
+    return id;
+  };
   const eos = j.eos_token_id;
   return {
-    vocabSize: num('vocab_size'),
+    vocabSize,
     hiddenSize,
-    intermediateSize: num('intermediate_size'),
-    numLayers: num('num_hidden_layers'),
+    intermediateSize: size('intermediate_size'),
+    numLayers: size('num_hidden_layers', undefined, MAX_LAYERS),
     numHeads,
     numKvHeads,
     headDim,
-    maxPositions: num('max_position_embeddings', 2048),
-    rmsNormEps: num('rms_norm_eps', 1e-6),
-    ropeTheta: num('rope_theta', 10000),
+    maxPositions: size('max_position_embeddings', 2048, MAX_POSITIONS),
+    rmsNormEps: positive('rms_norm_eps', 1e-6),
+    ropeTheta: positive('rope_theta', 10000),
     tieWordEmbeddings: j.tie_word_embeddings === undefined ? true : Boolean(j.tie_word_embeddings),
-    bosTokenId: num('bos_token_id', 1),
-    eosTokenId: Array.isArray(eos) ? Number(eos[0]) : num('eos_token_id', 2),
+    bosTokenId: tokenId('bos_token_id', 1),
+    eosTokenId: Array.isArray(eos) ? tokenId('eos_token_id', 2, eos[0]) : tokenId('eos_token_id', 2),
   };
 }
 
@@ -86,11 +110,5 @@ export function configToJson(c: LlamaConfig): Record<string, unknown> {
 }
 
 export function readConfig(path: string): LlamaConfig {
-  let j: Record<string, unknown>;
-  try {
-    j = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${path}: ${(e as Error).message}`);
-  }
-  return configFromJson(j, path);
+  return configFromJson(readJsonObject(path), path);
 }

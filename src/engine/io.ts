@@ -1,18 +1,21 @@
 // Model and adapter folders in the Hugging Face layouts:
 //   model:   config.json, model.safetensors, tokenizer.json, tokenizer_config.json, generation_config.json
 //   adapter: adapter_config.json, adapter_model.safetensors (PEFT)
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CHAT_TEMPLATE_JINJA } from './chat.js';
 import { configToJson, readConfig, type LlamaConfig } from './config.js';
-import { LoraAdapter, PEFT_PREFIX, type LoraConfig } from './lora.js';
+import { ADAPTER_HINT, MODEL_HINT, ModelFileError, readJsonObject, withHint } from './errors.js';
+import { LoraAdapter, loraEntries, loraModules, PEFT_PREFIX, type LoraConfig } from './lora.js';
 import { LlamaModel } from './model.js';
 import { quantizeNF4, type NF4Tensor } from './nf4.js';
 import { llamaParamEntries, ParamSet, PROJECTIONS, type Projection } from './params.js';
 import { readSafetensors, writeSafetensors, type TensorMap } from './safetensors.js';
 import { Tokenizer } from './tokenizer.js';
 
-export class ModelFileError extends Error {}
+// Every fault of a model or adapter folder is a ModelFileError (safetensors, config and tokenizer errors
+// are subclasses) whose message names the file; the loaders add the hint for the flag that named the folder.
+export { ModelFileError };
 
 export interface LoadedModel {
   dir: string;
@@ -21,37 +24,52 @@ export interface LoadedModel {
 }
 
 export function loadModel(dir: string, opts: { quantize?: boolean } = {}): LoadedModel {
+  try {
+    return readModelFolder(resolve(dir), opts);
+  } catch (e) {
+    throw withHint(e, MODEL_HINT);
+  }
+}
+
+/** Cheap first check that `dir` holds the files of a model folder (ModelFileError with the --model hint). */
+export function checkModelFolder(dir: string): void {
   const d = resolve(dir);
   for (const f of ['config.json', 'model.safetensors', 'tokenizer.json']) {
-    if (!existsSync(join(d, f))) throw new ModelFileError(`${d}: missing ${f} (a model folder holds config.json, model.safetensors and tokenizer.json)`);
+    if (!existsSync(join(d, f))) throw new ModelFileError(`${d}: missing ${f} (a model folder holds config.json, model.safetensors and tokenizer.json)`, MODEL_HINT);
   }
-  let config: LlamaConfig;
-  try {
-    config = readConfig(join(d, 'config.json'));
-  } catch (e) {
-    throw new ModelFileError((e as Error).message);
-  }
+}
+
+/** Cheap first check that `dir` holds the files of a PEFT adapter folder (ModelFileError with the --adapter hint). */
+export function checkAdapterFolder(dir: string): void {
+  const d = resolve(dir);
+  if (!existsSync(join(d, 'adapter_config.json'))) throw new ModelFileError(`${d}: missing adapter_config.json (a PEFT adapter folder holds adapter_config.json and adapter_model.safetensors)`, ADAPTER_HINT);
+  if (!existsSync(join(d, 'adapter_model.safetensors'))) throw new ModelFileError(`${d}: missing adapter_model.safetensors`, ADAPTER_HINT);
+}
+
+function readModelFolder(d: string, opts: { quantize?: boolean }): LoadedModel {
+  checkModelFolder(d);
+  const config = readConfig(join(d, 'config.json'));
+  const tokenizer = Tokenizer.fromFile(join(d, 'tokenizer.json'));
+  if (tokenizer.vocabSize > config.vocabSize) throw new ModelFileError(`${d}/tokenizer.json: has ${tokenizer.vocabSize} tokens, more than config.json's vocab_size ${config.vocabSize}`);
   const { tensors } = readSafetensors(join(d, 'model.safetensors'));
   const entries = llamaParamEntries(config);
+  // Every tensor is checked against config.json before the parameter buffer is allocated: a config with
+  // absurd sizes then fails on a shape, not as an allocation error.
+  for (const [name, shape] of entries) {
+    const t = tensors.get(name);
+    if (!t) throw new ModelFileError(`${d}/model.safetensors: missing tensor ${name} (config.json implies it)`);
+    if (t.shape.join(',') !== shape.join(',')) throw new ModelFileError(`${d}/model.safetensors: ${name} has shape [${t.shape}], config.json implies [${shape}]`);
+  }
   const projNames = new Set<string>();
   for (const [name] of entries) if (PROJECTIONS.some((p) => name.endsWith(`.${p}.weight`))) projNames.add(name);
   const quantized = opts.quantize ? new Map<string, NF4Tensor>() : null;
   const kept = entries.filter(([name]) => !(quantized && projNames.has(name)));
   const params = new ParamSet(kept);
   for (const [name, shape] of entries) {
-    const t = tensors.get(name);
-    if (!t) throw new ModelFileError(`${d}/model.safetensors: missing tensor ${name}`);
-    if (t.shape.join(',') !== shape.join(',')) throw new ModelFileError(`${d}/model.safetensors: ${name} has shape [${t.shape}], config.json implies [${shape}]`);
+    const t = tensors.get(name)!;
     if (quantized && projNames.has(name)) quantized.set(name, quantizeNF4(t.data, shape));
     else params.view(name).set(t.data);
   }
-  let tokenizer: Tokenizer;
-  try {
-    tokenizer = Tokenizer.fromFile(join(d, 'tokenizer.json'));
-  } catch (e) {
-    throw new ModelFileError(`${d}/tokenizer.json: ${(e as Error).message}`);
-  }
-  if (tokenizer.vocabSize > config.vocabSize) throw new ModelFileError(`${d}: tokenizer has ${tokenizer.vocabSize} tokens, config.json vocab_size is ${config.vocabSize}`);
   return { dir: d, model: new LlamaModel(config, params, quantized), tokenizer };
 }
 
@@ -112,56 +130,71 @@ export function parsePeftConfig(j: Record<string, any>, model: LlamaConfig, wher
   if (j.peft_type !== 'LORA') problems.push(`peft_type is ${JSON.stringify(j.peft_type)}, expected "LORA"`);
   if (j.task_type !== undefined && j.task_type !== null && j.task_type !== 'CAUSAL_LM') problems.push(`task_type is ${JSON.stringify(j.task_type)}, expected "CAUSAL_LM"`);
   if (!Number.isInteger(j.r) || j.r < 1) problems.push('"r" must be a positive integer');
-  if (typeof j.lora_alpha !== 'number') problems.push('"lora_alpha" must be a number');
-  if (j.bias !== undefined && j.bias !== 'none') problems.push(`bias "${j.bias}" is not supported (only "none")`);
+  if (typeof j.lora_alpha !== 'number' || !(j.lora_alpha > 0) || !Number.isFinite(j.lora_alpha)) problems.push('"lora_alpha" must be a positive number');
+  const dropout = j.lora_dropout ?? 0;
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) problems.push('"lora_dropout" must be a number in [0, 1)');
+  // JSON.stringify, not String(): a JSON object with a "toString" key cannot be converted to a string
+  if (j.bias !== undefined && j.bias !== 'none') problems.push(`bias ${JSON.stringify(j.bias)} is not supported (only "none")`);
   if (j.fan_in_fan_out) problems.push('fan_in_fan_out=true does not apply to Llama linear layers');
   if (j.use_dora) problems.push('DoRA adapters are not supported');
   if (j.rank_pattern && Object.keys(j.rank_pattern).length) problems.push('rank_pattern is not supported');
   if (j.alpha_pattern && Object.keys(j.alpha_pattern).length) problems.push('alpha_pattern is not supported');
-  if (j.modules_to_save && j.modules_to_save.length) problems.push('modules_to_save is not supported');
+  if (j.modules_to_save && (!Array.isArray(j.modules_to_save) || j.modules_to_save.length)) problems.push('modules_to_save is not supported');
   let targets: Projection[] = [];
   if (Array.isArray(j.target_modules)) {
     for (const t of j.target_modules) {
-      const short = String(t).split('.').pop() as Projection;
-      if (!PROJECTIONS.includes(short)) problems.push(`target module "${t}" is not one of ${PROJECTIONS.join(', ')}`);
+      const short = (typeof t === 'string' ? t.split('.').pop() : undefined) as Projection;
+      if (!PROJECTIONS.includes(short)) problems.push(`target module ${JSON.stringify(t)} is not one of ${PROJECTIONS.join(', ')}`);
       else if (!targets.includes(short)) targets.push(short);
     }
   } else if (typeof j.target_modules === 'string') {
-    const re = new RegExp(`^(?:${j.target_modules})$`);
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${j.target_modules})$`);
+    } catch {
+      throw new ModelFileError(`${where}: target_modules ${JSON.stringify(j.target_modules)} is not a valid regular expression`);
+    }
     targets = PROJECTIONS.filter((p) => Array.from({ length: model.numLayers }, (_, l) => l).some((l) => re.test(`model.layers.${l}.${p.endsWith('_proj') && ['gate_proj', 'up_proj', 'down_proj'].includes(p) ? 'mlp' : 'self_attn'}.${p}`)));
     if (!targets.length) problems.push(`target_modules regex ${JSON.stringify(j.target_modules)} matches no projection`);
   } else problems.push('"target_modules" must be a list of module names');
+  const layers = j.layers_to_transform === null || j.layers_to_transform === undefined ? null : ([] as unknown[]).concat(j.layers_to_transform);
+  const badLayer = layers?.find((l) => !Number.isInteger(l) || (l as number) < 0 || (l as number) >= model.numLayers);
+  if (badLayer !== undefined) problems.push(`layers_to_transform: layer ${JSON.stringify(badLayer)} does not exist (the model has ${model.numLayers}, numbered from 0)`);
   if (problems.length) throw new ModelFileError(`${where}: ${problems.join('; ')}`);
-  const layers = j.layers_to_transform === null || j.layers_to_transform === undefined ? null : ([] as number[]).concat(j.layers_to_transform);
-  return { r: j.r, alpha: j.lora_alpha, dropout: Number(j.lora_dropout ?? 0), targets, layers, useRslora: Boolean(j.use_rslora) };
+  return { r: j.r, alpha: j.lora_alpha, dropout, targets, layers: layers as number[] | null, useRslora: Boolean(j.use_rslora) };
 }
 
 export function loadAdapter(dir: string, model: LlamaConfig): { adapter: LoraAdapter; raw: Record<string, any>; bytes: number } {
-  const d = resolve(dir);
+  try {
+    return readAdapterFolder(resolve(dir), model);
+  } catch (e) {
+    throw withHint(e, ADAPTER_HINT);
+  }
+}
+
+function readAdapterFolder(d: string, model: LlamaConfig): { adapter: LoraAdapter; raw: Record<string, any>; bytes: number } {
   const cfgPath = join(d, 'adapter_config.json');
   const wPath = join(d, 'adapter_model.safetensors');
-  if (!existsSync(cfgPath)) throw new ModelFileError(`${d}: missing adapter_config.json (a PEFT adapter folder holds adapter_config.json and adapter_model.safetensors)`);
-  if (!existsSync(wPath)) throw new ModelFileError(`${d}: missing adapter_model.safetensors`);
-  let raw: Record<string, any>;
-  try {
-    raw = JSON.parse(readFileSync(cfgPath, 'utf8'));
-  } catch (e) {
-    throw new ModelFileError(`${cfgPath}: ${(e as Error).message}`);
-  }
+  checkAdapterFolder(d);
+  const raw = readJsonObject(cfgPath) as Record<string, any>;
   const config = parsePeftConfig(raw, model, cfgPath);
-  const adapter = new LoraAdapter(model, config);
   const { tensors } = readSafetensors(wPath);
-  const expected = new Set(adapter.params.specs.map((s) => s.name));
-  for (const s of adapter.params.specs) {
+  // Shapes are checked before the adapter is allocated, so a huge "r" fails on a shape, not on memory.
+  const modules = loraModules(model, config);
+  const entries = loraEntries(modules, config.r);
+  const found = new Map<string, Float32Array>();
+  for (const [name, shape] of entries) {
     // PEFT strips the adapter name on save; accept files that kept ".default" too.
-    const t = tensors.get(s.name) ?? tensors.get(s.name.replace(/\.weight$/, '.default.weight'));
-    if (!t) throw new ModelFileError(`${wPath}: missing tensor ${s.name}`);
-    if (t.shape.join(',') !== s.shape.join(',')) throw new ModelFileError(`${wPath}: ${s.name} has shape [${t.shape}], expected [${s.shape}] for r=${config.r}`);
-    adapter.params.view(s.name).set(t.data);
+    const t = tensors.get(name) ?? tensors.get(name.replace(/\.weight$/, '.default.weight'));
+    if (!t) throw new ModelFileError(`${wPath}: missing tensor ${name} (adapter_config.json implies it)`);
+    if (t.shape.join(',') !== shape.join(',')) throw new ModelFileError(`${wPath}: ${name} has shape [${t.shape}], adapter_config.json (r=${config.r}) and the model imply [${shape}]`);
+    found.set(name, t.data);
   }
   for (const name of tensors.keys()) {
     const norm = name.replace(/\.default\.weight$/, '.weight');
-    if (!expected.has(norm)) throw new ModelFileError(`${wPath}: unexpected tensor ${name} (not a LoRA matrix of the configured target modules${name.startsWith(PEFT_PREFIX) ? '' : `; keys start with ${PEFT_PREFIX}`})`);
+    if (!found.has(norm)) throw new ModelFileError(`${wPath}: unexpected tensor ${name} (not a LoRA matrix of the target modules in adapter_config.json${name.startsWith(PEFT_PREFIX) ? '' : `; keys start with ${PEFT_PREFIX}`})`);
   }
+  const adapter = new LoraAdapter(model, config);
+  for (const [name, data] of found) adapter.params.view(name).set(data);
   return { adapter, raw, bytes: statSync(wPath).size };
 }

@@ -35,20 +35,8 @@ export class LoraAdapter {
 
   constructor(readonly model: LlamaConfig, readonly config: LoraConfig, data?: Float32Array) {
     validateLoraConfig(config, model);
-    this.modules = [];
-    const entries: Array<[string, number[]]> = [];
-    for (let l = 0; l < model.numLayers; l++) {
-      if (config.layers && !config.layers.includes(l)) continue;
-      for (const p of PROJECTIONS) {
-        if (!config.targets.includes(p)) continue;
-        const [outF, inF] = projectionShape(model, p);
-        const path = projectionPath(l, p);
-        const m = { path, layer: l, proj: p, inF, outF, aName: `${PEFT_PREFIX}${path}.lora_A.weight`, bName: `${PEFT_PREFIX}${path}.lora_B.weight` };
-        this.modules.push(m);
-        entries.push([m.aName, [config.r, inF]], [m.bName, [outF, config.r]]);
-      }
-    }
-    this.params = new ParamSet(entries, data);
+    this.modules = loraModules(model, config);
+    this.params = new ParamSet(loraEntries(this.modules, config.r), data);
     this.scaling = config.useRslora ? config.alpha / Math.sqrt(config.r) : config.alpha / config.r;
   }
 
@@ -66,6 +54,29 @@ export class LoraAdapter {
   module(layer: number, proj: Projection): LoraModule | undefined {
     return this.modules.find((m) => m.layer === layer && m.proj === proj);
   }
+}
+
+/** The adapted projections of a config, in the fixed order of the tensors. */
+export function loraModules(model: LlamaConfig, config: LoraConfig): LoraModule[] {
+  const modules: LoraModule[] = [];
+  for (let l = 0; l < model.numLayers; l++) {
+    if (config.layers && !config.layers.includes(l)) continue;
+    for (const p of PROJECTIONS) {
+      if (!config.targets.includes(p)) continue;
+      const [outF, inF] = projectionShape(model, p);
+      const path = projectionPath(l, p);
+      modules.push({ path, layer: l, proj: p, inF, outF, aName: `${PEFT_PREFIX}${path}.lora_A.weight`, bName: `${PEFT_PREFIX}${path}.lora_B.weight` });
+    }
+  }
+  return modules;
+}
+
+/** Tensor names and shapes (A is [r, in], B is [out, r]); computed without allocating, so a loader can check a file first. */
+export function loraEntries(modules: LoraModule[], r: number): Array<[string, number[]]> {
+  return modules.flatMap((m): Array<[string, number[]]> => [
+    [m.aName, [r, m.inF]],
+    [m.bName, [m.outF, r]],
+  ]);
 }
 
 export function validateLoraConfig(c: LoraConfig, model: LlamaConfig): void {

@@ -2,7 +2,8 @@
 // names to {dtype, shape, data_offsets}, then the raw little-endian tensor bytes.
 // We write F32 only (what the engine computes in) and read F32, F16 and BF16 (what PEFT or
 // transformers may hand us), converting to Float32Array.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { ModelFileError, readModelFile } from './errors.js';
 
 export interface NamedTensor {
   shape: number[];
@@ -11,51 +12,76 @@ export interface NamedTensor {
 
 export type TensorMap = Map<string, NamedTensor>;
 
-export class SafetensorsError extends Error {}
+/** A safetensors file that cannot be read; the message starts with the file's path. */
+export class SafetensorsError extends ModelFileError {}
 
+const ELEM_SIZE: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/**
+ * Every field of the header is checked before it is used (types, integer shapes and offsets inside the
+ * file, byte size = element count × dtype size), so a damaged file gives a SafetensorsError naming the
+ * file and the tensor, never a RangeError or a huge allocation.
+ */
 export function parseSafetensors(buf: Uint8Array, what = 'safetensors file'): { tensors: TensorMap; metadata: Record<string, string> } {
-  if (buf.byteLength < 8) throw new SafetensorsError(`${what}: too short to be a safetensors file`);
+  const fail = (msg: string) => new SafetensorsError(`${what}: ${msg}`);
+  if (buf.byteLength < 8) throw fail(`too short to be a safetensors file (${buf.byteLength} bytes)`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (headerLen > buf.byteLength - 8) throw new SafetensorsError(`${what}: header length ${headerLen} exceeds file size`);
-  let header: Record<string, unknown>;
+  const headerLenBig = view.getBigUint64(0, true);
+  if (headerLenBig > BigInt(buf.byteLength - 8)) throw fail(`header length ${headerLenBig} exceeds the file size (${buf.byteLength} bytes): the file is truncated or not safetensors`);
+  const headerLen = Number(headerLenBig);
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder().decode(buf.subarray(8, 8 + headerLen)));
-  } catch (e) {
-    throw new SafetensorsError(`${what}: header is not valid JSON (${(e as Error).message})`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + headerLen));
+  } catch {
+    throw fail('header is not valid UTF-8');
   }
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    throw fail(`header is not valid JSON (${(e as Error).message})`);
+  }
+  if (!header || typeof header !== 'object' || Array.isArray(header)) throw fail('header is not a JSON object');
   const dataStart = 8 + headerLen;
+  const dataLen = buf.byteLength - dataStart;
   const tensors: TensorMap = new Map();
   let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      metadata = (entry ?? {}) as Record<string, string>;
+      if (entry === null) continue;
+      if (typeof entry !== 'object' || Array.isArray(entry) || Object.values(entry).some((v) => typeof v !== 'string')) throw fail('__metadata__ must map names to strings');
+      metadata = entry as Record<string, string>;
       continue;
     }
-    const e = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (!e || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets)) throw new SafetensorsError(`${what}: tensor ${name} has a malformed header entry`);
-    const count = e.shape.reduce((a, b) => a * b, 1);
-    const [begin, end] = e.data_offsets;
-    if (dataStart + end > buf.byteLength || begin > end) throw new SafetensorsError(`${what}: tensor ${name} points outside the file`);
-    const bytes = buf.subarray(dataStart + begin, dataStart + end);
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
+    if (!e || typeof e !== 'object' || Array.isArray(e)) throw fail(`tensor ${name} has a malformed header entry`);
+    if (!Array.isArray(e.shape) || !e.shape.every(isCount)) throw fail(`tensor ${name} has a malformed shape (expected a list of non-negative integers)`);
+    const offsets = e.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) throw fail(`tensor ${name} has malformed data_offsets (expected [begin, end])`);
+    const [begin, end] = offsets as [number, number];
+    if (begin > end || end > dataLen) throw fail(`tensor ${name} points outside the file (bytes ${begin}..${end} of ${dataLen}): the file is truncated or damaged`);
+    const elemSize = typeof e.dtype === 'string' ? ELEM_SIZE[e.dtype] : undefined;
+    if (!elemSize) throw fail(`tensor ${name} has unsupported dtype ${JSON.stringify(e.dtype)} (F32, F16, BF16, F64 are read)`);
+    const shape = e.shape as number[];
+    // the product stays exact: it is compared with a byte count that fits in the file
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== count * elemSize) throw fail(`tensor ${name} has ${end - begin} bytes, its shape [${shape}] and dtype ${e.dtype} need ${count * elemSize}`);
+    const dv = new DataView(buf.buffer, buf.byteOffset + dataStart + begin, end - begin);
     const out = new Float32Array(count);
-    const elemSize = e.dtype === 'F32' ? 4 : e.dtype === 'F16' || e.dtype === 'BF16' ? 2 : e.dtype === 'F64' ? 8 : 0;
-    if (!elemSize) throw new SafetensorsError(`${what}: tensor ${name} has unsupported dtype ${e.dtype} (F32, F16, BF16, F64 are read)`);
-    if (bytes.byteLength !== count * elemSize) throw new SafetensorsError(`${what}: tensor ${name} has ${bytes.byteLength} bytes, expected ${count * elemSize}`);
     for (let i = 0; i < count; i++) {
       if (e.dtype === 'F32') out[i] = dv.getFloat32(i * 4, true);
       else if (e.dtype === 'F64') out[i] = dv.getFloat64(i * 8, true);
       else if (e.dtype === 'BF16') out[i] = bf16ToF32(dv.getUint16(i * 2, true));
       else out[i] = f16ToF32(dv.getUint16(i * 2, true));
     }
-    tensors.set(name, { shape: e.shape, data: out });
+    tensors.set(name, { shape, data: out });
   }
   return { tensors, metadata };
 }
 
 export function readSafetensors(path: string): { tensors: TensorMap; metadata: Record<string, string> } {
-  return parseSafetensors(readFileSync(path), path);
+  return parseSafetensors(readModelFile(path), path);
 }
 
 /** Serialises tensors as F32 in the given order (names sorted for a canonical, reproducible file). */
@@ -67,7 +93,8 @@ export function serializeSafetensors(tensors: TensorMap, metadata: Record<string
   for (const name of names) {
     const t = tensors.get(name)!;
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new SafetensorsError(`tensor ${name}: shape ${t.shape} does not match ${t.data.length} values`);
+    // a caller's bug, not a user's file
+    if (n !== t.data.length) throw new Error(`tensor ${name}: shape ${t.shape} does not match ${t.data.length} values`);
     header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + n * 4] };
     offset += n * 4;
   }

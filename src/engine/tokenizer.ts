@@ -3,7 +3,7 @@
 // vocabulary at 258 (the embedding stays a small share of a ~100k-parameter model), nothing is ever
 // out of vocabulary, and the file still loads in `tokenizers`/transformers unchanged. Files with merges
 // (a trained byte-level BPE) are applied too, so the class is not tied to our choice.
-import { readFileSync } from 'node:fs';
+import { ModelFileError, readJsonObject } from './errors.js';
 
 /** GPT-2's reversible map from bytes to printable unicode characters. */
 function bytesToUnicode(): string[] {
@@ -22,6 +22,12 @@ const BYTE_CHAR = bytesToUnicode();
 const CHAR_BYTE = new Map(BYTE_CHAR.map((ch, b) => [ch, b]));
 const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
+/** A tokenizer.json the engine cannot use; the message starts with the file's path. */
+export class TokenizerError extends ModelFileError {}
+
+/** Largest token id accepted (the id table is allocated from it). */
+const MAX_VOCAB = 1 << 22;
+
 export interface AddedToken {
   id: number;
   content: string;
@@ -38,32 +44,64 @@ export class Tokenizer {
   readonly bosId: number;
   readonly eosId: number;
 
-  constructor(readonly json: Record<string, any>) {
+  /** `where` names the file in errors (a TokenizerError, which the CLI prints as one line). */
+  constructor(readonly json: Record<string, any>, where = 'tokenizer.json') {
+    const fail = (msg: string) => new TokenizerError(`${where}: ${msg}`);
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw fail('expected a JSON object');
     const model = json.model ?? {};
-    if (model.type !== 'BPE') throw new Error(`tokenizer.json: model.type "${model.type}" is not supported (byte-level BPE only)`);
+    if (typeof model !== 'object' || model.type !== 'BPE') throw fail(`model.type ${JSON.stringify(model?.type)} is not supported (byte-level BPE only)`);
     const pre = json.pre_tokenizer;
-    const preList = pre?.type === 'Sequence' ? pre.pretokenizers : pre ? [pre] : [];
-    const byteLevel = preList.find((p: any) => p.type === 'ByteLevel');
-    if (!byteLevel) throw new Error('tokenizer.json: only byte-level BPE (ByteLevel pre-tokenizer) is supported');
-    if (byteLevel.add_prefix_space) throw new Error('tokenizer.json: add_prefix_space=true is not supported');
+    const preList: unknown = pre?.type === 'Sequence' ? pre.pretokenizers : pre ? [pre] : [];
+    if (!Array.isArray(preList)) throw fail('pre_tokenizer.pretokenizers must be a list');
+    const byteLevel = preList.find((p: any) => p?.type === 'ByteLevel');
+    if (!byteLevel) throw fail('only byte-level BPE (ByteLevel pre-tokenizer) is supported');
+    if (byteLevel.add_prefix_space) throw fail('add_prefix_space=true is not supported');
     this.useRegex = byteLevel.use_regex !== false;
-    this.vocab = new Map(Object.entries(model.vocab as Record<string, number>));
-    this.added = (json.added_tokens ?? []).map((t: any) => ({ id: t.id, content: t.content, special: Boolean(t.special) }));
-    const size = Math.max(...this.vocab.values(), ...this.added.map((t) => t.id)) + 1;
+    // Ids index arrays: anything but a small non-negative integer is a damaged file.
+    const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < MAX_VOCAB;
+    const vocab = model.vocab;
+    if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw fail('model.vocab must map tokens to ids');
+    for (const [tok, id] of Object.entries(vocab)) if (!isId(id)) throw fail(`model.vocab: token ${JSON.stringify(tok)} has id ${JSON.stringify(id)} (ids are integers from 0 to ${MAX_VOCAB - 1})`);
+    this.vocab = new Map(Object.entries(vocab as Record<string, number>));
+    // Byte-level BPE must be able to spell any byte, or encoding fails later on some input.
+    const missing = BYTE_CHAR.findIndex((ch) => !this.vocab.has(ch));
+    if (missing >= 0) throw fail(`model.vocab has no token for byte ${missing} (byte-level BPE needs all 256)`);
+    const added = json.added_tokens ?? [];
+    if (!Array.isArray(added)) throw fail('added_tokens must be a list');
+    this.added = added.map((t: any, i: number) => {
+      if (!t || typeof t !== 'object' || !isId(t.id) || typeof t.content !== 'string' || !t.content) throw fail(`added_tokens[${i}] needs an integer "id" and a non-empty "content"`);
+      return { id: t.id, content: t.content, special: Boolean(t.special) };
+    });
+    // a loop, not Math.max(...ids): spreading a large vocabulary overflows the argument stack
+    let size = 0;
+    for (const id of this.vocab.values()) size = Math.max(size, id + 1);
+    for (const t of this.added) size = Math.max(size, t.id + 1);
     this.idToToken = new Array(size);
     for (const [tok, id] of this.vocab) this.idToToken[id] = tok;
     for (const t of this.added) this.idToToken[t.id] = t.content;
     this.merges = new Map();
-    (model.merges ?? []).forEach((m: string | string[], i: number) => this.merges.set(Array.isArray(m) ? m.join(' ') : m, i));
+    const merges = model.merges ?? [];
+    if (!Array.isArray(merges)) throw fail('model.merges must be a list');
+    merges.forEach((m: unknown, i: number) => {
+      const pair = typeof m === 'string' ? m.split(' ') : m;
+      if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((x) => typeof x === 'string' && this.vocab.has(x)) || !this.vocab.has(pair.join(''))) {
+        throw fail(`model.merges[${i}] ${JSON.stringify(m)} is not a pair of vocabulary tokens whose join is in the vocabulary`);
+      }
+      this.merges.set(pair.join(' '), i);
+    });
     const find = (content: string) => this.added.find((t) => t.content === content)?.id;
-    this.bosId = find('<s>') ?? -1;
-    this.eosId = find('</s>') ?? -1;
-    const single = json.post_processor?.single as any[] | undefined;
-    this.addBos = Boolean(single?.some((x) => x.SpecialToken?.id === '<s>'));
+    // The chat template and the datasets frame every sequence with these two.
+    const bos = find('<s>');
+    const eos = find('</s>');
+    if (bos === undefined || eos === undefined) throw fail('added_tokens must include <s> and </s> (the chat template uses them)');
+    this.bosId = bos;
+    this.eosId = eos;
+    const single = json.post_processor?.single;
+    this.addBos = Array.isArray(single) && single.some((x) => x?.SpecialToken?.id === '<s>');
   }
 
   static fromFile(path: string): Tokenizer {
-    return new Tokenizer(JSON.parse(readFileSync(path, 'utf8')));
+    return new Tokenizer(readJsonObject(path), path);
   }
 
   /** The plain byte tokenizer we ship: ids 0–255 are bytes, 256 = <s>, 257 = </s>. */
@@ -86,13 +124,14 @@ export class Tokenizer {
     while (i < text.length) {
       const hit = specials.find((t) => text.startsWith(t.content, i));
       if (hit) {
-        if (i > start) ids.push(...this.encodeOrdinary(text.slice(start, i)));
+        if (i > start) for (const id of this.encodeOrdinary(text.slice(start, i))) ids.push(id);
         ids.push(hit.id);
         i += hit.content.length;
         start = i;
       } else i++;
     }
-    if (start < text.length) ids.push(...this.encodeOrdinary(text.slice(start)));
+    // a loop, not push(...ids): a long text would overflow the argument stack
+    if (start < text.length) for (const id of this.encodeOrdinary(text.slice(start))) ids.push(id);
     return ids;
   }
 
@@ -105,6 +144,7 @@ export class Tokenizer {
       if (this.merges.size) parts = this.bpe(parts);
       for (const p of parts) {
         const id = this.vocab.get(p);
+        // unreachable for a tokenizer that passed the constructor's checks (all bytes and merges in the vocabulary)
         if (id === undefined) throw new Error(`tokenizer: piece ${JSON.stringify(p)} is not in the vocabulary`);
         out.push(id);
       }

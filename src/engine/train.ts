@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 import { BatchSampler, encodeDataset, makeBatch, readJsonl, type Example } from './data.js';
 import { evaluateLoss } from './eval.js';
-import { loadModel, saveAdapter, saveModel, type LoadedModel } from './io.js';
+import { loadModel, ModelFileError, saveAdapter, saveModel, type LoadedModel } from './io.js';
 import { LoraAdapter, type LoraConfig } from './lora.js';
 import { AdamW, clipGradNorm, lrAt } from './optim.js';
 import type { Projection } from './params.js';
@@ -189,14 +189,33 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
   let resumedBest: Float32Array | null = null;
   if (opts.resume) {
     if (!existsSync(join(ckptDir, 'state.json'))) throw new TrainError(`nothing to resume: ${ckptDir} has no checkpoint`);
-    const st = JSON.parse(readFileSync(join(ckptDir, 'state.json'), 'utf8')) as Checkpoint;
+    // A damaged checkpoint is the user's file, not a bug: say which file and how to start over.
+    const damaged = (what: string) => new TrainError(`${what}: the checkpoint is damaged; rerun without --resume to start over`);
+    let st: Checkpoint;
+    try {
+      st = JSON.parse(readFileSync(join(ckptDir, 'state.json'), 'utf8')) as Checkpoint;
+    } catch (e) {
+      throw damaged(`${join(ckptDir, 'state.json')} (${(e as Error).message})`);
+    }
+    if (!st || typeof st !== 'object') throw damaged(join(ckptDir, 'state.json'));
     if (st.fingerprint !== fp) throw new TrainError(`the checkpoint in ${ckptDir} was written by a run with different options; rerun with the same flags or without --resume`);
-    const t = readSafetensors(join(ckptDir, 'trainer.safetensors')).tensors;
-    trainable.set(t.get('params')!.data);
-    opt.m.set(t.get('adam_m')!.data);
-    opt.v.set(t.get('adam_v')!.data);
+    let t: TensorMap;
+    try {
+      t = readSafetensors(join(ckptDir, 'trainer.safetensors')).tensors;
+    } catch (e) {
+      throw e instanceof ModelFileError ? damaged(e.message) : e;
+    }
+    const saved = (name: string, optional = false): Float32Array | null => {
+      const v = t.get(name)?.data;
+      if (!v && optional) return null;
+      if (!v || v.length !== trainable.length) throw damaged(`${join(ckptDir, 'trainer.safetensors')}: tensor ${name} is missing or has the wrong size`);
+      return v;
+    };
+    trainable.set(saved('params')!);
+    opt.m.set(saved('adam_m')!);
+    opt.v.set(saved('adam_v')!);
     opt.t = st.adamT;
-    resumedBest = t.get('best')?.data ?? null;
+    resumedBest = saved('best', true);
     rng.setState(st.rng);
     sampler.restore(st.sampler);
     ({ step, tokens, seconds, bestVal, bad, valBefore, lastLoss } = st);
