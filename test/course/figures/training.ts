@@ -24,7 +24,7 @@ const lr = (x: number, digits = 0) => x.toExponential(digits);
 const round = (x: number, d: number) => Number(x.toFixed(d));
 
 const lossesLesson = [1.92, 1.61, 1.48, 1.45, 1.47, 1.5];
-const lossesQuiz = [2.1, 1.84, 1.7, 1.71, 1.69, 1.72, 1.75, 1.74];
+const lossesQuiz = [2.1, 1.84, 1.7, 1.71, 1.695, 1.72, 1.75, 1.74];
 
 export const figures: Figure[] = [
   // training-hyperparameters
@@ -33,8 +33,8 @@ export const figures: Figure[] = [
   { lesson: 'training-hyperparameters', expect: '| 10,000 / 16 | 625 |', compute: () => `| 10,000 / 16 | ${stepsPerEpoch(10_000, 16)} |` },
   { lesson: 'training-hyperparameters', expect: '| 625 x 3 | 1875 |', compute: () => `| 625 x 3 | ${stepsPerEpoch(10_000, 16) * 3} |` },
   { question: 'training-hyperparameters-q02', expect: 128, compute: () => effectiveBatch(8, 8, 2) },
-  { question: 'training-hyperparameters-q03', expect: 1500, compute: () => stepsPerEpoch(24_000, 4, 8) * 2 },
-  { question: 'training-hyperparameters-q10a', expect: 600, compute: () => stepsPerEpoch(6_400, 8, 4) * 3 },
+  { question: 'training-hyperparameters-q03', expect: 3, compute: () => 900 / stepsPerEpoch(9_600, effectiveBatch(4, 8, 1)) },
+  { question: 'training-hyperparameters-q10a', expect: 2, compute: () => effectiveBatch(8, 4, 1) / effectiveBatch(8, 1, 2) },
 
   // training-schedules-optimizers
   { lesson: 'training-schedules-optimizers', expect: 'rounded up to 94 warmup steps', compute: () => `rounded up to ${warmupStepsFromRatio(1875, 0.05)} warmup steps` },
