@@ -47,6 +47,8 @@ export function parseRecord(obj: unknown, line: number): DataRecord {
       if (!mm || typeof mm !== 'object') throw new Error(`messages[${i}] must be an object`);
       if (!['system', 'user', 'assistant'].includes(mm.role as string)) throw new Error(`messages[${i}].role must be "system", "user" or "assistant" (got ${JSON.stringify(mm.role)})`);
       if (!str(mm.content)) throw new Error(`messages[${i}].content must be a string`);
+      // an empty answer would teach the model to stop at once; the same rule as an empty completion
+      if (mm.role === 'assistant' && !(mm.content as string).length) throw new Error(`messages[${i}] (assistant) is empty`);
       return { role: mm.role as ChatMessage['role'], content: mm.content as string };
     });
     if (!msgs.some((m) => m.role === 'assistant')) throw new Error('"messages" has no assistant turn to learn from');
@@ -74,11 +76,21 @@ export function parseRecord(obj: unknown, line: number): DataRecord {
   throw new Error(`unrecognised record: expected "messages", "prompt"/"completion", "instruction"/"output" or "text" (keys: ${Object.keys(o).join(', ') || 'none'})`);
 }
 
-export function parseJsonl(content: string, file: string): DataRecord[] {
+/**
+ * `lineProblems` holds faults found before decoding (invalid UTF-8, see readJsonl) by line number; those
+ * lines are reported with the rest and not parsed.
+ */
+export function parseJsonl(content: string, file: string, lineProblems: Map<number, string> = new Map()): DataRecord[] {
   const records: DataRecord[] = [];
   const problems: Array<{ line: number; message: string }> = [];
-  const lines = content.split('\n');
+  // A byte-order mark is how some editors start a UTF-8 file; it is not part of the first record.
+  const lines = content.replace(/^\uFEFF/, '').split('\n');
   lines.forEach((raw, i) => {
+    const early = lineProblems.get(i + 1);
+    if (early) {
+      problems.push({ line: i + 1, message: early });
+      return;
+    }
     const text = raw.replace(/\r$/, '');
     if (!text.trim()) return;
     let obj: unknown;
@@ -111,15 +123,70 @@ export class DatasetFileError extends Error {
 }
 
 export function readJsonl(file: string): DataRecord[] {
-  let content: string;
+  let buf: Buffer;
   try {
-    content = readFileSync(file, 'utf8');
+    buf = readFileSync(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.code === 'EACCES' ? 'permission denied' : err.message;
     throw new DatasetFileError(file, reason);
   }
-  return parseJsonl(content, file);
+  // Invalid bytes are reported with their line rather than silently decoded as U+FFFD and trained on.
+  let text: string | null = null;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    // not UTF-8: decode leniently and name each bad line below
+  }
+  if (text !== null) return parseJsonl(text, file);
+  return parseJsonl(new TextDecoder('utf-8').decode(buf), file, invalidUtf8Lines(buf));
+}
+
+/** Line number → message for each line holding bytes that are not UTF-8 (lines split at 0x0A, as the text is). */
+export function invalidUtf8Lines(buf: Uint8Array): Map<number, string> {
+  const out = new Map<number, string>();
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= buf.length; i++) {
+    if (i < buf.length && buf[i] !== 0x0a) continue;
+    const at = firstInvalidUtf8(buf.subarray(start, i));
+    if (at >= 0) out.set(line, `byte 0x${buf[start + at].toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not valid UTF-8; save the file as UTF-8`);
+    line++;
+    start = i + 1;
+  }
+  return out;
+}
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence, or −1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // the table of well-formed sequences in the Unicode standard (no overlongs, no surrogates, ≤ U+10FFFF)
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const d = b[i + k];
+      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
 }
 
 /** <s>text</s> for `text` records (all trained on), the chat template otherwise. */
