@@ -106,7 +106,7 @@ export const figures: Figure[] = [
   { lesson: 'evaluation-human-judge-ab', expect: '| 58 / 85 | 68.2% |', compute: () => `| 58 / 85 | ${fmtFixed(percentOf(58, 58 + 27), 1)}% |` },
   { lesson: 'evaluation-human-judge-ab', expect: 'a relative lift of 15%', compute: () => `a relative lift of ${round(-reductionPercent(percentOf(400, 10_000), percentOf(460, 10_000)), 6)}%` },
   { question: 'evaluation-human-judge-ab-q02', expect: 0.7826, compute: () => round(cohenKappa(0.9, chanceAgreementBinary(0.7, 0.6)), 4) },
-  { question: 'evaluation-human-judge-ab-q03', expect: 68.75, compute: () => percentOf(66, 66 + 30) },
+  { question: 'evaluation-human-judge-ab-q03', expect: 60, compute: () => percentOf(72, 72 + 48) },
   { question: 'evaluation-human-judge-ab-q09', expect: 20, compute: () => round(-reductionPercent(percentOf(300, 12_000), percentOf(360, 12_000)), 6) },
   { question: 'evaluation-human-judge-ab-q10b', expect: 55, compute: () => percentOf(110, 200) },
 
