@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeChat } from '../../engine/chat.js';
 import { generateStream, InferenceModel } from '../../engine/generate.js';
-import { loadAdapter, loadModel } from '../../engine/io.js';
+import { loadAdapter, loadModel, ModelFileError } from '../../engine/io.js';
 import type { Tokenizer } from '../../engine/tokenizer.js';
 import type { FromWorker, JobResult, ModelSpec, RunMessage, ToWorker } from './protocol.js';
 
@@ -18,23 +18,36 @@ const specs = (workerData as { models: ModelSpec[] }).models;
 
 const t0 = process.hrtime.bigint();
 const models = new Map<string, Loaded>();
-for (const spec of specs) {
-  const base = loadModel(spec.modelDir);
-  const adapter = spec.adapterDir ? loadAdapter(spec.adapterDir, base.model.config).adapter : null;
-  models.set(spec.name, { model: new InferenceModel(base.model, adapter), tokenizer: base.tokenizer });
+let loadError: unknown;
+try {
+  for (const spec of specs) {
+    const base = loadModel(spec.modelDir);
+    const adapter = spec.adapterDir ? loadAdapter(spec.adapterDir, base.model.config).adapter : null;
+    models.set(spec.name, { model: new InferenceModel(base.model, adapter), tokenizer: base.tokenizer });
+  }
+} catch (e) {
+  loadError = e;
 }
-const loadNs = Number(process.hrtime.bigint() - t0);
-send({ type: 'ready', loadNs });
+if (loadError !== undefined) {
+  // An error class does not survive the thread boundary, so say here whether it is the user's folder or a
+  // bug. With no message listener the worker then exits by itself.
+  const e = loadError as Error;
+  if (e instanceof ModelFileError) send({ type: 'load-error', message: e.message, hint: e.hint, user: true });
+  else send({ type: 'load-error', message: e?.stack ?? String(e), user: false });
+} else {
+  send({ type: 'ready', loadNs: Number(process.hrtime.bigint() - t0) });
+  port.on('message', onMessage);
+}
 
 const running = new Map<number, AbortController>();
 
-port.on('message', (msg: ToWorker) => {
+function onMessage(msg: ToWorker): void {
   if (msg.type === 'abort') {
     running.get(msg.id)?.abort();
     return;
   }
   run(msg).catch((err: Error) => send({ type: 'error', id: msg.id, message: err.message, status: 500 }));
-});
+}
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../../cli/context.js';
+import { FailedError } from '../../cli/errors.js';
+import { ModelFileError } from '../../engine/errors.js';
 import type { FromWorker, JobInput, JobResult, ModelSpec, SamplingRequest } from './protocol.js';
 
 export class QueueFullError extends Error {
@@ -37,12 +39,16 @@ interface Job {
 interface Slot {
   worker: Worker;
   ready: Promise<number>;
+  /** The worker has loaded the models; only loaded workers get jobs or are replaced when they die. */
+  loaded: boolean;
+  /** Why it could not load the models, when it could not. */
+  failure?: string;
   job?: Job;
 }
 
 export function workerScript(): string {
   const path = join(packageRoot(), 'dist', 'generation.worker.js');
-  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
+  if (!existsSync(path)) throw new FailedError(`${path} is missing: run \`npm run build\` first`);
   return path;
 }
 
@@ -51,6 +57,8 @@ export class GenerationPool {
   private queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /** Why no worker is left (a replacement could not load the models); requests then get a 503. */
+  private broken: string | undefined;
   /** Load time of the first worker, reported as Ollama's load_duration on the first request. */
   loadNs = 0;
 
@@ -59,13 +67,28 @@ export class GenerationPool {
     size: number,
     readonly maxQueue: number,
   ) {
-    for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
+    try {
+      for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
+    } catch (e) {
+      void this.close();
+      throw e;
+    }
   }
 
-  /** Resolves once every worker has loaded the models (or rejects with the load error). */
+  /**
+   * Resolves once every worker has loaded the models. If one cannot, the pool closes (every worker is
+   * terminated, none is replaced) and this rejects with the reason: a ModelFileError (one line naming the
+   * file) for a bad model or adapter folder, a plain Error for anything else. Nothing is left running, so
+   * a caller that gives up can exit.
+   */
   async ready(): Promise<void> {
-    const times = await Promise.all(this.slots.map((s) => s.ready));
-    this.loadNs = Math.max(...times);
+    try {
+      const times = await Promise.all(this.slots.map((s) => s.ready));
+      this.loadNs = Math.max(...times);
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
   }
 
   get busy(): number {
@@ -79,21 +102,29 @@ export class GenerationPool {
   private spawn(): Slot {
     const worker = new Worker(workerScript(), { workerData: { models: this.models } });
     worker.unref();
-    const slot: Slot = { worker, ready: Promise.resolve(0) };
-    slot.ready = new Promise<number>((resolve, reject) => {
-      const onMessage = (m: FromWorker) => {
-        if (m.type === 'ready') {
-          worker.off('error', reject);
-          resolve(m.loadNs);
-        }
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-    });
+    let settle!: { resolve: (ns: number) => void; reject: (e: Error) => void };
+    const slot: Slot = { worker, loaded: false, ready: new Promise<number>((resolve, reject) => (settle = { resolve, reject })) };
     slot.ready.catch(() => undefined);
-    worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
-    worker.on('error', (err) => this.onWorkerGone(slot, err));
-    worker.on('exit', (code) => this.onWorkerGone(slot, new Error(`generation worker exited with code ${code}`)));
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') {
+        slot.loaded = true;
+        settle.resolve(m.loadNs);
+        this.pump();
+      } else if (m.type === 'load-error') {
+        slot.failure = m.message;
+        settle.reject(m.user ? new ModelFileError(m.message, m.hint) : new Error(`a generation worker could not load the models: ${m.message}`));
+      } else this.onMessage(slot, m);
+    });
+    // Settling an already-settled promise is a no-op, so the first of load-error, error and exit gives the reason.
+    worker.on('error', (err) => {
+      settle.reject(err);
+      this.onWorkerGone(slot, err);
+    });
+    worker.on('exit', (code) => {
+      const err = new Error(`generation worker exited with code ${code}`);
+      settle.reject(err);
+      this.onWorkerGone(slot, err);
+    });
     return slot;
   }
 
@@ -104,14 +135,20 @@ export class GenerationPool {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     this.slots.splice(index, 1);
-    if (!this.closed) {
-      this.slots.push(this.spawn());
-      this.pump();
+    if (this.closed) return;
+    // Only a worker that had loaded the models is replaced. One that failed to load would fail again the
+    // same way: replacing it was an endless respawn loop that kept `ftlab backend` alive after a bad
+    // --model (hardening review D2).
+    if (slot.loaded) this.slots.push(this.spawn());
+    else if (!this.slots.length) {
+      this.broken = slot.failure ?? err.message;
+      for (const queued of this.queue.splice(0)) this.settle(queued, () => queued.reject(new JobError(`no generation worker: ${this.broken}`, 503)));
     }
+    this.pump();
   }
 
   private onMessage(slot: Slot, m: FromWorker): void {
-    if (m.type === 'ready') return;
+    if (m.type === 'ready' || m.type === 'load-error') return;
     const job = slot.job;
     if (!job || job.id !== m.id) return;
     if (m.type === 'piece') {
@@ -131,6 +168,7 @@ export class GenerationPool {
 
   submit(model: string, input: JobInput, options: SamplingRequest, hooks: { onPiece?: (text: string) => void; signal?: AbortSignal } = {}): Promise<JobResult> {
     if (this.closed) return Promise.reject(new JobError('the backend is shutting down', 503));
+    if (this.broken !== undefined && !this.slots.length) return Promise.reject(new JobError(`no generation worker: ${this.broken}`, 503));
     if (this.queue.length >= this.maxQueue && !this.slots.some((s) => !s.job)) return Promise.reject(new QueueFullError(this.maxQueue));
     return new Promise<JobResult>((resolve, reject) => {
       const job: Job = { id: this.nextId++, model, input, options, onPiece: hooks.onPiece, signal: hooks.signal, resolve, reject };
@@ -157,7 +195,7 @@ export class GenerationPool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (slot.job || !this.queue.length) continue;
+      if (!slot.loaded || slot.job || !this.queue.length) continue;
       const job = this.queue.shift()!;
       slot.job = job;
       slot.worker.postMessage({ type: 'run', id: job.id, model: job.model, input: job.input, options: job.options });

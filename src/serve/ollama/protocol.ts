@@ -46,6 +46,8 @@ export interface JobResult {
 
 export type FromWorker =
   | { type: 'ready'; loadNs: number }
+  /** The models could not be loaded; `user` marks a bad model/adapter folder (ModelFileError) rather than a bug. */
+  | { type: 'load-error'; message: string; hint?: string; user: boolean }
   | { type: 'piece'; id: number; text: string }
   | { type: 'done'; id: number; result: JobResult }
   | { type: 'error'; id: number; message: string; status: number };

@@ -2,13 +2,30 @@
 import { FailedError } from '../../cli/errors.js';
 import { findFreePort } from '../ports.js';
 import { buildBackendApp, withTag, type BackendOptions } from './server.js';
+import { checkAdapterFolder, checkModelFolder } from '../../engine/io.js';
+
+/**
+ * A start-up failure as the user sees it: a bad folder (FailedError, ModelFileError) or a file that
+ * cannot be read is one line naming the file, with what to do; anything else is a bug and keeps its stack.
+ */
+function loadFailure(err: unknown): unknown {
+  const hint = 'check the folder given to --model / --adapter';
+  if (err instanceof FailedError) return new FailedError(`could not load the model: ${err.message}`, err.hint ?? hint);
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code === 'string' && typeof e.path === 'string') return new FailedError(`could not load the model: ${e.path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, hint);
+  return err;
+}
 
 export async function runBackend(o: BackendOptions & { host: string; port: number }): Promise<void> {
   let built;
   try {
+    // Missing files are named before any worker starts; every other fault of the folders comes back from
+    // the workers' load as a ModelFileError, after the pool has terminated them (so the process can exit).
+    checkModelFolder(o.modelDir);
+    for (const a of o.adapters) checkAdapterFolder(a.dir);
     built = await buildBackendApp(o);
   } catch (err) {
-    throw new FailedError(`could not load the model: ${(err as Error).message}`, 'check the folder given to --model / --adapter');
+    throw loadFailure(err);
   }
   const { app } = built;
   try {
