@@ -1,6 +1,7 @@
 // Damaged copies of a model or adapter folder, for the loader fault tests and fuzz suites: a copy of the
 // small parity fixture in a temp dir, plus fast-check mutations of its files (bytes and header fields of
 // the safetensors file, keys of config.json / tokenizer.json / adapter_config.json, truncation, removal).
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -191,4 +192,67 @@ export function expectLoadOrModelFileError(load: () => unknown, dir: string, mut
 
 export function show(m: Mutation): string {
   return JSON.stringify(m, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `<${v.length} bytes>` : v));
+}
+
+// ---- the built CLI ------------------------------------------------------------------------------------
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The process was still running at the hang guard and was killed. */
+  hung: boolean;
+  /** `ftlab backend` printed its listening line (the folder loaded); it was then stopped. */
+  listening: boolean;
+}
+
+/**
+ * Runs dist/cli.js with its own FTLAB_HOME and waits for it to exit. `hangGuardMs` is a generous bound,
+ * not a timing assertion: past it the process (and only it) is killed and `hung` is set. A backend that
+ * starts listening is stopped with SIGTERM and reported as `listening`.
+ */
+export function runCli(args: string[], hangGuardMs = 20_000): Promise<CliRun> {
+  const root = join(__dirname, '../..');
+  const home = mkdtempSync(join(tmpdir(), 'ftlab-home-'));
+  const child = spawn(process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: home, env: { ...process.env, FTLAB_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let hung = false;
+  let listening = false;
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (!listening && stderr.includes('Ollama-compatible API on')) {
+      listening = true;
+      child.kill('SIGTERM');
+    }
+  });
+  const guard = setTimeout(() => {
+    hung = true;
+    child.kill('SIGKILL');
+  }, hangGuardMs);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      rmSync(home, { recursive: true, force: true });
+      resolve({ code, stdout, stderr, hung, listening });
+    });
+  });
+}
+
+/**
+ * What a user must see for a bad folder: exit 1 and `ftlab: <one line naming the folder and file>` (plus an optional
+ * `hint:` line), no "unexpected error", no stack frames.
+ */
+export function expectCleanFailure(r: CliRun, dir: string, file?: string): void {
+  const context = `stderr:\n${r.stderr}`;
+  expect(r.hung, `hung; ${context}`).toBe(false);
+  expect(r.code, context).toBe(1);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines[0], context).toMatch(/^ftlab: /);
+  expect(lines[0], context).toContain(dir);
+  if (file) expect(lines[0], context).toContain(file);
+  expect(lines.slice(1).every((l) => l.startsWith('hint: ')), context).toBe(true);
+  expect(r.stderr, context).not.toContain('unexpected error');
+  expect(r.stderr, context).not.toMatch(/^\s+at /m);
 }
