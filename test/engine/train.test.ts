@@ -9,7 +9,7 @@ import { LlamaModel } from '../../src/engine/model.js';
 import { dequantizeNF4, NF4_CODE, quantizeNF4 } from '../../src/engine/nf4.js';
 import { Rng } from '../../src/engine/rng.js';
 import { Tokenizer } from '../../src/engine/tokenizer.js';
-import { train, TRAIN_DEFAULTS, type TrainOptions } from '../../src/engine/train.js';
+import { train, TRAIN_DEFAULTS, TrainError, type TrainOptions } from '../../src/engine/train.js';
 import { tinyConfig } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftlab-train-'));
@@ -44,6 +44,21 @@ describe('training', () => {
     expect(resumed.steps).toBe(12);
     expect(resumed.val_loss_after).toBe(ref.val_loss_after);
     expect(readFileSync(join(dir, 'cut/adapter_model.safetensors'))).toEqual(readFileSync(join(dir, 'ref/adapter_model.safetensors')));
+  });
+
+  it('a damaged checkpoint is a TrainError naming the file and saying how to start over', async () => {
+    const ac = new AbortController();
+    await train(opts({ outDir: join(dir, 'dmg') }), { signal: ac.signal, onStep: (e) => e.step === 2 && ac.abort() });
+    const ckpt = join(dir, 'dmg/checkpoint');
+    const weights = readFileSync(join(ckpt, 'trainer.safetensors'));
+    writeFileSync(join(ckpt, 'trainer.safetensors'), weights.subarray(0, weights.length >> 1));
+    await expect(train(opts({ outDir: join(dir, 'dmg'), resume: true }))).rejects.toThrow(new RegExp(`${join(ckpt, 'trainer.safetensors')}: .*rerun without --resume`));
+    writeFileSync(join(ckpt, 'trainer.safetensors'), weights);
+    const state = readFileSync(join(ckpt, 'state.json'), 'utf8');
+    writeFileSync(join(ckpt, 'state.json'), state.slice(0, 20));
+    const err = await train(opts({ outDir: join(dir, 'dmg'), resume: true })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainError);
+    expect((err as Error).message).toContain(join(ckpt, 'state.json'));
   });
 
   it('QLoRA holds the base in NF4 and full fine-tuning trains every parameter', async () => {
