@@ -9,8 +9,6 @@ import {
   mean,
   nextTokenTargets,
   perplexity,
-  tokenCost,
-  trainingTokens,
   weightBytes,
 } from '../../../src/course/figures.js';
 import type { Figure } from '../load.js';
@@ -36,10 +34,9 @@ export const figures: Figure[] = [
   { lesson: L, expect: 'about 14 GB', compute: () => `about ${weightBytes(7e9, 16) / GB} GB` },
   { lesson: L, expect: 'about 32 GB', compute: () => `about ${fullFineTuneBytes(2e9) / GB} GB` },
   { lesson: L, expect: 'costs the same 16 bytes', compute: () => `costs the same ${FP32_ADAM_BYTES_PER_PARAM} bytes` },
-  { question: 'methods-bedrock-customisation-q10', expect: 9.6, compute: () => tokenCost(trainingTokens(2_000, 400, 3), 4.0) },
   { question: 'methods-full-fine-tuning-q02', expect: 127, compute: () => nextTokenTargets(128) },
   { question: 'methods-full-fine-tuning-q03', expect: 1.386, compute: () => Number(fmtFixed(crossEntropy(0.25), 3)) },
-  { question: 'methods-full-fine-tuning-q05', expect: 208, compute: () => fullFineTuneBytes(13e9) / GB },
-  { question: 'methods-full-fine-tuning-q10a', expect: 112, compute: () => fullFineTuneBytes(7e9) / GB },
-  { question: 'methods-full-fine-tuning-q10b', expect: 14, compute: () => weightBytes(7e9, 16) / GB },
+  { question: 'methods-full-fine-tuning-q05', expect: 2.5, compute: () => Number(fmtFixed(perplexity(mean([0.8, 0.2].map(crossEntropy))), 2)) },
+  { question: 'methods-full-fine-tuning-q10a', expect: 48, compute: () => fullFineTuneBytes(3e9) / GB },
+  { question: 'methods-full-fine-tuning-q10b', expect: 6, compute: () => weightBytes(3e9, 16) / GB },
 ];
