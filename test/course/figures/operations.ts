@@ -4,7 +4,6 @@ import {
   GB,
   baseWithAdaptersBytes,
   blendedPrice,
-  breakEvenMonths,
   costAfterCache,
   fmtFixed,
   fmtInt,
@@ -44,7 +43,6 @@ export const figures: Figure[] = [
   { question: 'operations-cost-control-q01', expect: 210, compute: () => round(monthlyInferenceCost(200_000, 1_200, 300, 0.5, 1.5), 6) },
   { question: 'operations-cost-control-q02', expect: 3000, compute: () => costAfterCache(4_000, 0.25) },
   { question: 'operations-cost-control-q05', expect: 1.48, compute: () => round(blendedPrice([{ share: 0.7, price: 0.4 }, { share: 0.3, price: 4 }]), 6) },
-  { question: 'operations-cost-control-q10a', expect: 12, compute: () => breakEvenMonths(240_000, 20_000) },
 
   // operations-multi-tenant-adapters
   { lesson: 'operations-multi-tenant-adapters', expect: '| 32 x 2 x 16 x (4096 + 4096) | 8,388,608 |', compute: () => `| 32 x 2 x 16 x (4096 + 4096) | ${fmtInt(adapterParams)} |` },
