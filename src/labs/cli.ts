@@ -152,13 +152,13 @@ export function parseVerifyOptions(flags: VerifyFlags): { options: Record<string
 
 export async function verify(root: string, id: string, flags: VerifyFlags): Promise<number> {
   const { options, seed } = parseVerifyOptions(flags);
+  // Recording needs a usable progress folder: say so before the labs load and the checks run, not after (one line, exit 1).
+  if (flags.record !== false) await import('../store/home.js').then((m) => m.ensureHome(m.resolveHome(flags.home)));
   const index = loadLabs(root);
   const lab = findLab(index, id);
   for (const step of flags.step ?? []) {
     if (!lab.steps.some((s) => s.id === step)) throw new UsageError(`lab "${lab.id}" has no step "${step}"`, `steps: ${lab.steps.map((s) => s.id).join(', ')}`);
   }
-  // Recording needs a usable progress folder: say so before the checks run, not after (one line, exit 1).
-  if (flags.record !== false) await import('../store/home.js').then((m) => m.ensureHome(m.resolveHome(flags.home)));
   const controller = new AbortController();
   // SIGINT and SIGTERM stop the checks (and any API the grader started); exit 128 + signal number.
   let interruptedBy: number | undefined;

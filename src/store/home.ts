@@ -36,8 +36,9 @@ function statOrError(path: string): Stats | NodeJS.ErrnoException {
   }
 }
 
-function unusable(home: string, why: string): StoreError {
-  return new StoreError(`cannot use ${home} as the progress folder: ${why}; set FTLAB_HOME to a folder you can write to`, home);
+/** `code` is the errno-style reason (ENOTDIR for a file in the way), for callers that report it (doctor). */
+function unusable(home: string, why: string, code: string | undefined): StoreError {
+  return new StoreError(`cannot use ${home} as the progress folder: ${why}; set FTLAB_HOME to a folder you can write to`, home, code);
 }
 
 /**
@@ -49,10 +50,10 @@ export function ensureHome(dir: string): string {
   const missing: string[] = [];
   let path = home;
   for (let level = 0; ; level++) {
-    if (level > MAX_LEVELS) throw unusable(home, 'its path is too deep');
+    if (level > MAX_LEVELS) throw unusable(home, 'its path is too deep', 'ENAMETOOLONG');
     const st = statOrError(path);
     if (!(st instanceof Error)) {
-      if (!st.isDirectory()) throw unusable(home, path === home ? 'it is a file, not a folder' : `${path} is a file, not a folder`);
+      if (!st.isDirectory()) throw unusable(home, path === home ? 'it is a file, not a folder' : `${path} is a file, not a folder`, 'ENOTDIR');
       break;
     }
     if (st.code === 'ENOENT' || st.code === 'ENOTDIR') {
@@ -63,16 +64,16 @@ export function ensureHome(dir: string): string {
       } catch {
         /* really missing */
       }
-      if (target !== undefined) throw unusable(home, `${path} is a symbolic link to ${target}, which does not exist`);
+      if (target !== undefined) throw unusable(home, `${path} is a symbolic link to ${target}, which does not exist`, 'ENOENT');
       missing.push(path);
       const up = dirname(path);
-      if (up === path) throw unusable(home, `${path} does not exist`);
+      if (up === path) throw unusable(home, `${path} does not exist`, 'ENOENT');
       path = up;
       continue;
     }
-    if (st.code === 'ELOOP') throw unusable(home, `${path} is a loop of symbolic links`);
-    if (st.code === 'EACCES' || st.code === 'EPERM') throw unusable(home, `no permission to look inside ${dirname(path)}`);
-    throw unusable(home, `${path}: ${st.code ?? st.message}`);
+    if (st.code === 'ELOOP') throw unusable(home, `${path} is a loop of symbolic links`, 'ELOOP');
+    if (st.code === 'EACCES' || st.code === 'EPERM') throw unusable(home, `no permission to look inside ${dirname(path)}`, st.code);
+    throw unusable(home, `${path}: ${st.code ?? st.message}`, st.code);
   }
   for (const folder of missing.reverse()) {
     try {
@@ -81,14 +82,14 @@ export function ensureHome(dir: string): string {
       const code = (err as NodeJS.ErrnoException).code;
       const now = statOrError(folder);
       if (code === 'EEXIST' && !(now instanceof Error) && now.isDirectory()) continue; // made by another process meanwhile
-      throw unusable(home, `${folder === home ? 'it' : folder} cannot be created (${code})`);
+      throw unusable(home, `${folder === home ? 'it' : folder} cannot be created (${code})`, code);
     }
   }
   try {
     accessSync(home, constants.W_OK | constants.X_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw unusable(home, code === 'EROFS' ? 'it is on a read-only file system' : `no permission to write in it (${code})`);
+    throw unusable(home, code === 'EROFS' ? 'it is on a read-only file system' : `no permission to write in it (${code})`, code);
   }
   return home;
 }

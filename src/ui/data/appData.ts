@@ -27,10 +27,12 @@ let cached: { key: string; data: AppData } | undefined;
 export function openAppData(env: AppEnv): AppData {
   const key = `${env.contentRoot}\0${env.home ?? ''}`;
   if (cached?.key === key) return cached.data;
-  const content = loadContent(env.contentRoot);
+  // The store first: an unusable progress folder fails at once, before the content is parsed.
   const { store, deck, warnings: storeWarnings } = openSession(env.home);
+  const content = loadContent(env.contentRoot);
   const ordered = lessonsInOrder(content);
-  const warnings = [...content.problems.map((p) => `skipped: ${formatProblem(p)}`), ...storeWarnings];
+  // Store notices first: a screen shows the first warnings, and a repaired progress file matters most.
+  const warnings = [...storeWarnings, ...content.problems.map((p) => `skipped: ${formatProblem(p)}`)];
   const data: AppData = { content, store, deck, warnings, lessonsInOrder: ordered, outline: outlineOf(content, ordered) };
   cached = { key, data };
   // Keep the home screen's outline cache in step with what was just loaded.
