@@ -29,7 +29,7 @@ export function homeDataIfReady(env: AppEnv): HomeData | undefined {
   const session = openSession(env.home);
   const outline = readCachedOutline(session.store.home, env.contentRoot);
   if (!outline) return undefined;
-  prepared = { key: keyOf(env), data: { outline, store: session.store, deck: session.deck, warnings: [...outline.warnings, ...session.warnings] } };
+  prepared = { key: keyOf(env), data: { outline, store: session.store, deck: session.deck, warnings: [...session.warnings, ...outline.warnings] } };
   return prepared.data;
 }
 

@@ -11,7 +11,7 @@ import { useUi } from '../contexts/UiContext.js';
 import { isNarrowWidth, useTerminalSize } from '../hooks/useTerminalSize.js';
 import { KeyHints, type Hint } from '../components/KeyHints.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
-import { cutText, textWidth } from '../markdown/text.js';
+import { cutText, lineText, textWidth, wrapSpans } from '../markdown/text.js';
 
 export type LayoutMode = 'default' | 'narrow' | 'screen-reader';
 
@@ -62,9 +62,28 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
   useCommands({ [Command.HELP]: () => setHelpOpen(true) }, { priority: KeypressPriority.Low });
 
   const base = bodySizeFor(columns, rows, options.screenReader);
-  // One warning line (two with a count of the rest): the screen's own content matters more.
-  const shownWarnings = warnings.slice(0, Math.max(0, Math.min(1, base.height - 3)));
-  const warningRows = shownWarnings.length + (warnings.length > shownWarnings.length ? 1 : 0);
+  // Warnings wrap rather than being cut (a repaired file's warning ends with where its damaged copy is):
+  // up to 3 rows, pre-wrapped here so that the body is told exactly how many rows are left.
+  const warningRoom = Math.max(0, Math.min(3, base.height - 3));
+  const marker = options.screenReader ? 'Warning: ' : `${glyphs.ascii ? '!' : '⚠'} `;
+  const shownWarnings: string[] = [];
+  let shownCount = 0;
+  for (const w of warnings) {
+    const rows = wrapSpans([{ text: w }], base.width, [{ text: marker }], [{ text: ' '.repeat(textWidth(marker)) }]).map(lineText);
+    const moreRow = shownCount + 1 < warnings.length ? 1 : 0;
+    if (shownWarnings.length + rows.length + moreRow > warningRoom) {
+      // The first warning is always shown, cut to the room there is.
+      if (shownCount === 0 && warningRoom > moreRow) {
+        shownWarnings.push(...rows.slice(0, warningRoom - moreRow));
+        shownCount = 1;
+      }
+      break;
+    }
+    shownWarnings.push(...rows);
+    shownCount++;
+  }
+  const hiddenWarnings = warnings.length - shownCount;
+  const warningRows = shownWarnings.length + (hiddenWarnings > 0 ? 1 : 0);
   const body: BodySize = { ...base, height: Math.max(1, base.height - warningRows) };
   const hintCommands = hints.map((h) => (typeof h === 'string' ? h : h.command));
   const hintLabels = new Map(hints.flatMap((h) => (typeof h !== 'string' && h.help ? [[h.command, h.help] as const] : [])));
@@ -83,14 +102,15 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
 
   const warningLines = (
     <>
-      {shownWarnings.map((w, i) => (
+      {shownWarnings.map((row, i) => (
         <Text key={i} color={theme.status.warning} wrap="truncate-end">
-          {options.screenReader ? 'Warning: ' : `${glyphs.ascii ? '!' : '⚠'} `}
-          {w}
+          {row}
         </Text>
       ))}
-      {warnings.length > shownWarnings.length && (
-        <Text color={theme.status.warning}>… and {warnings.length - shownWarnings.length} more (run ftlab content check)</Text>
+      {hiddenWarnings > 0 && (
+        <Text color={theme.status.warning} wrap="truncate-end">
+          … and {hiddenWarnings} more (ftlab progress repairs, ftlab content check)
+        </Text>
       )}
     </>
   );
