@@ -1,6 +1,7 @@
 // Runs `ftlab backend` as a process: load the models into workers, listen, stop cleanly on a signal.
 import { FailedError } from '../../cli/errors.js';
 import { findFreePort } from '../ports.js';
+import { DEFAULT_GRACE_MS, serveUntilSignal } from '../streams.js';
 import { buildBackendApp, withTag, type BackendOptions } from './server.js';
 import { checkAdapterFolder, checkModelFolder } from '../../engine/io.js';
 
@@ -16,7 +17,7 @@ function loadFailure(err: unknown): unknown {
   return err;
 }
 
-export async function runBackend(o: BackendOptions & { host: string; port: number }): Promise<void> {
+export async function runBackend(o: BackendOptions & { host: string; port: number; graceMs?: number }): Promise<void> {
   let built;
   try {
     // Missing files are named before any worker starts; every other fault of the folders comes back from
@@ -45,10 +46,7 @@ export async function runBackend(o: BackendOptions & { host: string; port: numbe
     `ftlab backend: Ollama-compatible API on http://${o.host}:${port}  models: ${names.join(', ')}  (${o.workers} worker${o.workers > 1 ? 's' : ''})\n` +
       `  try: curl -s http://${o.host}:${port}/api/tags   use with: OLLAMA_HOST=http://${o.host}:${port}   stop: Ctrl-C\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await app.close();
+  // The one shutdown path (signals, and the parent-exit watcher's SIGTERM): drain, then end open streams
+  // with an error line within the grace.
+  await serveUntilSignal(app, { name: 'ftlab backend', graceMs: o.graceMs ?? DEFAULT_GRACE_MS });
 }
