@@ -35,6 +35,4 @@ export const figures: Figure[] = [
   { question: 'data-clean-balance-split-q03', expect: 90, compute: () => keptPercent(8_000, 7_200) },
   { question: 'data-clean-balance-split-q10b', expect: 460, compute: () => splitSizes(5_000 - 400, 0.1, 0.1).validation },
   { question: 'data-templates-tokens-size-q03', expect: 500, compute: () => tokensFromChars(2_000) },
-  { question: 'data-templates-tokens-size-q04', expect: 32, compute: () => tokenCost(trainingTokens(5_000, 400, 2), 8.0) },
-  { question: 'data-templates-tokens-size-q10b', expect: 1500, compute: () => 6_000 * 0.25 },
 ];
