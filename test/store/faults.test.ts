@@ -1,6 +1,6 @@
 // File-system faults at the store's boundary: an unusable home, a folder where a store file should be, a
 // read-only log. Each ends in one StoreError naming the file (never a raw fs error, a hang or a temp file).
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FailedError } from '../../src/cli/errors.js';
@@ -172,5 +172,15 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(join(dir, 'f'), 'one');
     writeFileAtomic(join(dir, 'f'), 'two');
     expect(readdirSync(dir)).toEqual(['f']);
+  });
+});
+
+describe('the class of bug', () => {
+  it('no code in src/store creates folders with a recursive mkdir (it can spin forever; see src/store/home.ts)', () => {
+    const dir = join(__dirname, '../../src/store');
+    const offenders = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /mkdirSync\([^)]*recursive:\s*true/.test(readFileSync(join(dir, f), 'utf8').replace(/^\s*\/\/.*$/gm, '')));
+    expect(offenders).toEqual([]);
   });
 });
