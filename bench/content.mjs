@@ -19,7 +19,7 @@ try {
   mkdirSync(bundleDir, { recursive: true });
   const outfile = join(bundleDir, 'loader.mjs');
   await build({
-    entryPoints: [join(root, 'src/content/loader.ts')],
+    entryPoints: [join(root, 'src/core/content/loader.ts')],
     outfile,
     bundle: true,
     format: 'esm',

@@ -26,11 +26,11 @@ mkdirSync(join(root, '.tmp'), { recursive: true });
 const entry = join(root, '.tmp/bench-engine-entry.ts');
 const { writeFileSync } = await import('node:fs');
 writeFileSync(entry, `
-export { LlamaModel } from '../src/engine/model.js';
-export { LoraAdapter } from '../src/engine/lora.js';
-export { AdamW } from '../src/engine/optim.js';
-export { Rng } from '../src/engine/rng.js';
-export { kernelName } from '../src/engine/kernels/index.js';
+export { LlamaModel } from '../src/engines/llm/model.js';
+export { LoraAdapter } from '../src/engines/llm/lora.js';
+export { AdamW } from '../src/engines/llm/optim.js';
+export { Rng } from '../src/engines/llm/rng.js';
+export { kernelName } from '../src/engines/llm/kernels/index.js';
 `);
 const bundle = join(root, '.tmp/bench-engine.mjs');
 await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning' });

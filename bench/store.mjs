@@ -17,7 +17,7 @@ try {
   const outfile = join(work, 'store-bench.mjs');
   await build({
     stdin: {
-      contents: `export * from './src/store/index.js'; export * from './src/srs/index.js'; export { createReviewLogFile, snapshotOf, cardOf } from './src/store/reviews.js';`,
+      contents: `export * from './src/core/store/index.js'; export * from './src/core/srs/index.js'; export { createReviewLogFile, snapshotOf, cardOf } from './src/core/store/reviews.js';`,
       resolveDir: root,
       loader: 'ts',
     },

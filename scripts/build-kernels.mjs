@@ -1,11 +1,11 @@
 // Build step picked up by scripts/build.mjs: compiles the engine's matrix kernels from AssemblyScript
-// (src/engine/kernels/assembly/matmul.ts, type-checked by its own tsconfig) to WebAssembly with
+// (src/engines/llm/kernels/assembly/matmul.ts, type-checked by its own tsconfig) to WebAssembly with
 // 128-bit SIMD, written to dist/ftlab-kernels.wasm (build output, never committed).
-// src/engine/kernels/index.ts loads it when present and falls back to the plain JS kernels otherwise.
+// src/engines/llm/kernels/index.ts loads it when present and falls back to the plain JS kernels otherwise.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SOURCE_FILE = 'src/engine/kernels/assembly/matmul.ts';
+const SOURCE_FILE = 'src/engines/llm/kernels/assembly/matmul.ts';
 
 export default async function buildKernels({ root }) {
   const { default: asc } = await import('assemblyscript/asc');

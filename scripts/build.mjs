@@ -55,11 +55,11 @@ const confOptionalDeps = {
   },
 };
 
-// zod's mini build is used on the start-up path (src/store/settings.ts), the full build elsewhere. With
+// zod's mini build is used on the start-up path (src/core/store/settings.ts), the full build elsewhere. With
 // code splitting they would share one chunk holding all of zod's core as the full build uses it, so the
-// home screen would evaluate ~650 KB of zod. Bundle src/store/zod-mini.ts (the functions settings.ts
+// home screen would evaluate ~650 KB of zod. Bundle src/core/store/zod-mini.ts (the functions settings.ts
 // uses) on its own, tree-shaken, and point settings.ts at that copy.
-const zodMiniEntry = join(root, 'src/store/zod-mini.ts');
+const zodMiniEntry = join(root, 'src/core/store/zod-mini.ts');
 const zodMini = await build({
   entryPoints: [zodMiniEntry],
   bundle: true,

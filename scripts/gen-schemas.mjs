@@ -1,5 +1,5 @@
 // Generates the JSON Schemas editors use for autocompletion (`# yaml-language-server: $schema=…`)
-// from the zod source of truth, src/content/schema.ts, into schemas/.
+// from the zod source of truth, src/core/content/schema.ts, into schemas/.
 //   node scripts/gen-schemas.mjs           write the files
 //   node scripts/gen-schemas.mjs --check   exit 1 if a committed file differs from what would be written
 import { build } from 'esbuild';
@@ -16,7 +16,7 @@ const work = mkdtempSync(join(tmpdir(), 'ftlab-schemas-'));
 let schema;
 try {
   const outfile = join(work, 'schema.mjs');
-  await build({ entryPoints: [join(root, 'src/content/schema.ts')], outfile, bundle: true, format: 'esm', platform: 'node', logLevel: 'warning' });
+  await build({ entryPoints: [join(root, 'src/core/content/schema.ts')], outfile, bundle: true, format: 'esm', platform: 'node', logLevel: 'warning' });
   schema = await import(pathToFileURL(outfile).href);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -13,7 +13,7 @@ const arg = (name, fallback) => {
 };
 mkdirSync(join(root, '.tmp'), { recursive: true });
 const bundle = join(root, '.tmp/pretrain.mjs');
-await build({ entryPoints: [join(root, 'src/engine/pretrain.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning' });
+await build({ entryPoints: [join(root, 'src/engines/llm/pretrain.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning' });
 const { pretrain } = await import(pathToFileURL(bundle).href);
 
 const config = {

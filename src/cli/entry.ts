@@ -1,7 +1,8 @@
 // ftlab's entry point. A bare `ftlab` in a terminal opens the home screen without loading the
 // command-line parser and the declarations of every command (commander and main.ts are ~165 KB to
 // evaluate, a tenth of the time to the first frame); everything else goes through main.ts.
-import { contentRoot, homeOverride, isInteractive } from './context.js';
+import { contentRoot, homeOverride } from '../shared/paths.js';
+import { isInteractive } from '../shared/tty.js';
 
 // A reader that stops early (`ftlab --help | head`) closes the pipe: that is a normal end, not a crash.
 for (const stream of [process.stdout, process.stderr]) {
@@ -17,7 +18,7 @@ if (process.env.FTLAB_PARENT_WATCH !== undefined) void import('../shared/parent-
 async function run(argv: string[]): Promise<number> {
   if (argv.length === 2 && isInteractive()) {
     try {
-      const { runHome } = await import('../ui/commands/home.js');
+      const { runHome } = await import('../commands/home.js');
       await runHome({ root: contentRoot(), home: homeOverride(), screenReader: false, ascii: false, json: false });
       return typeof process.exitCode === 'number' ? process.exitCode : 0;
     } catch (err) {

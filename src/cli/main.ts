@@ -2,9 +2,9 @@
 // each action imports its implementation lazily so a command loads just what it needs (see
 // scripts/build.mjs). The process starts in entry.ts.
 import { Command, CommanderError } from 'commander';
-import { EXIT_FAILED, EXIT_USAGE, FailedError, UsageError } from './errors.js';
-import { packageVersion } from './context.js';
-import { registerAll } from './commands/index.js';
+import { EXIT_FAILED, EXIT_USAGE, FailedError, UsageError } from '../shared/errors.js';
+import { packageVersion } from '../shared/paths.js';
+import { registerAll } from './flags/index.js';
 
 export function buildProgram(): Command {
   const program = new Command();

@@ -1,5 +1,5 @@
 // Every worked figure in a lesson and every numeric answer is recomputed with ftlab's own code
-// (src/course/figures.ts, the metrics engine, ...). Each module lists its figures in
+// (test/course/formulas.ts, the metrics engine, ...). Each module lists its figures in
 // test/course/figures/<module-id>.ts; this test runs all of them.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Question, SubQuestion } from '../../src/content/schema.js';
+import type { Question, SubQuestion } from '../../src/core/content/schema.js';
 import { CLI, KEYS, ROOT, removeHome, spawnCli, tempHome, type CliSession } from './pty.js';
 
 const T = 20_000;
-const course = join(ROOT, 'test/ui-practice/content');
+const course = join(ROOT, 'test/ui/questions/content');
 const bank = parse(readFileSync(join(course, 'quizzes/fx.yaml'), 'utf8')) as Question[];
 let home: string;
 const sessions: CliSession[] = [];

@@ -1,5 +1,5 @@
 // Shared knobs for the property-based fuzz suites: a fixed seed in CI so a failure reproduces, and
-// FUZZ_RUNS / FUZZ_SEED to run longer or elsewhere (e.g. FUZZ_RUNS=5000 npx vitest run test/serve).
+// FUZZ_RUNS / FUZZ_SEED to run longer or elsewhere (e.g. FUZZ_RUNS=5000 npx vitest run test/engines/serve).
 import fc from 'fast-check';
 
 /** Runs per property: `base` by default (sized to keep `npm test` quick), FUZZ_RUNS when set. */

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import LessonScreen from '../../src/ui/screens/Lesson.js';
-import { resetAppData } from '../../src/ui/data/appData.js';
+import { resetAppData } from '../../src/app/app-data.js';
 import { FIXTURE_LESSONS, writeFixtureCourse } from './fixtures.js';
 import { KEYS, plain, renderWithProviders } from './helpers.js';
 

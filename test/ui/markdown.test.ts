@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { markdown } from '../../src/content/markdown.js';
+import { markdown } from '../../src/core/content/markdown.js';
 import { renderMarkdown } from '../../src/ui/markdown/render.js';
 import { highlightCode } from '../../src/ui/markdown/highlight.js';
 import { lineText, lineWidth, textWidth, wrapSpans } from '../../src/ui/markdown/text.js';
 import { darkTheme, noColorTheme } from '../../src/ui/theme/palettes.js';
 import { asciiGlyphs, unicodeGlyphs } from '../../src/ui/theme/glyphs.js';
-import { lineForSource } from '../../src/ui/data/lessons.js';
+import { lineForSource } from '../../src/app/lessons.js';
 import { longLessonBody } from './fixtures.js';
 
 const render = (md: string, opts: Partial<Parameters<typeof renderMarkdown>[1]> = {}) =>

@@ -9,7 +9,7 @@ import LessonList from '../../src/ui/screens/LessonList.js';
 import StatsScreen from '../../src/ui/screens/Stats.js';
 import Help from '../../src/ui/screens/Help.js';
 import { Screen } from '../../src/ui/layouts/Screen.js';
-import { resetAppData } from '../../src/ui/data/appData.js';
+import { resetAppData } from '../../src/app/app-data.js';
 import { FIXTURE_LESSONS, writeFixtureCourse } from './fixtures.js';
 import { KEYS, navLog, plain, renderWithProviders } from './helpers.js';
 

@@ -2,7 +2,7 @@
 // terminal is left as we found it — cooked mode, cursor visible, attributes reset. ftlab draws in
 // the main screen buffer and never enables mouse reporting, so there is nothing else to undo.
 import { stopChildren } from '../../shared/parent-watch.js';
-import { FailedError } from '../../cli/errors.js';
+import { FailedError } from '../../shared/errors.js';
 
 /**
  * On SIGTERM/SIGINT/SIGHUP the app first stops the children its screens started (a lab's servers get

@@ -8,7 +8,7 @@
 // an over-long line is cut with a marker), callouts (`> [!TIP]`) with a coloured bar and label.
 // Screen-reader mode: no rules, bars or table art; tables read as "Row n: header: value; …".
 import type { Token } from 'markdown-it';
-import { slugify } from '../../content/markdown.js';
+import { slugify } from '../../core/content/markdown.js';
 import type { Theme } from '../theme/tokens.js';
 import type { Glyphs } from '../theme/glyphs.js';
 import { highlightCode } from './highlight.js';

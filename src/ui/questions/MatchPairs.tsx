@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { Command } from '../keys/keyBindings.js';
 import { digit, hit } from '../keys/keyMatchers.js';
 import { useKeypress } from '../contexts/KeypressContext.js';
-import { useLive, useLiveProp } from './live.js';
+import { useLive, useLiveProp } from '../hooks/useLive.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs, useUi } from '../contexts/UiContext.js';
 import { displayOrder, type WidgetProps } from './types.js';

@@ -1,12 +1,12 @@
 // Multiple response ("choose N"): ↑↓/jk move, space or a number key toggles, enter confirms once
 // exactly N options are chosen.
 import { Box } from 'ink';
-import { useLive, useLiveProp } from './live.js';
+import { useLive, useLiveProp } from '../hooks/useLive.js';
 import { OptionList } from './OptionRow.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs } from '../contexts/UiContext.js';
 import { displayOrder, type WidgetProps } from './types.js';
-import { useChoiceKeys } from './useChoiceKeys.js';
+import { useChoiceKeys } from '../hooks/useChoiceKeys.js';
 
 export function MultiChoice({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none' }: WidgetProps<'multi'>) {
   const order = displayOrder(question.choices.length, layout?.choices);

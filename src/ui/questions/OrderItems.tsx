@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { Command } from '../keys/keyBindings.js';
 import { hit } from '../keys/keyMatchers.js';
 import { useKeypress } from '../contexts/KeypressContext.js';
-import { useLive, useLiveProp } from './live.js';
+import { useLive, useLiveProp } from '../hooks/useLive.js';
 import { OptionRow } from './OptionRow.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs } from '../contexts/UiContext.js';

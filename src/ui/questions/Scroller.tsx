@@ -8,7 +8,7 @@ import { useBodySize } from '../layouts/Screen.js';
 import { Command } from '../keys/keyBindings.js';
 import { hit } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
-import { useLive } from './live.js';
+import { useLive } from '../hooks/useLive.js';
 import { Tone } from '../components/Tone.js';
 
 export function Scroller({ children, active = true, reserve = 0 }: { children: ReactNode; active?: boolean; /** rows used below the scroller */ reserve?: number }) {

@@ -1,11 +1,11 @@
 // Single choice: ↑↓/jk move, space or a number key picks, enter confirms (picking the option under
 // the cursor if none is picked yet).
 import { Box } from 'ink';
-import { useLiveProp } from './live.js';
+import { useLiveProp } from '../hooks/useLive.js';
 import { OptionList } from './OptionRow.js';
 import { useGlyphs } from '../contexts/UiContext.js';
 import { displayOrder, type WidgetProps } from './types.js';
-import { useChoiceKeys } from './useChoiceKeys.js';
+import { useChoiceKeys } from '../hooks/useChoiceKeys.js';
 
 export function SingleChoice({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none' }: WidgetProps<'single'>) {
   const order = displayOrder(question.choices.length, layout?.choices);

@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { Command } from '../keys/keyBindings.js';
 import { hit } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
-import { useLive, useLiveProp } from './live.js';
+import { useLive, useLiveProp } from '../hooks/useLive.js';
 import { Tone } from '../components/Tone.js';
 import { useUi } from '../contexts/UiContext.js';
 

@@ -3,7 +3,7 @@ import { Box } from 'ink';
 import { Command } from '../keys/keyBindings.js';
 import { hit } from '../keys/keyMatchers.js';
 import { useKeypress } from '../contexts/KeypressContext.js';
-import { useLive, useLiveProp } from './live.js';
+import { useLive, useLiveProp } from '../hooks/useLive.js';
 import { OptionRow } from './OptionRow.js';
 import { useGlyphs } from '../contexts/UiContext.js';
 import type { WidgetProps } from './types.js';

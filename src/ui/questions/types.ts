@@ -1,10 +1,10 @@
 // What a question widget edits (a draft answer) and the props every widget shares.
-// Widgets only collect input and render; grading lives in src/quiz/, never here.
-import type { Question, SubQuestion } from '../../content/schema.js';
-import type { Answer } from '../../quiz/types.js';
-import type { Layout } from '../../quiz/shuffle.js';
+// Widgets only collect input and render; grading lives in src/core/quiz/, never here.
+import type { Question, SubQuestion } from '../../core/content/schema.js';
+import type { Answer } from '../../core/quiz/types.js';
+import type { Layout } from '../../core/quiz/shuffle.js';
 
-/** A learner's answer, in the question's own index space (src/quiz grades it). */
+/** A learner's answer, in the question's own index space (src/core/quiz grades it). */
 export type { Answer };
 
 export type AnswerOf<T extends Answer['type']> = Extract<Answer, { type: T }>;
@@ -12,7 +12,7 @@ export type AnswerOf<T extends Answer['type']> = Extract<Answer, { type: T }>;
 /** Any question a widget can show: a top-level one or a case sub-question. */
 export type AnyQuestion = Question | SubQuestion;
 
-/** Display order of a question's options (a seeded shuffle from src/quiz/shuffle.ts). */
+/** Display order of a question's options (a seeded shuffle from src/core/quiz/shuffle.ts). */
 export type { Layout };
 
 /** How much of the answer to disclose after grading. */

@@ -1,11 +1,11 @@
 // Every finished attempt, newest first; Enter opens one's result.
 import { Box, Text } from 'ink';
-import type { ExamAttemptRecord } from '../../exam/index.js';
+import type { ExamAttemptRecord } from '../../core/exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
-import { useLive } from '../questions/live.js';
+import { useLive } from '../hooks/useLive.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs } from '../contexts/UiContext.js';

@@ -1,7 +1,7 @@
 // After submitting: pass/fail, the estimated scaled score (labelled as an estimate), the breakdown by
 // domain, and the way into reviewing every question or only the wrong ones, and the attempt history.
 import { Box, Text } from 'ink';
-import { domainName, PASSING_SCALED, type ExamAttemptRecord } from '../../exam/index.js';
+import { domainName, PASSING_SCALED, type ExamAttemptRecord } from '../../core/exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit, label } from '../keys/keyMatchers.js';

@@ -2,10 +2,10 @@
 // explanation. n/p move; Esc returns to the result.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { ContentIndex } from '../../content/loader.js';
-import type { Question, SubQuestion } from '../../content/schema.js';
-import { domainName, type ExamAttemptRecord, type ExamItemResult } from '../../exam/index.js';
-import { layoutFor } from '../../quiz/shuffle.js';
+import type { ContentIndex } from '../../core/content/loader.js';
+import type { Question, SubQuestion } from '../../core/content/schema.js';
+import { domainName, type ExamAttemptRecord, type ExamItemResult } from '../../core/exam/index.js';
+import { layoutFor } from '../../core/quiz/shuffle.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit } from '../keys/keyMatchers.js';

@@ -3,13 +3,13 @@
 // navigator and submit confirmation as overlays of the same screen. No feedback before the end.
 import { Box, Text } from 'ink';
 import { useEffect, useReducer, useState } from 'react';
-import { domainName, ExamTimeUpError, type ExamSession } from '../../exam/index.js';
+import { domainName, ExamTimeUpError, type ExamSession } from '../../core/exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen, useBodySize } from '../layouts/Screen.js';
 import { hit, label } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { QuestionView, TYPE_LABEL } from '../questions/QuestionView.js';
-import { useLive } from '../questions/live.js';
+import { useLive } from '../hooks/useLive.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs, useUi } from '../contexts/UiContext.js';

@@ -1,11 +1,11 @@
 // Before an exam: choose short or full (or resume the saved attempt, or discard it after asking).
 import { Text } from 'ink';
-import { EXAM_MODES, type ExamMode, type ExamSession } from '../../exam/index.js';
+import { EXAM_MODES, type ExamMode, type ExamSession } from '../../core/exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit, label } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
-import { useLive } from '../questions/live.js';
+import { useLive } from '../hooks/useLive.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone } from '../components/Tone.js';
 import { formatClock } from './ExamRun.js';

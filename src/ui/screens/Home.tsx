@@ -9,8 +9,8 @@ import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
 import { useUi } from '../contexts/UiContext.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
-import { homeSummary, type HomeSummary } from '../data/home.js';
-import { homeDataIfReady, prepareHomeData, type HomeData } from '../data/homeData.js';
+import { homeSummary, type HomeSummary } from '../../app/home-summary.js';
+import { homeDataIfReady, prepareHomeData, type HomeData } from '../../app/home-data.js';
 import { percent, progressBar } from '../components/charts.js';
 import type { Route, ScreenProps } from '../app/routes.js';
 

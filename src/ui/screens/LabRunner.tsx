@@ -4,16 +4,16 @@
 // A lab that ships its own screen (src/ui/labs/<id>/<Name>Lab.tsx) is offered from here.
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useRef, useState, type ComponentType } from 'react';
-import { markdown } from '../../content/markdown.js';
-import type { LoadedLab } from '../../content/loader.js';
-import { randomSeed, runCheck, type CheckResult } from '../../labs/runner.js';
+import { markdown } from '../../core/content/markdown.js';
+import type { LoadedLab } from '../../core/content/loader.js';
+import { randomSeed, runCheck, type CheckResult } from '../../engines/labs/runner.js';
 import type { ScreenProps } from '../app/routes.js';
 import { StyledLine } from '../components/StyledLine.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
 import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
 import { useUi } from '../contexts/UiContext.js';
-import { useAppData } from '../data/useAppData.js';
+import { useAppData } from '../hooks/useAppData.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen, useBodySize } from '../layouts/Screen.js';
 import { renderMarkdown } from '../markdown/render.js';
@@ -26,14 +26,14 @@ export interface LabScreenProps {
   onExit(): void;
 }
 
-/** src/ui/labs/<id>/<Pascal>Lab.tsx, e.g. labs/serving/ServingLab.tsx. */
+/** src/ui/screens/labs/<Pascal>Lab.tsx, e.g. ServingLab.tsx for the serving lab. */
 function labScreenFile(labId: string): string {
   return labId.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()) + 'Lab';
 }
 
 async function loadLabScreen(labId: string): Promise<ComponentType<LabScreenProps> | undefined> {
   try {
-    const mod = (await import(`../labs/${labId}/${labScreenFile(labId)}.tsx`)) as { default?: ComponentType<LabScreenProps> };
+    const mod = (await import(`./labs/${labScreenFile(labId)}.tsx`)) as { default?: ComponentType<LabScreenProps> };
     return typeof mod.default === 'function' ? mod.default : undefined;
   } catch {
     return undefined; // this lab has no screen of its own

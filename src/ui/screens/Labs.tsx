@@ -6,7 +6,7 @@ import { SelectList, type ListItem } from '../components/SelectList.js';
 import { Command } from '../keys/keyBindings.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
 import { useUi } from '../contexts/UiContext.js';
-import { useAppData } from '../data/useAppData.js';
+import { useAppData } from '../hooks/useAppData.js';
 import type { ScreenProps } from '../app/routes.js';
 
 export default function Labs(_props: ScreenProps<'labs'>) {

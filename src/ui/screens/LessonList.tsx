@@ -4,8 +4,8 @@ import { SelectList, type ListItem } from '../components/SelectList.js';
 import { Command } from '../keys/keyBindings.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
 import { useUi } from '../contexts/UiContext.js';
-import { useAppData } from '../data/useAppData.js';
-import { lessonListModel } from '../data/lessonList.js';
+import { useAppData } from '../hooks/useAppData.js';
+import { lessonListModel } from '../../app/lesson-list.js';
 import type { ScreenProps } from '../app/routes.js';
 
 export default function LessonList({ route }: ScreenProps<'lessons'>) {

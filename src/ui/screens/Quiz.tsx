@@ -6,9 +6,9 @@ import type { Route } from '../app/routes.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import { loadStudyData } from '../questions/data.js';
-import { describeQuizFilter, pickQuizQuestions } from '../questions/plan.js';
-import { PracticeSession } from '../questions/session.js';
+import { loadStudyData } from '../../app/study-data.js';
+import { describeQuizFilter, pickQuizQuestions } from '../../app/quiz-plan.js';
+import { PracticeSession } from '../../app/practice-session.js';
 import { PracticeScreen } from './QuizSession.js';
 
 // Sessions outlive the screen component: opening a lesson unmounts the quiz, and coming back (the

@@ -1,10 +1,10 @@
 // Building blocks shared by the quiz and review screens: the question header, the rating buttons with
 // their intervals, the feedback panel and the session summary.
 import { Box, Text } from 'ink';
-import type { LoadedQuestion } from '../../content/loader.js';
-import type { IntervalPreview, RatingName, RatingValue } from '../../srs/index.js';
+import type { LoadedQuestion } from '../../core/content/loader.js';
+import type { IntervalPreview, RatingName, RatingValue } from '../../core/srs/index.js';
 import { TYPE_LABEL } from '../questions/QuestionView.js';
-import { RATING_LABELS, type Attempt, type SessionSummary } from '../questions/session.js';
+import { RATING_LABELS, type Attempt, type SessionSummary } from '../../app/practice-session.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs, useUi } from '../contexts/UiContext.js';
 

@@ -3,17 +3,17 @@
 // rating), undo the last rating, and a summary at the end.
 import { Box, Text } from 'ink';
 import { useReducer } from 'react';
-import type { RatingValue } from '../../srs/index.js';
+import type { RatingValue } from '../../core/srs/index.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import type { StudyData } from '../questions/data.js';
+import type { StudyData } from '../../app/study-data.js';
 import { hit } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { QuestionView } from '../questions/QuestionView.js';
 import { Scroller } from '../questions/Scroller.js';
 import { Stack } from '../questions/Stack.js';
-import type { PracticeSession } from '../questions/session.js';
+import type { PracticeSession } from '../../app/practice-session.js';
 import { Tone } from '../components/Tone.js';
 import { Explanation, QuestionHeader, RatingBar, SummaryView, Verdict } from './QuizParts.js';
 

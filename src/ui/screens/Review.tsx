@@ -2,9 +2,9 @@
 // the new-card limit), most overdue first, until none is left.
 import type { Route, ScreenProps } from '../app/routes.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
-import { loadStudyData } from '../questions/data.js';
-import { dueLines, dueStatus } from '../questions/plan.js';
-import { PracticeSession } from '../questions/session.js';
+import { loadStudyData } from '../../app/study-data.js';
+import { dueLines, dueStatus } from '../../app/quiz-plan.js';
+import { PracticeSession } from '../../app/practice-session.js';
 import { PracticeScreen } from './QuizSession.js';
 
 const sessions = new WeakMap<Route, PracticeSession>();

@@ -1,14 +1,14 @@
 // Statistics as terminal charts: reviews per day, retention, 30-day due forecast, mastery per
-// module and exam history (data: computeStats in src/stats). Scrolls when it does not fit.
+// module and exam history (data: computeStats in src/core/stats). Scrolls when it does not fit.
 import { useMemo } from 'react';
 import { Screen, useBodySize } from '../layouts/Screen.js';
 import { ScrollView, SCROLL_KEYS } from '../components/ScrollView.js';
 import { useUi } from '../contexts/UiContext.js';
-import { useAppData } from '../data/useAppData.js';
-import { statsFor } from '../data/stats.js';
-import { statsLines } from '../data/statsText.js';
+import { useAppData } from '../hooks/useAppData.js';
+import { statsFor } from '../../app/stats.js';
+import { statsLines } from '../components/statsText.js';
 import type { ScreenProps } from '../app/routes.js';
-import type { Stats } from '../../stats/index.js';
+import type { Stats } from '../../core/stats/index.js';
 
 export default function StatsScreen(_props: ScreenProps<'stats'>) {
   const data = useAppData();

@@ -1,7 +1,7 @@
 // Worked figures of the Fundamentals of AI and ML module (AIF-C01 Domain 1), recomputed with
-// src/course/figures.ts: the MAE/RMSE example in lesson aiml-measuring-models-and-value and the
+// test/course/formulas.ts: the MAE/RMSE example in lesson aiml-measuring-models-and-value and the
 // MAE numeric question.
-import { fmtFixed, mean } from '../../../src/course/figures.js';
+import { fmtFixed, mean } from '../formulas.js';
 import type { Figure } from '../load.js';
 
 const L = 'aiml-measuring-models-and-value';

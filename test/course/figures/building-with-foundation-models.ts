@@ -1,6 +1,6 @@
 // Worked figures of the Building applications with foundation models module, recomputed with
-// src/course/figures.ts.
-import { fmtFixed, percentOf, sum } from '../../../src/course/figures.js';
+// test/course/formulas.ts.
+import { fmtFixed, percentOf, sum } from '../formulas.js';
 import type { Figure } from '../load.js';
 
 const L = 'fm-inference-parameters';

@@ -1,5 +1,5 @@
-// Worked figures of the Data preparation module, recomputed with src/course/figures.ts.
-import { fmtFixed, fmtInt, fmtMoney, keptPercent, percentOf, splitSizes, stepsPerEpoch, tokenCost, tokensFromChars, trainingTokens } from '../../../src/course/figures.js';
+// Worked figures of the Data preparation module, recomputed with test/course/formulas.ts.
+import { fmtFixed, fmtInt, fmtMoney, keptPercent, percentOf, splitSizes, stepsPerEpoch, tokenCost, tokensFromChars, trainingTokens } from '../formulas.js';
 import type { Figure } from '../load.js';
 
 const SPLIT = 'data-clean-balance-split';

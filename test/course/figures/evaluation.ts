@@ -1,7 +1,7 @@
 // Worked figures of module 6 (evaluation), recomputed with ftlab's metrics engine (sacrebleu- and
 // rouge-score-compatible) and the course formula helpers.
 import type { Figure } from '../load.js';
-import { chanceAgreementBinary, cohenKappa, fmtFixed, kFoldSizes, passAtK, percentOf, reductionPercent } from '../../../src/course/figures.js';
+import { chanceAgreementBinary, cohenKappa, fmtFixed, kFoldSizes, passAtK, percentOf, reductionPercent } from '../formulas.js';
 import {
   ChrfScorer,
   CorpusChrf,
@@ -13,7 +13,7 @@ import {
   normalizeAnswer,
   perplexityFromLogProbs,
   tokenF1,
-} from '../../../src/metrics/index.js';
+} from '../../../src/engines/metrics/index.js';
 
 const CAT_HYP = 'The cat is on the mat';
 const CAT_REF = 'The cat sits on the mat';

@@ -1,5 +1,5 @@
-// Worked figures of the Fundamentals of generative AI module, recomputed with src/course/figures.ts.
-import { fmtInt, sum } from '../../../src/course/figures.js';
+// Worked figures of the Fundamentals of generative AI module, recomputed with test/course/formulas.ts.
+import { fmtInt, sum } from '../formulas.js';
 import type { Figure } from '../load.js';
 
 const L = 'genai-core-concepts';

@@ -1,4 +1,4 @@
-// Worked figures of the Fine-tuning methods module, recomputed with src/course/figures.ts.
+// Worked figures of the Fine-tuning methods module, recomputed with test/course/formulas.ts.
 import {
   FP32_ADAM_BYTES_PER_PARAM,
   GB,
@@ -10,7 +10,7 @@ import {
   nextTokenTargets,
   perplexity,
   weightBytes,
-} from '../../../src/course/figures.js';
+} from '../formulas.js';
 import type { Figure } from '../load.js';
 
 const L = 'methods-full-fine-tuning';

@@ -17,7 +17,7 @@ import {
   reductionPercent,
   tokenCost,
   weightBytes,
-} from '../../../src/course/figures.js';
+} from '../formulas.js';
 
 const MB = 1e6;
 const round = (x: number, d: number) => Number(x.toFixed(d));

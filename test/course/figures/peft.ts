@@ -1,4 +1,4 @@
-// Worked figures of the PEFT module, recomputed with src/course/figures.ts.
+// Worked figures of the PEFT module, recomputed with test/course/formulas.ts.
 import { join } from 'node:path';
 import {
   GB,
@@ -17,11 +17,11 @@ import {
   promptTuningParams,
   quantConstantBitsPerParam,
   weightBytes,
-} from '../../../src/course/figures.js';
-import { readConfig, type LlamaConfig } from '../../../src/engine/config.js';
-import { LoraAdapter } from '../../../src/engine/lora.js';
-import { NF4_BLOCK, nf4Bytes, quantizeNF4 } from '../../../src/engine/nf4.js';
-import { llamaParamEntries } from '../../../src/engine/params.js';
+} from '../formulas.js';
+import { readConfig, type LlamaConfig } from '../../../src/engines/llm/config.js';
+import { LoraAdapter } from '../../../src/engines/llm/lora.js';
+import { NF4_BLOCK, nf4Bytes, quantizeNF4 } from '../../../src/engines/llm/nf4.js';
+import { llamaParamEntries } from '../../../src/engines/llm/params.js';
 import { repoRoot, type Figure } from '../load.js';
 
 // The same figures cross-checked against ftlab's training engine: a Llama-2-7B-shaped configuration

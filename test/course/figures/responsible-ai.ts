@@ -1,6 +1,6 @@
 // Worked figures of module 9 (responsible-ai), recomputed with the course formula helpers.
 import type { Figure } from '../load.js';
-import { percentOf } from '../../../src/course/figures.js';
+import { percentOf } from '../formulas.js';
 
 /** Gap between two groups' shares of positive labels (what Clarify reports as DPL), as a fraction. */
 const labelGap = (posA: number, totalA: number, posD: number, totalD: number) =>

@@ -16,7 +16,7 @@ import {
   sum,
   throughputFromConcurrency,
   weightBytes,
-} from '../../../src/course/figures.js';
+} from '../formulas.js';
 
 const GiB = 2 ** 30;
 const LLAMA3_8B_KV = kvCacheBytesPerToken(32, 8, 128, 2);

@@ -16,7 +16,7 @@ import {
   stepsPerEpoch,
   warmupStepsFromRatio,
   weightBytes,
-} from '../../../src/course/figures.js';
+} from '../formulas.js';
 
 const MB = 1e6;
 /** Learning rates as the lessons write them: 5e-5, 1.71e-4. */

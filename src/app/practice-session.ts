@@ -1,0 +1,183 @@
+// The flow of a quiz or review session, kept outside React so that it survives a trip to the lesson
+// reader (the screen unmounts and remounts) and can be tested without rendering. It only sequences
+// calls: grading is src/core/quiz, the proposed rating and scheduling are src/core/srs.
+import type { LoadedQuestion } from '../core/content/loader.js';
+import { gradeQuestion, layoutFor, type Grade, type Layout } from '../core/quiz/index.js';
+import { expectedAnswerMs, proposeRating, type DueQueue, type IntervalPreview, type RatingName, type RatingValue } from '../core/srs/index.js';
+import { cardIds, type StudyData } from './study-data.js';
+import type { Answer } from '../ui/questions/types.js';
+
+export type PracticeKind = 'quiz' | 'review';
+export type Phase = 'answer' | 'feedback' | 'done';
+
+export interface Attempt {
+  question: LoadedQuestion;
+  layout: Layout;
+  answer: Answer;
+  grade: Grade;
+  answerMs: number;
+  proposed: RatingValue;
+  /** Set once rated; the log entry lets undo find it again. */
+  rating?: RatingValue;
+  entryId?: string;
+  /** Quiz: index of the question in the quiz list. */
+  position: number;
+}
+
+export interface SessionSummary {
+  answered: number;
+  correct: number;
+  byRating: Record<RatingName, number>;
+  totalMs: number;
+}
+
+export interface SessionOptions {
+  kind: PracticeKind;
+  data: StudyData;
+  /** Quiz: the questions in the order asked. Review: ignored (the deck decides). */
+  questions?: LoadedQuestion[];
+  /** Seed of the on-screen shuffles. */
+  seed?: string;
+  clock?: () => number;
+}
+
+export class PracticeSession {
+  readonly kind: PracticeKind;
+  phase: Phase = 'answer';
+  /** The card on screen. */
+  question?: LoadedQuestion;
+  layout: Layout = {};
+  draft: Answer | null = null;
+  /** The graded answer waiting for a rating (phase "feedback"). */
+  pending?: Attempt;
+  /** Rated attempts, oldest first. */
+  readonly history: Attempt[] = [];
+  /** A one-line message for the learner (e.g. "Nothing to undo"). */
+  notice?: string;
+
+  private readonly data: StudyData;
+  private readonly list: LoadedQuestion[];
+  private readonly ids: string[];
+  private readonly seed: string;
+  private readonly clock: () => number;
+  private position = 0;
+  private shownAt = 0;
+
+  constructor(opts: SessionOptions) {
+    this.kind = opts.kind;
+    this.data = opts.data;
+    this.list = opts.questions ?? [];
+    this.ids = cardIds(opts.data.content);
+    this.seed = opts.seed ?? String(Date.now());
+    this.clock = opts.clock ?? Date.now;
+    this.advance();
+  }
+
+  /** Number of questions in a quiz (review: undefined, the queue changes as you go). */
+  get total(): number | undefined {
+    return this.kind === 'quiz' ? this.list.length : undefined;
+  }
+
+  /** 1-based number of the card on screen within the quiz. */
+  get number(): number {
+    return this.kind === 'quiz' ? Math.min(this.position + 1, this.list.length) : this.history.length + 1;
+  }
+
+  /** Review queue counts as they stand now (daily limits applied). */
+  queue(): DueQueue {
+    return this.data.deck.queue(this.ids, this.clock());
+  }
+
+  setDraft(answer: Answer): void {
+    if (this.phase === 'answer') this.draft = answer;
+  }
+
+  submit(answer: Answer): void {
+    if (this.phase !== 'answer' || !this.question) return;
+    const answerMs = Math.max(0, this.clock() - this.shownAt);
+    const grade = gradeQuestion(this.question, answer);
+    const proposed = proposeRating({ correct: grade.correct, score: grade.score, answerMs, expectedMs: expectedAnswerMs(this.question) });
+    this.pending = { question: this.question, layout: this.layout, answer, grade, answerMs, proposed, position: this.position };
+    this.draft = answer;
+    this.phase = 'feedback';
+    this.notice = undefined;
+  }
+
+  /** Interval each rating would schedule for the card being rated. */
+  previews(): Record<RatingName, IntervalPreview> | undefined {
+    return this.pending ? this.data.deck.preview(this.pending.question.id, this.clock()) : undefined;
+  }
+
+  rate(rating: RatingValue): void {
+    const a = this.pending;
+    if (this.phase !== 'feedback' || !a) return;
+    const entry = this.data.deck.record(a.question.id, rating, { answerMs: a.answerMs, proposed: a.proposed, now: this.clock() });
+    a.rating = rating;
+    a.entryId = entry.id;
+    this.history.push(a);
+    this.pending = undefined;
+    this.notice = undefined;
+    this.position = a.position + 1;
+    this.advance();
+  }
+
+  /** Undo the last rating of this session: that card comes back, graded, waiting for a new rating. */
+  undo(): boolean {
+    const undone = this.data.deck.undoLast(this.clock());
+    if (!undone) {
+      this.notice = 'Nothing to undo.';
+      return false;
+    }
+    const i = this.history.findIndex((a) => a.entryId === undone.id);
+    if (i < 0) {
+      this.notice = 'Undid a rating from earlier in this session.';
+      return true;
+    }
+    const [a] = this.history.splice(i, 1);
+    a!.rating = undefined;
+    a!.entryId = undefined;
+    this.pending = a;
+    this.question = a!.question;
+    this.layout = a!.layout;
+    this.draft = a!.answer;
+    this.position = a!.position;
+    this.phase = 'feedback';
+    this.notice = `Undid ${ratingLabel(undone.rating)} for this card; rate it again.`;
+    return true;
+  }
+
+  summary(): SessionSummary {
+    const byRating: Record<RatingName, number> = { again: 0, hard: 0, good: 0, easy: 0 };
+    for (const a of this.history) if (a.rating) byRating[(['again', 'hard', 'good', 'easy'] as const)[a.rating - 1]!]++;
+    return {
+      answered: this.history.length,
+      correct: this.history.filter((a) => a.grade.correct).length,
+      byRating,
+      totalMs: this.history.reduce((s, a) => s + a.answerMs, 0),
+    };
+  }
+
+  private advance(): void {
+    let next: LoadedQuestion | undefined;
+    if (this.kind === 'quiz') next = this.list[this.position];
+    else {
+      const id = this.data.deck.nextCard(this.ids, this.clock());
+      next = id ? this.data.content.questionById.get(id) : undefined;
+    }
+    if (!next) {
+      this.question = undefined;
+      this.phase = 'done';
+      return;
+    }
+    this.question = next;
+    this.layout = layoutFor(next, `${this.seed}:${this.history.length}`);
+    this.draft = null;
+    this.phase = 'answer';
+    this.shownAt = this.clock();
+  }
+}
+
+export const RATING_LABELS = ['Again', 'Hard', 'Good', 'Easy'] as const;
+export function ratingLabel(r: RatingValue): string {
+  return RATING_LABELS[r - 1]!;
+}

@@ -1,0 +1,126 @@
+// `ftlab train | eval-model | generate | merge | tokenize`: the training engine's commands. Each action
+// imports src/commands/engine.ts lazily, so other commands never load the engine.
+import type { Command } from 'commander';
+
+async function impl() {
+  return import('../../commands/engine.js');
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const withGlobals = (cmd: Command) => cmd.optsWithGlobals();
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('fine-tune the micro model (or any small Llama folder) with LoRA, QLoRA or full fine-tuning')
+    .option('--method <m>', 'lora | qlora | full', 'lora')
+    .option('--model <dir>', 'HF model folder (default: the shipped micro model, labs/lora/base)')
+    .option('--data <file>', 'training JSONL (default: labs/lora/data/train.jsonl)')
+    .option('--val <file>', 'validation JSONL (default: labs/lora/data/val.jsonl when --data is not given)')
+    .option('--rank <r>', 'LoRA rank', '8')
+    .option('--alpha <a>', 'LoRA alpha (scaling = alpha / rank)', '16')
+    .option('--targets <list>', 'projections to adapt: q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj or all', 'q_proj,v_proj')
+    .option('--dropout <p>', 'LoRA dropout', '0.05')
+    .option('--lr <lr>', 'peak learning rate (default 1e-2 for LoRA/QLoRA, 1e-3 for full)')
+    .option('--steps <n>', 'optimizer steps (default 150)')
+    .option('--epochs <n>', 'passes over the training data instead of --steps')
+    .option('--batch <b>', 'examples per micro-batch', '8')
+    .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
+    .option('--warmup <n>', 'linear warmup steps before cosine decay', '10')
+    .option('--weight-decay <w>', 'AdamW weight decay', '0')
+    .option('--clip <norm>', 'clip the global gradient norm (0 = off)', '1')
+    .option('--eval-every <n>', 'validation every n steps', '20')
+    .option('--patience <n>', 'stop after n validations without improvement (0 = never)', '3')
+    .option('--block <n>', 'maximum tokens per example', '256')
+    .option('--seed <s>', 'random seed (init, dropout, shuffling)', '42')
+    .option('--out <dir>', 'output folder: PEFT adapter (lora/qlora) or model folder (full)', 'ftlab-<method>-out')
+    .option('--resume', 'continue from the checkpoint an interrupted run left in --out')
+    .option('--json', 'one JSON object per line while training, then a summary object')
+    .addHelpText(
+      'after',
+      `
+Ctrl-C stops after the current step and writes a checkpoint to <out>/checkpoint; rerun with --resume.
+JSON lines: {"step","loss","val_loss"?,"lr","tokens_per_s",…}; summary: {"trainable_params","total_params",
+"trainable_pct","adapter_bytes","base_bytes","val_loss_before","val_loss_after","seconds","out",…}
+
+Examples:
+  ftlab train                                  # the lab's default job: LoRA r=8 on q_proj,v_proj
+  ftlab train --method qlora --out qlora-adapter --json
+  ftlab train --method full --lr 1e-3 --steps 60 --out full-model
+  ftlab train --data my.jsonl --val my-val.jsonl --targets all --rank 4`,
+    )
+    .action(async (_o, cmd: Command) => {
+      const o = withGlobals(cmd);
+      if (o.out === 'ftlab-<method>-out') delete o.out;
+      await (await impl()).runTrain(o);
+    });
+
+  program
+    .command('eval-model')
+    .description('mean next-token cross-entropy on a JSONL file, as Hugging Face computes it with labels = input_ids')
+    .option('--model <dir>', 'HF model folder (default: the shipped micro model)')
+    .option('--adapter <dir>', 'PEFT LoRA adapter folder to apply')
+    .option('--data <file>', 'JSONL (messages, prompt/completion, instruction/output or text)')
+    .option('--format <scorer>', 'also generate an answer per record and score its format (scorer: ticket)')
+    .option('--json', 'print {"loss","perplexity","tokens"} as JSON')
+    .addHelpText(
+      'after',
+      `
+Each record is <s> … </s>; the loss covers every token after <s> (including </s>) for "text" records and
+only the answer tokens (plus their </s>) for the instruction formats, averaged over all counted tokens.
+
+Examples:
+  ftlab eval-model --data labs/lora/data/val.jsonl --json
+  ftlab eval-model --adapter ftlab-lora-out --data labs/lora/data/heldout.jsonl --format ticket`,
+    )
+    .action(async (_o, cmd: Command) => (await impl()).runEvalModel(withGlobals(cmd)));
+
+  program
+    .command('generate')
+    .description('generate a reply with the micro model (optionally with a LoRA adapter), streamed to stdout')
+    .option('--model <dir>', 'HF model folder (default: the shipped micro model)')
+    .option('--adapter <dir>', 'PEFT LoRA adapter folder to apply')
+    .option('--prompt <text>', 'the user message (wrapped in the chat template unless --raw)')
+    .option('--system <text>', 'optional system message')
+    .option('--raw', 'feed the prompt as plain text, without the chat template')
+    .option('--max-tokens <n>', 'most tokens to generate', '128')
+    .option('--temperature <t>', 'sampling temperature (0 = greedy)', '0.8')
+    .option('--top-k <k>', 'keep the k most likely tokens (0 = off)', '0')
+    .option('--top-p <p>', 'nucleus sampling threshold', '1')
+    .option('--seed <s>', 'sampling seed', '0')
+    .option('--stop <text>', 'stop sequence (repeatable)', collect)
+    .option('--json', 'print {"text","tokens","prompt_tokens","done_reason","seconds"}')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ftlab generate --prompt "Triage this support ticket.\\n\\nMy parcel never arrived." --temperature 0
+  ftlab generate --adapter ftlab-lora-out --prompt "Classify the ticket below.\\n\\nThe app crashes." --json`,
+    )
+    .action(async (_o, cmd: Command) => (await impl()).runGenerate(withGlobals(cmd)));
+
+  program
+    .command('merge')
+    .description('merge a LoRA adapter into its base: W + (alpha/r)·B·A, written as a new model folder')
+    .option('--model <dir>', 'base model folder (default: the shipped micro model)')
+    .option('--adapter <dir>', 'PEFT LoRA adapter folder')
+    .option('--out <dir>', 'new model folder to write')
+    .option('--json', 'print {"out","bytes","merged_modules","scaling","max_abs_logit_diff"}')
+    .addHelpText('after', '\nExample:\n  ftlab merge --adapter ftlab-lora-out --out merged-model')
+    .action(async (_o, cmd: Command) => (await impl()).runMerge(withGlobals(cmd)));
+
+  program
+    .command('tokenize')
+    .description("show the token ids (and tokens) the model's tokenizer.json gives a text")
+    .option('--model <dir>', 'model folder holding tokenizer.json (default: the shipped micro model)')
+    .option('--text <text>', 'text to tokenize')
+    .option('--file <file>', 'file to tokenize')
+    .option('--no-special', 'do not add <s>')
+    .option('--json', 'print {"ids":[…],"tokens":[…]}')
+    .addHelpText('after', '\nExamples:\n  ftlab tokenize --text "Hello, LoRA" --json\n  ftlab tokenize --file notes.txt')
+    .action(async (_o, cmd: Command) => {
+      const o = withGlobals(cmd);
+      o.noSpecial = o.special === false;
+      await (await impl()).runTokenize(o);
+    });
+}

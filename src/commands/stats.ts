@@ -1,0 +1,23 @@
+// `ftlab stats`: the charts screen in a terminal, plain-text charts without one, JSON with --json.
+import { printJson } from '../shared/output.js';
+import { UsageError } from '../shared/errors.js';
+import { openAppData } from '../app/app-data.js';
+import { announceStoreNotices } from '../app/store-session.js';
+import { statsFor } from '../app/stats.js';
+import { openTui, wantsTui, type StudyFlags } from './tui.js';
+
+export async function runStats(flags: StudyFlags & { days?: number }): Promise<void> {
+  if (flags.days !== undefined && (!Number.isInteger(flags.days) || flags.days < 1 || flags.days > 365)) {
+    throw new UsageError(`--days must be a whole number from 1 to 365 (got ${flags.days})`);
+  }
+  if (wantsTui(flags)) return openTui({ screen: 'stats' }, flags);
+  const data = openAppData({ contentRoot: flags.root, home: flags.home });
+  const warnings = announceStoreNotices(data.warnings);
+  const stats = statsFor(data, { days: flags.days });
+  if (flags.json) {
+    printJson({ ...stats, warnings: data.warnings });
+    return;
+  }
+  const [{ statsText }, { unicodeGlyphs, asciiGlyphs }] = await Promise.all([import('../ui/components/statsText.js'), import('../ui/theme/glyphs.js')]);
+  process.stdout.write(statsText(stats, flags.ascii || flags.screenReader ? asciiGlyphs : unicodeGlyphs, warnings));
+}

@@ -1,0 +1,459 @@
+// `ftlab backend`: the micro model (and LoRA adapters) behind Ollama's REST API, so the official `ollama`
+// client and curl commands written for Ollama work unchanged. Generation runs in worker threads.
+// Emulated: GET / · /api/version · /api/tags · POST /api/show · GET /api/ps · POST /api/generate ·
+// POST /api/chat (NDJSON streaming by default, stream:false) · POST /api/pull (local models only) ·
+// GET /v1/models · POST /v1/chat/completions (OpenAI-compatible, SSE when stream:true).
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { readConfig } from '../../llm/config.js';
+import { llamaParamEntries } from '../../llm/params.js';
+import { StreamWriter, onShutdown, trackRequests } from '../streams.js';
+import { GenerationPool, JobError, QueueFullError } from './pool.js';
+import type { JobInput, JobResult, ModelSpec, SamplingRequest } from './protocol.js';
+
+/** The Ollama API level this server emulates (reported by /api/version). */
+export const OLLAMA_API_VERSION = '0.12.0';
+
+export interface BackendOptions {
+  modelDir: string;
+  /** Name of the base model, without tag. */
+  name: string;
+  /** Adapters served as extra models: name (without tag) → adapter folder. */
+  adapters: { name: string; dir: string }[];
+  workers: number;
+  maxQueue: number;
+  logLevel?: string;
+}
+
+interface ModelInfo {
+  spec: ModelSpec;
+  size: number;
+  digest: string;
+  modifiedAt: string;
+  parameterSize: string;
+  parent: string;
+  contextLength: number;
+  family: string;
+}
+
+export const withTag = (name: string): string => (name.includes(':') ? name : `${name}:latest`);
+
+function fileDigest(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function humanParams(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  return `${(n / 1e3).toFixed(1)}K`;
+}
+
+function describeModels(o: BackendOptions): Map<string, ModelInfo> {
+  const config = readConfig(join(o.modelDir, 'config.json'));
+  const params = llamaParamEntries(config).reduce((sum, [, shape]) => sum + shape.reduce((a, b) => a * b, 1), 0);
+  const weights = join(o.modelDir, 'model.safetensors');
+  const baseStat = statSync(weights);
+  const baseDigest = fileDigest(weights);
+  const out = new Map<string, ModelInfo>();
+  const baseName = withTag(o.name);
+  out.set(baseName, {
+    spec: { name: baseName, modelDir: o.modelDir },
+    size: baseStat.size,
+    digest: baseDigest,
+    modifiedAt: baseStat.mtime.toISOString(),
+    parameterSize: humanParams(params),
+    parent: '',
+    contextLength: config.maxPositions,
+    family: 'llama',
+  });
+  for (const a of o.adapters) {
+    const file = join(a.dir, 'adapter_model.safetensors');
+    const st = statSync(file);
+    const name = withTag(a.name);
+    out.set(name, {
+      spec: { name, modelDir: o.modelDir, adapterDir: a.dir },
+      size: baseStat.size + st.size,
+      digest: createHash('sha256').update(baseDigest).update(fileDigest(file)).digest('hex'),
+      modifiedAt: st.mtime.toISOString(),
+      parameterSize: humanParams(params),
+      parent: baseName,
+      contextLength: config.maxPositions,
+      family: 'llama',
+    });
+  }
+  return out;
+}
+
+const SHUTTING_DOWN = 'the server is shutting down, please try again';
+
+/** Ollama's stream: one JSON object a line; shutdown mid-stream ends it with an error line. */
+function ndjsonWriter(reply: FastifyReply): StreamWriter {
+  return new StreamWriter(reply, { contentType: 'application/x-ndjson', shutdownChunk: () => JSON.stringify({ error: SHUTTING_DOWN }) + '\n' });
+}
+
+/** OpenAI's stream: `data: {json}` events; shutdown mid-stream ends it with an error event. */
+function openaiSseWriter(reply: FastifyReply): StreamWriter {
+  return new StreamWriter(reply, {
+    contentType: 'text/event-stream',
+    shutdownChunk: () => `data: ${JSON.stringify({ error: { message: SHUTTING_DOWN, type: 'api_error', param: null, code: null } })}\n\n`,
+  });
+}
+
+/** Aborts a job when the client leaves or the server must stop. */
+function jobSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  onShutdown(reply, () => controller.abort());
+  return controller.signal;
+}
+
+class OllamaError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function num(v: unknown, field: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new OllamaError(400, `option "${field}" must be a number`);
+  return v;
+}
+
+function samplingFrom(options: unknown): SamplingRequest {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new OllamaError(400, 'options must be an object');
+  const o = options as Record<string, unknown>;
+  let stop: string[] | undefined;
+  if (o.stop !== undefined && o.stop !== null) {
+    const list = typeof o.stop === 'string' ? [o.stop] : o.stop;
+    if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) throw new OllamaError(400, 'option "stop" must be a list of strings');
+    stop = list as string[];
+  }
+  const topK = num(o.top_k, 'top_k');
+  const seed = num(o.seed, 'seed');
+  const numPredict = num(o.num_predict, 'num_predict');
+  return {
+    temperature: num(o.temperature, 'temperature'),
+    top_p: num(o.top_p, 'top_p'),
+    top_k: topK === undefined ? undefined : Math.trunc(topK),
+    seed: seed === undefined ? undefined : Math.trunc(seed),
+    num_predict: numPredict === undefined ? undefined : Math.trunc(numPredict),
+    stop,
+  };
+}
+
+function messagesFrom(value: unknown): { role: 'system' | 'user' | 'assistant'; content: string }[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new OllamaError(400, 'messages must be a list');
+  return value.map((m, i) => {
+    if (!m || typeof m !== 'object') throw new OllamaError(400, `messages[${i}] must be an object`);
+    const { role, content } = m as { role?: unknown; content?: unknown };
+    if (role !== 'system' && role !== 'user' && role !== 'assistant' && role !== 'tool') throw new OllamaError(400, `messages[${i}].role must be system, user or assistant`);
+    if (content !== undefined && typeof content !== 'string') throw new OllamaError(400, `messages[${i}].content must be a string`);
+    return { role: role === 'tool' ? 'user' : role, content: (content as string | undefined) ?? '' };
+  });
+}
+
+export async function buildBackendApp(o: BackendOptions): Promise<{ app: FastifyInstance; pool: GenerationPool }> {
+  const models = describeModels(o);
+  const pool = new GenerationPool(
+    [...models.values()].map((m) => m.spec),
+    o.workers,
+    o.maxQueue,
+  );
+  await pool.ready();
+  let firstLoadReported = false;
+  const lastUsed = new Map<string, number>();
+
+  const app = Fastify({
+    bodyLimit: 8 * 1024 * 1024,
+    logger: !o.logLevel || o.logLevel === 'silent' ? false : { level: o.logLevel, stream: process.stderr },
+    // Shutdown drains in-flight requests first (serveUntilSignal); only idle keep-alive sockets close at once.
+    forceCloseConnections: 'idle',
+    // A client gets 60 s to send its whole request (headers and body), so a trickled body cannot hold a
+    // connection forever; answers (streams) are not limited by this.
+    requestTimeout: 60_000,
+    return503OnClosing: false,
+    frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: err.message }),
+  });
+  app.removeContentTypeParser('text/plain');
+  // Ollama accepts JSON bodies whatever the content type says (curl -d sends form encoding by default).
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  const parseBody = (req: FastifyRequest): Record<string, unknown> => {
+    let body: unknown = req.body;
+    if (typeof body === 'string') {
+      if (!body.trim()) throw new OllamaError(400, 'missing request body');
+      try {
+        body = JSON.parse(body);
+      } catch (e) {
+        throw new OllamaError(400, `invalid JSON: ${(e as Error).message}`);
+      }
+    }
+    if (body === undefined || body === null) throw new OllamaError(400, 'missing request body');
+    if (typeof body !== 'object' || Array.isArray(body)) throw new OllamaError(400, 'request body must be a JSON object');
+    return body as Record<string, unknown>;
+  };
+
+  const resolveModel = (value: unknown): ModelInfo => {
+    if (typeof value !== 'string' || !value) throw new OllamaError(400, 'model is required');
+    const info = models.get(withTag(value));
+    if (!info) throw new OllamaError(404, `model '${value}' not found`);
+    return info;
+  };
+
+  // Decided on the matched route, not the raw URL (which may be percent-encoded).
+  const isOpenAI = (req: FastifyRequest) => (req.routeOptions.url ?? '').startsWith('/v1/');
+  app.setErrorHandler((err, req, reply) => {
+    // No route matched (e.g. PUT /v1/chat/completions): the body was parsed anyway, but its errors do not
+    // matter; the answer is the unknown route's.
+    if (!req.routeOptions.url) return reply.code(404).type('text/plain').send('404 page not found');
+    let status = 500;
+    let message = 'internal error';
+    if (err instanceof OllamaError) ({ status, message } = err);
+    else if (err instanceof QueueFullError) {
+      status = 503;
+      message = err.message;
+    } else if (err instanceof JobError) {
+      status = err.status === 499 ? 400 : err.status;
+      message = err.message;
+    } else {
+      const e = err as { statusCode?: number; message?: string; code?: string };
+      if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') status = 413;
+      else if (typeof e.statusCode === 'number' && e.statusCode < 500) status = e.statusCode;
+      message = e.message ?? message;
+      if (status >= 500) req.log.error({ err }, 'backend error');
+    }
+    if (isOpenAI(req)) {
+      return reply.code(status).send({ error: { message, type: status === 404 ? 'not_found_error' : status >= 500 ? 'api_error' : 'invalid_request_error', param: null, code: null } });
+    }
+    return reply.code(status).send({ error: message });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain').send('404 page not found'));
+  trackRequests(app, (reply) => void reply.code(503).send({ error: SHUTTING_DOWN }));
+
+  const tagEntry = (name: string, m: ModelInfo) => ({
+    name,
+    model: name,
+    modified_at: m.modifiedAt,
+    size: m.size,
+    digest: m.digest,
+    details: { parent_model: m.parent, format: 'safetensors', family: m.family, families: [m.family], parameter_size: m.parameterSize, quantization_level: 'F32' },
+  });
+
+  app.get('/', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('Ollama is running'));
+  app.get('/api/version', async () => ({ version: OLLAMA_API_VERSION }));
+  app.get('/api/tags', async () => ({ models: [...models].map(([name, m]) => tagEntry(name, m)) }));
+  app.get('/api/ps', async () => ({
+    models: [...models]
+      .filter(([name]) => lastUsed.has(name))
+      .map(([name, m]) => ({
+        ...tagEntry(name, m),
+        expires_at: new Date(lastUsed.get(name)! + 5 * 60_000).toISOString(),
+        size_vram: 0,
+        context_length: m.contextLength,
+      })),
+  }));
+  app.post('/api/show', async (req) => {
+    const body = parseBody(req);
+    const m = resolveModel(body.model ?? body.name);
+    return {
+      license: 'MIT (ftlab micro model, trained from ftlab\'s own text)',
+      modelfile: `# Modelfile generated by ftlab backend\nFROM ${m.spec.modelDir}${m.spec.adapterDir ? `\nADAPTER ${m.spec.adapterDir}` : ''}\n`,
+      parameters: 'temperature 0.8\ntop_k 40\ntop_p 0.9',
+      template: '{{ if .System }}System: {{ .System }}\n{{ end }}User: {{ .Prompt }}\nAssistant: ',
+      details: tagEntry(m.spec.name, m).details,
+      model_info: { 'general.architecture': 'llama', 'general.parameter_count': m.parameterSize, 'llama.context_length': m.contextLength },
+      capabilities: ['completion'],
+      modified_at: m.modifiedAt,
+    };
+  });
+  app.post('/api/pull', async (req, reply) => {
+    const body = parseBody(req);
+    const name = (body.model ?? body.name) as string;
+    resolveModel(name);
+    // Local models are always "pulled"; answer as Ollama does for an up-to-date model.
+    if (body.stream === false) return { status: 'success' };
+    reply.type('application/x-ndjson');
+    return '{"status":"pulling manifest"}\n{"status":"verifying sha256 digest"}\n{"status":"success"}\n';
+  });
+
+  const created = () => new Date().toISOString();
+
+  /** Runs a job and writes it as Ollama NDJSON (or a single object when stream:false). */
+  async function ollamaJob(req: FastifyRequest, reply: FastifyReply, model: ModelInfo, requested: string, input: JobInput, options: SamplingRequest, stream: boolean, chat: boolean) {
+    lastUsed.set(model.spec.name, Date.now());
+    const signal = jobSignal(reply);
+    const started = process.hrtime.bigint();
+    const piece = (text: string) =>
+      chat ? { model: requested, created_at: created(), message: { role: 'assistant', content: text }, done: false } : { model: requested, created_at: created(), response: text, done: false };
+    const out = stream ? ndjsonWriter(reply) : undefined;
+    let result: JobResult;
+    try {
+      result = await pool.submit(model.spec.name, input, options, {
+        signal,
+        onPiece: out ? (text) => out.write(JSON.stringify(piece(text)) + '\n') : undefined,
+      });
+    } catch (err) {
+      if (signal.aborted && !out?.started) throw new OllamaError(503, SHUTTING_DOWN);
+      if (!out?.started) throw err;
+      out.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) + '\n');
+      return reply;
+    }
+    // Stopped by shutdown or a client that left: a partial answer is not an answer. A started stream has
+    // had its last line (the shutdown error) or nobody reads it any more.
+    if (signal.aborted) {
+      if (out?.started) return reply;
+      throw new OllamaError(503, SHUTTING_DOWN);
+    }
+    const loadNs = firstLoadReported ? 0 : pool.loadNs;
+    firstLoadReported = true;
+    const totalNs = Number(process.hrtime.bigint() - started) + loadNs;
+    const counters = {
+      done_reason: result.doneReason === 'abort' ? 'stop' : result.doneReason,
+      total_duration: totalNs,
+      load_duration: loadNs,
+      prompt_eval_count: result.promptTokens,
+      prompt_eval_duration: result.promptEvalNs,
+      eval_count: result.evalTokens,
+      eval_duration: result.evalNs,
+    };
+    const final = chat
+      ? { model: requested, created_at: created(), message: { role: 'assistant', content: stream ? '' : result.text }, done: true, ...counters }
+      : { model: requested, created_at: created(), response: stream ? '' : result.text, done: true, ...counters, context: result.context };
+    if (!out) return final;
+    out.end(JSON.stringify(final) + '\n');
+    return reply;
+  }
+
+  app.post('/api/generate', async (req, reply) => {
+    const body = parseBody(req);
+    const requested = body.model as string;
+    const model = resolveModel(requested);
+    if (body.prompt !== undefined && typeof body.prompt !== 'string') throw new OllamaError(400, 'prompt must be a string');
+    if (body.system !== undefined && typeof body.system !== 'string') throw new OllamaError(400, 'system must be a string');
+    const options = samplingFrom(body.options);
+    const prompt = (body.prompt as string | undefined) ?? '';
+    if (!prompt) {
+      // Ollama loads the model and answers at once when there is nothing to complete.
+      lastUsed.set(model.spec.name, Date.now());
+      return { model: requested, created_at: created(), response: '', done: true, done_reason: 'load' };
+    }
+    return ollamaJob(req, reply, model, requested, { kind: 'generate', prompt, system: body.system as string | undefined, raw: body.raw === true }, options, body.stream !== false, false);
+  });
+
+  app.post('/api/chat', async (req, reply) => {
+    const body = parseBody(req);
+    const requested = body.model as string;
+    const model = resolveModel(requested);
+    const messages = messagesFrom(body.messages);
+    const options = samplingFrom(body.options);
+    if (!messages.length) {
+      lastUsed.set(model.spec.name, Date.now());
+      return { model: requested, created_at: created(), message: { role: 'assistant', content: '' }, done: true, done_reason: 'load' };
+    }
+    return ollamaJob(req, reply, model, requested, { kind: 'chat', messages }, options, body.stream !== false, true);
+  });
+
+  // --- OpenAI-compatible routes ---------------------------------------------------------------
+  app.get('/v1/models', async () => ({
+    object: 'list',
+    data: [...models].map(([name, m]) => ({ id: name, object: 'model', created: Math.floor(Date.parse(m.modifiedAt) / 1000), owned_by: 'ftlab' })),
+  }));
+  app.get<{ Params: { model: string } }>('/v1/models/:model', async (req) => {
+    const m = resolveModel(req.params.model);
+    return { id: m.spec.name, object: 'model', created: Math.floor(Date.parse(m.modifiedAt) / 1000), owned_by: 'ftlab' };
+  });
+
+  app.post('/v1/chat/completions', async (req, reply) => {
+    const body = parseBody(req);
+    const requested = body.model as string;
+    const model = resolveModel(requested);
+    const messages = messagesFrom(body.messages);
+    if (!messages.length) throw new OllamaError(400, 'messages must not be empty');
+    const stopRaw = body.stop;
+    const options = samplingFrom({
+      temperature: body.temperature,
+      top_p: body.top_p,
+      seed: body.seed,
+      num_predict: body.max_completion_tokens ?? body.max_tokens,
+      stop: stopRaw,
+    });
+    lastUsed.set(model.spec.name, Date.now());
+    const id = `chatcmpl-${Math.floor(Math.random() * 1e9)}`;
+    const createdAt = Math.floor(Date.now() / 1000);
+    const stream = body.stream === true;
+    const signal = jobSignal(reply);
+    const out = stream ? openaiSseWriter(reply) : undefined;
+    const event = (data: unknown) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+    const sse = (data: unknown) => out?.write(event(data));
+    const chunk = (delta: Record<string, string>, finish: string | null) => ({
+      id,
+      object: 'chat.completion.chunk',
+      created: createdAt,
+      model: requested,
+      system_fingerprint: 'fp_ftlab',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+    let first = true;
+    let result: JobResult;
+    try {
+      result = await pool.submit(model.spec.name, { kind: 'chat', messages }, options, {
+        signal,
+        onPiece: stream
+          ? (text) => {
+              sse(chunk(first ? { role: 'assistant', content: text } : { content: text }, null));
+              first = false;
+            }
+          : undefined,
+      });
+    } catch (err) {
+      if (signal.aborted && !out?.started) throw new OllamaError(503, SHUTTING_DOWN);
+      if (!out?.started) throw err;
+      out.end(event({ error: { message: (err as Error).message, type: 'api_error', param: null, code: null } }));
+      return reply;
+    }
+    if (signal.aborted) {
+      if (out?.started) return reply;
+      throw new OllamaError(503, SHUTTING_DOWN);
+    }
+    const finish = result.doneReason === 'length' ? 'length' : 'stop';
+    const usage = { prompt_tokens: result.promptTokens, completion_tokens: result.evalTokens, total_tokens: result.promptTokens + result.evalTokens };
+    if (!stream) {
+      return {
+        id,
+        object: 'chat.completion',
+        created: createdAt,
+        model: requested,
+        system_fingerprint: 'fp_ftlab',
+        choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: finish }],
+        usage,
+      };
+    }
+    if (first) sse(chunk({ role: 'assistant', content: '' }, null));
+    sse(chunk({}, finish));
+    const options2 = body.stream_options as { include_usage?: boolean } | undefined;
+    if (options2?.include_usage) sse({ id, object: 'chat.completion.chunk', created: createdAt, model: requested, choices: [], usage });
+    out!.end(event('[DONE]'));
+    return reply;
+  });
+
+  app.addHook('onClose', async () => {
+    await pool.close();
+  });
+  return { app, pool };
+}
+
+/** "name=DIR" or "DIR" (named after the folder) → adapter entry. */
+export function parseAdapterFlag(value: string): { name: string; dir: string } {
+  const eq = value.indexOf('=');
+  if (eq > 0) return { name: value.slice(0, eq), dir: value.slice(eq + 1) };
+  return { name: basename(value.replace(/\/+$/, '')), dir: value };
+}

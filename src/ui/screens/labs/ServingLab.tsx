@@ -1,0 +1,212 @@
+// The serving lab's interactive screen: status of Ollama / the model server / the API, and panels to
+// send a prompt, load-test, read /metrics and copy curl commands. All work happens in
+// ServingLabSession (src/engines/labs/serving/session.ts); this component only renders its state.
+import { Box, Text } from 'ink';
+import { useEffect, useMemo, useState } from 'react';
+import { PORTS_ENV, portsFromEnv, ServingLabSession, type ServingLabState } from '../../../engines/labs/serving/session.js';
+import { progressBar, sparkline } from '../../components/charts.js';
+import { useUi } from '../../contexts/UiContext.js';
+import { KeypressPriority, useCommands } from '../../contexts/KeypressContext.js';
+import { Command } from '../../keys/keyBindings.js';
+import { Screen, useBodySize } from '../../layouts/Screen.js';
+import { TextField } from '../../questions/TextField.js';
+
+export interface LabScreenProps {
+  contentRoot: string;
+  home?: string;
+  onExit(): void;
+}
+
+type Panel = 'log' | 'prompt' | 'load' | 'curl' | 'metrics';
+
+const HINTS = [Command.LAB_BACKEND, Command.LAB_API, Command.LAB_PROMPT, Command.LAB_LOAD_TEST, Command.LAB_CURL, Command.LAB_METRICS, Command.BACK];
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/(\s+)/)) {
+      if ((line + word).length > width && line) {
+        out.push(line.trimEnd());
+        line = word.trimStart();
+      } else line += word;
+      while (line.length > width) {
+        out.push(line.slice(0, width));
+        line = line.slice(width);
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+const ms = (x?: number) => (x === undefined || Number.isNaN(x) ? '–' : `${x.toFixed(1)} ms`);
+
+export default function ServingLab({ onExit }: LabScreenProps) {
+  // Default ports (DEFAULT_PORTS) unless FTLAB_SERVING_LAB_PORTS says otherwise; a taken port moves and
+  // the screen says so under the status line.
+  const session = useMemo(() => {
+    const { ports, problem } = portsFromEnv(process.env[PORTS_ENV]);
+    return new ServingLabSession({ ports, notice: problem });
+  }, []);
+  const [state, setState] = useState<ServingLabState>(session.state);
+  const [panel, setPanel] = useState<Panel>('log');
+  const [typing, setTyping] = useState(false);
+  const [draft, setDraft] = useState('Explain LoRA in one sentence.');
+  useEffect(() => {
+    const onChange = (s: ServingLabState) => setState(s);
+    session.on('change', onChange);
+    void session.detect();
+    return () => {
+      session.off('change', onChange);
+      void session.dispose();
+    };
+  }, [session]);
+
+  useCommands(
+    {
+      [Command.LAB_BACKEND]: () => void session.toggleBackend(),
+      [Command.LAB_API]: () => void session.toggleApi(),
+      [Command.LAB_PROMPT]: () => {
+        setPanel('prompt');
+        setTyping(true);
+      },
+      [Command.LAB_LOAD_TEST]: () => {
+        setPanel('load');
+        void session.loadTest();
+      },
+      [Command.LAB_CURL]: () => setPanel('curl'),
+      [Command.LAB_METRICS]: () => {
+        setPanel('metrics');
+        void session.fetchMetrics();
+      },
+      [Command.LAB_PULL]: () => void session.pull(),
+      [Command.BACK]: () => {
+        void session.dispose().then(onExit);
+      },
+    },
+    { isActive: !typing, priority: KeypressPriority.Low },
+  );
+  useCommands({ [Command.BACK]: () => setTyping(false) }, { isActive: typing, priority: KeypressPriority.High });
+
+  return (
+    <Screen title="Serving lab" status={state.model} hints={HINTS} moreKeys={[Command.LAB_PULL]}>
+      <Body
+        state={state}
+        panel={panel}
+        curl={session.curlCommands()}
+        typing={typing}
+        draft={draft}
+        setDraft={setDraft}
+        onSubmit={(v) => {
+          setTyping(false);
+          if (v.trim()) void session.sendPrompt(v.trim());
+        }}
+      />
+    </Screen>
+  );
+}
+
+interface BodyProps {
+  state: ServingLabState;
+  panel: Panel;
+  curl: string[];
+  typing: boolean;
+  draft: string;
+  setDraft(v: string): void;
+  onSubmit(v: string): void;
+}
+
+function Body({ state, panel, curl, typing, draft, setDraft, onSubmit }: BodyProps) {
+  const { theme, glyphs, options } = useUi();
+  const { width, height } = useBodySize();
+  const status = (label: string, s: { status: string; url?: string; pid?: number; message?: string; notice?: string }, extra = '') => {
+    const color = s.status === 'running' ? theme.status.success : s.status === 'failed' ? theme.status.error : theme.text.muted;
+    const mark = s.status === 'running' ? glyphs.check : s.status === 'failed' ? glyphs.cross : '·';
+    const line = (
+      <Text wrap="truncate-end">
+        <Text color={color}>
+          {mark} {label}: {s.status}
+        </Text>
+        {s.url ? ` ${s.url}` : ''}
+        {s.pid ? ` (pid ${s.pid})` : ''}
+        {extra}
+        {s.status === 'failed' && s.message ? ` — ${s.message}` : ''}
+      </Text>
+    );
+    // A moved port stays on screen while the server runs: the lesson's commands use the usual one.
+    if (s.status !== 'running' || !s.notice) return line;
+    return (
+      <>
+        {line}
+        <Text wrap="wrap" color={theme.status.warning}>
+          {'  '}! {s.notice}
+        </Text>
+      </>
+    );
+  };
+
+  const o = state.ollama;
+  const ollamaLine = o.reachable
+    ? `Ollama ${o.version ?? ''} running at ${o.host} (${o.models.length} models)`
+    : o.onPath
+      ? `Ollama installed, not running at ${o.host}`
+      : 'Ollama not installed — using the built-in backend';
+  const noticeRows = [state.backend, state.api]
+    .filter((p) => p.status === 'running' && p.notice)
+    .reduce((n, p) => n + Math.ceil((p.notice!.length + 4) / Math.max(1, width)), 0);
+  const panelRows = Math.max(3, height - 6 - noticeRows);
+
+  let body: string[] = [];
+  if (panel === 'log') body = state.log.length ? state.log.flatMap((l) => wrap(l, width)) : ['Press b to start the model server, then a for the API, then p to send a prompt.'];
+  if (panel === 'curl') body = ['Equivalent commands (copy them into another terminal):', '', ...curl.flatMap((c) => wrap(c, width))];
+  if (panel === 'metrics') body = state.metrics?.length ? state.metrics : ['No metrics yet: start the API (a), send traffic, then press m again.'];
+  if (panel === 'prompt' && state.prompt) {
+    const p = state.prompt;
+    const meta =
+      p.status === 'error'
+        ? `error: ${p.error}`
+        : `first token ${ms(p.firstTokenMs)} · total ${ms(p.latencyMs)}${p.usage ? ` · tokens ${p.usage.prompt_tokens} in / ${p.usage.completion_tokens} out` : ''}${p.status === 'streaming' ? ' · streaming…' : ''}`;
+    body = [`> ${p.prompt}`, ...wrap(p.text || '…', width), '', meta];
+  }
+  if (panel === 'load') {
+    const lt = state.loadTest;
+    body = lt
+      ? [
+          `${progressBar(lt.done, lt.total, Math.min(40, width - 20), glyphs)} ${lt.done}/${lt.total} requests (${lt.concurrency} at a time)${lt.status === 'running' ? '…' : ''}`,
+          `p50 ${ms(lt.p50)}   p99 ${ms(lt.p99)}   ${lt.rps?.toFixed(1) ?? '–'} req/s   errors ${lt.errors}`,
+          '',
+          `req/s per second  ${sparkline(lt.series.map((x) => x.requests), glyphs)}`,
+          `p99 per second    ${sparkline(lt.series.map((x) => x.p99), glyphs)}`,
+        ]
+      : ['Press L to run a bounded load test (200 requests, 8 at a time, at most 15 s).'];
+  }
+  if (state.pull) {
+    const pl = state.pull;
+    body = [...body, '', `pull ${pl.model}: ${pl.status} ${pl.total ? progressBar(pl.completed, pl.total, 30, glyphs) : ''}${pl.error ? ` — ${pl.error}` : ''}`];
+  }
+
+  return (
+      <Box flexDirection="column">
+      <Text wrap="truncate-end" color={o.reachable ? theme.status.success : theme.text.secondary}>
+        {ollamaLine}
+      </Text>
+      {status('model server', state.backend, state.backend.kind === 'ollama' ? ' (real Ollama)' : ' (ftlab backend)')}
+      {status('serving API', state.api)}
+      <Text color={theme.text.muted}>{options.screenReader ? '' : glyphs.hr.repeat(Math.max(0, width))}</Text>
+      {typing ? (
+        <TextField
+          label="Prompt"
+          value={draft}
+          onChange={setDraft}
+          onSubmit={onSubmit}
+        />
+      ) : null}
+      {body.slice(-panelRows).map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
+}

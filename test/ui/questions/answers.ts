@@ -1,0 +1,49 @@
+// Key presses that answer a question correctly (or wrongly) given its on-screen layout, the way a
+// learner who knows the answer would type them.
+import type { Question, SubQuestion } from '../../../src/core/content/schema.js';
+import type { Layout } from '../../../src/core/quiz/index.js';
+import { KEY } from './fixtures.js';
+
+const pos = (perm: number[] | undefined, orig: number) => (perm ? perm.indexOf(orig) : orig);
+
+export function correctKeys(q: Question | SubQuestion, layout: Layout = {}): string[] {
+  switch (q.type) {
+    case 'single':
+      return [String(pos(layout.choices, q.answer) + 1), KEY.enter];
+    case 'multi':
+      return [...q.answers.map((a) => String(pos(layout.choices, a) + 1)), KEY.enter];
+    case 'truefalse':
+      return [q.answer ? 't' : 'f', KEY.enter];
+    case 'order': {
+      const cur = layout.items ? [...layout.items] : q.items.map((_, i) => i);
+      const keys: string[] = [];
+      let cursor = 0;
+      for (let target = 0; target < cur.length; target++) {
+        const p = cur.indexOf(target);
+        while (cursor < p) (keys.push('j'), cursor++);
+        while (cursor > p) (keys.push('k'), cursor--);
+        for (let i = p; i > target; i--) {
+          keys.push('K');
+          [cur[i - 1], cur[i]] = [cur[i]!, cur[i - 1]!];
+          cursor--;
+        }
+      }
+      return [...keys, KEY.enter];
+    }
+    case 'match':
+      return [...q.pairs.map((_, i) => String(pos(layout.rights, i) + 1)), KEY.enter];
+    case 'cloze':
+      return [q.answers[0]!, KEY.enter];
+    case 'numeric':
+      return [String(q.answer), KEY.enter];
+    case 'case':
+      return q.questions.flatMap((s) => correctKeys(s, layout.subs?.[s.id]));
+  }
+}
+
+/** A wrong answer for single/truefalse questions (enough for the tests). */
+export function wrongKeys(q: Question | SubQuestion, layout: Layout = {}): string[] {
+  if (q.type === 'single') return [String(pos(layout.choices, (q.answer + 1) % q.choices.length) + 1), KEY.enter];
+  if (q.type === 'truefalse') return [q.answer ? 'f' : 't', KEY.enter];
+  throw new Error(`wrongKeys: no wrong answer recipe for ${q.type}`);
+}
