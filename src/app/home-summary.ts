@@ -4,7 +4,6 @@ import { computeStats, type Stats } from '../core/stats/index.js';
 import type { Question } from '../core/content/schema.js';
 import type { ProgressStore } from '../core/store/index.js';
 import type { Deck } from '../core/srs/deck.js';
-import type { Route } from '../ui/app/routes.js';
 import type { CourseOutline } from './outline-cache.js';
 
 /** What the home screen is computed from: the course outline and the learner's store. */
@@ -24,9 +23,12 @@ export interface ModuleProgress {
   cards: number;
 }
 
+/** Where the next step leads; each shape is also a UI route (src/ui/app/routes.ts). */
+export type NextStep = { screen: 'exam' } | { screen: 'review' } | { screen: 'lesson'; lessonId: string };
+
 export interface NextAction {
   label: string;
-  route: Route;
+  route: NextStep;
 }
 
 export interface HomeSummary {

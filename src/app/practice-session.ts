@@ -2,10 +2,9 @@
 // reader (the screen unmounts and remounts) and can be tested without rendering. It only sequences
 // calls: grading is src/core/quiz, the proposed rating and scheduling are src/core/srs.
 import type { LoadedQuestion } from '../core/content/loader.js';
-import { gradeQuestion, layoutFor, type Grade, type Layout } from '../core/quiz/index.js';
+import { gradeQuestion, layoutFor, type Answer, type Grade, type Layout } from '../core/quiz/index.js';
 import { expectedAnswerMs, proposeRating, type DueQueue, type IntervalPreview, type RatingName, type RatingValue } from '../core/srs/index.js';
-import { cardIds, type StudyData } from './study-data.js';
-import type { Answer } from '../ui/questions/types.js';
+import { cardIds, type AppData } from './app-data.js';
 
 export type PracticeKind = 'quiz' | 'review';
 export type Phase = 'answer' | 'feedback' | 'done';
@@ -33,7 +32,7 @@ export interface SessionSummary {
 
 export interface SessionOptions {
   kind: PracticeKind;
-  data: StudyData;
+  data: AppData;
   /** Quiz: the questions in the order asked. Review: ignored (the deck decides). */
   questions?: LoadedQuestion[];
   /** Seed of the on-screen shuffles. */
@@ -55,7 +54,7 @@ export class PracticeSession {
   /** A one-line message for the learner (e.g. "Nothing to undo"). */
   notice?: string;
 
-  private readonly data: StudyData;
+  private readonly data: AppData;
   private readonly list: LoadedQuestion[];
   private readonly ids: string[];
   private readonly seed: string;

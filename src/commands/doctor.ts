@@ -5,6 +5,7 @@ import { accessSync, constants, rmSync, statSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { loadContent } from '../core/content/loader.js';
+import { checkKinds } from '../engines/labs/registry.js';
 import { formatProblem } from '../core/content/problems.js';
 import { ensureHome } from '../core/store/home.js';
 
@@ -104,7 +105,7 @@ function checkTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, env
 
 function checkContent(root: string): DoctorCheck {
   try {
-    const index = loadContent(root);
+    const index = loadContent(root, { checkKinds });
     const c = index.counts;
     const summary = `${root}: ${plural(c.modules, 'module')}, ${plural(c.lessons, 'lesson')}, ${plural(c.questions, 'question')}, ${plural(c.labs, 'lab')}`;
     const details = { root, counts: c, problems: index.problems.slice(0, 20).map(formatProblem) };

@@ -12,9 +12,65 @@ import { loadAdapter, loadModel, saveModel, type LoadedModel } from '../engines/
 import { mergedWeights } from '../engines/llm/lora.js';
 import { withWeights } from '../engines/llm/model.js';
 import { PROJECTIONS, type Projection } from '../engines/llm/params.js';
-import { TRAIN_DEFAULTS, TrainError, train, type Method, type StepEvent } from '../engines/llm/train.js';
+import { TRAIN_DEFAULTS, TrainError, defaultLr, train, type Method, type StepEvent } from '../engines/llm/train.js';
 
-type Opts = Record<string, any>;
+// Flags as commander hands them over (strings; booleans for switches; string[] for repeatable ones).
+/** Flags every engine command may see (global ones included). */
+interface CommonFlags {
+  content?: string;
+  model?: string;
+  adapter?: string;
+  json?: boolean;
+}
+type Opts = CommonFlags;
+export interface TrainFlags extends CommonFlags {
+  method?: string;
+  data?: string;
+  val?: string;
+  rank?: string;
+  alpha?: string;
+  targets?: string;
+  dropout?: string;
+  lr?: string;
+  steps?: string;
+  epochs?: string;
+  batch?: string;
+  gradAccum?: string;
+  warmup?: string;
+  weightDecay?: string;
+  clip?: string;
+  evalEvery?: string;
+  patience?: string;
+  block?: string;
+  seed?: string;
+  out?: string;
+  resume?: boolean;
+}
+export interface EvalFlags extends CommonFlags {
+  data?: string;
+  format?: string;
+}
+export interface GenerateFlags extends CommonFlags {
+  prompt?: string;
+  system?: string;
+  raw?: boolean;
+  maxTokens?: string;
+  temperature?: string;
+  topK?: string;
+  topP?: string;
+  seed?: string;
+  stop?: string[];
+}
+export interface MergeFlags extends CommonFlags {
+  out?: string;
+}
+export interface TokenizeFlags extends CommonFlags {
+  text?: string;
+  file?: string;
+  /** commander's --no-special: false when given. */
+  special?: boolean;
+  noSpecial?: boolean;
+}
 
 /** Where the shipped lab lives: <content root>/labs/lora. */
 export function labDir(opts: Opts): string {
@@ -63,7 +119,7 @@ function parseTargets(v: string): Projection[] {
 
 // ---- train ------------------------------------------------------------------------------------
 
-export async function runTrain(opts: Opts): Promise<void> {
+export async function runTrain(opts: TrainFlags): Promise<void> {
   const method = (opts.method ?? 'lora') as Method;
   if (!['lora', 'qlora', 'full'].includes(method)) throw new UsageError(`--method must be lora, qlora or full (got ${method})`);
   if (opts.steps !== undefined && opts.epochs !== undefined) throw new UsageError('pass either --steps or --epochs, not both');
@@ -81,8 +137,8 @@ export async function runTrain(opts: Opts): Promise<void> {
     alpha: num(opts.alpha ?? TRAIN_DEFAULTS.alpha, '--alpha', (n) => n > 0, 'a positive number'),
     targets: parseTargets(opts.targets ?? TRAIN_DEFAULTS.targets.join(',')),
     dropout: num(opts.dropout ?? TRAIN_DEFAULTS.dropout, '--dropout', (n) => n >= 0 && n < 1, 'in [0, 1)'),
-    lr: num(opts.lr ?? (method === 'full' ? 1e-3 : TRAIN_DEFAULTS.lr), '--lr', (n) => n > 0, 'a positive number'),
-    steps: opts.steps !== undefined ? posInt(opts.steps, '--steps') : opts.epochs === undefined ? DEFAULT_STEPS : undefined,
+    lr: num(opts.lr ?? defaultLr(method), '--lr', (n) => n > 0, 'a positive number'),
+    steps: opts.steps !== undefined ? posInt(opts.steps, '--steps') : opts.epochs === undefined ? TRAIN_DEFAULTS.steps : undefined,
     epochs: opts.epochs !== undefined ? num(opts.epochs, '--epochs', (n) => n > 0, 'a positive number') : undefined,
     batch: posInt(opts.batch ?? TRAIN_DEFAULTS.batch, '--batch'),
     gradAccum: posInt(opts.gradAccum ?? TRAIN_DEFAULTS.gradAccum, '--grad-accum'),
@@ -173,9 +229,6 @@ export async function runTrain(opts: Opts): Promise<void> {
   }
 }
 
-/** Steps of the default lab job when neither --steps nor --epochs is given. */
-export const DEFAULT_STEPS = 150;
-
 function progressLine(e: StepEvent): string {
   const width = 20;
   const done = Math.round((width * e.step) / e.total_steps);
@@ -190,7 +243,7 @@ const mb = (b: number) => `${(b / 1048576).toFixed(2)} MiB`;
 
 // ---- eval-model -------------------------------------------------------------------------------
 
-export async function runEvalModel(opts: Opts): Promise<void> {
+export async function runEvalModel(opts: EvalFlags): Promise<void> {
   await guard(async () => {
     if (!opts.data) throw new UsageError('--data F.jsonl is required');
     const { model, tokenizer } = load(opts);
@@ -221,7 +274,7 @@ export async function runEvalModel(opts: Opts): Promise<void> {
 
 // ---- generate ---------------------------------------------------------------------------------
 
-export async function runGenerate(opts: Opts): Promise<void> {
+export async function runGenerate(opts: GenerateFlags): Promise<void> {
   await guard(async () => {
     if (opts.prompt === undefined) throw new UsageError('--prompt TEXT is required');
     const { model, tokenizer } = load(opts);
@@ -252,7 +305,7 @@ export async function runGenerate(opts: Opts): Promise<void> {
 
 // ---- merge ------------------------------------------------------------------------------------
 
-export async function runMerge(opts: Opts): Promise<void> {
+export async function runMerge(opts: MergeFlags): Promise<void> {
   await guard(async () => {
     if (!opts.adapter) throw new UsageError('--adapter DIR is required');
     if (!opts.out) throw new UsageError('--out DIR is required');
@@ -279,7 +332,7 @@ export async function runMerge(opts: Opts): Promise<void> {
 
 // ---- tokenize ---------------------------------------------------------------------------------
 
-export async function runTokenize(opts: Opts): Promise<void> {
+export async function runTokenize(opts: TokenizeFlags): Promise<void> {
   await guard(async () => {
     if ((opts.text === undefined) === (opts.file === undefined)) throw new UsageError('pass exactly one of --text TEXT or --file F');
     const dir = opts.model ? resolve(opts.model) : defaultModelDir(opts);
@@ -287,7 +340,7 @@ export async function runTokenize(opts: Opts): Promise<void> {
     const tokPath = join(dir, 'tokenizer.json');
     if (!existsSync(tokPath)) throw new FailedError(`${tokPath} not found`);
     const tok = Tokenizer.fromFile(tokPath);
-    const text = opts.text !== undefined ? String(opts.text) : readFileSync(resolve(opts.file), 'utf8');
+    const text = opts.text !== undefined ? String(opts.text) : readFileSync(resolve(opts.file!), 'utf8');
     const ids = tok.encode(text, { addSpecial: !opts.noSpecial });
     const tokens = tok.tokenStrings(ids);
     if (opts.json) printJson({ ids, tokens });

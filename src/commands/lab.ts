@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FailedError, UsageError } from '../shared/errors.js';
 import { loadContent, type ContentIndex, type LoadedLab } from '../core/content/loader.js';
+import { checkKinds } from '../engines/labs/registry.js';
 import { closest, formatProblem } from '../core/content/problems.js';
 import { devCheckLab, type DevCheckResult } from '../engines/labs/dev-check.js';
 import { formatReport, verifyLab, type VerifyReport } from '../engines/labs/runner.js';
@@ -23,7 +24,7 @@ function note(text: string): void {
 
 /** Loads the content and warns (on stderr) about problems in lab files. */
 function loadLabs(root: string): ContentIndex {
-  const index = loadContent(root);
+  const index = loadContent(root, { checkKinds });
   const labProblems = index.problems.filter((p) => p.path.startsWith('labs/'));
   if (labProblems.length) {
     note(`warning: ${labProblems.length} problem${labProblems.length === 1 ? '' : 's'} in lab files (broken labs are left out):`);

@@ -6,7 +6,7 @@ import type { ContentIndex } from '../core/content/loader.js';
 import type { ExamAttemptRecord, ExamSessionRecord } from '../core/store/index.js';
 import { STATE_NAMES } from '../core/store/index.js';
 import { openTui, wantsTui, type StudyFlags } from './tui.js';
-import { cardIds, loadStudyData } from '../app/study-data.js';
+import { cardIds, openAppData } from '../app/app-data.js';
 import { announceStoreNotices } from '../app/store-session.js';
 import { DEFAULT_QUIZ_SIZE, describeQuizFilter, dueLines, matchingQuestions, type QuizFilter } from '../app/quiz-plan.js';
 
@@ -14,7 +14,7 @@ import { DEFAULT_QUIZ_SIZE, describeQuizFilter, dueLines, matchingQuestions, typ
 
 export async function runReview(flags: StudyFlags): Promise<void> {
   if (wantsTui(flags)) return openTui({ screen: 'review' }, flags);
-  const data = loadStudyData(flags.root, flags.home);
+  const data = openAppData({ contentRoot: flags.root, home: flags.home });
   const warnings = announceStoreNotices(data.warnings);
   const now = Date.now();
   data.deck.refresh();
@@ -86,7 +86,7 @@ export function parseQuizFilter(content: ContentIndex, flags: QuizFlags): QuizFi
 }
 
 export async function runQuiz(flags: QuizFlags): Promise<void> {
-  const data = loadStudyData(flags.root, flags.home);
+  const data = openAppData({ contentRoot: flags.root, home: flags.home });
   const filter = parseQuizFilter(data.content, flags);
   if (wantsTui(flags)) return openTui({ screen: 'quiz', lesson: filter.lesson, module: filter.module, domain: filter.domain, count: filter.n }, flags);
   const warnings = announceStoreNotices(data.warnings);
@@ -155,7 +155,7 @@ export async function runExam(flags: ExamFlags): Promise<void> {
   if (flags.short && flags.full) throw new UsageError('choose one of --short and --full');
   const mode = flags.short ? 'short' : flags.full ? 'full' : undefined;
   if (wantsTui(flags)) return openTui({ screen: 'exam', mode }, flags);
-  const data = loadStudyData(flags.root, flags.home);
+  const data = openAppData({ contentRoot: flags.root, home: flags.home });
   const warnings = announceStoreNotices(data.warnings);
   const summary = examSummary(data.store.exams.attempts(), data.store.exams.current());
   if (flags.json) {

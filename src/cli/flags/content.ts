@@ -13,7 +13,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const root = contentRoot(cmd.optsWithGlobals().content);
-      const { runContentCheck } = await import('../../core/content/check.js');
-      process.exitCode = runContentCheck(root, opts);
+      const { runContentCheck } = await import('../../commands/content.js');
+      process.exitCode = await runContentCheck(root, opts);
     });
 }

@@ -1,6 +1,7 @@
 // `ftlab train | eval-model | generate | merge | tokenize`: the training engine's commands. Each action
 // imports src/commands/engine.ts lazily, so other commands never load the engine.
 import type { Command } from 'commander';
+import { TRAIN_DEFAULTS as D } from '../../engines/llm/defaults.js';
 
 async function impl() {
   return import('../../commands/engine.js');
@@ -13,26 +14,26 @@ export function register(program: Command): void {
   program
     .command('train')
     .description('fine-tune the micro model (or any small Llama folder) with LoRA, QLoRA or full fine-tuning')
-    .option('--method <m>', 'lora | qlora | full', 'lora')
+    .option('--method <m>', 'lora | qlora | full', D.method)
     .option('--model <dir>', 'HF model folder (default: the shipped micro model, labs/lora/base)')
     .option('--data <file>', 'training JSONL (default: labs/lora/data/train.jsonl)')
     .option('--val <file>', 'validation JSONL (default: labs/lora/data/val.jsonl when --data is not given)')
-    .option('--rank <r>', 'LoRA rank', '8')
-    .option('--alpha <a>', 'LoRA alpha (scaling = alpha / rank)', '16')
-    .option('--targets <list>', 'projections to adapt: q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj or all', 'q_proj,v_proj')
-    .option('--dropout <p>', 'LoRA dropout', '0.05')
-    .option('--lr <lr>', 'peak learning rate (default 1e-2 for LoRA/QLoRA, 1e-3 for full)')
-    .option('--steps <n>', 'optimizer steps (default 150)')
+    .option('--rank <r>', 'LoRA rank', String(D.rank))
+    .option('--alpha <a>', 'LoRA alpha (scaling = alpha / rank)', String(D.alpha))
+    .option('--targets <list>', 'projections to adapt: q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj or all', D.targets.join(','))
+    .option('--dropout <p>', 'LoRA dropout', String(D.dropout))
+    .option('--lr <lr>', `peak learning rate (default ${D.lr} for LoRA/QLoRA, ${D.fullLr} for full)`)
+    .option('--steps <n>', `optimizer steps (default ${D.steps})`)
     .option('--epochs <n>', 'passes over the training data instead of --steps')
-    .option('--batch <b>', 'examples per micro-batch', '8')
-    .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
-    .option('--warmup <n>', 'linear warmup steps before cosine decay', '10')
-    .option('--weight-decay <w>', 'AdamW weight decay', '0')
-    .option('--clip <norm>', 'clip the global gradient norm (0 = off)', '1')
-    .option('--eval-every <n>', 'validation every n steps', '20')
-    .option('--patience <n>', 'stop after n validations without improvement (0 = never)', '3')
-    .option('--block <n>', 'maximum tokens per example', '256')
-    .option('--seed <s>', 'random seed (init, dropout, shuffling)', '42')
+    .option('--batch <b>', 'examples per micro-batch', String(D.batch))
+    .option('--grad-accum <n>', 'micro-batches per optimizer step', String(D.gradAccum))
+    .option('--warmup <n>', 'linear warmup steps before cosine decay', String(D.warmup))
+    .option('--weight-decay <w>', 'AdamW weight decay', String(D.weightDecay))
+    .option('--clip <norm>', 'clip the global gradient norm (0 = off)', String(D.clip))
+    .option('--eval-every <n>', 'validation every n steps', String(D.evalEvery))
+    .option('--patience <n>', 'stop after n validations without improvement (0 = never)', String(D.patience))
+    .option('--block <n>', 'maximum tokens per example', String(D.blockSize))
+    .option('--seed <s>', 'random seed (init, dropout, shuffling)', String(D.seed))
     .option('--out <dir>', 'output folder: PEFT adapter (lora/qlora) or model folder (full)', 'ftlab-<method>-out')
     .option('--resume', 'continue from the checkpoint an interrupted run left in --out')
     .option('--json', 'one JSON object per line while training, then a summary object')
@@ -44,7 +45,7 @@ JSON lines: {"step","loss","val_loss"?,"lr","tokens_per_s",…}; summary: {"trai
 "trainable_pct","adapter_bytes","base_bytes","val_loss_before","val_loss_after","seconds","out",…}
 
 Examples:
-  ftlab train                                  # the lab's default job: LoRA r=8 on q_proj,v_proj
+  ftlab train                                  # the lab's default job: LoRA r=${D.rank} on ${D.targets.join(',')}
   ftlab train --method qlora --out qlora-adapter --json
   ftlab train --method full --lr 1e-3 --steps 60 --out full-model
   ftlab train --data my.jsonl --val my-val.jsonl --targets all --rank 4`,

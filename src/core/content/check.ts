@@ -1,6 +1,7 @@
-// `ftlab content check`: every problem at once, as `path:line:col: message`, or one JSON document.
+// Checking a content folder: every problem at once, as a report (src/commands/content.ts prints it for
+// `ftlab content check`). The caller passes the check kinds lab files may name.
 import { relative, join } from 'node:path';
-import { loadContent, type ContentCounts } from './loader.js';
+import { loadContent, type CheckKindSpecs, type ContentCounts } from './loader.js';
 import { formatProblem, type Problem } from './problems.js';
 
 export interface CheckReport {
@@ -10,8 +11,8 @@ export interface CheckReport {
   counts: ContentCounts;
 }
 
-export function checkContent(root: string): CheckReport {
-  const index = loadContent(root);
+export function checkContent(root: string, checkKinds: CheckKindSpecs): CheckReport {
+  const index = loadContent(root, { checkKinds });
   return { ok: index.problems.length === 0, root: index.root, problems: index.problems, counts: index.counts };
 }
 
@@ -37,21 +38,6 @@ export function summary(counts: ContentCounts): string {
   );
 }
 
-function s(n: number): string {
+export function s(n: number): string {
   return n === 1 ? '' : 's';
-}
-
-/** Runs the command; returns the exit code (0 clean, 1 problems). */
-export function runContentCheck(root: string, opts: { json?: boolean }): number {
-  const report = checkContent(root);
-  if (opts.json) {
-    process.stdout.write(JSON.stringify({ ok: report.ok, root: report.root, problems: report.problems, counts: report.counts }, null, 2) + '\n');
-  } else {
-    const lines = formatProblems(report);
-    if (lines.length) process.stdout.write(lines.join('\n') + '\n');
-    const what = summary(report.counts);
-    if (report.ok) process.stdout.write(`✓ content is valid: ${what}\n`);
-    else process.stderr.write(`✗ ${report.problems.length} problem${s(report.problems.length)} found (broken items are skipped by the app). Loaded: ${what}\n`);
-  }
-  return report.ok ? 0 : 1;
 }

@@ -9,8 +9,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Token } from 'markdown-it';
 import type { z } from 'zod';
-import { checkKinds as registeredKinds } from '../../engines/labs/registry.js';
-import type { CheckKindTable } from '../../engines/labs/types.js';
 import { issuesToProblems } from './issues.js';
 import { lessonTokens, parseBody, type Heading } from './markdown.js';
 import { closest, compareProblems, LineIndex, type Problem } from './problems.js';
@@ -105,9 +103,17 @@ export interface ContentIndex {
   labById: Map<string, LoadedLab>;
 }
 
+/** What the loader needs to know of a lab check kind (src/engines/labs/types.ts CheckKind fits it). */
+export interface CheckKindSpec {
+  description: string;
+  /** Problems with a check's `args` in lab.yaml, as messages (empty = fine). */
+  validateArgs?(args: Record<string, unknown>): string[];
+}
+export type CheckKindSpecs = Record<string, CheckKindSpec>;
+
 export interface LoadOptions {
-  /** Check kinds lab files may name (defaults to the registry). */
-  checkKinds?: CheckKindTable;
+  /** Check kinds lab files may name: the caller passes the labs' registry (src/engines/labs/registry.ts). */
+  checkKinds: CheckKindSpecs;
 }
 
 const KNOWN_QUESTION_FIELDS = fieldNames(questionSchema);
@@ -122,9 +128,9 @@ interface Parsed<T> {
   at: YamlPath;
 }
 
-export function loadContent(rootDir: string, opts: LoadOptions = {}): ContentIndex {
+export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
   const root = resolve(rootDir);
-  const kinds = opts.checkKinds ?? registeredKinds;
+  const kinds = opts.checkKinds;
   const problems: Problem[] = [];
   const report = (p: Problem) => problems.push(p);
 

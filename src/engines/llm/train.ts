@@ -13,7 +13,8 @@ import type { Projection } from './params.js';
 import { Rng } from './rng.js';
 import { readSafetensors, writeSafetensors, type TensorMap } from './safetensors.js';
 
-export type Method = 'lora' | 'qlora' | 'full';
+import type { Method } from './defaults.js';
+export type { Method };
 
 export interface TrainOptions {
   method: Method;
@@ -41,24 +42,7 @@ export interface TrainOptions {
   resume: boolean;
 }
 
-export const TRAIN_DEFAULTS = {
-  method: 'lora' as Method,
-  rank: 8,
-  alpha: 16,
-  targets: ['q_proj', 'v_proj'] as Projection[],
-  dropout: 0.05,
-  lr: 1e-2,
-  batch: 8,
-  gradAccum: 1,
-  warmup: 10,
-  weightDecay: 0,
-  clip: 1,
-  seed: 42,
-  evalEvery: 20,
-  patience: 3,
-  minDelta: 1e-3,
-  blockSize: 256,
-};
+export { TRAIN_DEFAULTS, defaultLr } from './defaults.js';
 
 export interface StepEvent {
   step: number;

@@ -1,12 +1,8 @@
 // Where the app reads content from and stores progress. Set once by the CLI.
 import { createContext, useContext, type ReactNode } from 'react';
+import type { AppEnv } from '../../app/context.js';
 
-export interface AppEnv {
-  /** Root holding content/, quizzes/ and labs/. */
-  contentRoot: string;
-  /** FTLAB_HOME, or undefined for the store's default (conf's OS config dir). */
-  home?: string;
-}
+export type { AppEnv };
 
 const AppEnvContext = createContext<AppEnv | null>(null);
 

@@ -6,7 +6,7 @@ import type { ScreenProps } from '../app/routes.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
 import { examHistory, resumeExam, startExam, type ExamAttemptRecord, type ExamMode, type ExamSession } from '../../core/exam/index.js';
-import { loadStudyData } from '../../app/study-data.js';
+import { openAppData } from '../../app/app-data.js';
 import { ExamHistory } from './ExamHistory.js';
 import { ExamResult } from './ExamResult.js';
 import { ExamReview } from './ExamReview.js';
@@ -25,7 +25,7 @@ const clock = () => Date.now();
 export default function Exam({ route }: ScreenProps<'exam'>) {
   const env = useAppEnv();
   const nav = useNavigation();
-  const data = loadStudyData(env.contentRoot, env.home);
+  const data = openAppData({ contentRoot: env.contentRoot, home: env.home });
   const lookup = data.content.questionById;
   const [view, setView] = useState<View>(() => {
     const resumed = resumeExam(data.store, lookup, clock());

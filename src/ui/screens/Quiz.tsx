@@ -6,7 +6,7 @@ import type { Route } from '../app/routes.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import { loadStudyData } from '../../app/study-data.js';
+import { openAppData } from '../../app/app-data.js';
 import { describeQuizFilter, pickQuizQuestions } from '../../app/quiz-plan.js';
 import { PracticeSession } from '../../app/practice-session.js';
 import { PracticeScreen } from './QuizSession.js';
@@ -17,7 +17,7 @@ const sessions = new WeakMap<Route, PracticeSession>();
 
 export default function Quiz({ route }: ScreenProps<'quiz'>) {
   const env = useAppEnv();
-  const data = loadStudyData(env.contentRoot, env.home);
+  const data = openAppData({ contentRoot: env.contentRoot, home: env.home });
   const filter = { lesson: route.lesson, module: route.module, domain: route.domain, n: route.count };
   let session = sessions.get(route);
   if (!session) {

@@ -7,7 +7,7 @@ import type { RatingValue } from '../../core/srs/index.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
-import type { StudyData } from '../../app/study-data.js';
+import type { AppData } from '../../app/app-data.js';
 import { hit } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { QuestionView } from '../questions/QuestionView.js';
@@ -20,7 +20,7 @@ import { Explanation, QuestionHeader, RatingBar, SummaryView, Verdict } from './
 export interface PracticeScreenProps {
   title: string;
   session: PracticeSession;
-  data: StudyData;
+  data: AppData;
   /** Right side of the title line (queue counts, limits). */
   status?: (session: PracticeSession) => string;
   /** Extra summary lines at the end (e.g. when the next review is due). */

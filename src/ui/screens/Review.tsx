@@ -2,7 +2,7 @@
 // the new-card limit), most overdue first, until none is left.
 import type { Route, ScreenProps } from '../app/routes.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
-import { loadStudyData } from '../../app/study-data.js';
+import { openAppData } from '../../app/app-data.js';
 import { dueLines, dueStatus } from '../../app/quiz-plan.js';
 import { PracticeSession } from '../../app/practice-session.js';
 import { PracticeScreen } from './QuizSession.js';
@@ -11,7 +11,7 @@ const sessions = new WeakMap<Route, PracticeSession>();
 
 export default function Review({ route }: ScreenProps<'review'>) {
   const env = useAppEnv();
-  const data = loadStudyData(env.contentRoot, env.home);
+  const data = openAppData({ contentRoot: env.contentRoot, home: env.home });
   let session = sessions.get(route);
   if (!session) {
     session = new PracticeSession({ kind: 'review', data });

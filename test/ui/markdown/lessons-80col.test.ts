@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../../src/core/content/loader.js';
+import { checkKinds } from '../../../src/engines/labs/registry.js';
 import { bodySizeFor } from '../../../src/ui/layouts/Screen.js';
 import { asciiGlyphs, unicodeGlyphs } from '../../../src/ui/theme/glyphs.js';
 import { darkTheme, noColorTheme } from '../../../src/ui/theme/palettes.js';
@@ -14,7 +15,7 @@ import { questionProblems } from './questions.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const COLUMNS = 80;
-const content = loadContent(root);
+const content = loadContent(root, { checkKinds });
 const readerWidth = bodySizeFor(COLUMNS, 24, false).width;
 const srWidth = bodySizeFor(COLUMNS, 24, true).width;
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resumeExam, startExam, type ExamSession } from '../../../src/core/exam/index.js';
 import { AppEnvProvider } from '../../../src/ui/contexts/AppEnvContext.js';
 import { NavigationProvider } from '../../../src/ui/contexts/NavigationContext.js';
-import { loadStudyData, resetStudyData, type StudyData } from '../../../src/app/study-data.js';
+import { openAppData, resetAppData, type AppData } from '../../../src/app/app-data.js';
 import Exam from '../../../src/ui/screens/Exam.js';
 import { ExamRun } from '../../../src/ui/screens/ExamRun.js';
 import { ExamReview } from '../../../src/ui/screens/ExamReview.js';
@@ -16,12 +16,12 @@ import { renderWithProviders } from '../helpers.js';
 
 const contentRoot = fileURLToPath(new URL('./content', import.meta.url));
 let home: string;
-let data: StudyData;
+let data: AppData;
 
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'ftlab-exam-'));
-  resetStudyData();
-  data = loadStudyData(contentRoot, home);
+  resetAppData();
+  data = openAppData({ contentRoot, home });
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppEnvProvider } from '../../../src/ui/contexts/AppEnvContext.js';
 import { KeypressPriority, useKeypress } from '../../../src/ui/contexts/KeypressContext.js';
 import { NavigationProvider } from '../../../src/ui/contexts/NavigationContext.js';
-import { loadStudyData, resetStudyData, type StudyData } from '../../../src/app/study-data.js';
+import { openAppData, resetAppData, type AppData } from '../../../src/app/app-data.js';
 import { dueLines, dueStatus } from '../../../src/app/quiz-plan.js';
 import { PracticeSession } from '../../../src/app/practice-session.js';
 import { PracticeScreen } from '../../../src/ui/screens/QuizSession.js';
@@ -16,14 +16,14 @@ import { renderWithProviders } from '../helpers.js';
 
 const contentRoot = fileURLToPath(new URL('./content', import.meta.url));
 let home: string;
-let data: StudyData;
+let data: AppData;
 let now: number;
 const clock = () => now;
 
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'ftlab-practice-'));
-  resetStudyData();
-  data = loadStudyData(contentRoot, home);
+  resetAppData();
+  data = openAppData({ contentRoot, home });
   now = Date.UTC(2026, 0, 5, 12);
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));

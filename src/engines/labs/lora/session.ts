@@ -14,9 +14,9 @@ import { rougeScoreTokenize } from '../../metrics/rouge/tokenize.js';
 import { scoreLcs } from '../../metrics/rouge/score.js';
 import { onStopChildren, watchedChildOptions } from '../../../shared/parent-watch.js';
 
-export type Method = 'lora' | 'qlora' | 'full';
-export const METHODS: Method[] = ['lora', 'qlora', 'full'];
-export const ALL_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+import { METHODS, PROJECTIONS, TRAIN_DEFAULTS as D, defaultLr, type Method } from '../../llm/defaults.js';
+
+export { METHODS, PROJECTIONS as ALL_TARGETS, type Method };
 
 export interface TrainConfig {
   method: Method;
@@ -27,8 +27,8 @@ export interface TrainConfig {
   steps: number;
 }
 
-/** The lab's default job (`ftlab train` with no flags): LoRA r=8, alpha=16 on q_proj,v_proj. */
-export const DEFAULT_CONFIG: TrainConfig = { method: 'lora', rank: 8, alpha: 16, targets: ['q_proj', 'v_proj'], lr: 1e-2, steps: 150 };
+/** The lab's default job: `ftlab train` with no flags (src/engines/llm/defaults.ts). */
+export const DEFAULT_CONFIG: TrainConfig = { method: D.method, rank: D.rank, alpha: D.alpha, targets: [...D.targets], lr: defaultLr(D.method), steps: D.steps };
 
 /** One JSON line of `ftlab train --json` while training. */
 export interface StepPoint {

@@ -6,7 +6,6 @@ import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import {
   ALL_TARGETS,
-  DEFAULT_CONFIG,
   LoraLabSession,
   METHODS,
   type LoraLabState,
@@ -14,6 +13,7 @@ import {
   type StepPoint,
   type TrainConfig,
 } from '../../../engines/labs/lora/session.js';
+import { defaultLr } from '../../../engines/llm/defaults.js';
 import { percent, sparkline } from '../../components/charts.js';
 import { useUi } from '../../contexts/UiContext.js';
 import { KeypressPriority, useCommands } from '../../contexts/KeypressContext.js';
@@ -52,7 +52,7 @@ export function adjust(c: TrainConfig, field: Field, delta: number): TrainConfig
     case 'method': {
       const method = stepIn<Method>(METHODS, c.method, delta);
       // full fine-tuning moves every weight, so it wants a 10x smaller learning rate (the CLI's default)
-      const lr = method === 'full' && c.method !== 'full' ? 1e-3 : method !== 'full' && c.method === 'full' ? DEFAULT_CONFIG.lr : c.lr;
+      const lr = (method === 'full') !== (c.method === 'full') ? defaultLr(method) : c.lr;
       return { ...c, method, lr };
     }
     case 'rank':
