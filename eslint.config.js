@@ -15,7 +15,8 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'labs/**', 'test/**/fixtures/**'] },
+  // The AssemblyScript kernels are checked by their own tsconfig (npm run typecheck), not by eslint.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'labs/**', 'test/**/fixtures/**', 'src/engines/llm/kernels/assembly/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.{ts,tsx,mts}'],
@@ -33,6 +34,13 @@ export default tseslint.config(
       ],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // `cond && act()` and `a ? b() : c()` as statements are used on purpose in key handlers.
+      '@typescript-eslint/no-unused-expressions': ['error', { allowShortCircuit: true, allowTernary: true }],
     },
+  },
+  {
+    // Tests read JSON documents and child-process output whose shape the assertions check.
+    files: ['test/**/*.{ts,tsx}'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

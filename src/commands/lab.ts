@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FailedError, UsageError } from '../shared/errors.js';
+import type { StoreWarning } from '../core/store/warnings.js';
 import { loadContent, type ContentIndex, type LoadedLab } from '../core/content/loader.js';
 import { checkKinds } from '../engines/labs/registry.js';
 import { closest, formatProblem } from '../core/content/problems.js';
@@ -182,25 +183,26 @@ export async function verify(root: string, id: string, flags: VerifyFlags): Prom
     else write(formatReport(report, { ascii: flags.ascii, color: flags.color }));
     return interruptedBy;
   }
-  if (flags.record !== false) await recordResults(report, flags.home);
+  if (flags.record !== false) await recordResults(report, lab, flags.home);
   if (flags.json) write(JSON.stringify(report, null, 2));
   else write(formatReport(report, { ascii: flags.ascii, color: flags.color }));
   return report.ok ? 0 : 1;
 }
 
 /** Step results go to the progress store, so the home screen and the lab runner show them. */
-async function recordResults(report: VerifyReport, home: string | undefined): Promise<void> {
+async function recordResults(report: VerifyReport, lab: LoadedLab, home: string | undefined): Promise<void> {
   try {
     const { SettingsStore } = await import('../core/store/index.js');
-    const warnings: Array<{ message: string; backup?: string }> = [];
-    const settings = SettingsStore.open(home, warnings as never);
+    const warnings: StoreWarning[] = [];
+    const settings = SettingsStore.open(home, warnings);
     // A repair of settings.json is never silent (the copy stays listed by `ftlab progress repairs`).
     for (const w of warnings) note(`warning: ${w.message}${w.backup ? ` (the damaged copy is kept as ${w.backup})` : ''}`);
-    for (const step of report.steps) {
-      const failed = step.checks.filter((c) => !c.ok);
-      settings.recordLabStep(report.lab, step.id, step.ok, failed.length ? failed.map((c) => c.message).join(' / ') : undefined);
-    }
-    if (report.ok && report.steps.length > 0) settings.completeLab(report.lab);
+    const { recordLabRun } = await import('../app/lab-progress.js');
+    recordLabRun(
+      settings,
+      lab,
+      report.steps.map((step) => ({ stepId: step.id, passed: step.ok, detail: step.checks.filter((c) => !c.ok).map((c) => c.message).join(' / ') })),
+    );
   } catch (err) {
     note(`warning: could not save the lab result: ${(err as Error).message}`);
   }

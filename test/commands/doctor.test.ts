@@ -43,7 +43,10 @@ describe('ftlab doctor', () => {
       res.setHeader('content-type', 'application/json');
       if (req.url === '/api/version') res.end(JSON.stringify({ version: '0.12.3' }));
       else if (req.url === '/api/tags') res.end(JSON.stringify({ models }));
-      else (res.statusCode = 404), res.end('{"error":"not found"}');
+      else {
+        res.statusCode = 404;
+        res.end('{"error":"not found"}');
+      }
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as { port: number }).port;

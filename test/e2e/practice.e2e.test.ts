@@ -73,8 +73,14 @@ function answerKeys(q: Question | SubQuestion, screen: string): string[] {
       let cursor = 0;
       for (let target = 0; target < shown.length; target++) {
         const p = shown.indexOf(target);
-        while (cursor < p) (keys.push('j'), cursor++);
-        while (cursor > p) (keys.push('k'), cursor--);
+        while (cursor < p) {
+          keys.push('j');
+          cursor++;
+        }
+        while (cursor > p) {
+          keys.push('k');
+          cursor--;
+        }
         for (let i = p; i > target; i--) {
           keys.push('K');
           [shown[i - 1], shown[i]] = [shown[i]!, shown[i - 1]!];

@@ -547,7 +547,10 @@ function fieldNames(schema: unknown): string[] {
   const visit = (s: unknown): void => {
     const def = (s as { def?: { shape?: Record<string, unknown>; options?: unknown[]; element?: unknown; innerType?: unknown } }).def;
     if (!def) return;
-    if (def.shape) for (const [k, v] of Object.entries(def.shape)) if (!names.has(k)) (names.add(k), visit(v));
+    if (def.shape) for (const [k, v] of Object.entries(def.shape)) if (!names.has(k)) {
+      names.add(k);
+      visit(v);
+    }
     def.options?.forEach(visit);
     if (def.element) visit(def.element);
     if (def.innerType) visit(def.innerType);

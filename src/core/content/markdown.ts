@@ -256,7 +256,6 @@ const WIDE =
 const ZERO = /[\u0300-\u036f\u200b-\u200f\ufe0f]/;
 
 export function displayWidth(s: string): number {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(s)) return s.length;
   let w = 0;
   for (const ch of s) w += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;

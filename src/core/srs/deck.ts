@@ -134,7 +134,7 @@ export class Deck {
 
   /** Best effort: a cache that cannot be written only costs the next start-up time. */
   private saveCache(): void {
-    const self = this;
+    const cards = this.cards;
     // Undo is for a rating just given, so only recent reviews keep what an undo needs (it keeps the cache
     // small); an undo reaching an older review still works, by rebuilding from the log.
     const undoHorizon = Date.now() - 2 * 86_400_000;
@@ -145,7 +145,7 @@ export class Deck {
         dayStartsAtHour: this.dayStartsAtHour,
         entries: this.cachedEntries + this.reviewCountInMemory(),
         cards: (function* (): Generator<[string, CachedCard]> {
-          for (const [id, rec] of self.cards) {
+          for (const [id, rec] of cards) {
             const latest = rec.history[rec.history.length - 1];
             const last = latest ? { id: latest.id, at: latest.at, tz: latest.tz, before: latest.before } : rec.base;
             yield [id, { snapshot: rec.snapshot, last: last && last.at >= undoHorizon ? last : undefined }];

@@ -125,6 +125,7 @@ export function saveAdapter(dir: string, adapter: LoraAdapter, baseModel: string
 }
 
 /** Reads the PEFT config keys we honour, rejecting the ones that would change the maths silently. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
 export function parsePeftConfig(j: Record<string, any>, model: LlamaConfig, where: string): LoraConfig {
   const problems: string[] = [];
   if (j.peft_type !== 'LORA') problems.push(`peft_type is ${JSON.stringify(j.peft_type)}, expected "LORA"`);
@@ -164,6 +165,7 @@ export function parsePeftConfig(j: Record<string, any>, model: LlamaConfig, wher
   return { r: j.r, alpha: j.lora_alpha, dropout, targets, layers: layers as number[] | null, useRslora: Boolean(j.use_rslora) };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
 export function loadAdapter(dir: string, model: LlamaConfig): { adapter: LoraAdapter; raw: Record<string, any>; bytes: number } {
   try {
     return readAdapterFolder(resolve(dir), model);
@@ -172,10 +174,12 @@ export function loadAdapter(dir: string, model: LlamaConfig): { adapter: LoraAda
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
 function readAdapterFolder(d: string, model: LlamaConfig): { adapter: LoraAdapter; raw: Record<string, any>; bytes: number } {
   const cfgPath = join(d, 'adapter_config.json');
   const wPath = join(d, 'adapter_model.safetensors');
   checkAdapterFolder(d);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
   const raw = readJsonObject(cfgPath) as Record<string, any>;
   const config = parsePeftConfig(raw, model, cfgPath);
   const { tensors } = readSafetensors(wPath);

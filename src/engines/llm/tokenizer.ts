@@ -45,6 +45,7 @@ export class Tokenizer {
   readonly eosId: number;
 
   /** `where` names the file in errors (a TokenizerError, which the CLI prints as one line). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
   constructor(readonly json: Record<string, any>, where = 'tokenizer.json') {
     const fail = (msg: string) => new TokenizerError(`${where}: ${msg}`);
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw fail('expected a JSON object');
@@ -53,7 +54,7 @@ export class Tokenizer {
     const pre = json.pre_tokenizer;
     const preList: unknown = pre?.type === 'Sequence' ? pre.pretokenizers : pre ? [pre] : [];
     if (!Array.isArray(preList)) throw fail('pre_tokenizer.pretokenizers must be a list');
-    const byteLevel = preList.find((p: any) => p?.type === 'ByteLevel');
+    const byteLevel = preList.find((p: { type?: unknown } | null) => p?.type === 'ByteLevel');
     if (!byteLevel) throw fail('only byte-level BPE (ByteLevel pre-tokenizer) is supported');
     if (byteLevel.add_prefix_space) throw fail('add_prefix_space=true is not supported');
     this.useRegex = byteLevel.use_regex !== false;
@@ -68,6 +69,7 @@ export class Tokenizer {
     if (missing >= 0) throw fail(`model.vocab has no token for byte ${missing} (byte-level BPE needs all 256)`);
     const added = json.added_tokens ?? [];
     if (!Array.isArray(added)) throw fail('added_tokens must be a list');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
     this.added = added.map((t: any, i: number) => {
       if (!t || typeof t !== 'object' || !isId(t.id) || typeof t.content !== 'string' || !t.content) throw fail(`added_tokens[${i}] needs an integer "id" and a non-empty "content"`);
       return { id: t.id, content: t.content, special: Boolean(t.special) };

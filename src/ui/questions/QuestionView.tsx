@@ -28,5 +28,5 @@ function widgetFor(props: QuestionViewProps): ReactElement {
   if (q.type !== 'case') return partWidget(props);
   const { layout, active, reveal, onChange, onSubmit } = props;
   const v = value && value.type === 'case' ? (value as Extract<Answer, { type: 'case' }>) : null;
-  return <CaseStudy layout={layout} active={active} reveal={reveal} onChange={onChange as never} onSubmit={onSubmit as never} question={q} value={v} />;
+  return <CaseStudy layout={layout} active={active} reveal={reveal} onChange={onChange} onSubmit={onSubmit} question={q} value={v} />;
 }

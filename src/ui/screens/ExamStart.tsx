@@ -34,7 +34,10 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
   useKeypress(
     (k) => {
       if (confirmLive.get()) {
-        if (hit(Command.CONFIRM, k)) (setConfirmDiscard(false), onDiscard());
+        if (hit(Command.CONFIRM, k)) {
+          setConfirmDiscard(false);
+          onDiscard();
+        }
         else if (hit(Command.CANCEL, k)) setConfirmDiscard(false);
         else return false;
         return true;

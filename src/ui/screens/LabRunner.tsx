@@ -6,12 +6,12 @@ import { Box, Text } from 'ink';
 import { useEffect, useMemo, useRef, useState, type ComponentType } from 'react';
 import { markdown } from '../../core/content/markdown.js';
 import type { LoadedLab } from '../../core/content/loader.js';
+import { labStanding, recordLabRun } from '../../app/lab-progress.js';
 import { randomSeed, runCheck, type CheckResult } from '../../engines/labs/runner.js';
 import type { ScreenProps } from '../app/routes.js';
 import { StyledLine } from '../components/StyledLine.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
 import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
-import { useNavigation } from '../contexts/NavigationContext.js';
 import { useUi } from '../contexts/UiContext.js';
 import { useAppData } from '../hooks/useAppData.js';
 import { Command } from '../keys/keyBindings.js';
@@ -60,7 +60,6 @@ export default function LabRunner({ route }: ScreenProps<'lab'>) {
 function Runner({ lab }: { lab: LoadedLab }) {
   const data = useAppData();
   const env = useAppEnv();
-  const nav = useNavigation();
   const saved = data.store.settings.get().labs[lab.id];
   const [stepIndex, setStepIndex] = useState(() => {
     // Start at the first step not yet passed.
@@ -70,7 +69,7 @@ function Runner({ lab }: { lab: LoadedLab }) {
   const [states, setStates] = useState<Record<string, StepState>>({});
   const [showHints, setShowHints] = useState(false);
   const [top, setTop] = useState(0);
-  const [passed, setPassed] = useState(() => lab.steps.filter((s) => saved?.steps[s.id]?.passed).length);
+  const [passed, setPassed] = useState(() => labStanding(data.store.settings, lab).passed);
   const [LabScreen, setLabScreen] = useState<ComponentType<LabScreenProps> | undefined>();
   const [ownScreen, setOwnScreen] = useState<ComponentType<LabScreenProps> | undefined>();
   const seed = useMemo(() => randomSeed(), []);
@@ -103,10 +102,8 @@ function Runner({ lab }: { lab: LoadedLab }) {
     setStates((s) => ({ ...s, [step.id]: { status: 'done', results } }));
     const passed = results.every((r) => r.ok);
     try {
-      data.store.settings.recordLabStep(lab.id, step.id, passed, passed ? undefined : results.filter((r) => !r.ok).map((r) => r.message).join(' / '));
-      const progress = data.store.settings.get().labs[lab.id];
-      if (lab.steps.every((s) => s.checks.length === 0 || progress?.steps[s.id]?.passed)) data.store.settings.completeLab(lab.id);
-      setPassed(lab.steps.filter((s) => progress?.steps[s.id]?.passed).length);
+      const detail = results.filter((r) => !r.ok).map((r) => r.message).join(' / ');
+      setPassed(recordLabRun(data.store.settings, lab, [{ stepId: step.id, passed, detail }]).passed);
     } catch {
       /* the store reports its own problems on the home screen; the result is still shown here */
     }
@@ -219,12 +216,6 @@ function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, set
       ))}
     </Box>
   );
-}
-
-function stepPassed(id: string, states: Record<string, StepState>, saved: { steps: Record<string, { passed: boolean }> } | undefined): boolean {
-  const s = states[id];
-  if (s?.status === 'done') return s.results.every((r) => r.ok);
-  return Boolean(saved?.steps[id]?.passed);
 }
 
 function stepMark(

@@ -1,7 +1,7 @@
 // The screen body shared by `ftlab quiz` and `ftlab review`: answer a card, see feedback with the
 // explanation and the lesson link, rate it (each button shows its interval; Enter takes the proposed
 // rating), undo the last rating, and a summary at the end.
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { useReducer } from 'react';
 import type { RatingValue } from '../../core/srs/index.js';
 import { useNavigation } from '../contexts/NavigationContext.js';

@@ -30,7 +30,7 @@ describe('training', () => {
     expect(a.val_loss_after!).toBeLessThan(a.val_loss_before!);
     expect(a.trainable_params).toBe(2 * (8 * (16 + 16) + 8 * (16 + 8))); // 2 layers × (q: r·(in+out), v: r·(in+out) with GQA)
     expect(a.peft_line).toMatch(/^trainable params: [\d,]+ \|\| all params: [\d,]+ \|\| trainable%: \d+\.\d{4}$/);
-    const b = await train(opts({ outDir: join(dir, 'b') }));
+    await train(opts({ outDir: join(dir, 'b') }));
     expect(readFileSync(join(dir, 'b/adapter_model.safetensors'))).toEqual(readFileSync(join(dir, 'a/adapter_model.safetensors')));
   });
 

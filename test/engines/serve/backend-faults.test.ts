@@ -124,6 +124,7 @@ describe('D5: backend failures are passed on truthfully', () => {
   });
 
   it('the backend\'s 503 "busy" stays a 503 with Retry-After (its own, or 1 s), in both modes', async () => {
+    // eslint-disable-next-line prefer-const -- the fake backend's handler reads it; the test sets it halfway
     let retryAfter: string | undefined;
     const base = await serveWith((_req, res) => {
       res.writeHead(503, { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) });

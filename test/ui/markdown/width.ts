@@ -19,6 +19,5 @@ export function displayWidth(s: string): number {
 
 /** Strips ANSI escape sequences (Ink frames carry colour codes even when the theme has none). */
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g, '');
 }

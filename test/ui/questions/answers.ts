@@ -20,8 +20,14 @@ export function correctKeys(q: Question | SubQuestion, layout: Layout = {}): str
       let cursor = 0;
       for (let target = 0; target < cur.length; target++) {
         const p = cur.indexOf(target);
-        while (cursor < p) (keys.push('j'), cursor++);
-        while (cursor > p) (keys.push('k'), cursor--);
+        while (cursor < p) {
+          keys.push('j');
+          cursor++;
+        }
+        while (cursor > p) {
+          keys.push('k');
+          cursor--;
+        }
         for (let i = p; i > target; i--) {
           keys.push('K');
           [cur[i - 1], cur[i]] = [cur[i]!, cur[i - 1]!];

@@ -25,16 +25,24 @@ function findWasm(): string | null {
   return null;
 }
 
+/** What assembly/matmul.ts exports (pointers are byte offsets into memory). */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  mm_fwd(out: number, inp: number, w: number, N: number, C: number, OC: number, accumulate: number): void;
+  mm_bwd_in(dinp: number, dout: number, w: number, N: number, C: number, OC: number): void;
+  mm_bwd_w(dw: number, dout: number, inp: number, N: number, C: number, OC: number): void;
+}
+
 export function loadWasmKernels(): MatmulKernels | null {
   const path = findWasm();
   if (!path) return null;
-  let exports: Record<string, any>;
+  let exports: KernelExports;
   try {
-    exports = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {}).exports as Record<string, any>;
+    exports = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {}).exports as unknown as KernelExports;
   } catch {
     return null; // e.g. a runtime without SIMD: the JS kernels take over
   }
-  const memory = exports.memory as WebAssembly.Memory;
+  const memory = exports.memory;
   let heap = new Float32Array(memory.buffer);
   const reserve = (bytes: number) => {
     const need = BASE + bytes;
