@@ -6,9 +6,21 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 /** Each layer and the folders it must never import (lower layers never import higher ones). */
 const layers = [
-  { from: 'src/shared', never: ['src/cli', 'src/commands', 'src/ui', 'src/app', 'src/core', 'src/engines'], why: 'shared/ is a leaf: it imports nothing of ftlab' },
-  { from: 'src/core', never: ['src/cli', 'src/commands', 'src/ui', 'src/app', 'src/engines'], why: 'core/ is the domain: it never imports engines, application services, UI or CLI' },
-  { from: 'src/engines', never: ['src/cli', 'src/commands', 'src/ui', 'src/app'], why: 'engines never import application services, UI or CLI' },
+  {
+    from: 'src/shared',
+    never: ['src/cli', 'src/commands', 'src/ui', 'src/app', 'src/core', 'src/engines'],
+    why: 'shared/ is a leaf: it imports nothing of ftlab',
+  },
+  {
+    from: 'src/core',
+    never: ['src/cli', 'src/commands', 'src/ui', 'src/app', 'src/engines'],
+    why: 'core/ is the domain: it never imports engines, application services, UI or CLI',
+  },
+  {
+    from: 'src/engines',
+    never: ['src/cli', 'src/commands', 'src/ui', 'src/app'],
+    why: 'engines never import application services, UI or CLI',
+  },
   { from: 'src/app', never: ['src/cli', 'src/commands', 'src/ui'], why: 'application services never import UI or CLI' },
   { from: 'src/ui', never: ['src/cli', 'src/commands'], why: 'the UI never imports command implementations or the CLI' },
   { from: 'src/commands', never: ['src/cli'], why: 'command implementations never import the argument parser' },

@@ -56,7 +56,14 @@ try {
     // Children's CPU time is not in resourceUsage(); read it from /proc where available.
     cpu.push(childCpuMs());
   }
-  rows.push({ what: 'ftlab content check --json (whole process)', first: times[0], median: median(times), cpuFirst: cpu[0], cpuMedian: median(cpu), counts: '' });
+  rows.push({
+    what: 'ftlab content check --json (whole process)',
+    first: times[0],
+    median: median(times),
+    cpuFirst: cpu[0],
+    cpuMedian: median(cpu),
+    counts: '',
+  });
 
   // A fixed CPU workload (1e8 additions; about 70-100 ms on a current laptop core), timed before and
   // after, so figures from a busy or throttled machine can be put in proportion: the last column is
@@ -64,10 +71,20 @@ try {
   const calibration = (before + calibrate()) / 2;
 
   console.log(`content loading (ms); calibration loop: ${calibration.toFixed(0)} ms CPU`);
-  console.log(pad('case', 46) + pad('wall 1st', 10) + pad('wall med', 10) + pad('cpu 1st', 10) + pad('cpu med', 10) + pad('med/loop', 10) + 'items');
+  console.log(
+    pad('case', 46) + pad('wall 1st', 10) + pad('wall med', 10) + pad('cpu 1st', 10) + pad('cpu med', 10) + pad('med/loop', 10) + 'items',
+  );
   const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
   for (const r of rows) {
-    console.log(pad(r.what, 46) + pad(f(r.first), 10) + pad(f(r.median), 10) + pad(f(r.cpuFirst), 10) + pad(f(r.cpuMedian), 10) + pad((r.cpuMedian / calibration).toFixed(2), 10) + r.counts);
+    console.log(
+      pad(r.what, 46) +
+        pad(f(r.first), 10) +
+        pad(f(r.median), 10) +
+        pad(f(r.cpuFirst), 10) +
+        pad(f(r.cpuMedian), 10) +
+        pad((r.cpuMedian / calibration).toFixed(2), 10) +
+        r.counts,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -88,7 +105,14 @@ function measure(what, fn, runs) {
     cpu.push((c1.user + c1.system) / 1000);
   }
   const c = last.counts;
-  return { what, first: times[0], median: median(times), cpuFirst: cpu[0], cpuMedian: median(cpu), counts: `${c.lessons} lessons, ${c.questions} questions, ${c.problems} problems` };
+  return {
+    what,
+    first: times[0],
+    median: median(times),
+    cpuFirst: cpu[0],
+    cpuMedian: median(cpu),
+    counts: `${c.lessons} lessons, ${c.questions} questions, ${c.problems} problems`,
+  };
 }
 
 function calibrate() {
@@ -132,7 +156,11 @@ function generateCourse(dir, total) {
     for (let l = 1; l <= 10; l++) {
       const id = `lesson-${m}-${l}`;
       lessons.push(id);
-      const body = Array.from({ length: 8 }, (_, s) => `## Section ${s + 1}\n\nSome text about **topic ${s}** with \`code\`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> [!NOTE]\n> A note.\n`).join('\n');
+      const body = Array.from(
+        { length: 8 },
+        (_, s) =>
+          `## Section ${s + 1}\n\nSome text about **topic ${s}** with \`code\`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> [!NOTE]\n> A note.\n`,
+      ).join('\n');
       writeFileSync(
         join(folder, `${String(l).padStart(2, '0')}-${id}.md`),
         `---\nid: ${id}\ntitle: Lesson ${m}.${l}\nmodule: module-${m}\norder: ${l}\nminutes: 10\ndomain: ${((m - 1) % 5) + 1}\nobjectives: [Learn ${m}.${l}]\nprerequisites: [${l > 1 ? `lesson-${m}-${l - 1}` : ''}]\n---\n# Lesson ${m}.${l}\n\n${body}`,
@@ -155,14 +183,26 @@ function generateCourse(dir, total) {
 function question(n, lesson, domain) {
   const head = `- id: gen-${n}\n  lesson: ${lesson}\n  domain: ${domain}\n  difficulty: medium\n  prompt: "Generated question ${n} about ___ and more words to make it realistic?"\n  explanation: "Because the generator says so; the distractors are wrong for reasons ${n}."\n  sources: ["${lesson}#section-1"]\n`;
   switch (n % 8) {
-    case 0: return head + `  type: single\n  choices: [alpha, beta, gamma, delta]\n  answer: ${n % 4}\n`;
-    case 1: return head + `  type: multi\n  choices: [alpha, beta, gamma, delta, epsilon]\n  answers: [0, 2]\n`;
-    case 2: return head + `  type: truefalse\n  answer: ${n % 2 === 0}\n`;
-    case 3: return head + `  type: order\n  items: [first step, second step, third step, fourth step]\n`;
-    case 4: return head + `  type: match\n  pairs:\n    - { left: a, right: one }\n    - { left: b, right: two }\n    - { left: c, right: three }\n`;
-    case 5: return head + `  type: cloze\n  answers: [variant, other variant]\n`;
-    case 6: return head + `  type: numeric\n  answer: ${n}.5\n  tolerance: 0.1\n  unit: tokens\n`;
+    case 0:
+      return head + `  type: single\n  choices: [alpha, beta, gamma, delta]\n  answer: ${n % 4}\n`;
+    case 1:
+      return head + `  type: multi\n  choices: [alpha, beta, gamma, delta, epsilon]\n  answers: [0, 2]\n`;
+    case 2:
+      return head + `  type: truefalse\n  answer: ${n % 2 === 0}\n`;
+    case 3:
+      return head + `  type: order\n  items: [first step, second step, third step, fourth step]\n`;
+    case 4:
+      return (
+        head + `  type: match\n  pairs:\n    - { left: a, right: one }\n    - { left: b, right: two }\n    - { left: c, right: three }\n`
+      );
+    case 5:
+      return head + `  type: cloze\n  answers: [variant, other variant]\n`;
+    case 6:
+      return head + `  type: numeric\n  answer: ${n}.5\n  tolerance: 0.1\n  unit: tokens\n`;
     default:
-      return head + `  type: case\n  scenario_text: "A company wants to do thing ${n}."\n  questions:\n    - id: gen-${n}.a\n      type: single\n      prompt: Which?\n      choices: [x, y, z]\n      answer: 1\n      explanation: y.\n      difficulty: easy\n    - id: gen-${n}.b\n      type: truefalse\n      prompt: True?\n      answer: false\n      explanation: No.\n      difficulty: hard\n`;
+      return (
+        head +
+        `  type: case\n  scenario_text: "A company wants to do thing ${n}."\n  questions:\n    - id: gen-${n}.a\n      type: single\n      prompt: Which?\n      choices: [x, y, z]\n      answer: 1\n      explanation: y.\n      difficulty: easy\n    - id: gen-${n}.b\n      type: truefalse\n      prompt: True?\n      answer: false\n      explanation: No.\n      difficulty: hard\n`
+      );
   }
 }

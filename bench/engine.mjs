@@ -14,7 +14,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const secIdx = process.argv.indexOf('--seconds');
 const SECONDS = secIdx > 0 ? Number(process.argv[secIdx + 1]) : 4;
-const B = 16, T = 128;
+const B = 16,
+  T = 128;
 
 const CONFIGS = {
   'micro (2L/64w)': { vocabSize: 258, hiddenSize: 64, intermediateSize: 384, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16 },
@@ -25,20 +26,40 @@ const CONFIGS = {
 mkdirSync(join(root, '.tmp'), { recursive: true });
 const entry = join(root, '.tmp/bench-engine-entry.ts');
 const { writeFileSync } = await import('node:fs');
-writeFileSync(entry, `
+writeFileSync(
+  entry,
+  `
 export { LlamaModel } from '../src/engines/llm/model.js';
 export { LoraAdapter } from '../src/engines/llm/lora.js';
 export { AdamW } from '../src/engines/llm/optim.js';
 export { Rng } from '../src/engines/llm/rng.js';
 export { kernelName } from '../src/engines/llm/kernels/index.js';
-`);
+`,
+);
 const bundle = join(root, '.tmp/bench-engine.mjs');
-await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning' });
-if (existsSync(join(root, 'dist/ftlab-kernels.wasm'))) copyFileSync(join(root, 'dist/ftlab-kernels.wasm'), join(root, '.tmp/ftlab-kernels.wasm'));
+await build({
+  entryPoints: [entry],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: bundle,
+  logLevel: 'warning',
+});
+if (existsSync(join(root, 'dist/ftlab-kernels.wasm')))
+  copyFileSync(join(root, 'dist/ftlab-kernels.wasm'), join(root, '.tmp/ftlab-kernels.wasm'));
 const E = await import(pathToFileURL(bundle).href);
 
 function oursStep(name, method) {
-  const cfg = { ...CONFIGS[name], maxPositions: 256, rmsNormEps: 1e-5, ropeTheta: 10000, tieWordEmbeddings: true, bosTokenId: 256, eosTokenId: 257 };
+  const cfg = {
+    ...CONFIGS[name],
+    maxPositions: 256,
+    rmsNormEps: 1e-5,
+    ropeTheta: 10000,
+    tieWordEmbeddings: true,
+    bosTokenId: 256,
+    eosTokenId: 257,
+  };
   const rng = new E.Rng(1);
   const model = E.LlamaModel.init(cfg, rng);
   let params, grads;
@@ -46,7 +67,11 @@ function oursStep(name, method) {
     model.grads = model.params.zerosLike();
     [params, grads] = [model.params.data, model.grads];
   } else {
-    model.adapter = E.LoraAdapter.create(cfg, { r: 8, alpha: 16, dropout: 0, targets: ['q_proj', 'v_proj'], layers: null, useRslora: false }, rng);
+    model.adapter = E.LoraAdapter.create(
+      cfg,
+      { r: 8, alpha: 16, dropout: 0, targets: ['q_proj', 'v_proj'], layers: null, useRslora: false },
+      rng,
+    );
     model.adapterGrads = model.adapter.params.zerosLike();
     [params, grads] = [model.adapter.params.data, model.adapterGrads];
   }
@@ -144,7 +169,10 @@ print(json.dumps({"cpu": n * B * T / cpu, "wall": n * B * T / wall, "steps": n, 
 const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
 function torchRun(name, method) {
   if (!py) return null;
-  const r = spawnSync(py, ['-c', PY, JSON.stringify(CONFIGS[name]), method, String(B), String(T), String(SECONDS)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+  const r = spawnSync(py, ['-c', PY, JSON.stringify(CONFIGS[name]), method, String(B), String(T), String(SECONDS)], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  });
   if (r.status !== 0) {
     console.error(`pytorch run failed: ${r.stderr.slice(-400)}`);
     return null;
@@ -167,9 +195,12 @@ for (const name of Object.keys(CONFIGS))
     const tot = o.phases.forward + o.phases.backward + o.phases.optimizer;
     const pt = torchRun(name, method);
     rows.push({
-      config: name, method,
-      'ftlab tok/s (cpu)': Math.round(ours.cpu), 'ftlab tok/s (wall)': Math.round(ours.wall),
-      'torch tok/s (cpu)': pt ? Math.round(pt.cpu) : 'skipped', 'torch tok/s (wall)': pt ? Math.round(pt.wall) : 'skipped',
+      config: name,
+      method,
+      'ftlab tok/s (cpu)': Math.round(ours.cpu),
+      'ftlab tok/s (wall)': Math.round(ours.wall),
+      'torch tok/s (cpu)': pt ? Math.round(pt.cpu) : 'skipped',
+      'torch tok/s (wall)': pt ? Math.round(pt.wall) : 'skipped',
       'ratio (cpu)': pt ? (ours.cpu / pt.cpu).toFixed(2) : '-',
       'fwd/bwd/opt %': [o.phases.forward, o.phases.backward, o.phases.optimizer].map((x) => Math.round((100 * x) / tot)).join('/'),
     });

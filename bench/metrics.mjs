@@ -19,13 +19,15 @@ const work = mkdtempSync(join(tmpdir(), 'ftlab-bench-metrics-'));
 
 // ---- data: seeded, English-like, with inflected forms so stemming has work to do ----------
 let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
 const pick = (a) => a[Math.floor(rand() * a.length)];
-const STEMS = ('model train evaluat summar translat generat token predict measur improv reduc ' +
+const STEMS = (
+  'model train evaluat summar translat generat token predict measur improv reduc ' +
   'increas learn adapt layer weight gradient optimiz schedul batch sampl rank quantiz merg serv ' +
   'request respons latenc throughput memori comput budget dataset label annotat review compar ' +
   'report score metric refer output input prompt answer question context document sentenc word ' +
-  'languag task user system design build test deploy monitor updat').split(' ');
+  'languag task user system design build test deploy monitor updat'
+).split(' ');
 const ENDINGS = ['', 's', 'ing', 'ed', 'ion', 'ions', 'er', 'ers', 'ly', 'ment'];
 const SMALL = 'the a of to and in on for with by is was are be this that it as from at'.split(' ');
 const PUNCT = [',', '.', ';', ':', '!', '?'];
@@ -42,7 +44,8 @@ function perturb(ref) {
   for (const w of ref.split(' ')) {
     const r = rand();
     if (r < 0.1) continue; // deletion
-    if (r < 0.25) out.push(word()); // substitution
+    if (r < 0.25)
+      out.push(word()); // substitution
     else out.push(w);
     if (rand() < 0.05) out.push(word()); // insertion
   }
@@ -101,7 +104,8 @@ function best(cmd, args, env) {
   }
   return out;
 }
-const cpuCols = (ft, ref) => (TIME ? [fmtCpu(ft.cpu), ref ? fmtCpu(ref.cpu) : 'absent', ref ? `${(ref.cpu / ft.cpu).toFixed(1)}x` : '-'] : []);
+const cpuCols = (ft, ref) =>
+  TIME ? [fmtCpu(ft.cpu), ref ? fmtCpu(ref.cpu) : 'absent', ref ? `${(ref.cpu / ft.cpu).toFixed(1)}x` : '-'] : [];
 const fmtCpu = (s) => (Number.isFinite(s) ? s.toFixed(2) : '?');
 
 const rows = [];
@@ -109,7 +113,19 @@ const fmt = (s) => s.toFixed(3);
 try {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build first');
   const ftBleu = best(process.execPath, [cli, 'metrics', 'bleu', '--hyp', hypFile, '--ref', refFile, '--json']);
-  const ftRouge = best(process.execPath, [cli, 'metrics', 'rouge', '--hyp', hypFile, '--ref', refFile, '--types', 'rouge1,rouge2,rougeL', '--stem', '--json']);
+  const ftRouge = best(process.execPath, [
+    cli,
+    'metrics',
+    'rouge',
+    '--hyp',
+    hypFile,
+    '--ref',
+    refFile,
+    '--types',
+    'rouge1,rouge2,rougeL',
+    '--stem',
+    '--json',
+  ]);
   const bleuScore = JSON.parse(ftBleu.stdout).score;
   const rougeMean = JSON.parse(ftRouge.stdout).mean;
 
@@ -117,7 +133,14 @@ try {
   if (sacreDir && existsSync(join(sacreDir, 'sacrebleu'))) {
     const ref = best(python, ['-m', 'sacrebleu', refFile, '-i', hypFile, '-m', 'bleu', '-b', '-w', '4'], { PYTHONPATH: sacreDir });
     const agree = Number(ref.stdout.trim()).toFixed(4) === bleuScore.toFixed(4) ? 'yes' : `NO (${ref.stdout.trim()})`;
-    rows.push(['corpus BLEU', fmt(ftBleu.seconds), fmt(ref.seconds), `${(ref.seconds / ftBleu.seconds).toFixed(1)}x`, ...cpuCols(ftBleu, ref), agree]);
+    rows.push([
+      'corpus BLEU',
+      fmt(ftBleu.seconds),
+      fmt(ref.seconds),
+      `${(ref.seconds / ftBleu.seconds).toFixed(1)}x`,
+      ...cpuCols(ftBleu, ref),
+      agree,
+    ]);
   } else {
     rows.push(['corpus BLEU', fmt(ftBleu.seconds), 'absent', '-', ...cpuCols(ftBleu, null), '-']);
     console.log('sacrebleu not found: set SACREBLEU_DIR to a sacrebleu checkout to compare (measuring ftlab alone)');
@@ -127,17 +150,33 @@ try {
     const ref = best(python, [rougeDriver, rougeDir, hypFile, refFile]);
     const theirs = JSON.parse(ref.stdout);
     const agree = ['rouge1', 'rouge2', 'rougeL'].every((t) => Math.abs(theirs[t] - rougeMean[t].fmeasure) < 1e-12) ? 'yes' : 'NO';
-    rows.push(['ROUGE-1/2/L +stem', fmt(ftRouge.seconds), fmt(ref.seconds), `${(ref.seconds / ftRouge.seconds).toFixed(1)}x`, ...cpuCols(ftRouge, ref), agree]);
+    rows.push([
+      'ROUGE-1/2/L +stem',
+      fmt(ftRouge.seconds),
+      fmt(ref.seconds),
+      `${(ref.seconds / ftRouge.seconds).toFixed(1)}x`,
+      ...cpuCols(ftRouge, ref),
+      agree,
+    ]);
   } else {
     rows.push(['ROUGE-1/2/L +stem', fmt(ftRouge.seconds), 'absent', '-', ...cpuCols(ftRouge, null), '-']);
     console.log('rouge-score not found: set ROUGE_DIR to a folder holding rouge_score/ (0.1.2) to compare (measuring ftlab alone)');
   }
   console.log(`\nmetrics bench: ${PAIRS} pairs, whole-process wall time, best of ${REPEAT}`);
-  const header = ['task', 'ftlab s', 'reference s', 'speed-up', ...(TIME ? ['ftlab cpu s', 'ref cpu s', 'cpu speed-up'] : []), 'same result'];
+  const header = [
+    'task',
+    'ftlab s',
+    'reference s',
+    'speed-up',
+    ...(TIME ? ['ftlab cpu s', 'ref cpu s', 'cpu speed-up'] : []),
+    'same result',
+  ];
   const all = [header, ...rows];
   const w = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   for (const r of all) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
-  console.log(`\nftlab pairs/s: BLEU ${Math.round(PAIRS / ftBleu.seconds)}, ROUGE ${Math.round(PAIRS / ftRouge.seconds)} (including Node start-up)`);
+  console.log(
+    `\nftlab pairs/s: BLEU ${Math.round(PAIRS / ftBleu.seconds)}, ROUGE ${Math.round(PAIRS / ftRouge.seconds)} (including Node start-up)`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -27,16 +27,39 @@ writeFileSync(join(mod, 'module.yaml'), 'id: long\ntitle: Long\nsummary: A long 
 const body = ['# A very long lesson', ''];
 for (let s = 1; s <= 64; s++) {
   body.push(`## Section ${s}`, '');
-  body.push(`Section ${s} explains **low-rank adaptation** with *several* sentences of text so that every paragraph wraps over more than one line at eighty columns, just like a real lesson does.`, '');
-  body.push('- a list item with `inline code`', '- another item that is long enough to wrap onto a second line when the terminal is eighty columns wide', '');
+  body.push(
+    `Section ${s} explains **low-rank adaptation** with *several* sentences of text so that every paragraph wraps over more than one line at eighty columns, just like a real lesson does.`,
+    '',
+  );
+  body.push(
+    '- a list item with `inline code`',
+    '- another item that is long enough to wrap onto a second line when the terminal is eighty columns wide',
+    '',
+  );
   body.push('| Method | Trainable | Memory |', '|---|---:|---|', '| Full | 100% | high |', '| LoRA | 0.5% | low |', '');
   body.push('```python', 'def scale(alpha, r):', '    return alpha / r  # LoRA scaling', '```', '');
   body.push('> [!TIP]', `> Tip number ${s}: keep the rank small at first.`, '');
-  for (let p = 0; p < 3; p++) body.push(`Paragraph ${s}.${p}: the adapter learns a small update while the base model stays frozen, which keeps memory use low and makes the result easy to share.`, '');
+  for (let p = 0; p < 3; p++)
+    body.push(
+      `Paragraph ${s}.${p}: the adapter learns a small update while the base model stays frozen, which keeps memory use low and makes the result easy to share.`,
+      '',
+    );
 }
 writeFileSync(
   join(mod, '01-long.md'),
-  ['---', 'id: long-lesson', 'title: A very long lesson', 'module: long', 'order: 1', 'minutes: 60', 'domain: 3', 'objectives:', '  - Scroll', '---', ...body].join('\n'),
+  [
+    '---',
+    'id: long-lesson',
+    'title: A very long lesson',
+    'module: long',
+    'order: 1',
+    'minutes: 60',
+    'domain: 3',
+    'objectives:',
+    '  - Scroll',
+    '---',
+    ...body,
+  ].join('\n'),
 );
 const home = mkdtempSync(join(tmpdir(), 'ftlab-bench-scroll-home-'));
 
@@ -71,7 +94,12 @@ p.onData((d) => {
 const waitFor = (text, ms = 60_000) =>
   new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const tick = () => (out.includes(text) ? resolve() : Date.now() - t0 > ms ? reject(new Error(`no "${text}": ${JSON.stringify(out.slice(-300))}`)) : setTimeout(tick, 20));
+    const tick = () =>
+      out.includes(text)
+        ? resolve()
+        : Date.now() - t0 > ms
+          ? reject(new Error(`no "${text}": ${JSON.stringify(out.slice(-300))}`))
+          : setTimeout(tick, 20);
     tick();
   });
 const press = (key) =>
@@ -116,7 +144,9 @@ const total = [...rendered.matchAll(/100% · (\d+)\/(\d+) · 60 min/g)].pop()?.[
 
 const s = [...lat].sort((a, b) => a - b);
 const q = (x) => s[Math.min(s.length - 1, Math.floor(x * (s.length - 1) + 0.5))];
-console.log(`keypress-to-frame in the lesson reader: ${body.length} Markdown lines rendered to ${total} lines at 80 columns, ${KEYS} keys (ms)`);
+console.log(
+  `keypress-to-frame in the lesson reader: ${body.length} Markdown lines rendered to ${total} lines at 80 columns, ${KEYS} keys (ms)`,
+);
 console.log('   p50    p90    p95    p99    max');
 console.log([0.5, 0.9, 0.95, 0.99].map((x) => q(x).toFixed(1).padStart(6)).join(' ') + ' ' + s[s.length - 1].toFixed(1).padStart(6));
 console.log(`CPU time of the app per keypress: ${cpuPerKey.toFixed(1)} ms (independent of other load on the machine)`);

@@ -73,7 +73,12 @@ const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'; 
 const fastapiOk = has(python, ['-c', 'import fastapi, uvicorn, requests']);
 
 await start(process.execPath, ['dist/cli.js', 'echo-backend', '--port', String(echoPort)], {}, /listening/);
-await start(process.execPath, ['dist/cli.js', 'serve', '--port', String(ftlabPort), '--ollama-host', echoUrl, '--log-level', 'silent'], {}, /listening/);
+await start(
+  process.execPath,
+  ['dist/cli.js', 'serve', '--port', String(ftlabPort), '--ollama-host', echoUrl, '--log-level', 'silent'],
+  {},
+  /listening/,
+);
 await waitFor(`http://127.0.0.1:${ftlabPort}/health`);
 if (fastapiOk) {
   // uvicorn prints nothing at log level warning: wait for its /health instead of its output
@@ -105,11 +110,17 @@ console.log('| connections | API | req/s | p50 ms | p99 ms | non-2xx |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.c} | ftlab serve | ${fmt(r.ftlab.rps, 0)} | ${fmt(r.ftlab.p50, 2)} | ${fmt(r.ftlab.p99, 2)} | ${r.ftlab.non2xx} |`);
-  if (r.peer) console.log(`| ${r.c} | FastAPI (course example) | ${fmt(r.peer.rps, 0)} | ${fmt(r.peer.p50, 2)} | ${fmt(r.peer.p99, 2)} | ${r.peer.non2xx} |`);
-  if (r.peer) console.log(`| ${r.c} | ratio | ${fmt(r.ftlab.rps / r.peer.rps, 2)}× | | ${r.ftlab.p99 < r.peer.p99 ? 'lower' : 'HIGHER'} | |`);
+  if (r.peer)
+    console.log(
+      `| ${r.c} | FastAPI (course example) | ${fmt(r.peer.rps, 0)} | ${fmt(r.peer.p50, 2)} | ${fmt(r.peer.p99, 2)} | ${r.peer.non2xx} |`,
+    );
+  if (r.peer)
+    console.log(`| ${r.c} | ratio | ${fmt(r.ftlab.rps / r.peer.rps, 2)}× | | ${r.ftlab.p99 < r.peer.p99 ? 'lower' : 'HIGHER'} | |`);
 }
 if (!fastapiOk) console.log('\nFastAPI peer not measured: install python3-fastapi python3-uvicorn python3-requests.');
 if (direct) {
-  console.log(`\nAdded latency at p50 (1 connection): backend direct ${fmt(direct.p50, 3)} ms, through ftlab serve ${fmt(viaApi.p50, 3)} ms → +${fmt(viaApi.p50 - direct.p50, 3)} ms`);
+  console.log(
+    `\nAdded latency at p50 (1 connection): backend direct ${fmt(direct.p50, 3)} ms, through ftlab serve ${fmt(viaApi.p50, 3)} ms → +${fmt(viaApi.p50 - direct.p50, 3)} ms`,
+  );
 }
 process.exit(0);

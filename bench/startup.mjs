@@ -112,7 +112,11 @@ console.log('subject                              median    p90    min   vs mini
 for (const s of subjects) {
   const xs = times.get(s.name);
   const med = q(xs, 0.5);
-  console.log(`${s.name.padEnd(36)} ${med.toFixed(0).padStart(6)} ${q(xs, 0.9).toFixed(0).padStart(6)} ${Math.min(...xs).toFixed(0).padStart(6)}   ${(med / minimalMedian).toFixed(2)}x`);
+  console.log(
+    `${s.name.padEnd(36)} ${med.toFixed(0).padStart(6)} ${q(xs, 0.9).toFixed(0).padStart(6)} ${Math.min(...xs)
+      .toFixed(0)
+      .padStart(6)}   ${(med / minimalMedian).toFixed(2)}x`,
+  );
 }
 const ratio = q(times.get(subjects[2].name), 0.5) / minimalMedian;
 console.log(`goal: ftlab home ≤ 1.5x the minimal Ink app — ${ratio <= 1.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`);

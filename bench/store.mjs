@@ -40,7 +40,7 @@ try {
   const log = lib.openStore({ home }).reviews;
   const ids = Array.from({ length: CARDS }, (_, i) => `bench-card-${i}`);
   let seed = 42;
-  const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const t0 = performance.now();
   const batch = [];
   for (let i = 0; i < CARDS; i++) {
@@ -51,7 +51,20 @@ try {
       const before = r === 0 ? null : lib.snapshotOf(card);
       const out = scheduler.next(card, new Date(at), rating);
       card = out.card;
-      batch.push({ v: 2, type: 'review', id: `e-${i}-${r}`, card: ids[i], rating, at, tz: 0, elapsed_days: out.log.elapsed_days, answer_ms: 5000, session: 'bench', before, after: lib.snapshotOf(card) });
+      batch.push({
+        v: 2,
+        type: 'review',
+        id: `e-${i}-${r}`,
+        card: ids[i],
+        rating,
+        at,
+        tz: 0,
+        elapsed_days: out.log.elapsed_days,
+        answer_ms: 5000,
+        session: 'bench',
+        before,
+        after: lib.snapshotOf(card),
+      });
       at = Math.min(now - 1000, card.due.getTime() + Math.floor(random() * 3 * DAY));
     }
     if (batch.length >= 10_000) log.append(batch.splice(0));
@@ -113,10 +126,18 @@ try {
     ['record + undo', undo, null],
   ];
   const fmt = (x) => x.toFixed(x < 10 ? 3 : 1).padStart(9);
-  console.log(`store benchmark — ${CARDS.toLocaleString('en')} cards, ${ENTRIES.toLocaleString('en')}-entry log (${(logBytes / 1e6).toFixed(1)} MB), generated in ${(genMs / 1000).toFixed(1)} s`);
-  console.log(`node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `store benchmark — ${CARDS.toLocaleString('en')} cards, ${ENTRIES.toLocaleString('en')}-entry log (${(logBytes / 1e6).toFixed(1)} MB), generated in ${(genMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   console.log('');
-  console.log(`${'operation'.padEnd(58)} ${'median ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'max ms'.padStart(9)} ${'cpu ms'.padStart(9)}  bar (median)`);
+  console.log(
+    `${'operation'.padEnd(58)} ${'median ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'max ms'.padStart(9)} ${'cpu ms'.padStart(9)}  bar (median)`,
+  );
   for (const [name, s, bar] of rows) {
     const verdict = bar === null ? '' : s.median < bar ? `< ${bar} ms ok` : `< ${bar} ms MISSED`;
     console.log(`${name.padEnd(58)} ${fmt(s.median)} ${fmt(s.p95)} ${fmt(s.max)} ${fmt(s.cpu)}  ${verdict}`);

@@ -9,7 +9,10 @@ const SOURCE_FILE = 'src/engines/llm/kernels/assembly/matmul.ts';
 
 export default async function buildKernels({ root }) {
   const { default: asc } = await import('assemblyscript/asc');
-  const result = await asc.compileString({ 'kernels.ts': readFileSync(join(root, SOURCE_FILE), 'utf8') }, { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, enable: ['simd'], initialMemory: 2, exportRuntime: false });
+  const result = await asc.compileString(
+    { 'kernels.ts': readFileSync(join(root, SOURCE_FILE), 'utf8') },
+    { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, enable: ['simd'], initialMemory: 2, exportRuntime: false },
+  );
   if (result.error || !result.binary) {
     throw new Error(`AssemblyScript kernels failed to compile:\n${result.stderr?.toString() ?? result.error}`);
   }

@@ -117,4 +117,10 @@ const result = await build({
 });
 chmodSync(join(root, 'dist/cli.js'), 0o755);
 if (process.env.FTLAB_BUILD_META) writeFileSync(process.env.FTLAB_BUILD_META, JSON.stringify(result.metafile));
-if (process.env.FTLAB_BUILD_VERBOSE) console.error('built', Object.keys(entryPoints).map((k) => relative(root, entryPoints[k])).join(', '));
+if (process.env.FTLAB_BUILD_VERBOSE)
+  console.error(
+    'built',
+    Object.keys(entryPoints)
+      .map((k) => relative(root, entryPoints[k]))
+      .join(', '),
+  );

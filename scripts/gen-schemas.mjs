@@ -16,7 +16,14 @@ const work = mkdtempSync(join(tmpdir(), 'ftlab-schemas-'));
 let schema;
 try {
   const outfile = join(work, 'schema.mjs');
-  await build({ entryPoints: [join(root, 'src/core/content/schema.ts')], outfile, bundle: true, format: 'esm', platform: 'node', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(root, 'src/core/content/schema.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'warning',
+  });
   schema = await import(pathToFileURL(outfile).href);
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -24,9 +31,24 @@ try {
 const { z } = await import('zod');
 
 const targets = [
-  { file: 'quiz.schema.json', source: schema.questionBankSchema, title: 'ftlab question bank', description: 'quizzes/<module-id>.yaml: a list of questions (see docs/content-format.md).' },
-  { file: 'lab.schema.json', source: schema.labSchema, title: 'ftlab lab', description: 'labs/<lab-id>/lab.yaml: a lab with steps and declarative checks (see docs/content-format.md).' },
-  { file: 'lesson.schema.json', source: schema.lessonFrontMatterSchema, title: 'ftlab lesson front matter', description: 'The YAML front matter of content/<NN>-<slug>/<NN>-<slug>.md.' },
+  {
+    file: 'quiz.schema.json',
+    source: schema.questionBankSchema,
+    title: 'ftlab question bank',
+    description: 'quizzes/<module-id>.yaml: a list of questions (see docs/content-format.md).',
+  },
+  {
+    file: 'lab.schema.json',
+    source: schema.labSchema,
+    title: 'ftlab lab',
+    description: 'labs/<lab-id>/lab.yaml: a lab with steps and declarative checks (see docs/content-format.md).',
+  },
+  {
+    file: 'lesson.schema.json',
+    source: schema.lessonFrontMatterSchema,
+    title: 'ftlab lesson front matter',
+    description: 'The YAML front matter of content/<NN>-<slug>/<NN>-<slug>.md.',
+  },
   { file: 'module.schema.json', source: schema.moduleSchema, title: 'ftlab module', description: 'content/<NN>-<slug>/module.yaml.' },
 ];
 

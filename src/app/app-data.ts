@@ -40,7 +40,11 @@ export function loadedAppData(env: AppEnv): AppData | undefined {
 export function lessonsInOrder(content: ContentIndex): LoadedLesson[] {
   const modOrder = new Map(content.modules.map((m) => [m.id, m.order]));
   return [...content.lessons].sort(
-    (a, b) => (modOrder.get(a.module) ?? 1e9) - (modOrder.get(b.module) ?? 1e9) || a.module.localeCompare(b.module) || a.order - b.order || a.id.localeCompare(b.id),
+    (a, b) =>
+      (modOrder.get(a.module) ?? 1e9) - (modOrder.get(b.module) ?? 1e9) ||
+      a.module.localeCompare(b.module) ||
+      a.order - b.order ||
+      a.id.localeCompare(b.id),
   );
 }
 

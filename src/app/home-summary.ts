@@ -49,7 +49,10 @@ export interface HomeSummary {
 export function homeSummary(data: HomeInputs, now = Date.now()): HomeSummary {
   const { outline, store, deck } = data;
   deck.refresh();
-  const queue = deck.queue(outline.questions.map((q) => q.id), now);
+  const queue = deck.queue(
+    outline.questions.map((q) => q.id),
+    now,
+  );
   const lessonModule = new Map(outline.lessons.map((l) => [l.id, l.module]));
   const stats = computeStats({
     store,
@@ -107,7 +110,11 @@ export function homeSummary(data: HomeInputs, now = Date.now()): HomeSummary {
 
 /** The single most useful next step, in priority order. */
 export function nextAction(data: HomeInputs, s: Omit<HomeSummary, 'next'>): NextAction {
-  if (s.exam) return { label: `Resume your mock exam (${s.exam.answered}/${s.exam.items} answered, ${s.exam.minutesLeft} min left)`, route: { screen: 'exam' } };
+  if (s.exam)
+    return {
+      label: `Resume your mock exam (${s.exam.answered}/${s.exam.items} answered, ${s.exam.minutesLeft} min left)`,
+      route: { screen: 'exam' },
+    };
   if (s.due > 0) return { label: `Review ${s.due} due card${s.due === 1 ? '' : 's'}`, route: { screen: 'review' } };
   const lessons = data.store.settings.get().lessons;
   // A lesson opened but not finished, most recent first.
@@ -120,7 +127,10 @@ export function nextAction(data: HomeInputs, s: Omit<HomeSummary, 'next'>): Next
     // New cards from lessons already read are worth learning before moving on.
     const readLessons = new Set(data.outline.lessons.filter((l) => lessons[l.id]?.completedAt !== undefined).map((l) => l.id));
     if (data.outline.questions.some((q) => readLessons.has(q.lesson) && data.deck.card(q.id) === null)) {
-      return { label: `Learn ${s.newToday} new card${s.newToday === 1 ? '' : 's'} from lessons you have read`, route: { screen: 'review' } };
+      return {
+        label: `Learn ${s.newToday} new card${s.newToday === 1 ? '' : 's'} from lessons you have read`,
+        route: { screen: 'review' },
+      };
     }
   }
   if (unread) return { label: `Read the next lesson: "${unread.title}"`, route: { screen: 'lesson', lessonId: unread.id } };
@@ -134,7 +144,9 @@ export function homeText(s: HomeSummary, warnings: readonly string[]): string {
   out.push('ftlab — study summary');
   out.push('');
   out.push(`Due now: ${s.due} card${s.due === 1 ? '' : 's'} (${s.newToday} new available today)`);
-  out.push(`Streak: ${s.streak.current} day${s.streak.current === 1 ? '' : 's'}${s.streak.activeToday ? ' (studied today)' : ''}, longest ${s.streak.longest}`);
+  out.push(
+    `Streak: ${s.streak.current} day${s.streak.current === 1 ? '' : 's'}${s.streak.activeToday ? ' (studied today)' : ''}, longest ${s.streak.longest}`,
+  );
   out.push(`Lessons completed: ${s.lessonsDone}/${s.lessons}`);
   if (s.exam) out.push(`Mock exam in progress: ${s.exam.answered}/${s.exam.items} answered, ${s.exam.minutesLeft} min left`);
   if (s.lastExam) out.push(`Last mock exam: ${s.lastExam.scaled}/1000 (estimate), ${s.lastExam.passed ? 'pass' : 'fail'}`);

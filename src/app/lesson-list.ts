@@ -14,7 +14,8 @@ export function lessonListModel(data: AppData): LessonListModule[] {
   const status = (id: string): LessonStatus =>
     progress[id]?.completedAt !== undefined ? 'done' : progress[id]?.lastOpenedAt !== undefined ? 'started' : 'new';
   const byModule = new Map<string, LessonListModule>();
-  for (const m of [...data.content.modules].sort((a, b) => a.order - b.order)) byModule.set(m.id, { id: m.id, title: m.title, lessons: [] });
+  for (const m of [...data.content.modules].sort((a, b) => a.order - b.order))
+    byModule.set(m.id, { id: m.id, title: m.title, lessons: [] });
   for (const l of data.lessonsInOrder) {
     let m = byModule.get(l.module);
     if (!m) byModule.set(l.module, (m = { id: l.module, title: l.module, lessons: [] }));

@@ -9,7 +9,10 @@ export function findLesson(data: AppData, id: string): LoadedLesson | undefined 
 
 /** "unknown lesson" with the nearest id as a hint. */
 export function unknownLessonHint(data: AppData, id: string): string {
-  const near = closest(id, data.lessonsInOrder.map((l) => l.id));
+  const near = closest(
+    id,
+    data.lessonsInOrder.map((l) => l.id),
+  );
   return near ? `did you mean "${near}"? (ftlab learn lists every lesson)` : 'run `ftlab learn` to list the lessons';
 }
 

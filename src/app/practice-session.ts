@@ -3,7 +3,14 @@
 // calls: grading is src/core/quiz, the proposed rating and scheduling are src/core/srs.
 import type { LoadedQuestion } from '../core/content/loader.js';
 import { gradeQuestion, layoutFor, type Answer, type Grade, type Layout } from '../core/quiz/index.js';
-import { expectedAnswerMs, proposeRating, type DueQueue, type IntervalPreview, type RatingName, type RatingValue } from '../core/srs/index.js';
+import {
+  expectedAnswerMs,
+  proposeRating,
+  type DueQueue,
+  type IntervalPreview,
+  type RatingName,
+  type RatingValue,
+} from '../core/srs/index.js';
 import { cardIds, type AppData } from './app-data.js';
 
 export type PracticeKind = 'quiz' | 'review';

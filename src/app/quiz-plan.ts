@@ -22,7 +22,11 @@ export function pickQuizQuestions(content: ContentIndex, filter: QuizFilter, see
 
 /** Every question matching the filter (no sampling), for the summary printed without a TTY. */
 export function matchingQuestions(content: ContentIndex, filter: QuizFilter): LoadedQuestion[] {
-  return selectQuestions(content.questions, { lesson: filter.lesson, module: filter.module, domain: filter.domain }, (l) => content.lessonById.get(l)?.module) as LoadedQuestion[];
+  return selectQuestions(
+    content.questions,
+    { lesson: filter.lesson, module: filter.module, domain: filter.domain },
+    (l) => content.lessonById.get(l)?.module,
+  ) as LoadedQuestion[];
 }
 
 export function describeQuizFilter(content: ContentIndex, filter: QuizFilter): string {

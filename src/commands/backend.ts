@@ -13,7 +13,8 @@ function loadFailure(err: unknown): unknown {
   const hint = 'check the folder given to --model / --adapter';
   if (err instanceof FailedError) return new FailedError(`could not load the model: ${err.message}`, err.hint ?? hint);
   const e = err as NodeJS.ErrnoException;
-  if (typeof e?.code === 'string' && typeof e.path === 'string') return new FailedError(`could not load the model: ${e.path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, hint);
+  if (typeof e?.code === 'string' && typeof e.path === 'string')
+    return new FailedError(`could not load the model: ${e.path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, hint);
   return err;
 }
 
@@ -35,7 +36,10 @@ export async function runBackend(o: BackendOptions & { host: string; port: numbe
     await app.close();
     if ((err as { code?: string }).code === 'EADDRINUSE') {
       const alt = await findFreePort(o.host, o.port + 1);
-      throw new FailedError(`port ${o.port} on ${o.host} is already in use (is another ftlab backend or Ollama running?)`, alt ? `try --port ${alt}` : 'choose another --port');
+      throw new FailedError(
+        `port ${o.port} on ${o.host} is already in use (is another ftlab backend or Ollama running?)`,
+        alt ? `try --port ${alt}` : 'choose another --port',
+      );
     }
     throw err;
   }

@@ -7,13 +7,18 @@ export async function runContentCheck(root: string, opts: { json?: boolean }): P
   const { checkKinds } = await import('../engines/labs/registry.js');
   const report = checkContent(root, checkKinds);
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ ok: report.ok, root: report.root, problems: report.problems, counts: report.counts }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify({ ok: report.ok, root: report.root, problems: report.problems, counts: report.counts }, null, 2) + '\n',
+    );
   } else {
     const lines = formatProblems(report);
     if (lines.length) process.stdout.write(lines.join('\n') + '\n');
     const what = summary(report.counts);
     if (report.ok) process.stdout.write(`✓ content is valid: ${what}\n`);
-    else process.stderr.write(`✗ ${report.problems.length} problem${s(report.problems.length)} found (broken items are skipped by the app). Loaded: ${what}\n`);
+    else
+      process.stderr.write(
+        `✗ ${report.problems.length} problem${s(report.problems.length)} found (broken items are skipped by the app). Loaded: ${what}\n`,
+      );
   }
   return report.ok ? 0 : 1;
 }

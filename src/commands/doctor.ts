@@ -43,7 +43,12 @@ const MIN_ROWS = 24;
 
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const env = opts.env ?? process.env;
-  const checks: DoctorCheck[] = [checkNode(), checkTerminal(opts.stdin ?? process.stdin, opts.stdout ?? process.stdout, env), checkContent(opts.contentRoot), checkStore(opts.home, env)];
+  const checks: DoctorCheck[] = [
+    checkNode(),
+    checkTerminal(opts.stdin ?? process.stdin, opts.stdout ?? process.stdout, env),
+    checkContent(opts.contentRoot),
+    checkStore(opts.home, env),
+  ];
   checks.push(checkOllamaBinary(env));
   checks.push(...(await checkOllamaServer(env, opts.timeoutMs ?? 1500)));
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
@@ -52,8 +57,16 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
 function checkNode(): DoctorCheck {
   const major = Number(process.versions.node.split('.')[0]);
   const details = { version: process.version, platform: process.platform, arch: process.arch };
-  if (major >= MIN_NODE_MAJOR) return { name: 'node', status: 'ok', required: true, summary: `${process.version} (${process.platform} ${process.arch})`, details };
-  return { name: 'node', status: 'fail', required: true, summary: `${process.version} is too old`, details, hint: `install Node.js ${MIN_NODE_MAJOR} or newer` };
+  if (major >= MIN_NODE_MAJOR)
+    return { name: 'node', status: 'ok', required: true, summary: `${process.version} (${process.platform} ${process.arch})`, details };
+  return {
+    name: 'node',
+    status: 'fail',
+    required: true,
+    summary: `${process.version} is too old`,
+    details,
+    hint: `install Node.js ${MIN_NODE_MAJOR} or newer`,
+  };
 }
 
 function checkTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv): DoctorCheck {
@@ -64,7 +77,7 @@ function checkTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, env
     columns: stdout.columns ?? null,
     rows: stdout.rows ?? null,
     term: env.TERM ?? null,
-    colorDepth: stdout.isTTY && !noColor ? stdout.getColorDepth?.(env) ?? null : null,
+    colorDepth: stdout.isTTY && !noColor ? (stdout.getColorDepth?.(env) ?? null) : null,
     noColor,
     rawMode: false,
   };
@@ -92,14 +105,21 @@ function checkTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, env
   const colour = noColor ? 'colour off (NO_COLOR)' : `${2 ** Number(details.colorDepth ?? 1)} colours`;
   const problems: string[] = [];
   if (rawError) problems.push(`raw mode unavailable (${rawError})`);
-  if ((stdout.columns ?? 0) < MIN_COLUMNS || (stdout.rows ?? 0) < MIN_ROWS) problems.push(`${size} is below the ${MIN_COLUMNS}×${MIN_ROWS} minimum`);
+  if ((stdout.columns ?? 0) < MIN_COLUMNS || (stdout.rows ?? 0) < MIN_ROWS)
+    problems.push(`${size} is below the ${MIN_COLUMNS}×${MIN_ROWS} minimum`);
   return {
     name: 'terminal',
     status: problems.length ? 'warn' : 'ok',
     required: false,
     summary: problems.length ? problems.join('; ') : `${size}, ${colour}, raw mode available (TERM=${env.TERM ?? 'unset'})`,
     details,
-    ...(problems.length ? { hint: rawError ? 'use a terminal emulator that supports raw input (not a pipe or a dumb terminal)' : 'enlarge the window to at least 80×24' } : {}),
+    ...(problems.length
+      ? {
+          hint: rawError
+            ? 'use a terminal emulator that supports raw input (not a pipe or a dumb terminal)'
+            : 'enlarge the window to at least 80×24',
+        }
+      : {}),
   };
 }
 
@@ -110,10 +130,24 @@ function checkContent(root: string): DoctorCheck {
     const summary = `${root}: ${plural(c.modules, 'module')}, ${plural(c.lessons, 'lesson')}, ${plural(c.questions, 'question')}, ${plural(c.labs, 'lab')}`;
     const details = { root, counts: c, problems: index.problems.slice(0, 20).map(formatProblem) };
     if (c.lessons === 0) {
-      return { name: 'content', status: 'fail', required: true, summary: `${root} holds no lessons`, details, hint: 'pass --content DIR (or FTLAB_CONTENT) pointing at a folder with content/, quizzes/ and labs/' };
+      return {
+        name: 'content',
+        status: 'fail',
+        required: true,
+        summary: `${root} holds no lessons`,
+        details,
+        hint: 'pass --content DIR (or FTLAB_CONTENT) pointing at a folder with content/, quizzes/ and labs/',
+      };
     }
     if (index.problems.length) {
-      return { name: 'content', status: 'warn', required: true, summary: `${summary}; ${index.problems.length} problem${index.problems.length === 1 ? '' : 's'} (broken items are skipped)`, details, hint: 'run ftlab content check to see each problem with its file and line' };
+      return {
+        name: 'content',
+        status: 'warn',
+        required: true,
+        summary: `${summary}; ${index.problems.length} problem${index.problems.length === 1 ? '' : 's'} (broken items are skipped)`,
+        details,
+        hint: 'run ftlab content check to see each problem with its file and line',
+      };
     }
     return { name: 'content', status: 'ok', required: true, summary: `${summary}, no problems`, details };
   } catch (err) {
@@ -183,7 +217,7 @@ function checkOllamaBinary(env: NodeJS.ProcessEnv): DoctorCheck {
     name: 'ollama',
     status: 'warn',
     required: false,
-    summary: 'not on PATH (optional: the serving lab falls back to ftlab\'s built-in backend)',
+    summary: "not on PATH (optional: the serving lab falls back to ftlab's built-in backend)",
     hint: 'install Ollama from https://ollama.com to use real models, or run ftlab backend',
   };
 }
@@ -231,16 +265,44 @@ async function checkOllamaServer(env: NodeJS.ProcessEnv, timeoutMs: number): Pro
       },
     ];
   }
-  const server: DoctorCheck = { name: 'ollama-server', status: 'ok', required: false, summary: `${base} (${via}) answers, version ${version}`, details: { url: base, reachable: true, version } };
+  const server: DoctorCheck = {
+    name: 'ollama-server',
+    status: 'ok',
+    required: false,
+    summary: `${base} (${via}) answers, version ${version}`,
+    details: { url: base, reachable: true, version },
+  };
   try {
     const tags = (await getJson(`${base}/api/tags`, timeoutMs)) as { models?: Array<{ name?: string; model?: string; size?: number }> };
     const models = (tags?.models ?? []).map((m) => ({ name: m.name ?? m.model ?? '?', size: m.size ?? null }));
     if (models.length === 0) {
-      return [server, { name: 'ollama-models', status: 'warn', required: false, summary: 'no models pulled yet', details: { models }, hint: 'pull a small model, e.g. "ollama pull qwen2.5:0.5b"' }];
+      return [
+        server,
+        {
+          name: 'ollama-models',
+          status: 'warn',
+          required: false,
+          summary: 'no models pulled yet',
+          details: { models },
+          hint: 'pull a small model, e.g. "ollama pull qwen2.5:0.5b"',
+        },
+      ];
     }
-    return [server, { name: 'ollama-models', status: 'ok', required: false, summary: `${models.length} model${models.length === 1 ? '' : 's'}: ${models.map((m) => m.name).join(', ')}`, details: { models } }];
+    return [
+      server,
+      {
+        name: 'ollama-models',
+        status: 'ok',
+        required: false,
+        summary: `${models.length} model${models.length === 1 ? '' : 's'}: ${models.map((m) => m.name).join(', ')}`,
+        details: { models },
+      },
+    ];
   } catch (err) {
-    return [server, { name: 'ollama-models', status: 'warn', required: false, summary: `could not list models: ${(err as Error).message}` }];
+    return [
+      server,
+      { name: 'ollama-models', status: 'warn', required: false, summary: `could not list models: ${(err as Error).message}` },
+    ];
   }
 }
 

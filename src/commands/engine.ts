@@ -83,7 +83,8 @@ export function defaultModelDir(opts: Opts): string {
 
 function num(v: unknown, flag: string, check: (n: number) => boolean = Number.isFinite, what = 'a number'): number {
   const n = Number(v);
-  if (v === undefined || v === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`${flag} must be ${what} (got ${JSON.stringify(v)})`);
+  if (v === undefined || v === '' || !Number.isFinite(n) || !check(n))
+    throw new UsageError(`${flag} must be ${what} (got ${JSON.stringify(v)})`);
   return n;
 }
 const posInt = (v: unknown, flag: string) => num(v, flag, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
@@ -93,8 +94,16 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof DatasetFileError) throw new FailedError(e.message, 'check the path; the LoRA lab\'s datasets are in labs/lora/data (ftlab train with no --data uses them)');
-    if (e instanceof DatasetError) throw new FailedError(`invalid dataset:\n${e.message}`, 'each line must be one JSON object in the messages, prompt/completion, instruction/output or text format');
+    if (e instanceof DatasetFileError)
+      throw new FailedError(
+        e.message,
+        "check the path; the LoRA lab's datasets are in labs/lora/data (ftlab train with no --data uses them)",
+      );
+    if (e instanceof DatasetError)
+      throw new FailedError(
+        `invalid dataset:\n${e.message}`,
+        'each line must be one JSON object in the messages, prompt/completion, instruction/output or text format',
+      );
     // ModelFileError is a FailedError that carries its own hint (which flag, what to do)
     if (e instanceof UsageError || e instanceof FailedError) throw e;
     if (e instanceof TrainError) throw new FailedError(e.message);
@@ -106,14 +115,20 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
 
 function load(opts: Opts, quantize = false): LoadedModel {
   const dir = opts.model ? resolve(opts.model) : defaultModelDir(opts);
-  if (!existsSync(dir)) throw new UsageError(`model folder not found: ${dir}`, 'pass --model DIR with config.json, model.safetensors and tokenizer.json');
+  if (!existsSync(dir))
+    throw new UsageError(`model folder not found: ${dir}`, 'pass --model DIR with config.json, model.safetensors and tokenizer.json');
   return loadModel(dir, { quantize });
 }
 
 function parseTargets(v: string): Projection[] {
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 1 && list[0] === 'all') return [...PROJECTIONS];
-  for (const t of list) if (!PROJECTIONS.includes(t as Projection)) throw new UsageError(`--targets: unknown module "${t}"`, `choose from ${PROJECTIONS.join(', ')} (or "all")`);
+  for (const t of list)
+    if (!PROJECTIONS.includes(t as Projection))
+      throw new UsageError(`--targets: unknown module "${t}"`, `choose from ${PROJECTIONS.join(', ')} (or "all")`);
   return list as Projection[];
 }
 
@@ -147,7 +162,12 @@ export async function runTrain(opts: TrainFlags): Promise<void> {
     clip: num(opts.clip ?? TRAIN_DEFAULTS.clip, '--clip', (n) => n >= 0, 'non-negative (0 = off)'),
     seed: num(opts.seed ?? TRAIN_DEFAULTS.seed, '--seed', Number.isInteger, 'an integer'),
     evalEvery: posInt(opts.evalEvery ?? TRAIN_DEFAULTS.evalEvery, '--eval-every'),
-    patience: num(opts.patience ?? TRAIN_DEFAULTS.patience, '--patience', (n) => Number.isInteger(n) && n >= 0, 'a whole number (0 = no early stop)'),
+    patience: num(
+      opts.patience ?? TRAIN_DEFAULTS.patience,
+      '--patience',
+      (n) => Number.isInteger(n) && n >= 0,
+      'a whole number (0 = no early stop)',
+    ),
     minDelta: TRAIN_DEFAULTS.minDelta,
     blockSize: posInt(opts.block ?? TRAIN_DEFAULTS.blockSize, '--block'),
     resume: Boolean(opts.resume),
@@ -172,13 +192,19 @@ export async function runTrain(opts: TrainFlags): Promise<void> {
         onStart: (info) => {
           note(`${info.method}: ${info.peft_line}`);
           note(`${info.train_examples} training / ${info.val_examples} validation examples, ${info.total_steps} steps`);
-          if (info.method === 'qlora') note(`base weights in memory: ${mb(info.base_memory_bytes)} as NF4 (fp32 would be ${mb(info.base_memory_fp32_bytes)})`);
+          if (info.method === 'qlora')
+            note(`base weights in memory: ${mb(info.base_memory_bytes)} as NF4 (fp32 would be ${mb(info.base_memory_fp32_bytes)})`);
         },
         onStep: (e) => {
           if (json) {
             const line: Record<string, number> = { step: e.step, loss: round(e.loss) };
             if (e.val_loss !== undefined) line.val_loss = round(e.val_loss);
-            Object.assign(line, { lr: e.lr, tokens_per_s: Math.round(e.tokens_per_s), grad_norm: round(e.grad_norm), eta_s: Math.round(e.eta_s) });
+            Object.assign(line, {
+              lr: e.lr,
+              tokens_per_s: Math.round(e.tokens_per_s),
+              grad_norm: round(e.grad_norm),
+              eta_s: Math.round(e.eta_s),
+            });
             process.stdout.write(JSON.stringify(line) + '\n');
           } else if (tty) {
             process.stderr.write(`\r${progressLine(e)}`);
@@ -217,8 +243,11 @@ export async function runTrain(opts: TrainFlags): Promise<void> {
     if (json) process.stdout.write(JSON.stringify(out) + '\n');
     else {
       const kind = method === 'full' ? 'model' : 'adapter';
-      console.log(`${summary.interrupted ? 'interrupted' : 'done'}: ${summary.steps}/${summary.total_steps} steps in ${summary.seconds.toFixed(1)} s (${Math.round(summary.tokens_per_s)} tokens/s)${summary.stopped_early ? ', stopped early' : ''}`);
-      if (summary.val_loss_before !== null) console.log(`validation loss ${summary.val_loss_before.toFixed(4)} → ${summary.val_loss_after?.toFixed(4)}`);
+      console.log(
+        `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.steps}/${summary.total_steps} steps in ${summary.seconds.toFixed(1)} s (${Math.round(summary.tokens_per_s)} tokens/s)${summary.stopped_early ? ', stopped early' : ''}`,
+      );
+      if (summary.val_loss_before !== null)
+        console.log(`validation loss ${summary.val_loss_before.toFixed(4)} → ${summary.val_loss_after?.toFixed(4)}`);
       console.log(`${kind} written to ${summary.out} (${kb(summary.adapter_bytes)}; base model.safetensors ${kb(summary.base_bytes)})`);
       if (summary.checkpoint) console.log(`resume with the same flags plus --resume`);
     }
@@ -262,12 +291,20 @@ export async function runEvalModel(opts: EvalFlags): Promise<void> {
       model.adapter = null;
       const im = new InferenceModel(model, adapter);
       const rep = await formatCompliance(im, tokenizer, records);
-      Object.assign(result, { format_compliance: rep.format_compliance, category_accuracy: rep.category_accuracy, priority_accuracy: rep.priority_accuracy, samples: rep.samples });
+      Object.assign(result, {
+        format_compliance: rep.format_compliance,
+        category_accuracy: rep.category_accuracy,
+        priority_accuracy: rep.priority_accuracy,
+        samples: rep.samples,
+      });
     }
     if (opts.json) printJson(result);
     else {
       console.log(`loss ${r.loss.toFixed(6)}  perplexity ${r.perplexity.toFixed(4)}  tokens ${r.tokens}`);
-      if (result.format_compliance !== undefined) console.log(`format compliance ${(100 * (result.format_compliance as number)).toFixed(1)}%  category accuracy ${(100 * (result.category_accuracy as number)).toFixed(1)}%  priority accuracy ${(100 * (result.priority_accuracy as number)).toFixed(1)}%`);
+      if (result.format_compliance !== undefined)
+        console.log(
+          `format compliance ${(100 * (result.format_compliance as number)).toFixed(1)}%  category accuracy ${(100 * (result.category_accuracy as number)).toFixed(1)}%  priority accuracy ${(100 * (result.priority_accuracy as number)).toFixed(1)}%`,
+        );
     }
   });
 }
@@ -280,7 +317,12 @@ export async function runGenerate(opts: GenerateFlags): Promise<void> {
     const { model, tokenizer } = load(opts);
     const adapter = opts.adapter ? loadAdapter(resolve(opts.adapter), model.config).adapter : null;
     const im = new InferenceModel(model, adapter);
-    const ids = opts.raw ? tokenizer.encode(String(opts.prompt)) : chatPromptIds(tokenizer, [...(opts.system ? [{ role: 'system' as const, content: String(opts.system) }] : []), { role: 'user', content: String(opts.prompt) }]);
+    const ids = opts.raw
+      ? tokenizer.encode(String(opts.prompt))
+      : chatPromptIds(tokenizer, [
+          ...(opts.system ? [{ role: 'system' as const, content: String(opts.system) }] : []),
+          { role: 'user', content: String(opts.prompt) },
+        ]);
     const sample = {
       maxTokens: posInt(opts.maxTokens ?? 128, '--max-tokens'),
       temperature: num(opts.temperature ?? 0.8, '--temperature', (n) => n >= 0, 'non-negative (0 = greedy)'),
@@ -294,7 +336,14 @@ export async function runGenerate(opts: GenerateFlags): Promise<void> {
       const r = await it.next();
       if (r.done) {
         const g = r.value;
-        if (opts.json) printJson({ text: g.text, tokens: g.tokens.length, prompt_tokens: g.promptTokens, done_reason: g.doneReason, seconds: g.seconds });
+        if (opts.json)
+          printJson({
+            text: g.text,
+            tokens: g.tokens.length,
+            prompt_tokens: g.promptTokens,
+            done_reason: g.doneReason,
+            seconds: g.seconds,
+          });
         else process.stdout.write('\n');
         break;
       }
@@ -313,7 +362,10 @@ export async function runMerge(opts: MergeFlags): Promise<void> {
     const out = resolve(opts.out);
     if (out === dir) throw new UsageError('--out must differ from --model (the base stays unchanged)');
     const { adapter } = loadAdapter(resolve(opts.adapter), model.config);
-    const merged = withWeights(model, mergedWeights(adapter, (n) => model.params.view(n)));
+    const merged = withWeights(
+      model,
+      mergedWeights(adapter, (n) => model.params.view(n)),
+    );
     const bytes = saveModel(out, merged, tokenizer, { merged_from: resolve(opts.adapter) });
     // prove it: merged logits equal base + adapter on a probe text
     const probe = Int32Array.from(tokenizer.encode('User: Is the merged model the same function?\nAssistant:'));
@@ -326,7 +378,10 @@ export async function runMerge(opts: MergeFlags): Promise<void> {
     for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
     const result = { out, bytes, merged_modules: adapter.modules.length, scaling: adapter.scaling, max_abs_logit_diff: maxDiff };
     if (opts.json) printJson(result);
-    else console.log(`merged ${adapter.modules.length} projections (scaling ${adapter.scaling}) into ${out}; max |logit difference| vs base+adapter ${maxDiff.toExponential(2)}`);
+    else
+      console.log(
+        `merged ${adapter.modules.length} projections (scaling ${adapter.scaling}) into ${out}; max |logit difference| vs base+adapter ${maxDiff.toExponential(2)}`,
+      );
   });
 }
 

@@ -39,10 +39,17 @@ function findLab(index: ContentIndex, id: string): LoadedLab {
   const lab = index.labById.get(id);
   if (lab) return lab;
   const broken = index.problems.find((p) => p.path.startsWith(`labs/${id}/`));
-  if (broken) throw new FailedError(`lab "${id}" has problems and cannot run: ${formatProblem(broken)}`, 'run ftlab content check to see every problem');
+  if (broken)
+    throw new FailedError(
+      `lab "${id}" has problems and cannot run: ${formatProblem(broken)}`,
+      'run ftlab content check to see every problem',
+    );
   const known = [...index.labById.keys()];
   const guess = closest(id, known);
-  throw new UsageError(`unknown lab "${id}"${guess ? ` (did you mean "${guess}"?)` : ''}`, known.length ? `labs: ${known.join(', ')} (ftlab lab list)` : 'this content root has no labs');
+  throw new UsageError(
+    `unknown lab "${id}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
+    known.length ? `labs: ${known.join(', ')} (ftlab lab list)` : 'this content root has no labs',
+  );
 }
 
 // ---- list ---------------------------------------------------------------------------------------
@@ -72,7 +79,9 @@ export function listLabs(root: string, style: OutputStyle): number {
   const idWidth = Math.max(2, ...labs.map((l) => l.id.length));
   for (const l of labs) {
     const requires = l.requires.length ? `  requires: ${l.requires.join(', ')}` : '';
-    write(`${l.id.padEnd(idWidth)}  ${l.title}  (~${l.minutes} min, ${l.steps} step${l.steps === 1 ? '' : 's'}, ${l.checks} check${l.checks === 1 ? '' : 's'})${requires}`);
+    write(
+      `${l.id.padEnd(idWidth)}  ${l.title}  (~${l.minutes} min, ${l.steps} step${l.steps === 1 ? '' : 's'}, ${l.checks} check${l.checks === 1 ? '' : 's'})${requires}`,
+    );
     write(`${' '.repeat(idWidth)}  ${l.summary}`);
   }
   write(`\nOpen one with: ftlab lab open ID    Grade your work with: ftlab lab verify ID`);
@@ -93,19 +102,34 @@ export async function openLab(root: string, id: string, flags: OpenFlags): Promi
   const lab = findLab(index, id);
   if (flags.interactive && !flags.json) {
     const { openTui } = await import('./tui.js');
-    await openTui({ screen: 'lab', labId: lab.id }, { root, home: flags.home, screenReader: Boolean(flags.screenReader), ascii: Boolean(flags.ascii), json: false });
+    await openTui(
+      { screen: 'lab', labId: lab.id },
+      { root, home: flags.home, screenReader: Boolean(flags.screenReader), ascii: Boolean(flags.ascii), json: false },
+    );
     return 0;
   }
-  const steps = lab.steps.map((s) => ({ id: s.id, title: s.title, instructions: s.instructions, checks: s.checks.map((c) => ({ kind: c.kind, message: c.message })) }));
+  const steps = lab.steps.map((s) => ({
+    id: s.id,
+    title: s.title,
+    instructions: s.instructions,
+    checks: s.checks.map((c) => ({ kind: c.kind, message: c.message })),
+  }));
   if (flags.json) {
-    write(JSON.stringify({ id: lab.id, title: lab.title, summary: lab.summary, minutes: lab.minutes, requires: lab.requires, lessons: lab.lessons, steps }, null, 2));
+    write(
+      JSON.stringify(
+        { id: lab.id, title: lab.title, summary: lab.summary, minutes: lab.minutes, requires: lab.requires, lessons: lab.lessons, steps },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const out = [`${lab.title} (${lab.id}, ~${lab.minutes} min)`, lab.summary];
   if (lab.requires.length) out.push(`Requires: ${lab.requires.join(', ')}`);
   lab.steps.forEach((s, i) => {
     out.push('', `## Step ${i + 1}/${lab.steps.length}: ${s.title}`, '', s.instructions.trimEnd());
-    if (s.checks.length) out.push('', `(${s.checks.length} check${s.checks.length === 1 ? '' : 's'}: ftlab lab verify ${lab.id} --step ${s.id})`);
+    if (s.checks.length)
+      out.push('', `(${s.checks.length} check${s.checks.length === 1 ? '' : 's'}: ftlab lab verify ${lab.id} --step ${s.id})`);
   });
   out.push('', `Grade the whole lab with: ftlab lab verify ${lab.id}`, 'Open this lab in a terminal for the interactive runner.');
   write(out.join('\n'));
@@ -131,7 +155,8 @@ export function parseVerifyOptions(flags: VerifyFlags): { options: Record<string
     if (!m) throw new UsageError(`--option expects NAME=VALUE, got "${pair}"`);
     // Values that name files are taken from the current directory (checks resolve the rest from the lab folder).
     const value = m[2]!;
-    options[m[1]!] = /^(\.{1,2})?[\\/]/.test(value) || (value !== '' && !value.includes('://') && existsSync(value)) ? resolve(value) : value;
+    options[m[1]!] =
+      /^(\.{1,2})?[\\/]/.test(value) || (value !== '' && !value.includes('://') && existsSync(value)) ? resolve(value) : value;
   }
   if (flags.url !== undefined) {
     let url: URL;
@@ -140,14 +165,16 @@ export function parseVerifyOptions(flags: VerifyFlags): { options: Record<string
     } catch {
       throw new UsageError(`--url is not a URL: "${flags.url}"`, 'for example --url http://127.0.0.1:8000');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http:// or https://, got "${flags.url}"`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`--url must be http:// or https://, got "${flags.url}"`);
     options.url = flags.url.replace(/\/+$/, '');
   }
   if (flags.adapter !== undefined) options.adapter = resolve(flags.adapter);
   let seed: number | undefined;
   if (flags.seed !== undefined) {
     seed = Number(flags.seed);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31) throw new UsageError(`--seed must be a whole number between 0 and 2147483648, got "${flags.seed}"`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31)
+      throw new UsageError(`--seed must be a whole number between 0 and 2147483648, got "${flags.seed}"`);
   }
   return { options, seed };
 }
@@ -159,7 +186,8 @@ export async function verify(root: string, id: string, flags: VerifyFlags): Prom
   const index = loadLabs(root);
   const lab = findLab(index, id);
   for (const step of flags.step ?? []) {
-    if (!lab.steps.some((s) => s.id === step)) throw new UsageError(`lab "${lab.id}" has no step "${step}"`, `steps: ${lab.steps.map((s) => s.id).join(', ')}`);
+    if (!lab.steps.some((s) => s.id === step))
+      throw new UsageError(`lab "${lab.id}" has no step "${step}"`, `steps: ${lab.steps.map((s) => s.id).join(', ')}`);
   }
   const controller = new AbortController();
   // SIGINT and SIGTERM stop the checks (and any API the grader started); exit 128 + signal number.
@@ -171,7 +199,14 @@ export async function verify(root: string, id: string, flags: VerifyFlags): Prom
   let report: VerifyReport;
   try {
     if (!flags.json) note(`Verifying lab ${lab.id} (${lab.steps.reduce((n, s) => n + s.checks.length, 0)} checks)…`);
-    report = await verifyLab(lab, { contentRoot: index.root, home: flags.home, options, seed, steps: flags.step, signal: controller.signal });
+    report = await verifyLab(lab, {
+      contentRoot: index.root,
+      home: flags.home,
+      options,
+      seed,
+      steps: flags.step,
+      signal: controller.signal,
+    });
   } finally {
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigterm);
@@ -201,7 +236,14 @@ async function recordResults(report: VerifyReport, lab: LoadedLab, home: string 
     recordLabRun(
       settings,
       lab,
-      report.steps.map((step) => ({ stepId: step.id, passed: step.ok, detail: step.checks.filter((c) => !c.ok).map((c) => c.message).join(' / ') })),
+      report.steps.map((step) => ({
+        stepId: step.id,
+        passed: step.ok,
+        detail: step.checks
+          .filter((c) => !c.ok)
+          .map((c) => c.message)
+          .join(' / '),
+      })),
     );
   } catch (err) {
     note(`warning: could not save the lab result: ${(err as Error).message}`);
@@ -243,7 +285,8 @@ export async function devCheck(root: string, ids: string[], flags: OutputStyle &
           : `${rep!.failed}/${rep!.total} checks fail${t.ok ? '' : ' (a starter must fail at least one check: these checks cannot tell it from a solution)'}`;
       write(`    ${t.ok ? pass : fail} ${t.target}: ${what}`);
       if (t.target === 'solution' && rep && !t.ok) {
-        for (const c of rep.steps.flatMap((s) => s.checks).filter((c) => !c.ok)) write(`        ${c.step}/${c.kind}: ${c.detail || c.message}`);
+        for (const c of rep.steps.flatMap((s) => s.checks).filter((c) => !c.ok))
+          write(`        ${c.step}/${c.kind}: ${c.detail || c.message}`);
       }
     }
   }

@@ -26,7 +26,10 @@ export async function runLearn(flags: StudyFlags & { lessonId?: string }): Promi
     const idWidth = Math.max(0, ...model.flatMap((m) => m.lessons.map((l) => l.id.length)));
     for (const m of model) {
       out.push(`${m.title}`);
-      for (const l of m.lessons) out.push(`  ${l.status === 'done' ? '[x]' : l.status === 'started' ? '[~]' : '[ ]'} ${l.id.padEnd(idWidth)}  ${l.title} (${l.minutes} min)`);
+      for (const l of m.lessons)
+        out.push(
+          `  ${l.status === 'done' ? '[x]' : l.status === 'started' ? '[~]' : '[ ]'} ${l.id.padEnd(idWidth)}  ${l.title} (${l.minutes} min)`,
+        );
       out.push('');
     }
     out.push(...warningLines(warnings));
@@ -59,6 +62,11 @@ export async function runLearn(flags: StudyFlags & { lessonId?: string }): Promi
     import('../ui/theme/glyphs.js'),
   ]);
   const width = Math.min(100, process.stdout.columns || 80);
-  const doc = renderMarkdown(lesson.tokens, { width, theme: noColorTheme, glyphs: flags.ascii || flags.screenReader ? asciiGlyphs : unicodeGlyphs, screenReader: flags.screenReader });
+  const doc = renderMarkdown(lesson.tokens, {
+    width,
+    theme: noColorTheme,
+    glyphs: flags.ascii || flags.screenReader ? asciiGlyphs : unicodeGlyphs,
+    screenReader: flags.screenReader,
+  });
   process.stdout.write(doc.lines.map((l) => lineText(l).trimEnd()).join('\n') + '\n');
 }

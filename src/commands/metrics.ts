@@ -31,7 +31,13 @@ class Out {
 function describeFsError(path: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
   const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error)?.message;
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : (err as Error)?.message;
   return `cannot read ${path}: ${why}`;
 }
 
@@ -167,7 +173,9 @@ export function runBleu(flags: BleuFlags): void {
     const rows = [['n', 'matched', 'total', 'precision %']];
     s.precisions.forEach((p, k) => rows.push([`${k + 1}-gram`, String(s.counts[k]), String(s.totals[k]), pyFixed(p, 2)]));
     out.write(table(rows) + '\n');
-    out.write(`brevity penalty ${pyFixed(s.bp, 4)} (hypothesis ${s.sys_len} tokens, reference ${s.ref_len}); ${corpus.segments} segments\n`);
+    out.write(
+      `brevity penalty ${pyFixed(s.bp, 4)} (hypothesis ${s.sys_len} tokens, reference ${s.ref_len}); ${corpus.segments} segments\n`,
+    );
   }
   out.flush();
 }
@@ -282,7 +290,10 @@ export const ROUGE_ASCII_NOTE =
   "rouge-score's tokenizer keeps only a-z and 0-9: accented letters, CJK, emoji and every other non-ASCII character are dropped before scoring";
 
 export function runRouge(flags: RougeFlags): void {
-  const types = flags.types.split(',').map((t) => t.trim()).filter(Boolean);
+  const types = flags.types
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (types.length === 0) throw new UsageError('--types needs at least one ROUGE type');
   for (const t of types) {
     if (!isRougeType(t)) throw new UsageError(`unknown ROUGE type '${t}' in --types`, 'use rouge1 … rouge9, rougeL, rougeLsum');
@@ -309,7 +320,10 @@ export function runRouge(flags: RougeFlags): void {
   let nonAscii = 0;
   if (flags.json) out.write(flags.meanOnly ? '{' : '{"pairs":[');
   for (const pair of source) {
-    const r = pair.references.length === 1 ? scorer.score(pair.references[0], pair.prediction) : scorer.scoreMulti(pair.references, pair.prediction);
+    const r =
+      pair.references.length === 1
+        ? scorer.score(pair.references[0], pair.prediction)
+        : scorer.scoreMulti(pair.references, pair.prediction);
     if (NON_ASCII.test(pair.prediction) || pair.references.some((x) => NON_ASCII.test(x))) nonAscii++;
     if (flags.json && !flags.meanOnly) out.write((mean.count ? ',\n' : '\n') + JSON.stringify(r));
     else if (!flags.json && !flags.meanOnly && perPair.length < showPairsInTable) perPair.push(r);
@@ -329,7 +343,8 @@ export function runRouge(flags: RougeFlags): void {
   if (flags.json) {
     out.write(`${flags.meanOnly ? '' : '\n],'}"mean":${JSON.stringify(mean.mean())},${JSON.stringify(info).slice(1)}\n`);
     out.flush();
-    if (nonAscii > 0 && flags.tokenizer === 'rouge-score') note(`note: ${nonAscii} pair(s) contain non-ASCII text that rouge-score's tokenizer drops`);
+    if (nonAscii > 0 && flags.tokenizer === 'rouge-score')
+      note(`note: ${nonAscii} pair(s) contain non-ASCII text that rouge-score's tokenizer drops`);
     return;
   }
   const fmt = (x: number) => pyFixed(x, 4);
@@ -388,7 +403,13 @@ export function runClassification(flags: { hyp: string; ref: string; json?: bool
   }
   rows.push(['accuracy', '', '', f(rep.accuracy), String(rep.count)]);
   rows.push(['macro avg', f(rep.macro_avg.precision), f(rep.macro_avg.recall), f(rep.macro_avg.f1), String(rep.macro_avg.support)]);
-  rows.push(['weighted avg', f(rep.weighted_avg.precision), f(rep.weighted_avg.recall), f(rep.weighted_avg.f1), String(rep.weighted_avg.support)]);
+  rows.push([
+    'weighted avg',
+    f(rep.weighted_avg.precision),
+    f(rep.weighted_avg.recall),
+    f(rep.weighted_avg.f1),
+    String(rep.weighted_avg.support),
+  ]);
   let text = table(rows) + '\n\nconfusion matrix (rows: true label, columns: predicted)\n';
   text += table([['', ...rep.labels], ...rep.confusion_matrix.map((row, i) => [rep.labels[i], ...row.map(String)])]) + '\n';
   process.stdout.write(text);
@@ -423,5 +444,6 @@ export function runPerplexity(flags: { logprobs: string; json?: boolean }): void
   if (acc.tokens === 0) throw new FailedError(`${flags.logprobs} holds no log-probabilities`);
   const res = acc.result();
   if (flags.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');
-  else process.stdout.write(`perplexity ${pyFixed(res.perplexity, 4)}  (mean NLL ${pyFixed(res.loss, 4)} nats over ${res.tokens} tokens)\n`);
+  else
+    process.stdout.write(`perplexity ${pyFixed(res.perplexity, 4)}  (mean NLL ${pyFixed(res.loss, 4)} nats over ${res.tokens} tokens)\n`);
 }

@@ -23,7 +23,14 @@ export async function runReview(flags: StudyFlags): Promise<void> {
   const describe = (id: string) => {
     const q = data.content.questionById.get(id)!;
     const snap = data.deck.card(id);
-    return { id, type: q.type, lesson: q.lesson, state: snap ? STATE_NAMES[snap.state] : 'new', due: snap ? new Date(snap.due).toISOString() : null, prompt: q.prompt };
+    return {
+      id,
+      type: q.type,
+      lesson: q.lesson,
+      state: snap ? STATE_NAMES[snap.state] : 'new',
+      due: snap ? new Date(snap.due).toISOString() : null,
+      prompt: q.prompt,
+    };
   };
   if (flags.json) {
     printJson({
@@ -39,7 +46,9 @@ export async function runReview(flags: StudyFlags): Promise<void> {
   }
   const out: string[] = [];
   out.push(`Review: ${queue.due.length} due, ${queue.fresh.length} new (of ${queue.counts.newAvailable} never seen).`);
-  out.push(`Daily limits: ${limits.reviewsPerDay} reviews (${queue.counts.reviewsLeftToday} left), ${limits.newPerDay} new cards (${queue.counts.newLeftToday} left).`);
+  out.push(
+    `Daily limits: ${limits.reviewsPerDay} reviews (${queue.counts.reviewsLeftToday} left), ${limits.newPerDay} new cards (${queue.counts.newLeftToday} left).`,
+  );
   out.push(...dueLines(queue, limits, now));
   const list = [...queue.due, ...queue.fresh].slice(0, 10).map(describe);
   if (list.length) {
@@ -62,19 +71,26 @@ export interface QuizFlags extends StudyFlags {
 /** Checks the quiz flags against the content (unknown ids are usage errors, with a hint). */
 export function parseQuizFilter(content: ContentIndex, flags: QuizFlags): QuizFilter {
   const given = (['lesson', 'module', 'domain'] as const).filter((k) => flags[k] !== undefined);
-  if (given.length > 1) throw new UsageError(`choose one of --lesson, --module and --domain (got ${given.map((g) => `--${g}`).join(' and ')})`);
+  if (given.length > 1)
+    throw new UsageError(`choose one of --lesson, --module and --domain (got ${given.map((g) => `--${g}`).join(' and ')})`);
   const filter: QuizFilter = {};
   if (flags.lesson !== undefined) {
-    if (!content.lessonById.has(flags.lesson)) throw new UsageError(`unknown lesson "${flags.lesson}"`, `lesson ids: ${[...content.lessonById.keys()].slice(0, 12).join(', ')}${content.lessonById.size > 12 ? ', …' : ''} (ftlab learn --json lists all)`);
+    if (!content.lessonById.has(flags.lesson))
+      throw new UsageError(
+        `unknown lesson "${flags.lesson}"`,
+        `lesson ids: ${[...content.lessonById.keys()].slice(0, 12).join(', ')}${content.lessonById.size > 12 ? ', …' : ''} (ftlab learn --json lists all)`,
+      );
     filter.lesson = flags.lesson;
   }
   if (flags.module !== undefined) {
-    if (!content.moduleById.has(flags.module)) throw new UsageError(`unknown module "${flags.module}"`, `module ids: ${[...content.moduleById.keys()].join(', ')}`);
+    if (!content.moduleById.has(flags.module))
+      throw new UsageError(`unknown module "${flags.module}"`, `module ids: ${[...content.moduleById.keys()].join(', ')}`);
     filter.module = flags.module;
   }
   if (flags.domain !== undefined) {
     const d = Number(flags.domain);
-    if (!Number.isInteger(d) || d < 1 || d > 5) throw new UsageError(`--domain must be an AIF-C01 domain number 1-5, got "${flags.domain}"`);
+    if (!Number.isInteger(d) || d < 1 || d > 5)
+      throw new UsageError(`--domain must be an AIF-C01 domain number 1-5, got "${flags.domain}"`);
     filter.domain = d;
   }
   if (flags.n !== undefined) {
@@ -88,7 +104,8 @@ export function parseQuizFilter(content: ContentIndex, flags: QuizFlags): QuizFi
 export async function runQuiz(flags: QuizFlags): Promise<void> {
   const data = openAppData({ contentRoot: flags.root, home: flags.home });
   const filter = parseQuizFilter(data.content, flags);
-  if (wantsTui(flags)) return openTui({ screen: 'quiz', lesson: filter.lesson, module: filter.module, domain: filter.domain, count: filter.n }, flags);
+  if (wantsTui(flags))
+    return openTui({ screen: 'quiz', lesson: filter.lesson, module: filter.module, domain: filter.domain, count: filter.n }, flags);
   const warnings = announceStoreNotices(data.warnings);
   const matching = matchingQuestions(data.content, filter);
   const size = Math.min(matching.length, filter.n ?? DEFAULT_QUIZ_SIZE);
@@ -96,19 +113,38 @@ export async function runQuiz(flags: QuizFlags): Promise<void> {
   for (const q of matching) byType[q.type] = (byType[q.type] ?? 0) + 1;
   if (flags.json) {
     printJson({
-      filter: { lesson: filter.lesson ?? null, module: filter.module ?? null, domain: filter.domain ?? null, n: filter.n ?? DEFAULT_QUIZ_SIZE },
+      filter: {
+        lesson: filter.lesson ?? null,
+        module: filter.module ?? null,
+        domain: filter.domain ?? null,
+        n: filter.n ?? DEFAULT_QUIZ_SIZE,
+      },
       matching: matching.length,
       size,
       byType,
-      questions: matching.map((q) => ({ id: q.id, type: q.type, lesson: q.lesson, module: q.module, domain: q.domain, difficulty: q.difficulty, prompt: q.prompt })),
+      questions: matching.map((q) => ({
+        id: q.id,
+        type: q.type,
+        lesson: q.lesson,
+        module: q.module,
+        domain: q.domain,
+        difficulty: q.difficulty,
+        prompt: q.prompt,
+      })),
       warnings: data.warnings,
     });
     return;
   }
   const out: string[] = [];
-  out.push(`Quiz on ${describeQuizFilter(data.content, filter)}: ${matching.length} matching question(s); a quiz asks ${size} of them in random order.`);
+  out.push(
+    `Quiz on ${describeQuizFilter(data.content, filter)}: ${matching.length} matching question(s); a quiz asks ${size} of them in random order.`,
+  );
   if (matching.length) {
-    out.push(`Types: ${Object.entries(byType).map(([t, n]) => `${t} ${n}`).join(', ')}.`);
+    out.push(
+      `Types: ${Object.entries(byType)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}.`,
+    );
     out.push('', 'Questions:');
     for (const q of matching) out.push(`  ${q.id} (${q.type}, domain ${q.domain}, ${q.difficulty}): ${oneLine(q.prompt)}`);
   } else out.push('Try another lesson, module or domain.');
@@ -172,9 +208,11 @@ export async function runExam(flags: ExamFlags): Promise<void> {
     );
   } else out.push('No exam in progress. Run `ftlab exam --short` (or --full: 65 questions, 90 minutes) in a terminal.');
   if (summary.history.length) {
-    out.push('', 'Attempts (scaled score is an estimate, not AWS\'s official score; 700 passes):');
+    out.push('', "Attempts (scaled score is an estimate, not AWS's official score; 700 passes):");
     for (const a of summary.history) {
-      out.push(`  ${a.submittedAt.slice(0, 16).replace('T', ' ')}  ${a.mode.padEnd(5)}  ${String(a.correct).padStart(3)}/${String(a.total).padEnd(3)}  ~${a.scaledEstimate}  ${a.passed ? 'pass' : 'fail'}${a.autoSubmitted ? '  (time ran out)' : ''}`);
+      out.push(
+        `  ${a.submittedAt.slice(0, 16).replace('T', ' ')}  ${a.mode.padEnd(5)}  ${String(a.correct).padStart(3)}/${String(a.total).padEnd(3)}  ~${a.scaledEstimate}  ${a.passed ? 'pass' : 'fail'}${a.autoSubmitted ? '  (time ran out)' : ''}`,
+      );
     }
   } else out.push('No finished attempts yet.');
   write(out, warnings);

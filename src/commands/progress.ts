@@ -36,11 +36,17 @@ export function runExport(file: string | undefined, opts: { json?: boolean }): v
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (!code) throw err;
-    throw new FailedError(`cannot write ${target} (${code}); nothing was exported`, 'pass a file in a folder you can write to, or leave FILE out to print to stdout');
+    throw new FailedError(
+      `cannot write ${target} (${code}); nothing was exported`,
+      'pass a file in a folder you can write to, or leave FILE out to print to stdout',
+    );
   }
   const summary = { file: target, reviews: doc.reviews.length, exams: doc.exams.length, lessons: Object.keys(doc.settings.lessons).length };
   if (opts.json) printJson(summary);
-  else process.stdout.write(`Exported ${summary.reviews} review entries, ${summary.exams} exam attempt(s) and ${summary.lessons} lesson record(s) to ${target}\n`);
+  else
+    process.stdout.write(
+      `Exported ${summary.reviews} review entries, ${summary.exams} exam attempt(s) and ${summary.lessons} lesson record(s) to ${target}\n`,
+    );
 }
 
 export function runImport(file: string, opts: { json?: boolean }): void {
@@ -51,14 +57,17 @@ export function runImport(file: string, opts: { json?: boolean }): void {
   } catch (err) {
     // A missing or unreadable input file is a failed check on the input (exit 1), as for the metrics and train commands.
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message;
+    const why = code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message);
     throw new FailedError(`cannot read ${path}: ${why}`, 'pass a file written by `ftlab progress export FILE`');
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new FailedError(`${path} is not valid JSON (${(err as Error).message}); nothing was imported`, 'export a file with `ftlab progress export FILE` and import that');
+    throw new FailedError(
+      `${path} is not valid JSON (${(err as Error).message}); nothing was imported`,
+      'export a file with `ftlab progress export FILE` and import that',
+    );
   }
   const store = open();
   let summary;
@@ -89,7 +98,9 @@ export async function runReset(opts: { yes?: boolean; json?: boolean }): Promise
     }
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
-      const answer = await rl.question(`This moves all progress in ${store.home} (reviews, exams, lesson positions, settings) aside.\nType "reset" to confirm: `);
+      const answer = await rl.question(
+        `This moves all progress in ${store.home} (reviews, exams, lesson positions, settings) aside.\nType "reset" to confirm: `,
+      );
       if (answer.trim().toLowerCase() !== 'reset') {
         note('Nothing was changed.');
         process.exitCode = 1;
@@ -101,7 +112,8 @@ export async function runReset(opts: { yes?: boolean; json?: boolean }): Promise
   }
   const { backupDir, moved } = guard(() => resetProgress(store));
   if (opts.json) printJson({ home: store.home, backupDir, moved });
-  else process.stdout.write(`Progress reset. The previous files (${moved.length ? moved.join(', ') : 'none'}) were moved to ${backupDir}\n`);
+  else
+    process.stdout.write(`Progress reset. The previous files (${moved.length ? moved.join(', ') : 'none'}) were moved to ${backupDir}\n`);
 }
 
 /** `ftlab progress show`: where progress lives and what it holds. */
@@ -169,13 +181,19 @@ export function runRepairs(opts: { clear?: boolean; json?: boolean }): void {
   const store = open({ remind: false });
   if (!opts.clear) {
     if (opts.json) printJson({ home: store.home, pendingRepairs: store.pendingRepairs });
-    else process.stdout.write((store.pendingRepairs.length ? repairsText(store.pendingRepairs) : [`No pending repairs in ${store.home}.`]).join('\n') + '\n');
+    else
+      process.stdout.write(
+        (store.pendingRepairs.length ? repairsText(store.pendingRepairs) : [`No pending repairs in ${store.home}.`]).join('\n') + '\n',
+      );
     return;
   }
   const { dir, moved } = clearRepairs(store.home);
   if (opts.json) printJson({ home: store.home, movedTo: dir ?? null, cleared: moved });
   else if (!dir) process.stdout.write(`No pending repairs in ${store.home}.\n`);
-  else process.stdout.write(`Moved ${moved.length} damaged cop${moved.length === 1 ? 'y' : 'ies'} to ${dir}; ftlab will not mention ${moved.length === 1 ? 'it' : 'them'} again.\n`);
+  else
+    process.stdout.write(
+      `Moved ${moved.length} damaged cop${moved.length === 1 ? 'y' : 'ies'} to ${dir}; ftlab will not mention ${moved.length === 1 ? 'it' : 'them'} again.\n`,
+    );
 }
 
 /** `ftlab progress limits`: show or change the daily limits. */
@@ -183,7 +201,8 @@ export function runLimits(opts: { new?: string; reviews?: string; json?: boolean
   const parse = (flag: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 100_000) throw new UsageError(`${flag} must be a whole number from 0 to 100000 (got "${value}")`);
+    if (!Number.isInteger(n) || n < 0 || n > 100_000)
+      throw new UsageError(`${flag} must be a whole number from 0 to 100000 (got "${value}")`);
     return n;
   };
   const newPerDay = parse('--new', opts.new);
@@ -192,7 +211,10 @@ export function runLimits(opts: { new?: string; reviews?: string; json?: boolean
   const limits =
     newPerDay === undefined && reviewsPerDay === undefined
       ? store.settings.get().limits
-      : store.settings.setLimits({ ...(newPerDay !== undefined ? { newPerDay } : {}), ...(reviewsPerDay !== undefined ? { reviewsPerDay } : {}) }).limits;
+      : store.settings.setLimits({
+          ...(newPerDay !== undefined ? { newPerDay } : {}),
+          ...(reviewsPerDay !== undefined ? { reviewsPerDay } : {}),
+        }).limits;
   if (opts.json) printJson(limits);
   else process.stdout.write(`Daily limits: ${limits.newPerDay} new cards, ${limits.reviewsPerDay} reviews\n`);
 }

@@ -18,6 +18,9 @@ export async function runStats(flags: StudyFlags & { days?: number }): Promise<v
     printJson({ ...stats, warnings: data.warnings });
     return;
   }
-  const [{ statsText }, { unicodeGlyphs, asciiGlyphs }] = await Promise.all([import('../ui/components/statsText.js'), import('../ui/theme/glyphs.js')]);
+  const [{ statsText }, { unicodeGlyphs, asciiGlyphs }] = await Promise.all([
+    import('../ui/components/statsText.js'),
+    import('../ui/theme/glyphs.js'),
+  ]);
   process.stdout.write(statsText(stats, flags.ascii || flags.screenReader ? asciiGlyphs : unicodeGlyphs, warnings));
 }

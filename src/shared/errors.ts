@@ -5,7 +5,10 @@ export const EXIT_USAGE = 2;
 
 /** Wrong flags, bad flag values, missing arguments: exit 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -13,7 +16,10 @@ export class UsageError extends Error {
 
 /** Input that was understood but is wrong (bad file, failed check): exit 1. */
 export class FailedError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'FailedError';
   }

@@ -129,7 +129,10 @@ export function guardForeignChild(child: ChildProcess, graceMs = FOREIGN_GRACE_M
   let sentinel: ChildProcess | undefined;
   try {
     // Its own process group too, so a Ctrl-C for the terminal's foreground group does not reach it.
-    sentinel = spawn(process.execPath, ['-e', SENTINEL_SOURCE, String(child.pid), String(graceMs)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    sentinel = spawn(process.execPath, ['-e', SENTINEL_SOURCE, String(child.pid), String(graceMs)], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true,
+    });
   } catch {
     return { release: () => undefined };
   }

@@ -35,7 +35,10 @@ export function contentRoot(flag?: string): string {
   if (!chosen) return packageRoot();
   const dir = resolve(chosen);
   if (!existsSync(dir)) {
-    throw new UsageError(`content folder not found: ${dir}`, 'pass --content DIR (or FTLAB_CONTENT) pointing at a folder that holds content/, quizzes/ and labs/');
+    throw new UsageError(
+      `content folder not found: ${dir}`,
+      'pass --content DIR (or FTLAB_CONTENT) pointing at a folder that holds content/, quizzes/ and labs/',
+    );
   }
   return dir;
 }

@@ -73,7 +73,12 @@ describe('home summary', () => {
 describe('stats', () => {
   it('prints charts as plain text, with JSON-ready data underneath', () => {
     const data = openAppData({ contentRoot: course, home });
-    for (const [id, rating] of [['rank-q1', 3], ['rank-q2', 1], ['rank-q3', 4]] as const) data.deck.record(id, rating, { answerMs: 4000 });
+    for (const [id, rating] of [
+      ['rank-q1', 3],
+      ['rank-q2', 1],
+      ['rank-q3', 4],
+    ] as const)
+      data.deck.record(id, rating, { answerMs: 4000 });
     const stats = statsFor(data);
     expect(stats.reviewsPerDay.at(-1)?.total).toBe(3);
     const text = statsText(stats, unicodeGlyphs);
@@ -99,7 +104,15 @@ describe('charts', () => {
 });
 
 describe('terminal safety', () => {
-  const fakeIn = (over: Partial<NodeJS.ReadStream>) => ({ isTTY: true, isRaw: false, setRawMode() { return this; }, ...over }) as unknown as NodeJS.ReadStream;
+  const fakeIn = (over: Partial<NodeJS.ReadStream>) =>
+    ({
+      isTTY: true,
+      isRaw: false,
+      setRawMode() {
+        return this;
+      },
+      ...over,
+    }) as unknown as NodeJS.ReadStream;
   it('explains clearly when raw mode is not available', () => {
     expect(() => assertRawModeAvailable(fakeIn({ isTTY: false }))).toThrow(RawModeUnavailableError);
     expect(() => assertRawModeAvailable(fakeIn({ isTTY: false }))).toThrow(/not a terminal.*interactive terminal/s);

@@ -28,7 +28,12 @@ function fakeTerminal(opts: { columns?: number; rows?: number; raw?: boolean } =
       return this;
     },
   } as unknown as NodeJS.ReadStream;
-  const stdout = { isTTY: true, columns: opts.columns ?? 100, rows: opts.rows ?? 30, getColorDepth: () => 8 } as unknown as NodeJS.WriteStream;
+  const stdout = {
+    isTTY: true,
+    columns: opts.columns ?? 100,
+    rows: opts.rows ?? 30,
+    getColorDepth: () => 8,
+  } as unknown as NodeJS.WriteStream;
   return { stdin, stdout };
 }
 
@@ -85,7 +90,12 @@ describe('ftlab doctor', () => {
 
   it('Ollama missing, no models, small terminal, no raw mode: warnings only', async () => {
     models = [];
-    const report = await runDoctor({ contentRoot: good, home: join(work, 'home'), env: { PATH: join(work, 'empty'), OLLAMA_HOST: `http://localhost:${port}/` }, ...fakeTerminal({ columns: 70, rows: 20, raw: false }) });
+    const report = await runDoctor({
+      contentRoot: good,
+      home: join(work, 'home'),
+      env: { PATH: join(work, 'empty'), OLLAMA_HOST: `http://localhost:${port}/` },
+      ...fakeTerminal({ columns: 70, rows: 20, raw: false }),
+    });
     expect(report.ok).toBe(true);
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
     expect(byName.terminal).toMatchObject({ status: 'warn', summary: 'raw mode unavailable (EINVAL); 70×20 is below the 80×24 minimum' });
@@ -98,9 +108,17 @@ describe('ftlab doctor', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
     const deadPort = (closed.address() as { port: number }).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const report = await runDoctor({ contentRoot: good, home: join(work, 'home'), env: { PATH: '', OLLAMA_HOST: `127.0.0.1:${deadPort}` }, ...fakeTerminal() });
+    const report = await runDoctor({
+      contentRoot: good,
+      home: join(work, 'home'),
+      env: { PATH: '', OLLAMA_HOST: `127.0.0.1:${deadPort}` },
+      ...fakeTerminal(),
+    });
     const check = report.checks.find((c) => c.name === 'ollama-server')!;
-    expect(check).toMatchObject({ status: 'warn', summary: `http://127.0.0.1:${deadPort} (OLLAMA_HOST=127.0.0.1:${deadPort}) is not reachable: ECONNREFUSED` });
+    expect(check).toMatchObject({
+      status: 'warn',
+      summary: `http://127.0.0.1:${deadPort} (OLLAMA_HOST=127.0.0.1:${deadPort}) is not reachable: ECONNREFUSED`,
+    });
     expect(check.hint).toContain('ollama serve');
     expect(report.checks.some((c) => c.name === 'ollama-models')).toBe(false);
     expect(report.ok).toBe(true);

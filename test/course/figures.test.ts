@@ -7,9 +7,10 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadBanks, loadLessons, questionIndex, repoRoot, type Figure } from './load.js';
 
-
 const figuresDir = join(repoRoot, 'test/course/figures');
-const files = readdirSync(figuresDir).filter((f) => f.endsWith('.ts')).sort();
+const files = readdirSync(figuresDir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 const lessons = new Map(loadLessons().map((l) => [l.id, l]));
 const questions = questionIndex(loadBanks());
 
@@ -26,7 +27,6 @@ const lists = await Promise.all(
 );
 
 describe.each(lists)('figures in %s', (_file, figures) => {
-
   it('lists at least one figure', () => {
     expect(figures.length).toBeGreaterThan(0);
   });

@@ -156,8 +156,7 @@ export function monthlyInferenceCost(
   outputPricePerMillion: number,
 ): number {
   return (
-    tokenCost(requests * inputTokensPerRequest, inputPricePerMillion) +
-    tokenCost(requests * outputTokensPerRequest, outputPricePerMillion)
+    tokenCost(requests * inputTokensPerRequest, inputPricePerMillion) + tokenCost(requests * outputTokensPerRequest, outputPricePerMillion)
   );
 }
 
@@ -192,7 +191,11 @@ export function deviceYears(flops: number, flopsPerSecond: number): number {
  * Sizes of train/validation/test splits for `total` examples and fractions that sum to 1. Validation
  * and test are rounded down; train takes the remainder so nothing is lost.
  */
-export function splitSizes(total: number, validationFraction: number, testFraction: number): { train: number; validation: number; test: number } {
+export function splitSizes(
+  total: number,
+  validationFraction: number,
+  testFraction: number,
+): { train: number; validation: number; test: number } {
   const validation = Math.floor(total * validationFraction);
   const test = Math.floor(total * testFraction);
   return { train: total - validation - test, validation, test };

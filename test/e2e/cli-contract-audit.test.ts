@@ -3,7 +3,18 @@
 // inputs. Child processes run concurrently (describe.concurrent) so the file stays fast on 2 cores; each one
 // has its own kill timer so a command that hangs fails its test instead of the suite.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,7 +99,9 @@ function oneJson(r: Run): any {
   try {
     return JSON.parse(r.stdout);
   } catch (err) {
-    throw new Error(`stdout is not one JSON document (${(err as Error).message}):\n${r.stdout.slice(0, 400)}\nstderr: ${r.stderr.slice(0, 400)}`);
+    throw new Error(
+      `stdout is not one JSON document (${(err as Error).message}):\n${r.stdout.slice(0, 400)}\nstderr: ${r.stderr.slice(0, 400)}`,
+    );
   }
 }
 
@@ -122,7 +135,9 @@ function snapshotDist(): string {
     const files = ['cli.js', ...readdirSync(join(pkg, 'dist/chunks')).map((f) => `chunks/${f}`)];
     const missing = files.some((f) => {
       const text = readFileSync(join(pkg, 'dist', f), 'utf8');
-      return [...text.matchAll(/"\.\.?\/(?:chunks\/)?([\w-]+\.js)"/g)].some((m) => !existsSync(join(pkg, 'dist/chunks', m[1])) && !existsSync(join(pkg, 'dist', m[1])));
+      return [...text.matchAll(/"\.\.?\/(?:chunks\/)?([\w-]+\.js)"/g)].some(
+        (m) => !existsSync(join(pkg, 'dist/chunks', m[1])) && !existsSync(join(pkg, 'dist', m[1])),
+      );
     });
     if (!missing) return join(pkg, 'dist/cli.js');
     if (attempt >= 20) throw new Error('dist/ kept changing while it was copied');
@@ -143,18 +158,22 @@ beforeAll(() => {
   write('crlf-ref.txt', 'the cat\n\nsat down\n');
   write(
     'pairs.jsonl',
-    [
-      '{"prediction":"the cat sat","reference":"the cat sat down"}',
-      '{"prediction":"a b c","references":["a b","x y z"]}',
-    ].join('\n') + '\n',
+    ['{"prediction":"the cat sat","reference":"the cat sat down"}', '{"prediction":"a b c","references":["a b","x y z"]}'].join('\n') +
+      '\n',
   );
   write('bad-pairs.jsonl', '{"prediction":"a","reference":"a"}\n{not json\n');
-  write('train.jsonl', '{"text":"Low-rank adapters leave the base weights untouched."}\n{"prompt":"What is LoRA?","completion":"Low-rank adaptation."}\n');
+  write(
+    'train.jsonl',
+    '{"text":"Low-rank adapters leave the base weights untouched."}\n{"prompt":"What is LoRA?","completion":"Low-rank adaptation."}\n',
+  );
   write('bad-json.jsonl', '{"text":"fine"}\nnot json\n');
   write('bad-record.jsonl', '{"text":"fine"}\n{"foo":1}\n');
   // A content root with known mistakes for `content check`.
   write('bad-content/content/01-x/module.yaml', 'id: x\ntitle: X\nsummary: s\norder: 1\n');
-  write('bad-content/content/01-x/01-l.md', '---\nid: l1\ntitle: L\nmodule: x\norder: 1\nminutes: 5\ndomain: 9\nobjectives: [o]\nprerequisites: []\ntags: []\n---\n# Hi\n');
+  write(
+    'bad-content/content/01-x/01-l.md',
+    '---\nid: l1\ntitle: L\nmodule: x\norder: 1\nminutes: 5\ndomain: 9\nobjectives: [o]\nprerequisites: []\ntags: []\n---\n# Hi\n',
+  );
   write(
     'bad-content/quizzes/x.yaml',
     '- id: q1\n  lesson: nope\n  domain: 1\n  difficulty: easy\n  type: single\n  prompt: P\n  choices: [a, b]\n  answer: 5\n  explanation: E\n',
@@ -173,7 +192,8 @@ describe.concurrent('global flags and environment', { timeout: SLOW_MACHINE_MS }
     expect(v.stdout.trim()).toBe(version);
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/^Usage: ftlab/);
-    for (const word of ['--content', 'FTLAB_HOME', 'FTLAB_CONTENT', 'NO_COLOR', 'learn', 'metrics', 'train', 'lab']) expect(h.stdout).toContain(word);
+    for (const word of ['--content', 'FTLAB_HOME', 'FTLAB_CONTENT', 'NO_COLOR', 'learn', 'metrics', 'train', 'lab'])
+      expect(h.stdout).toContain(word);
   });
 
   it('every command and subcommand answers --help with exit 0, its usage line and a description', async ({ expect }) => {
@@ -202,7 +222,30 @@ describe.concurrent('global flags and environment', { timeout: SLOW_MACHINE_MS }
     };
     await visit([]);
     expect(failures).toEqual([]);
-    for (const cmd of ['learn', 'review', 'quiz', 'exam', 'stats', 'content check', 'doctor', 'progress export', 'progress import', 'progress reset', 'lab list', 'lab open', 'lab verify', 'metrics bleu', 'metrics rouge', 'train', 'eval-model', 'generate', 'merge', 'tokenize', 'backend', 'serve']) {
+    for (const cmd of [
+      'learn',
+      'review',
+      'quiz',
+      'exam',
+      'stats',
+      'content check',
+      'doctor',
+      'progress export',
+      'progress import',
+      'progress reset',
+      'lab list',
+      'lab open',
+      'lab verify',
+      'metrics bleu',
+      'metrics rouge',
+      'train',
+      'eval-model',
+      'generate',
+      'merge',
+      'tokenize',
+      'backend',
+      'serve',
+    ]) {
       expect(seen).toContain(cmd);
     }
   });
@@ -228,7 +271,7 @@ describe.concurrent('global flags and environment', { timeout: SLOW_MACHINE_MS }
     expect(runs[1].stderr).toMatch(/unknown command 'no-such-command'/);
   });
 
-  it('ftlab help COMMAND prints that command\'s help', async ({ expect }) => {
+  it("ftlab help COMMAND prints that command's help", async ({ expect }) => {
     const r = await ftlab(['help', 'metrics', 'bleu']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: ftlab metrics bleu/);
@@ -292,9 +335,13 @@ describe.concurrent('global flags and environment', { timeout: SLOW_MACHINE_MS }
 
   it('NO_COLOR output carries no escape sequences', async ({ expect }) => {
     const runs = await Promise.all(
-      [['--help'], ['--content', 'bad-content', 'content', 'check'], ['lab', 'list'], ['stats'], ['metrics', 'bleu', '--hyp', 'hyp.txt', '--ref', 'ref.txt']].map((args) =>
-        ftlab(args, { env: { NO_COLOR: '1' } }),
-      ),
+      [
+        ['--help'],
+        ['--content', 'bad-content', 'content', 'check'],
+        ['lab', 'list'],
+        ['stats'],
+        ['metrics', 'bleu', '--hyp', 'hyp.txt', '--ref', 'ref.txt'],
+      ].map((args) => ftlab(args, { env: { NO_COLOR: '1' } })),
     );
     for (const r of runs) {
       expect(r.stdout).not.toContain(ESC);
@@ -319,9 +366,15 @@ describe.concurrent('without a TTY, interactive commands print a plain summary a
 describe.concurrent('--json: stdout holds exactly one JSON document', { timeout: SLOW_MACHINE_MS }, () => {
   const cases: Array<[string[], number[]]> = [
     [['stats', '--json'], [0]],
-    [['doctor', '--json'], [0, 1]],
+    [
+      ['doctor', '--json'],
+      [0, 1],
+    ],
     [['lab', 'list', '--json'], [0]],
-    [['content', 'check', '--json'], [0, 1]],
+    [
+      ['content', 'check', '--json'],
+      [0, 1],
+    ],
     [['quiz', '--json', '-n', '2'], [0]],
     [['exam', '--json'], [0]],
     [['learn', '--json'], [0]],
@@ -384,7 +437,7 @@ describe.concurrent('metrics bleu', { timeout: SLOW_MACHINE_MS }, () => {
     expect(doc.sentences[1].score).toBeCloseTo(100, 6);
   });
 
-  it('--smooth floor defaults to sacrebleu\'s 0.1 for a zero n-gram count', async ({ expect }) => {
+  it("--smooth floor defaults to sacrebleu's 0.1 for a zero n-gram count", async ({ expect }) => {
     const r = await ftlab(['metrics', 'bleu', '--hyp', 'hyp.txt', '--ref', 'ref.txt', '--smooth', 'floor', '--json']);
     expect(r.status).toBe(0);
     const doc = oneJson(r);
@@ -409,7 +462,8 @@ describe.concurrent('metrics bleu', { timeout: SLOW_MACHINE_MS }, () => {
 
 describe.concurrent('metrics rouge', { timeout: SLOW_MACHINE_MS }, () => {
   const triple = (x: any) => {
-    for (const k of ['precision', 'recall', 'fmeasure']) if (typeof x?.[k] !== 'number') throw new Error(`missing ${k} in ${JSON.stringify(x)}`);
+    for (const k of ['precision', 'recall', 'fmeasure'])
+      if (typeof x?.[k] !== 'number') throw new Error(`missing ${k} in ${JSON.stringify(x)}`);
   };
 
   it('files: every type by default, per pair and mean', async ({ expect }) => {
@@ -491,7 +545,10 @@ describe.concurrent('engine commands (on the committed test model)', { timeout: 
       ftlab(['eval-model', '--model', fixtureModel, '--data', data, '--json']),
       ftlab(['eval-model', '--model', fixtureModel, '--adapter', join(fixture, 'adapter'), '--data', data, '--json']),
     ]);
-    for (const [r, want] of [[base, expected.base], [adapted, expected.with_adapter]] as const) {
+    for (const [r, want] of [
+      [base, expected.base],
+      [adapted, expected.with_adapter],
+    ] as const) {
       expect(r.status).toBe(0);
       const doc = oneJson(r);
       expect(doc.loss).toBeCloseTo(want.loss, 4);
@@ -515,8 +572,22 @@ describe.concurrent('engine commands (on the committed test model)', { timeout: 
   it('train --json streams one object per step, then the summary DESIGN lists', async ({ expect }) => {
     const out = join(work, 'adapter-out');
     const r = await ftlab([
-      'train', '--model', fixtureModel, '--data', 'train.jsonl', '--val', 'train.jsonl',
-      '--steps', '3', '--batch', '2', '--eval-every', '1', '--out', out, '--json',
+      'train',
+      '--model',
+      fixtureModel,
+      '--data',
+      'train.jsonl',
+      '--val',
+      'train.jsonl',
+      '--steps',
+      '3',
+      '--batch',
+      '2',
+      '--eval-every',
+      '1',
+      '--out',
+      out,
+      '--json',
     ]);
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
@@ -534,7 +605,16 @@ describe.concurrent('engine commands (on the committed test model)', { timeout: 
       for (const k of ['loss', 'lr', 'tokens_per_s']) expect(typeof o[k]).toBe('number');
       if ('val_loss' in o) expect(typeof o.val_loss).toBe('number');
     });
-    for (const k of ['trainable_params', 'total_params', 'trainable_pct', 'adapter_bytes', 'base_bytes', 'val_loss_before', 'val_loss_after', 'seconds']) {
+    for (const k of [
+      'trainable_params',
+      'total_params',
+      'trainable_pct',
+      'adapter_bytes',
+      'base_bytes',
+      'val_loss_before',
+      'val_loss_after',
+      'seconds',
+    ]) {
       expect(typeof summary[k], k).toBe('number');
     }
     expect(summary.trainable_pct).toBeCloseTo((100 * summary.trainable_params) / summary.total_params, 8);
@@ -549,7 +629,10 @@ describe.concurrent('engine commands (on the committed test model)', { timeout: 
       ftlab(['train', '--model', fixtureModel, '--data', 'bad-record.jsonl', '--steps', '1', '--out', join(work, 'x2'), '--json']),
       ftlab(['train', '--model', fixtureModel, '--data', 'missing.jsonl', '--steps', '1', '--out', join(work, 'x3'), '--json']),
     ]);
-    for (const [r, name] of [[badJson, 'bad-json.jsonl'], [badRecord, 'bad-record.jsonl']] as const) {
+    for (const [r, name] of [
+      [badJson, 'bad-json.jsonl'],
+      [badRecord, 'bad-record.jsonl'],
+    ] as const) {
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(new RegExp(`${name.replace('.', '\\.')}:2\\b`));
@@ -579,9 +662,17 @@ describe.concurrent('lab verify exit codes', { timeout: SLOW_MACHINE_MS }, () =>
   it('exit 0 iff every check passes (reference solution), 1 when one fails (starter), one JSON document', async ({ expect }) => {
     const grade = (who: string) =>
       ftlab([
-        'lab', 'verify', 'metrics', '--seed', '7', '--no-record', '--json',
-        '-o', `answers=${join(root, 'labs/metrics', who, 'answers.json')}`,
-        '-o', `scores=${join(root, 'labs/metrics', who, 'scores.jsonl')}`,
+        'lab',
+        'verify',
+        'metrics',
+        '--seed',
+        '7',
+        '--no-record',
+        '--json',
+        '-o',
+        `answers=${join(root, 'labs/metrics', who, 'answers.json')}`,
+        '-o',
+        `scores=${join(root, 'labs/metrics', who, 'scores.jsonl')}`,
       ]);
     const [solution, starter] = await Promise.all([grade('solution'), grade('starter')]);
     expect(solution.status).toBe(0);

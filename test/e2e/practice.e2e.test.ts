@@ -21,7 +21,11 @@ const open = (args: string[]) => {
   return s;
 };
 const plain = (...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FTLAB_HOME: home, FTLAB_CONTENT: course, CI: 'true' } });
+  spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, FTLAB_HOME: home, FTLAB_CONTENT: course, CI: 'true' },
+  });
 
 beforeAll(() => {
   home = tempHome('ftlab-practice-e2e-');
@@ -161,7 +165,10 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
     expect(app.screen.modes.cursorVisible).toBe(true);
 
     // The log holds 9 reviews and 1 undo.
-    const log = readFileSync(join(home, 'reviews.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(home, 'reviews.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log.filter((e) => e.type === 'review')).toHaveLength(9);
     expect(log.filter((e) => e.type === 'undo')).toHaveLength(1);
   });

@@ -101,7 +101,18 @@ export function spawnCli(args: string[], opts: SpawnOptions = {}): CliSession {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   // Ink renders only the final frame when it believes it runs in CI; a person's terminal is not CI.
-  for (const k of ['CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'GITHUB_ACTIONS', 'NO_COLOR', 'FORCE_COLOR', 'INK_SCREEN_READER', 'FTLAB_CONTENT']) delete env[k];
+  for (const k of [
+    'CI',
+    'CONTINUOUS_INTEGRATION',
+    'BUILD_NUMBER',
+    'RUN_ID',
+    'GITHUB_ACTIONS',
+    'NO_COLOR',
+    'FORCE_COLOR',
+    'INK_SCREEN_READER',
+    'FTLAB_CONTENT',
+  ])
+    delete env[k];
   env.TERM = 'xterm-256color';
   env.FTLAB_HOME = home;
   if (opts.content) env.FTLAB_CONTENT = opts.content;
@@ -150,11 +161,19 @@ export function spawnCli(args: string[], opts: SpawnOptions = {}): CliSession {
       for (const k of keys) pty.write(KEYS[k]);
     },
     async waitFor(what, timeoutMs = 5000) {
-      await poll(() => matches(screen.text(), what), timeoutMs, () => `timed out after ${timeoutMs} ms waiting for ${String(what)}`);
+      await poll(
+        () => matches(screen.text(), what),
+        timeoutMs,
+        () => `timed out after ${timeoutMs} ms waiting for ${String(what)}`,
+      );
       return screen.text();
     },
     async waitForGone(what, timeoutMs = 5000) {
-      await poll(() => !matches(screen.text(), what), timeoutMs, () => `timed out after ${timeoutMs} ms waiting for ${String(what)} to disappear`);
+      await poll(
+        () => !matches(screen.text(), what),
+        timeoutMs,
+        () => `timed out after ${timeoutMs} ms waiting for ${String(what)} to disappear`,
+      );
       return screen.text();
     },
     async waitUntil(condition, timeoutMs = 5000) {
@@ -162,7 +181,11 @@ export function spawnCli(args: string[], opts: SpawnOptions = {}): CliSession {
       return screen.text();
     },
     async settle(quietMs = 150, timeoutMs = 5000) {
-      await poll(() => performance.now() - lastOutputAt >= quietMs, timeoutMs, () => 'output never settled');
+      await poll(
+        () => performance.now() - lastOutputAt >= quietMs,
+        timeoutMs,
+        () => 'output never settled',
+      );
     },
     resize(c, r) {
       screen.resize(c, r);

@@ -34,7 +34,10 @@ describe('serving lab screen', () => {
     const withBackend = await session.waitFor(/model server: running \S+ \(pid (\d+)\)/, T);
     session.type('a');
     const withApi = await session.waitFor(/serving API: running \S+ \(pid (\d+)\)/, T);
-    const pids = [/model server: running \S+ \(pid (\d+)\)/.exec(withBackend)![1], /serving API: running \S+ \(pid (\d+)\)/.exec(withApi)![1]].map(Number);
+    const pids = [
+      /model server: running \S+ \(pid (\d+)\)/.exec(withBackend)![1],
+      /serving API: running \S+ \(pid (\d+)\)/.exec(withApi)![1],
+    ].map(Number);
     expect(pids.every(alive)).toBe(true);
 
     session.type('p');

@@ -19,7 +19,11 @@ afterAll(() => {
 });
 
 function start(args: string[], env: Record<string, string> = {}): { proc: ChildProcess; out: () => string } {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, FTLAB_HOME: join(scratch, 'home'), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, FTLAB_HOME: join(scratch, 'home'), ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   started.push(proc.pid!);
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
@@ -67,10 +71,28 @@ describe('servers stop on a signal (exit 0)', () => {
 describe('train stops after its step, checkpoints, and exits 128 + n', () => {
   const val = join(scratch, 'val.jsonl');
   writeFileSync(val, readFileSync(join(ROOT, 'labs/lora/data/val.jsonl'), 'utf8').split('\n').slice(0, 4).join('\n') + '\n');
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`on ${sig}: ${code}`, async () => {
       const out = join(scratch, `train-${sig}`);
-      const { proc, out: text } = start(['train', '--json', '--steps', '5000', '--batch', '2', '--eval-every', '1', '--warmup', '0', '--val', val, '--out', out]);
+      const { proc, out: text } = start([
+        'train',
+        '--json',
+        '--steps',
+        '5000',
+        '--batch',
+        '2',
+        '--eval-every',
+        '1',
+        '--warmup',
+        '0',
+        '--val',
+        val,
+        '--out',
+        out,
+      ]);
       await until(() => /"step":1\b/.test(text()), 'the first step', text);
       proc.kill(sig);
       expect(await exitCode(proc, 30_000), text()).toBe(code);
@@ -95,7 +117,11 @@ describe('lab verify with an API the grader started', () => {
   writeFileSync(script, "require('fs').writeFileSync(process.argv[2], String(process.pid)); setInterval(() => {}, 1000);\n");
   const run = (pidFile: string) => start(['lab', 'verify', 'serving', '--no-record', '--json', '-o', `start={node} ${script} ${pidFile}`]);
 
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGKILL', 137]] as const) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGKILL', 137],
+  ] as const) {
     it(`${sig}: exits ${code} and the API is gone`, async () => {
       const pidFile = join(scratch, `target-${sig}.pid`);
       const { proc, out } = run(pidFile);
@@ -114,7 +140,10 @@ describe('the app (pty)', () => {
   const homes: string[] = [];
   afterAll(() => homes.forEach(removeHome));
 
-  for (const [sig, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [sig, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     it(`home screen on ${sig}: ${code}`, async () => {
       const home = tempHome();
       homes.push(home);
@@ -126,11 +155,17 @@ describe('the app (pty)', () => {
   }
 
   // F-17: the serving lab's children, started from the screen, after a signal and after kill -9.
-  for (const [sig, code] of [['SIGTERM', 143], ['SIGKILL', 137]] as const) {
+  for (const [sig, code] of [
+    ['SIGTERM', 143],
+    ['SIGKILL', 137],
+  ] as const) {
     it(`serving lab with running children on ${sig}: no child survives`, async () => {
       const home = tempHome();
       homes.push(home);
-      const app = spawnCli(['lab', 'open', 'serving'], { home, env: { OLLAMA_HOST: 'http://127.0.0.1:9', FTLAB_SERVING_LAB_PORTS: '0,0' } });
+      const app = spawnCli(['lab', 'open', 'serving'], {
+        home,
+        env: { OLLAMA_HOST: 'http://127.0.0.1:9', FTLAB_SERVING_LAB_PORTS: '0,0' },
+      });
       await app.waitFor('lab screen', 30_000);
       app.type('o');
       await app.waitFor('model server: stopped', 30_000);

@@ -4,7 +4,18 @@
 // - a folder where a store file should be, a read-only log → one line naming the file;
 // - a damaged file → every entry point says what was kept aside and where, every run until dismissed.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,7 +204,9 @@ describe('an unusable FTLAB_HOME: one line and exit 1 from every store command',
       const r = await ftlab(['doctor', '--json'], home);
       expect(r.signal, 'doctor hung').toBeNull();
       expect(r.code).toBe(1);
-      const store = (JSON.parse(r.stdout) as { checks: Array<{ name: string; status: string; summary: string }> }).checks.find((c) => c.name === 'store')!;
+      const store = (JSON.parse(r.stdout) as { checks: Array<{ name: string; status: string; summary: string }> }).checks.find(
+        (c) => c.name === 'store',
+      )!;
       expect(store).toMatchObject({ status: 'fail', summary: `${home} (FTLAB_HOME) is not writable: ${code}` });
     }
   });
@@ -216,7 +229,17 @@ async function seededHome(label: string): Promise<string> {
       elapsed_days: 0,
       answer_ms: 1000,
       before: null,
-      after: { due: 1_760_000_600_000, stability: 1, difficulty: 5, scheduled_days: 0, learning_steps: 1, reps: 1, lapses: 0, state: 1, last_review: 1_760_000_000_000 + i },
+      after: {
+        due: 1_760_000_600_000,
+        stability: 1,
+        difficulty: 5,
+        scheduled_days: 0,
+        learning_steps: 1,
+        reps: 1,
+        lapses: 0,
+        state: 1,
+        last_review: 1_760_000_000_000 + i,
+      },
     }),
   );
   writeFileSync(join(home, 'reviews.jsonl'), lines.join('\n') + '\n');
@@ -226,7 +249,14 @@ async function seededHome(label: string): Promise<string> {
 const tmpFiles = (home: string) => (readdirSync(home, { recursive: true }) as string[]).filter((f) => /\.tmp-\d+-[0-9a-f]+$/.test(f));
 
 describe('a folder where a store file should be: one line naming the file, no temp file left', () => {
-  const commands = [['stats', '--json'], ['review', '--json'], ['exam', '--json'], ['home', '--json'], ['progress', 'show'], ['progress', 'limits', '--new', '7']];
+  const commands = [
+    ['stats', '--json'],
+    ['review', '--json'],
+    ['exam', '--json'],
+    ['home', '--json'],
+    ['progress', 'show'],
+    ['progress', 'limits', '--new', '7'],
+  ];
   for (const name of ['reviews.jsonl', 'exams.jsonl', 'settings.json', 'settings.json.bak', 'exam-current.json']) {
     it(name, async () => {
       const home = await seededHome('dir');
@@ -244,23 +274,39 @@ describe('a folder where a store file should be: one line naming the file, no te
     });
   }
 
-  it.skipIf(!isRoot && process.getuid?.() === undefined)('a read-only reviews.jsonl: refused at open, before an answer could be lost', async () => {
-    const home = await seededHome('ro-log');
-    const log = join(home, 'reviews.jsonl');
-    chmodSync(log, 0o444);
-    if (isRoot) {
-      for (const f of readdirSync(home)) chownSync(join(home, f), NOBODY, NOBODY);
-      chownSync(home, NOBODY, NOBODY);
-    }
-    for (const args of [['review', '--json'], ['stats', '--json'], ['quiz']]) {
-      const r = await ftlab(args, home, { uid: isRoot ? NOBODY : undefined });
-      expectOneLine(r, `cannot write ${log} (EACCES)`);
-    }
-  });
+  it.skipIf(!isRoot && process.getuid?.() === undefined)(
+    'a read-only reviews.jsonl: refused at open, before an answer could be lost',
+    async () => {
+      const home = await seededHome('ro-log');
+      const log = join(home, 'reviews.jsonl');
+      chmodSync(log, 0o444);
+      if (isRoot) {
+        for (const f of readdirSync(home)) chownSync(join(home, f), NOBODY, NOBODY);
+        chownSync(home, NOBODY, NOBODY);
+      }
+      for (const args of [['review', '--json'], ['stats', '--json'], ['quiz']]) {
+        const r = await ftlab(args, home, { uid: isRoot ? NOBODY : undefined });
+        expectOneLine(r, `cannot write ${log} (EACCES)`);
+      }
+    },
+  );
 });
 
 describe('no silent repair: every entry point says what was kept aside, every run until dismissed', () => {
-  const entryPoints = [[], ['home', '--json'], ['review'], ['review', '--json'], ['quiz', '--json'], ['exam'], ['exam', '--json'], ['learn', '--json'], ['stats'], ['stats', '--json'], ['progress', 'export'], ['progress', 'limits']];
+  const entryPoints = [
+    [],
+    ['home', '--json'],
+    ['review'],
+    ['review', '--json'],
+    ['quiz', '--json'],
+    ['exam'],
+    ['exam', '--json'],
+    ['learn', '--json'],
+    ['stats'],
+    ['stats', '--json'],
+    ['progress', 'export'],
+    ['progress', 'limits'],
+  ];
 
   it('the repairing run names what was dropped and the copy; later runs of each entry point keep reminding; --clear ends it', async () => {
     const home = await seededHome('repair');
@@ -272,7 +318,9 @@ describe('no silent repair: every entry point says what was kept aside, every ru
     expect(() => JSON.parse(first.stdout)).not.toThrow(); // stdout stays one JSON document
     const copy = readdirSync(home).find((f) => f.startsWith('reviews.jsonl.corrupt-'))!;
     expect(copy).toBeDefined();
-    expect(first.stderr).toContain(`ftlab: warning: reviews.jsonl: 1 damaged line(s) skipped (line 4: not valid JSON); 3 entries kept (the damaged copy is kept as ${join(home, copy)})`);
+    expect(first.stderr).toContain(
+      `ftlab: warning: reviews.jsonl: 1 damaged line(s) skipped (line 4: not valid JSON); 3 entries kept (the damaged copy is kept as ${join(home, copy)})`,
+    );
     expect(first.stderr).toContain('`ftlab progress repairs --clear`');
 
     const runs = await inPool(entryPoints, 3, (args) => ftlab(args, home).then((r) => ({ args, r })));
@@ -292,7 +340,9 @@ describe('no silent repair: every entry point says what was kept aside, every ru
     expect(show.stdout).toContain(`reviews.jsonl, repaired `);
     expect(show.stdout).toContain(join(home, copy));
     expect(show.stdout).toContain('ftlab progress repairs --clear');
-    const showJson = JSON.parse((await ftlab(['progress', 'show', '--json'], home)).stdout) as { pendingRepairs: Array<{ file: string; copy: string }> };
+    const showJson = JSON.parse((await ftlab(['progress', 'show', '--json'], home)).stdout) as {
+      pendingRepairs: Array<{ file: string; copy: string }>;
+    };
     expect(showJson.pendingRepairs).toEqual([expect.objectContaining({ file: 'reviews.jsonl', copy: join(home, copy) })]);
 
     const clear = await ftlab(['progress', 'repairs', '--clear'], home);
@@ -301,7 +351,15 @@ describe('no silent repair: every entry point says what was kept aside, every ru
     const backups = readdirSync(join(home, 'backups'));
     expect(readdirSync(join(home, 'backups', backups[0]!))).toEqual([copy]);
 
-    const after = await inPool([['stats', '--json'], ['review', '--json'], ['progress', 'show']], 3, (args) => ftlab(args, home));
+    const after = await inPool(
+      [
+        ['stats', '--json'],
+        ['review', '--json'],
+        ['progress', 'show'],
+      ],
+      3,
+      (args) => ftlab(args, home),
+    );
     for (const r of after) expect(r.stderr).not.toContain('warning');
     expect(tmpFiles(home)).toEqual([]);
   });
@@ -339,7 +397,14 @@ describe('in a terminal', () => {
     return new Promise((resolve) => {
       term.onData((d) => {
         output += d;
-        if (until && !quitting && output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s+/g, ' ').includes(until)) {
+        if (
+          until &&
+          !quitting &&
+          output
+            .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+            .replace(/\s+/g, ' ')
+            .includes(until)
+        ) {
           quitting = true;
           term.write('q');
         }
@@ -358,7 +423,9 @@ describe('in a terminal', () => {
       const r = await inTerminal(args, file);
       expect(r.code).toBe(1);
       const text = r.output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trim();
-      expect(text).toBe(`ftlab: cannot use ${file} as the progress folder: it is a file, not a folder; set FTLAB_HOME to a folder you can write to`);
+      expect(text).toBe(
+        `ftlab: cannot use ${file} as the progress folder: it is a file, not a folder; set FTLAB_HOME to a folder you can write to`,
+      );
     }
   });
 

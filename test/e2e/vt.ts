@@ -70,7 +70,15 @@ export class VtScreen {
   private setMode(params: string, on: boolean): void {
     for (const p of params.replace('?', '').split(';')) {
       const name =
-        p === '25' ? 'cursor' : ['1049', '47', '1047'].includes(p) ? 'alt' : ['1000', '1002', '1003', '1006', '1015'].includes(p) ? 'mouse' : p === '2004' ? 'paste' : undefined;
+        p === '25'
+          ? 'cursor'
+          : ['1049', '47', '1047'].includes(p)
+            ? 'alt'
+            : ['1000', '1002', '1003', '1006', '1015'].includes(p)
+              ? 'mouse'
+              : p === '2004'
+                ? 'paste'
+                : undefined;
       if (!name) continue;
       if (on) this.everOn.add(name);
       if (name === 'cursor') this.modes.cursorVisible = on;
@@ -81,19 +89,43 @@ export class VtScreen {
   }
 
   private csi(params: string, final: string): void {
-    const nums = params.replace(/^[?>=]/, '').split(';').map((n) => (n === '' ? NaN : Number(n)));
+    const nums = params
+      .replace(/^[?>=]/, '')
+      .split(';')
+      .map((n) => (n === '' ? NaN : Number(n)));
     const n = (i: number, d: number) => (Number.isFinite(nums[i]) && nums[i]! > 0 ? nums[i]! : d);
     switch (final) {
-      case 'A': this.y = Math.max(0, this.y - n(0, 1)); break;
-      case 'B': this.y = Math.min(this.rows - 1, this.y + n(0, 1)); break;
-      case 'C': this.x = Math.min(this.cols - 1, this.x + n(0, 1)); break;
-      case 'D': this.x = Math.max(0, this.x - n(0, 1)); break;
-      case 'E': this.x = 0; this.y = Math.min(this.rows - 1, this.y + n(0, 1)); break;
-      case 'F': this.x = 0; this.y = Math.max(0, this.y - n(0, 1)); break;
-      case 'G': this.x = Math.min(this.cols - 1, n(0, 1) - 1); break;
-      case 'd': this.y = Math.min(this.rows - 1, n(0, 1) - 1); break;
+      case 'A':
+        this.y = Math.max(0, this.y - n(0, 1));
+        break;
+      case 'B':
+        this.y = Math.min(this.rows - 1, this.y + n(0, 1));
+        break;
+      case 'C':
+        this.x = Math.min(this.cols - 1, this.x + n(0, 1));
+        break;
+      case 'D':
+        this.x = Math.max(0, this.x - n(0, 1));
+        break;
+      case 'E':
+        this.x = 0;
+        this.y = Math.min(this.rows - 1, this.y + n(0, 1));
+        break;
+      case 'F':
+        this.x = 0;
+        this.y = Math.max(0, this.y - n(0, 1));
+        break;
+      case 'G':
+        this.x = Math.min(this.cols - 1, n(0, 1) - 1);
+        break;
+      case 'd':
+        this.y = Math.min(this.rows - 1, n(0, 1) - 1);
+        break;
       case 'H':
-      case 'f': this.y = Math.min(this.rows - 1, n(0, 1) - 1); this.x = Math.min(this.cols - 1, n(1, 1) - 1); break;
+      case 'f':
+        this.y = Math.min(this.rows - 1, n(0, 1) - 1);
+        this.x = Math.min(this.cols - 1, n(1, 1) - 1);
+        break;
       case 'J': {
         const mode = Number.isFinite(nums[0]) ? nums[0] : 0;
         if (mode === 2 || mode === 3) this.grid = this.grid.map(() => Array(this.cols).fill(' '));
@@ -114,9 +146,14 @@ export class VtScreen {
         else row.fill(' ');
         break;
       }
-      case 'h': if (params.startsWith('?')) this.setMode(params, true); break;
-      case 'l': if (params.startsWith('?')) this.setMode(params, false); break;
-      default: break; // SGR (m) and everything else: no effect on the text
+      case 'h':
+        if (params.startsWith('?')) this.setMode(params, true);
+        break;
+      case 'l':
+        if (params.startsWith('?')) this.setMode(params, false);
+        break;
+      default:
+        break; // SGR (m) and everything else: no effect on the text
     }
   }
 

@@ -15,7 +15,8 @@ if (mode === 'child') {
   if (arg === 'linger') setInterval(() => undefined, 1000);
   else setTimeout(() => undefined, 100); // a natural end: the watch must not hold the process open
 } else if (mode === 'parent') {
-  const opts = arg === 'watched' ? watchedChildOptions() : { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+  const opts =
+    arg === 'watched' ? watchedChildOptions() : { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
   const child = spawn(process.execPath, [process.argv[1], 'child', 'linger'], opts);
   child.stdout!.once('data', () => print({ child: child.pid }));
   setInterval(() => undefined, 1000);

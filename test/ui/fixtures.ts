@@ -77,9 +77,18 @@ export function writeFixtureCourse(dir = mkdtempSync(join(tmpdir(), 'ftlab-cours
   mkdirSync(join(dir, 'labs'), { recursive: true });
   writeFileSync(join(m1, 'module.yaml'), 'id: adapters\ntitle: Adapters\nsummary: Low-rank adapters.\norder: 1\n');
   writeFileSync(join(m2, 'module.yaml'), 'id: serving\ntitle: Serving\nsummary: Serving models.\norder: 2\n');
-  writeFileSync(join(m1, '01-rank-basics.md'), lessonFile(FIXTURE_LESSONS.first, 'Rank basics', 'adapters', 1, longLessonBody(opts.paragraphs)));
-  writeFileSync(join(m1, '02-alpha-scaling.md'), lessonFile(FIXTURE_LESSONS.second, 'Alpha scaling', 'adapters', 2, '# Alpha scaling\n\nThe update is scaled by alpha over r.\n'));
-  writeFileSync(join(m2, '01-serving-intro.md'), lessonFile(FIXTURE_LESSONS.third, 'Serving intro', 'serving', 1, '# Serving intro\n\nA server answers requests.\n'));
+  writeFileSync(
+    join(m1, '01-rank-basics.md'),
+    lessonFile(FIXTURE_LESSONS.first, 'Rank basics', 'adapters', 1, longLessonBody(opts.paragraphs)),
+  );
+  writeFileSync(
+    join(m1, '02-alpha-scaling.md'),
+    lessonFile(FIXTURE_LESSONS.second, 'Alpha scaling', 'adapters', 2, '# Alpha scaling\n\nThe update is scaled by alpha over r.\n'),
+  );
+  writeFileSync(
+    join(m2, '01-serving-intro.md'),
+    lessonFile(FIXTURE_LESSONS.third, 'Serving intro', 'serving', 1, '# Serving intro\n\nA server answers requests.\n'),
+  );
   const questions = [1, 2, 3]
     .map(
       (n) => `- id: rank-q${n}

@@ -6,9 +6,26 @@ import { dispatchKeypress, KeypressPriority } from '../../src/ui/contexts/Keypre
 import { helpRows } from '../../src/ui/components/HelpOverlay.js';
 
 const noKey: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
-  home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false,
-  backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
 };
 const kp = (input: string, key: Partial<Key> = {}) => toKeypress(input, { ...noKey, ...key });
 
@@ -42,7 +59,7 @@ describe('key table', () => {
     expect(matches(Command.MARK_COMPLETE, kp('c', { ctrl: true }))).toBe(false);
     expect(matches(Command.PAGE_DOWN, kp(' '))).toBe(true);
     expect(matches(Command.BACK, kp('', { delete: true }))).toBe(true);
-    expect(commandFor(kp("jjj"), [Command.DOWN])).toBeUndefined(); // the provider splits runs before matching
+    expect(commandFor(kp('jjj'), [Command.DOWN])).toBeUndefined(); // the provider splits runs before matching
     expect(kp('hello').isPaste).toBe(true);
   });
   it('answer keys and exam keys never share a binding (both are live on an exam question)', () => {
@@ -79,7 +96,12 @@ describe('keypress dispatcher', () => {
   it('asks higher priorities first and newer subscribers first within one', () => {
     const log: string[] = [];
     const consumed = dispatchKeypress(
-      [sub(KeypressPriority.Low, 1, log, 'low-old', false), sub(KeypressPriority.Low, 5, log, 'low-new', false), sub(KeypressPriority.Critical, 2, log, 'dialog', false), sub(KeypressPriority.Fallback, 9, log, 'global', false)],
+      [
+        sub(KeypressPriority.Low, 1, log, 'low-old', false),
+        sub(KeypressPriority.Low, 5, log, 'low-new', false),
+        sub(KeypressPriority.Critical, 2, log, 'dialog', false),
+        sub(KeypressPriority.Fallback, 9, log, 'global', false),
+      ],
       kp('x'),
     );
     expect(log).toEqual(['dialog', 'low-new', 'low-old', 'global']);
@@ -87,7 +109,9 @@ describe('keypress dispatcher', () => {
   });
   it('stops at the first handler that consumes', () => {
     const log: string[] = [];
-    expect(dispatchKeypress([sub(KeypressPriority.High, 1, log, 'input', true), sub(KeypressPriority.Low, 2, log, 'shortcut', true)], kp('q'))).toBe(true);
+    expect(
+      dispatchKeypress([sub(KeypressPriority.High, 1, log, 'input', true), sub(KeypressPriority.Low, 2, log, 'shortcut', true)], kp('q')),
+    ).toBe(true);
     expect(log).toEqual(['input']);
   });
 });

@@ -25,7 +25,10 @@ afterAll(() => {
 });
 
 const open = (lessonId: string) => {
-  const r = renderWithProviders(<LessonScreen route={{ screen: 'lesson', lessonId }} />, { env: { contentRoot: course, home }, route: { screen: 'lesson', lessonId } });
+  const r = renderWithProviders(<LessonScreen route={{ screen: 'lesson', lessonId }} />, {
+    env: { contentRoot: course, home },
+    route: { screen: 'lesson', lessonId },
+  });
   unmount = r.unmount;
   return r;
 };

@@ -79,7 +79,8 @@ describe('screens', () => {
     const r = renderWithProviders(<Help route={{ screen: 'help' }} />, { env: env(), rows: 120 });
     unmount = r.unmount;
     const f = plain(await r.waitFor('Lesson reader'));
-    for (const g of ['Everywhere', 'Moving around', 'Answering questions', 'Rating a card', 'Mock exam', 'Home screen']) expect(f).toContain(g);
+    for (const g of ['Everywhere', 'Moving around', 'Answering questions', 'Rating a card', 'Mock exam', 'Home screen'])
+      expect(f).toContain(g);
   });
   it('cuts a long title so the title line never wraps', async () => {
     const r = renderWithProviders(

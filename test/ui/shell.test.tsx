@@ -48,13 +48,23 @@ describe('layout', () => {
     expect(plain(await r.waitFor('body 60x27 narrow'))).not.toContain('───');
   });
   it('uses ASCII rules with --ascii and plain text for screen readers', async () => {
-    const a = renderWithProviders(<Screen title="T"><Sized /></Screen>, { ui: { ascii: true } });
+    const a = renderWithProviders(
+      <Screen title="T">
+        <Sized />
+      </Screen>,
+      { ui: { ascii: true } },
+    );
     const fa = plain(await a.waitFor('body'));
     a.unmount();
     expect(fa).toContain('ftlab > T');
     expect(fa).toContain('-----');
     expect(fa).not.toMatch(/[^\x00-\x7f]/);
-    const s = renderWithProviders(<Screen title="T" hints={[Command.DOWN]}><Sized /></Screen>, { ui: { screenReader: true, ascii: true } });
+    const s = renderWithProviders(
+      <Screen title="T" hints={[Command.DOWN]}>
+        <Sized />
+      </Screen>,
+      { ui: { screenReader: true, ascii: true } },
+    );
     unmount = s.unmount;
     const fs = plain(await s.waitFor('body'));
     expect(fs.split('\n')[0]).toBe('T');
@@ -77,7 +87,11 @@ describe('layout', () => {
     await r.waitFor('body');
   });
   it('shows content warnings above the body', async () => {
-    const r = renderWithProviders(<Screen title="T" warnings={['quizzes/a.yaml:3:1: bad']}><Sized /></Screen>);
+    const r = renderWithProviders(
+      <Screen title="T" warnings={['quizzes/a.yaml:3:1: bad']}>
+        <Sized />
+      </Screen>,
+    );
     unmount = r.unmount;
     const f = plain(await r.waitFor('body'));
     expect(f).toContain('quizzes/a.yaml:3:1: bad');

@@ -7,7 +7,10 @@ import wrapAnsiForInk from '../../src/ui/ink/wrap-ansi.js';
 
 describe('wrapping prose', () => {
   it('starts no continuation row with the space where the line was broken', () => {
-    const frame = renderToString(h(Box, { width: 30 }, h(Text, null, 'The quick brown fox jumps over the lazy dog and keeps running far away.')), { columns: 80 });
+    const frame = renderToString(
+      h(Box, { width: 30 }, h(Text, null, 'The quick brown fox jumps over the lazy dog and keeps running far away.')),
+      { columns: 80 },
+    );
     expect(frame.split('\n')).toEqual(['The quick brown fox jumps over', 'the lazy dog and keeps', 'running far away.']);
   });
 

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .command('open')
     .description('open the interactive lab runner (without a terminal: print the steps)')
     .argument('<id>', 'lab id (see ftlab lab list)')
-    .option('--json', 'print the lab\'s steps as one JSON document instead')
+    .option('--json', "print the lab's steps as one JSON document instead")
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals();
       const root = contentRoot(globals.content);
@@ -37,11 +37,11 @@ export function register(program: Command): void {
 
   lab
     .command('verify')
-    .description("self-grade a lab: run every check of every step; exit 0 iff all pass")
+    .description('self-grade a lab: run every check of every step; exit 0 iff all pass')
     .argument('<id>', 'lab id (see ftlab lab list)')
     .option('--url <url>', 'base URL of the serving API to grade (yours or the reference)')
     .option('--adapter <dir>', 'adapter folder to grade (adapter_config.json + adapter_model.safetensors)')
-    .option('-o, --option <name=value>', 'another option a lab\'s checks read (repeatable)', collect)
+    .option('-o, --option <name=value>', "another option a lab's checks read (repeatable)", collect)
     .option('--step <id>', 'only this step (repeatable)', collect)
     .option('--seed <n>', 'seed for the random probes (to reproduce a run; random by default)')
     .option('--no-record', 'do not save the result to your progress')
@@ -71,6 +71,10 @@ export function register(program: Command): void {
       const globals = cmd.optsWithGlobals();
       const root = contentRoot(globals.content);
       const { devCheck } = await import('../../commands/lab.js');
-      process.exitCode = await devCheck(root, ids, { json: opts.json, ascii: Boolean(globals.ascii || globals.screenReader), cliPath: process.argv[1] });
+      process.exitCode = await devCheck(root, ids, {
+        json: opts.json,
+        ascii: Boolean(globals.ascii || globals.screenReader),
+        cliPath: process.argv[1],
+      });
     });
 }

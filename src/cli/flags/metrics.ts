@@ -61,7 +61,10 @@ Examples:
     .option('--eps-smoothing', 'epsilon smoothing (chrF++.py/NLTK/Moses) instead of effective order')
     .option('--sentence', 'one score per line')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nJSON: {"score","name","signature"} or {"sentences":[…]}\n\nExample:\n  ftlab metrics chrf --hyp out.txt --ref ref.txt --word-order 2')
+    .addHelpText(
+      'after',
+      '\nJSON: {"score","name","signature"} or {"sentences":[…]}\n\nExample:\n  ftlab metrics chrf --hyp out.txt --ref ref.txt --word-order 2',
+    )
     .action(async (opts) => (await impl()).runChrf(opts));
 
   metrics
@@ -98,7 +101,10 @@ Examples:
     .requiredOption('--hyp <file>', 'predicted answers, one per line')
     .requiredOption('--ref <file>', 'gold answers, one per line (repeat for several)', collect, [])
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nJSON: {"exact_match","f1","count","pairs":[{"exact_match","f1"}, …]}\n\nExample:\n  ftlab metrics squad --hyp answers.txt --ref gold.txt')
+    .addHelpText(
+      'after',
+      '\nJSON: {"exact_match","f1","count","pairs":[{"exact_match","f1"}, …]}\n\nExample:\n  ftlab metrics squad --hyp answers.txt --ref gold.txt',
+    )
     .action(async (opts) => (await impl()).runSquad(opts));
 
   metrics
@@ -131,7 +137,9 @@ Examples:
     .command('answer <task> <value>')
     .description('store your answer to a question (e.g. "finetuned 12.5", "5/7", "b", "0.607")')
     .option('--json', 'print one JSON document')
-    .action(async (task, value, opts, cmd) => (await labImpl()).runLabAnswer(task, value, { ...opts, content: cmd.optsWithGlobals().content }));
+    .action(async (task, value, opts, cmd) =>
+      (await labImpl()).runLabAnswer(task, value, { ...opts, content: cmd.optsWithGlobals().content }),
+    );
   lab
     .command('scores <file>')
     .description('record your own scores file (JSONL {"id","system","bleu","rougeL"}) for grading')

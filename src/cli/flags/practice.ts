@@ -11,7 +11,13 @@ interface GlobalFlags {
 
 function common(cmd: Command, json: boolean | undefined) {
   const g = cmd.optsWithGlobals() as GlobalFlags;
-  return { root: contentRoot(g.content), home: homeOverride(), screenReader: Boolean(g.screenReader), ascii: Boolean(g.ascii), json: Boolean(json) };
+  return {
+    root: contentRoot(g.content),
+    home: homeOverride(),
+    screenReader: Boolean(g.screenReader),
+    ascii: Boolean(g.ascii),
+    json: Boolean(json),
+  };
 }
 
 export function register(program: Command): void {
@@ -53,7 +59,7 @@ export function register(program: Command): void {
     .option('--json', 'print the exam in progress and the attempt history as one JSON document')
     .addHelpText(
       'after',
-      '\nExamples:\n  ftlab exam --short\n  ftlab exam --json             attempt history and any exam in progress\n\nNo feedback until you submit; answers are saved as you go, so quitting resumes later.\nThe scaled score is an estimate on the 100-1000 scale, not AWS\'s official score.',
+      "\nExamples:\n  ftlab exam --short\n  ftlab exam --json             attempt history and any exam in progress\n\nNo feedback until you submit; answers are saved as you go, so quitting resumes later.\nThe scaled score is an estimate on the 100-1000 scale, not AWS's official score.",
     )
     .action(async (opts: { short?: boolean; full?: boolean; json?: boolean }, cmd: Command) => {
       const { runExam } = await import('../../commands/practice.js');

@@ -51,7 +51,10 @@ export function register(program: Command): void {
     .command('import <file>')
     .description('merge an export into your progress (validated first; nothing is duplicated)')
     .option('--json', 'print a JSON summary of what was merged')
-    .addHelpText('after', '\nExamples:\n  ftlab progress import backup.json\n\nExit codes: 0 merged, 1 the file is not a valid export (nothing changed), 2 the file cannot be read.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ftlab progress import backup.json\n\nExit codes: 0 merged, 1 the file is not a valid export (nothing changed), 2 the file cannot be read.',
+    )
     .action(async (file: string, opts: { json?: boolean }) => {
       const { runImport } = await import('../../commands/progress.js');
       runImport(file, opts);
@@ -61,7 +64,10 @@ export function register(program: Command): void {
     .description('start over: move all progress files aside (asks for confirmation)')
     .option('-y, --yes', 'do not ask (required without a terminal)')
     .option('--json', 'print a JSON summary {home, backupDir, moved}')
-    .addHelpText('after', '\nThe old files are kept in <home>/backups/reset-<time>/.\n\nExamples:\n  ftlab progress reset\n  FTLAB_HOME=/tmp/try ftlab progress reset --yes')
+    .addHelpText(
+      'after',
+      '\nThe old files are kept in <home>/backups/reset-<time>/.\n\nExamples:\n  ftlab progress reset\n  FTLAB_HOME=/tmp/try ftlab progress reset --yes',
+    )
     .action(async (opts: { yes?: boolean; json?: boolean }) => {
       const { runReset } = await import('../../commands/progress.js');
       await runReset(opts);

@@ -30,7 +30,7 @@ function checkUrl(value: string, flag: string): string {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('the serving lab\'s HTTP API in front of an Ollama (or OpenAI-compatible) backend')
+    .description("the serving lab's HTTP API in front of an Ollama (or OpenAI-compatible) backend")
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, 8000)
     .option('--ollama-host <url>', 'Ollama endpoint (default: OLLAMA_HOST or http://127.0.0.1:11434)')
@@ -38,11 +38,28 @@ export function register(program: Command): void {
     .option('--openai-base <url>', 'base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio), e.g. http://127.0.0.1:8080/v1')
     .option('--openai-key <key>', 'API key for the OpenAI-compatible backend (env OPENAI_API_KEY)')
     .option('--model <name>', 'model used when a request names none', 'ftlab-micro')
-    .option('--api-key <key>', 'require "Authorization: Bearer <key>" on every route but /, /health, /metrics and /docs (env FTLAB_API_KEY)')
-    .option('--timeout <ms>', 'longest wait for the backend\'s first token and between two tokens (not the whole answer), in milliseconds', positiveInt('timeout'), 60000)
-    .option('--grace <ms>', 'on SIGINT/SIGTERM, how long in-flight requests may finish before they are ended with an error', positiveInt('grace'), 5000)
+    .option(
+      '--api-key <key>',
+      'require "Authorization: Bearer <key>" on every route but /, /health, /metrics and /docs (env FTLAB_API_KEY)',
+    )
+    .option(
+      '--timeout <ms>',
+      "longest wait for the backend's first token and between two tokens (not the whole answer), in milliseconds",
+      positiveInt('timeout'),
+      60000,
+    )
+    .option(
+      '--grace <ms>',
+      'on SIGINT/SIGTERM, how long in-flight requests may finish before they are ended with an error',
+      positiveInt('grace'),
+      5000,
+    )
     .option('--body-limit <bytes>', 'largest accepted request body', positiveInt('body limit'), 1024 * 1024)
-    .addOption(new Option('--log-level <level>', 'structured log level (JSON lines on stderr)').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
+    .addOption(
+      new Option('--log-level <level>', 'structured log level (JSON lines on stderr)')
+        .choices(['silent', 'error', 'warn', 'info', 'debug'])
+        .default('info'),
+    )
     .option('--no-docs', 'do not serve /docs and /openapi.json')
     .addHelpText(
       'after',
@@ -108,7 +125,7 @@ export function register(program: Command): void {
 
   program
     .command('backend')
-    .description('serve the micro model (and LoRA adapters) behind Ollama\'s REST API and OpenAI-compatible /v1 routes')
+    .description("serve the micro model (and LoRA adapters) behind Ollama's REST API and OpenAI-compatible /v1 routes")
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, 11435)
     .option('--model <dir>', 'model folder (config.json, model.safetensors, tokenizer.json); default: the shipped micro model')
@@ -116,8 +133,17 @@ export function register(program: Command): void {
     .option('--name <name>', 'model name of the base model in /api/tags', 'ftlab-micro')
     .option('--workers <n>', 'generation worker threads', positiveInt('workers'), 1)
     .option('--max-queue <n>', 'requests allowed to wait for a worker before 503 "server busy"', positiveInt('max queue'), 16)
-    .option('--grace <ms>', 'on SIGINT/SIGTERM, how long in-flight requests may finish before they are ended with an error', positiveInt('grace'), 5000)
-    .addOption(new Option('--log-level <level>', 'structured log level (JSON lines on stderr)').choices(['silent', 'error', 'warn', 'info', 'debug']).default('warn'))
+    .option(
+      '--grace <ms>',
+      'on SIGINT/SIGTERM, how long in-flight requests may finish before they are ended with an error',
+      positiveInt('grace'),
+      5000,
+    )
+    .addOption(
+      new Option('--log-level <level>', 'structured log level (JSON lines on stderr)')
+        .choices(['silent', 'error', 'warn', 'info', 'debug'])
+        .default('warn'),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  ftlab backend\n  curl -s localhost:11435/api/generate -d \'{"model":"ftlab-micro","prompt":"What is LoRA?","stream":false}\'\n  ftlab backend --adapter support=out/adapter     # the adapter is then the model "support"\n  OLLAMA_HOST=http://127.0.0.1:11435 ftlab serve',
@@ -135,14 +161,33 @@ export function register(program: Command): void {
         modelDir = existsSync(inContent) ? inContent : join(packageRoot(), 'labs/lora/base');
       }
       if (!existsSync(join(modelDir, 'config.json'))) {
-        throw new FailedError(`no model at ${modelDir} (expected config.json, model.safetensors and tokenizer.json)`, 'pass --model DIR pointing at a model folder, e.g. labs/lora/base');
+        throw new FailedError(
+          `no model at ${modelDir} (expected config.json, model.safetensors and tokenizer.json)`,
+          'pass --model DIR pointing at a model folder, e.g. labs/lora/base',
+        );
       }
       const { parseAdapterFlag } = await import('../../engines/serve/ollama/server.js');
-      const adapters = ((o.adapter as string[] | undefined) ?? []).map(parseAdapterFlag).map((a) => ({ name: a.name, dir: resolve(a.dir) }));
+      const adapters = ((o.adapter as string[] | undefined) ?? [])
+        .map(parseAdapterFlag)
+        .map((a) => ({ name: a.name, dir: resolve(a.dir) }));
       for (const a of adapters) {
-        if (!existsSync(join(a.dir, 'adapter_config.json'))) throw new FailedError(`no adapter at ${a.dir} (expected adapter_config.json and adapter_model.safetensors)`, 'train one with `ftlab train --out DIR`');
+        if (!existsSync(join(a.dir, 'adapter_config.json')))
+          throw new FailedError(
+            `no adapter at ${a.dir} (expected adapter_config.json and adapter_model.safetensors)`,
+            'train one with `ftlab train --out DIR`',
+          );
       }
-      await runBackend({ host: o.host, port: o.port, modelDir, name: o.name, adapters, workers: o.workers, maxQueue: o.maxQueue, logLevel: o.logLevel, graceMs: o.grace });
+      await runBackend({
+        host: o.host,
+        port: o.port,
+        modelDir,
+        name: o.name,
+        adapters,
+        workers: o.workers,
+        maxQueue: o.maxQueue,
+        logLevel: o.logLevel,
+        graceMs: o.grace,
+      });
       process.exit(0);
     });
 }

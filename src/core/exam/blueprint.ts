@@ -39,7 +39,10 @@ export function allocateDraws(
   for (const d of weights.keys()) result.set(d, 0);
   let open = [...weights.keys()].filter((d) => (available.get(d) ?? 0) > 0 && (weights.get(d) ?? 0) > 0);
   const tieOrder = new Map(shuffled(open, random).map((d, i) => [d, i]));
-  let remaining = Math.min(total, open.reduce((s, d) => s + (available.get(d) ?? 0), 0));
+  let remaining = Math.min(
+    total,
+    open.reduce((s, d) => s + (available.get(d) ?? 0), 0),
+  );
   // Re-run until no domain is over its availability: cap those, hand the rest to the others.
   while (remaining > 0 && open.length > 0) {
     const weightSum = open.reduce((s, d) => s + weights.get(d)!, 0);
@@ -97,7 +100,10 @@ export function planExam(questions: readonly Question[], mode: ExamMode, seed: n
   const perDomain = allocateDraws(spec.questions, weights, available, random);
   const notes: string[] = [];
   const missing = DOMAINS.filter((d) => !byDomain.has(d.domain)).map((d) => d.domain);
-  if (missing.length) notes.push(`The question bank has no questions for domain${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the draw uses the other domains' weights.`);
+  if (missing.length)
+    notes.push(
+      `The question bank has no questions for domain${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the draw uses the other domains' weights.`,
+    );
   const picked: Question[] = [];
   for (const d of [...perDomain.keys()].sort()) {
     const pool = [...(byDomain.get(d) ?? [])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -106,7 +112,9 @@ export function planExam(questions: readonly Question[], mode: ExamMode, seed: n
   const draws: ExamDraw[] = shuffled(picked, random).map((q) => ({ question: q.id, domain: q.domain, items: itemKeys(q) }));
   let durationMs = spec.minutes * 60_000;
   if (draws.length < spec.questions) {
-    notes.push(`The bank has only ${draws.length} question${draws.length === 1 ? '' : 's'} for a ${spec.questions}-question exam; time scaled to match.`);
+    notes.push(
+      `The bank has only ${draws.length} question${draws.length === 1 ? '' : 's'} for a ${spec.questions}-question exam; time scaled to match.`,
+    );
     durationMs = Math.max(60_000, Math.round((durationMs * draws.length) / spec.questions / 60_000) * 60_000);
   }
   return { draws, perDomain, durationMs, notes };

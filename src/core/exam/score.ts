@@ -16,7 +16,10 @@ export const ASSUMED_CUT = 0.7;
 export function scaledScore(correct: number, total: number, cut = ASSUMED_CUT): number {
   if (total <= 0) return SCALE_MIN;
   const share = Math.min(1, Math.max(0, correct / total));
-  const value = share <= cut ? SCALE_MIN + ((PASSING_SCALED - SCALE_MIN) * share) / cut : PASSING_SCALED + ((SCALE_MAX - PASSING_SCALED) * (share - cut)) / (1 - cut);
+  const value =
+    share <= cut
+      ? SCALE_MIN + ((PASSING_SCALED - SCALE_MIN) * share) / cut
+      : PASSING_SCALED + ((SCALE_MAX - PASSING_SCALED) * (share - cut)) / (1 - cut);
   // Guard against 0.7 * 600 / 0.7 = 599.9999… style float error before flooring.
   return Math.floor(value + 1e-9);
 }

@@ -55,7 +55,16 @@ export class ExamSession {
       }
       if (q.type === 'case') {
         q.questions.forEach((sub, part) => {
-          this.items.push({ index: this.items.length, key: `${q.id}/${sub.id}`, question: sub, parent: q, draw: drawIndex, part, parts: q.questions.length, domain: q.domain });
+          this.items.push({
+            index: this.items.length,
+            key: `${q.id}/${sub.id}`,
+            question: sub,
+            parent: q,
+            draw: drawIndex,
+            part,
+            parts: q.questions.length,
+            domain: q.domain,
+          });
         });
       } else this.items.push({ index: this.items.length, key: q.id, question: q, draw: drawIndex, part: 0, parts: 1, domain: q.domain });
     });
@@ -173,7 +182,10 @@ export class ExamSession {
     const correct = items.filter((i) => i.correct).length;
     const scaled = scaledScore(correct, items.length);
     const notes = [...this.record.notes];
-    if (this.missing.length) notes.push(`${this.missing.length} drawn question(s) were removed from the bank during the exam and are not scored: ${this.missing.join(', ')}.`);
+    if (this.missing.length)
+      notes.push(
+        `${this.missing.length} drawn question(s) were removed from the bank during the exam and are not scored: ${this.missing.join(', ')}.`,
+      );
     const attempt: ExamAttemptRecord = {
       v: 1,
       id: this.record.id,

@@ -69,7 +69,12 @@ export function gradeItem(q: Question | SubQuestion, answer: Answer | undefined,
       const a = answer as Extract<Answer, { type: 'numeric' }>;
       const value = parseNumber(a.text);
       if (value === undefined) {
-        return { key, correct: false, answered: a.text.trim() !== '', feedback: a.text.trim() === '' ? 'not answered' : `"${a.text}" is not a number` };
+        return {
+          key,
+          correct: false,
+          answered: a.text.trim() !== '',
+          feedback: a.text.trim() === '' ? 'not answered' : `"${a.text}" is not a number`,
+        };
       }
       // A hair of slack for binary floating point (0.1 + 0.2 style representation error).
       const slack = 1e-9 * Math.max(1, Math.abs(q.answer));
@@ -103,7 +108,11 @@ export function normaliseCloze(text: string, caseSensitive = false): string {
  * is not a number. A comma is a thousands separator only in groups of three digits; otherwise a decimal comma.
  */
 export function parseNumber(text: string): number | undefined {
-  let t = text.normalize('NFKC').trim().replace(/[\s\u00a0\u202f_]/g, '').replace(/\u2212/g, '-');
+  let t = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/[\s\u00a0\u202f_]/g, '')
+    .replace(/\u2212/g, '-');
   if (t.endsWith('%')) t = t.slice(0, -1);
   if (t === '') return undefined;
   if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?([eE][+-]?\d+)?$/.test(t)) t = t.replace(/,/g, '');

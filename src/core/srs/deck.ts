@@ -124,7 +124,8 @@ export class Deck {
     if (store.cache) {
       this.fromCache = true;
       this.cachedEntries = store.cache.entries;
-      for (const [id, c] of store.cache.cards) this.cards.set(id, { snapshot: c.snapshot, history: [], ...(c.last ? { base: c.last } : {}) });
+      for (const [id, c] of store.cache.cards)
+        this.cards.set(id, { snapshot: c.snapshot, history: [], ...(c.last ? { base: c.last } : {}) });
       for (const [day, c] of store.cache.days) this.days.set(day, { ...c });
     }
     for (const e of store.initialReviews) this.apply(e);
@@ -372,7 +373,16 @@ export class Deck {
       if (!target) return undefined;
       const rec = this.cards.get(target.card);
       if (!rec || rec.history[rec.history.length - 1] !== target) return undefined;
-      const entry: UndoEntry = { v: 2, type: 'undo', id: newEntryId(now), target: target.id, card: target.card, at: now, tz: localOffsetMinutes(now), session: this.session };
+      const entry: UndoEntry = {
+        v: 2,
+        type: 'undo',
+        id: newEntryId(now),
+        target: target.id,
+        card: target.card,
+        at: now,
+        tz: localOffsetMinutes(now),
+        session: this.session,
+      };
       this.log.append([entry], this.cursor);
       this.apply(entry);
       return target;

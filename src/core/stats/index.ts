@@ -113,7 +113,9 @@ export function computeStats(input: StatsInput): Stats {
   // ---- reviews and retention per day ---------------------------------------------------------
   const reviews = input.deck.reviews();
   const window = Array.from({ length: days }, (_, i) => addDays(today, i - days + 1));
-  const perDay = new Map<string, DayReviews>(window.map((day) => [day, { day, total: 0, again: 0, hard: 0, good: 0, easy: 0, answerMs: 0 }]));
+  const perDay = new Map<string, DayReviews>(
+    window.map((day) => [day, { day, total: 0, again: 0, hard: 0, good: 0, easy: 0, answerMs: 0 }]),
+  );
   const retentionDay = new Map<string, DayRetention>(window.map((day) => [day, { day, total: 0, passed: 0, rate: null }]));
   const activeDays = new Set<string>(settings.activityDays);
   let seenTotal = 0;
@@ -190,7 +192,12 @@ export function computeStats(input: StatsInput): Stats {
     today,
     cards,
     reviewsPerDay: [...perDay.values()],
-    retention: { overall: seenTotal ? seenPassed / seenTotal : null, total: seenTotal, passed: seenPassed, byDay: [...retentionDay.values()] },
+    retention: {
+      overall: seenTotal ? seenPassed / seenTotal : null,
+      total: seenTotal,
+      passed: seenPassed,
+      byDay: [...retentionDay.values()],
+    },
     forecast,
     mastery: [...moduleStats.values()],
     streak: streakOf(activeDays, today),

@@ -45,7 +45,10 @@ function fsyncDir(dir: string): void {
 
 /** A file-system-safe UTC timestamp for backup names: 20261122T054400Z. */
 export function stamp(at = new Date()): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** Copy `path` to `<path>.<label>-<stamp>` (never overwriting an earlier copy); returns the copy's path. */

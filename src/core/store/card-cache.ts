@@ -50,7 +50,17 @@ export interface CardCache {
 type SnapArray = [number, number, number, number, number, number, number, number, number | null];
 type CardRow = [string, SnapArray, string | null, number, number, SnapArray | null];
 
-const toArray = (s: CardSnapshot): SnapArray => [s.due, s.stability, s.difficulty, s.scheduled_days, s.learning_steps, s.reps, s.lapses, s.state, s.last_review];
+const toArray = (s: CardSnapshot): SnapArray => [
+  s.due,
+  s.stability,
+  s.difficulty,
+  s.scheduled_days,
+  s.learning_steps,
+  s.reps,
+  s.lapses,
+  s.state,
+  s.last_review,
+];
 const fromArray = (a: SnapArray): CardSnapshot => ({
   due: a[0],
   stability: a[1],
@@ -104,7 +114,8 @@ export function loadCardCache(home: string, logPath: string, dayStartsAtHour: nu
       });
     }
     const days = new Map<string, DayCount>();
-    for (const [day, reviews, newCards, all] of raw.days as Array<[string, number, number, number]>) days.set(day, { reviews, newCards, all });
+    for (const [day, reviews, newCards, all] of raw.days as Array<[string, number, number, number]>)
+      days.set(day, { reviews, newCards, all });
     return { offset, inode: st.ino, sha1: prefix.sha1, dayStartsAtHour, entries: raw.entries as number, cards, days };
   } catch {
     return undefined; // a damaged cache is just ignored: the log is rebuilt
@@ -118,17 +129,40 @@ export function loadCardCache(home: string, logPath: string, dayStartsAtHour: nu
 export function saveCardCache(
   home: string,
   logPath: string,
-  state: { offset: number; inode: number | undefined; dayStartsAtHour: number; entries: number; cards: Iterable<[string, CachedCard]>; days: Iterable<[string, DayCount]> },
+  state: {
+    offset: number;
+    inode: number | undefined;
+    dayStartsAtHour: number;
+    entries: number;
+    cards: Iterable<[string, CachedCard]>;
+    days: Iterable<[string, DayCount]>;
+  },
 ): boolean {
   if (state.inode === undefined || state.offset === 0) return false;
   const prefix = hashPrefix(logPath, state.offset);
   if (!prefix || prefix.inode !== state.inode) return false;
   const cards: CardRow[] = [];
   for (const [id, c] of state.cards) {
-    cards.push([id, toArray(c.snapshot), c.last?.id ?? null, c.last?.at ?? 0, c.last?.tz ?? 0, c.last?.before ? toArray(c.last.before) : null]);
+    cards.push([
+      id,
+      toArray(c.snapshot),
+      c.last?.id ?? null,
+      c.last?.at ?? 0,
+      c.last?.tz ?? 0,
+      c.last?.before ? toArray(c.last.before) : null,
+    ]);
   }
   const days = [...state.days].map(([day, d]) => [day, d.reviews, d.newCards, d.all]);
-  const doc = { v: CACHE_VERSION, offset: state.offset, inode: prefix.inode, sha1: prefix.sha1, dayStartsAtHour: state.dayStartsAtHour, entries: state.entries, cards, days };
+  const doc = {
+    v: CACHE_VERSION,
+    offset: state.offset,
+    inode: prefix.inode,
+    sha1: prefix.sha1,
+    dayStartsAtHour: state.dayStartsAtHour,
+    entries: state.entries,
+    cards,
+    days,
+  };
   writeFileAtomic(join(home, CACHE_FILE), JSON.stringify(doc));
   return true;
 }

@@ -18,7 +18,8 @@ export class StoreError extends FailedError {
 
 type Errno = NodeJS.ErrnoException & { dest?: string };
 
-const isErrno = (err: unknown): err is Errno => err instanceof Error && typeof (err as Errno).code === 'string' && typeof (err as Errno).syscall === 'string';
+const isErrno = (err: unknown): err is Errno =>
+  err instanceof Error && typeof (err as Errno).code === 'string' && typeof (err as Errno).syscall === 'string';
 
 /** `x.tmp-<pid>-<rand>` is our own temporary file: name the file it stands for. */
 function shown(path: string): string {
@@ -57,9 +58,16 @@ const READS = /^(open|read|fstat|stat|lstat|scandir|readdir|access|copyfile)$/;
 export function toStoreError(err: unknown, fallbackFile?: string): unknown {
   if (err instanceof StoreError || !isErrno(err)) return err;
   // A failed rename names both ends; the destination is the store file (the source is our temporary copy).
-  const raw = err.syscall === 'rename' && err.dest ? err.dest : err.path ?? fallbackFile ?? err.dest;
+  const raw = err.syscall === 'rename' && err.dest ? err.dest : (err.path ?? fallbackFile ?? err.dest);
   const file = raw ? shown(raw) : 'a progress file';
-  const what = err.code === 'EISDIR' || err.code === 'ENOTDIR' || err.code === 'ELOOP' ? 'use' : err.syscall === 'mkdir' ? 'create' : READS.test(err.syscall ?? '') ? 'read' : 'write';
+  const what =
+    err.code === 'EISDIR' || err.code === 'ENOTDIR' || err.code === 'ELOOP'
+      ? 'use'
+      : err.syscall === 'mkdir'
+        ? 'create'
+        : READS.test(err.syscall ?? '')
+          ? 'read'
+          : 'write';
   return new StoreError(`cannot ${what} ${file} (${err.code}): ${advice(err, file)}`, file, err.code);
 }
 

@@ -95,7 +95,13 @@ function decodeAttempt(raw: unknown): Decoded<ExamAttemptRecord> {
   return {
     ok: true,
     migrated: false,
-    value: { autoSubmitted: false, notes: [], ...raw, seed: typeof raw.seed === 'number' ? raw.seed : undefined, passed: Boolean(raw.passed) } as unknown as ExamAttemptRecord,
+    value: {
+      autoSubmitted: false,
+      notes: [],
+      ...raw,
+      seed: typeof raw.seed === 'number' ? raw.seed : undefined,
+      passed: Boolean(raw.passed),
+    } as unknown as ExamAttemptRecord,
   };
 }
 
@@ -182,21 +188,23 @@ export class ExamStore {
 
   /** Record the finished attempt and forget the session, as one step under the lock. */
   finish(attempt: ExamAttemptRecord): void {
-    guard(() =>
-      withLock(this.lockPath, () => {
-        const already = this.attempts().some((a) => a.id === attempt.id);
-        if (!already) this.addAttempt(attempt);
-        if (existsSync(this.currentPath)) unlinkSync(this.currentPath);
-      }),
+    guard(
+      () =>
+        withLock(this.lockPath, () => {
+          const already = this.attempts().some((a) => a.id === attempt.id);
+          if (!already) this.addAttempt(attempt);
+          if (existsSync(this.currentPath)) unlinkSync(this.currentPath);
+        }),
       this.currentPath,
     );
   }
 
   discardCurrent(): void {
-    guard(() =>
-      withLock(this.lockPath, () => {
-        if (existsSync(this.currentPath)) unlinkSync(this.currentPath);
-      }),
+    guard(
+      () =>
+        withLock(this.lockPath, () => {
+          if (existsSync(this.currentPath)) unlinkSync(this.currentPath);
+        }),
       this.currentPath,
     );
   }

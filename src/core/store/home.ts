@@ -53,7 +53,8 @@ export function ensureHome(dir: string): string {
     if (level > MAX_LEVELS) throw unusable(home, 'its path is too deep', 'ENAMETOOLONG');
     const st = statOrError(path);
     if (!(st instanceof Error)) {
-      if (!st.isDirectory()) throw unusable(home, path === home ? 'it is a file, not a folder' : `${path} is a file, not a folder`, 'ENOTDIR');
+      if (!st.isDirectory())
+        throw unusable(home, path === home ? 'it is a file, not a folder' : `${path} is a file, not a folder`, 'ENOTDIR');
       break;
     }
     if (st.code === 'ENOENT' || st.code === 'ENOTDIR') {

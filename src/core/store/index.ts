@@ -64,7 +64,11 @@ export class ProgressStore {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') continue;
         const path = resolve(this.home, name);
-        throw new StoreError(`cannot write ${path} (${code}): new answers could not be saved; make it writable (chmod u+w '${path}') or set FTLAB_HOME to another folder`, path, code);
+        throw new StoreError(
+          `cannot write ${path} (${code}): new answers could not be saved; make it writable (chmod u+w '${path}') or set FTLAB_HOME to another folder`,
+          path,
+          code,
+        );
       }
     }
     this.cache = options.useCache === false ? undefined : loadCardCache(this.home, this.reviews.path, this.settings.get().dayStartsAtHour);
@@ -94,7 +98,9 @@ export class ProgressStore {
    * the old copy is), older repairs not dismissed yet, and what to do about them. Empty when all is well.
    */
   get notices(): string[] {
-    const lines = this.warnings.map((w) => `${w.message}${w.backup ? ` (the ${w.level === 'warning' ? 'damaged' : 'previous'} copy is kept as ${w.backup})` : ''}`);
+    const lines = this.warnings.map(
+      (w) => `${w.message}${w.backup ? ` (the ${w.level === 'warning' ? 'damaged' : 'previous'} copy is kept as ${w.backup})` : ''}`,
+    );
     const told = new Set(this.warnings.map((w) => w.backup));
     for (const r of this.pendingRepairs) if (!told.has(r.copy)) lines.push(repairLine(r));
     if (this.pendingRepairs.length) lines.push(clearHint(this.pendingRepairs.length));
@@ -113,7 +119,15 @@ export function openStore(options?: OpenStoreOptions): ProgressStore {
 }
 
 export { StoreBusyError, withLock } from './lock.js';
-export { studyDay, localOffsetMinutes, defaultSettings, type SettingsData, type LessonProgress, type LabProgress, SettingsStore } from './settings.js';
+export {
+  studyDay,
+  localOffsetMinutes,
+  defaultSettings,
+  type SettingsData,
+  type LessonProgress,
+  type LabProgress,
+  SettingsStore,
+} from './settings.js';
 export type { StoreWarning } from './warnings.js';
 export { StoreError } from './errors.js';
 export { clearRepairs, pendingRepairs, type PendingRepair } from './repairs.js';

@@ -194,7 +194,10 @@ export class JsonlFile<T> {
       cursor.inode = st.ino;
       const parts: string[] = [];
       if (result.problems.length) {
-        const lines = result.problems.slice(0, 5).map((p) => `line ${p.line}: ${p.reason}`).join('; ');
+        const lines = result.problems
+          .slice(0, 5)
+          .map((p) => `line ${p.line}: ${p.reason}`)
+          .join('; ');
         parts.push(`${result.problems.length} damaged line(s) skipped (${lines}${result.problems.length > 5 ? '; …' : ''})`);
       }
       if (result.tornTail) parts.push('an entry cut off by an interrupted write was dropped');
@@ -215,10 +218,11 @@ export class JsonlFile<T> {
 
   /** Replace the whole file (import, reset). Readers notice (new inode) and re-read everything. */
   rewrite(values: readonly T[]): void {
-    guard(() =>
-      this.locked(() => {
-        writeFileAtomic(this.path, values.map((e) => JSON.stringify(this.encode(e)) + '\n').join(''));
-      }),
+    guard(
+      () =>
+        this.locked(() => {
+          writeFileAtomic(this.path, values.map((e) => JSON.stringify(this.encode(e)) + '\n').join(''));
+        }),
       this.path,
     );
   }

@@ -8,7 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { guard, StoreError } from './errors.js';
 
 export class StoreBusyError extends StoreError {
-  constructor(readonly lockPath: string, waitedMs: number) {
+  constructor(
+    readonly lockPath: string,
+    waitedMs: number,
+  ) {
     super(
       `another ftlab process has held ${lockPath} for over ${Math.round(waitedMs / 1000)} s: close the other ftlab window, or remove ${lockPath} if no ftlab is running`,
       lockPath,

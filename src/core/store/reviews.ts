@@ -105,7 +105,10 @@ export function decodeLogEntry(raw: unknown): Decoded<LogEntry> {
   if (!isObj(raw)) return { ok: false, reason: 'not a JSON object' };
   if (raw.v === undefined && 'grade' in raw) return decodeV1(raw);
   if (raw.v !== LOG_VERSION) {
-    return { ok: false, reason: typeof raw.v === 'number' && raw.v > LOG_VERSION ? `written by a newer ftlab (format ${raw.v})` : 'unknown format version' };
+    return {
+      ok: false,
+      reason: typeof raw.v === 'number' && raw.v > LOG_VERSION ? `written by a newer ftlab (format ${raw.v})` : 'unknown format version',
+    };
   }
   if (!isStr(raw.id)) return { ok: false, reason: 'missing "id"' };
   if (!isStr(raw.card)) return { ok: false, reason: 'missing "card"' };
@@ -114,7 +117,11 @@ export function decodeLogEntry(raw: unknown): Decoded<LogEntry> {
   const session = typeof raw.session === 'string' ? raw.session : undefined;
   if (raw.type === 'undo') {
     if (!isStr(raw.target)) return { ok: false, reason: 'undo without "target"' };
-    return { ok: true, migrated: false, value: { v: 2, type: 'undo', id: raw.id, target: raw.target, card: raw.card, at: raw.at, tz, session } };
+    return {
+      ok: true,
+      migrated: false,
+      value: { v: 2, type: 'undo', id: raw.id, target: raw.target, card: raw.card, at: raw.at, tz, session },
+    };
   }
   if (raw.type !== 'review') return { ok: false, reason: `unknown entry type ${JSON.stringify(raw.type)}` };
   if (![1, 2, 3, 4].includes(raw.rating as number)) return { ok: false, reason: 'rating must be 1-4' };

@@ -86,9 +86,15 @@ function migrateV1(old: Record<string, unknown>): Record<string, unknown> {
 
 /** Validate field by field; returns the settings and the names of fields that had to be reset. */
 export function salvageSettings(raw: unknown): { data: SettingsData; reset: string[]; migratedFrom?: number } {
-  let obj: Record<string, unknown> = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {};
+  let obj: Record<string, unknown> =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {};
   let migratedFrom: number | undefined;
-  const version = typeof obj.schemaVersion === 'number' ? obj.schemaVersion : obj.lessonPositions || obj.completedLessons || obj.dailyNewLimit !== undefined ? 1 : SETTINGS_VERSION;
+  const version =
+    typeof obj.schemaVersion === 'number'
+      ? obj.schemaVersion
+      : obj.lessonPositions || obj.completedLessons || obj.dailyNewLimit !== undefined
+        ? 1
+        : SETTINGS_VERSION;
   if (version < 2) {
     obj = migrateV1(obj);
     migratedFrom = version;

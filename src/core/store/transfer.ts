@@ -46,7 +46,9 @@ export function exportProgress(store: ProgressStore, ftlabVersion?: string, now 
 
 export class ImportError extends Error {
   constructor(readonly problems: string[]) {
-    super(`the file is not a valid ftlab progress export:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`);
+    super(
+      `the file is not a valid ftlab progress export:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`,
+    );
     this.name = 'ImportError';
   }
 }
@@ -64,12 +66,18 @@ export interface ImportSummary {
 }
 
 /** Validate an export document (parsed JSON). Throws ImportError listing every problem. */
-export function validateExport(doc: unknown): { settings: SettingsData; reviews: LogEntry[]; exams: ExamAttemptRecord[]; examInProgress: ExamSessionRecord | null } {
+export function validateExport(doc: unknown): {
+  settings: SettingsData;
+  reviews: LogEntry[];
+  exams: ExamAttemptRecord[];
+  examInProgress: ExamSessionRecord | null;
+} {
   const problems: string[] = [];
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ImportError(['the top level is not a JSON object']);
   const d = doc as Record<string, unknown>;
   if (d.format !== EXPORT_FORMAT) problems.push(`"format" must be "${EXPORT_FORMAT}" (is ${JSON.stringify(d.format)})`);
-  if (typeof d.version !== 'number' || d.version > EXPORT_VERSION) problems.push(`unsupported "version" ${JSON.stringify(d.version)} (this ftlab reads version ${EXPORT_VERSION})`);
+  if (typeof d.version !== 'number' || d.version > EXPORT_VERSION)
+    problems.push(`unsupported "version" ${JSON.stringify(d.version)} (this ftlab reads version ${EXPORT_VERSION})`);
   const { data: settings, reset } = salvageSettings(d.settings ?? {});
   for (const field of reset) problems.push(`settings.${field} is invalid`);
   const reviews: LogEntry[] = [];
@@ -86,7 +94,14 @@ export function validateExport(doc: unknown): { settings: SettingsData; reviews:
   else
     ((d.exams as unknown[]) ?? []).forEach((raw, i) => {
       const a = raw as Record<string, unknown>;
-      if (typeof a !== 'object' || a === null || a.v !== 1 || typeof a.id !== 'string' || typeof a.submittedAt !== 'number' || !Array.isArray(a.items)) {
+      if (
+        typeof a !== 'object' ||
+        a === null ||
+        a.v !== 1 ||
+        typeof a.id !== 'string' ||
+        typeof a.submittedAt !== 'number' ||
+        !Array.isArray(a.items)
+      ) {
         problems.push(`exams[${i}]: not a valid exam attempt`);
       } else exams.push(a as unknown as ExamAttemptRecord);
     });

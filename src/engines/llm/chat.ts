@@ -21,7 +21,11 @@ const PREFIX = { system: 'System: ', user: 'User: ', assistant: 'Assistant: ' } 
  * Token ids of a conversation plus a parallel mask of positions that count toward the loss.
  * With addGenerationPrompt the sequence ends with "Assistant: " so the model writes the reply.
  */
-export function encodeChat(tok: Tokenizer, messages: ChatMessage[], opts: { addGenerationPrompt?: boolean; trainAll?: boolean } = {}): { ids: number[]; mask: boolean[] } {
+export function encodeChat(
+  tok: Tokenizer,
+  messages: ChatMessage[],
+  opts: { addGenerationPrompt?: boolean; trainAll?: boolean } = {},
+): { ids: number[]; mask: boolean[] } {
   const ids: number[] = [tok.bosId];
   const mask: boolean[] = [false];
   const push = (piece: number[], train: boolean) => {

@@ -39,11 +39,14 @@ export function configFromJson(j: Record<string, unknown>, where = 'config.json'
   // rather than as a RangeError deep in the model.
   const size = (key: string, fallback?: number, max = 2 ** 31): number => {
     const v = num(key, fallback);
-    if (!Number.isInteger(v) || v < 1 || v > max) throw new ConfigError(`${where}: "${key}" must be a positive integer${max < 2 ** 31 ? ` up to ${max}` : ''} (got ${v})`);
+    if (!Number.isInteger(v) || v < 1 || v > max)
+      throw new ConfigError(`${where}: "${key}" must be a positive integer${max < 2 ** 31 ? ` up to ${max}` : ''} (got ${v})`);
     return v;
   };
-  if (j.model_type !== undefined && j.model_type !== 'llama') throw new ConfigError(`${where}: model_type is ${JSON.stringify(j.model_type)}, only "llama" is supported`);
-  if (j.hidden_act !== undefined && j.hidden_act !== 'silu') throw new ConfigError(`${where}: hidden_act ${JSON.stringify(j.hidden_act)} is not supported (silu only)`);
+  if (j.model_type !== undefined && j.model_type !== 'llama')
+    throw new ConfigError(`${where}: model_type is ${JSON.stringify(j.model_type)}, only "llama" is supported`);
+  if (j.hidden_act !== undefined && j.hidden_act !== 'silu')
+    throw new ConfigError(`${where}: hidden_act ${JSON.stringify(j.hidden_act)} is not supported (silu only)`);
   if (j.attention_bias === true || j.mlp_bias === true) throw new ConfigError(`${where}: biases are not supported`);
   if (j.rope_scaling) throw new ConfigError(`${where}: rope_scaling is not supported`);
   const vocabSize = size('vocab_size');
@@ -51,7 +54,10 @@ export function configFromJson(j: Record<string, unknown>, where = 'config.json'
   const numHeads = size('num_attention_heads');
   const numKvHeads = size('num_key_value_heads', numHeads);
   const headDim = num('head_dim', hiddenSize / numHeads);
-  if (!Number.isInteger(headDim) || headDim < 2 || headDim % 2) throw new ConfigError(`${where}: head_dim must be an even positive integer (hidden_size / num_attention_heads when absent; got ${headDim})`);
+  if (!Number.isInteger(headDim) || headDim < 2 || headDim % 2)
+    throw new ConfigError(
+      `${where}: head_dim must be an even positive integer (hidden_size / num_attention_heads when absent; got ${headDim})`,
+    );
   if (numHeads % numKvHeads) throw new ConfigError(`${where}: num_attention_heads must be a multiple of num_key_value_heads`);
   const positive = (key: string, fallback: number): number => {
     const v = num(key, fallback);
@@ -60,7 +66,8 @@ export function configFromJson(j: Record<string, unknown>, where = 'config.json'
   };
   const tokenId = (key: string, fallback: number, v: unknown = j[key]): number => {
     const id = num(key, fallback, v);
-    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new ConfigError(`${where}: "${key}" must be a token id below vocab_size ${vocabSize} (got ${id})`);
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
+      throw new ConfigError(`${where}: "${key}" must be a token id below vocab_size ${vocabSize} (got ${id})`);
     return id;
   };
   const eos = j.eos_token_id;

@@ -29,7 +29,10 @@ export interface Example {
 }
 
 export class DatasetError extends Error {
-  constructor(readonly file: string, readonly problems: Array<{ line: number; message: string }>) {
+  constructor(
+    readonly file: string,
+    readonly problems: Array<{ line: number; message: string }>,
+  ) {
     super(problems.map((p) => `${file}:${p.line}: ${p.message}`).join('\n'));
     this.name = 'DatasetError';
   }
@@ -45,7 +48,8 @@ export function parseRecord(obj: unknown, line: number): DataRecord {
     const msgs: ChatMessage[] = o.messages.map((m, i) => {
       const mm = m as Record<string, unknown>;
       if (!mm || typeof mm !== 'object') throw new Error(`messages[${i}] must be an object`);
-      if (!['system', 'user', 'assistant'].includes(mm.role as string)) throw new Error(`messages[${i}].role must be "system", "user" or "assistant" (got ${JSON.stringify(mm.role)})`);
+      if (!['system', 'user', 'assistant'].includes(mm.role as string))
+        throw new Error(`messages[${i}].role must be "system", "user" or "assistant" (got ${JSON.stringify(mm.role)})`);
       if (!str(mm.content)) throw new Error(`messages[${i}].content must be a string`);
       // an empty answer would teach the model to stop at once; the same rule as an empty completion
       if (mm.role === 'assistant' && !(mm.content as string).length) throw new Error(`messages[${i}] (assistant) is empty`);
@@ -58,7 +62,15 @@ export function parseRecord(obj: unknown, line: number): DataRecord {
     if (!str(o.prompt)) throw new Error('"prompt" must be a string');
     if (!str(o.completion)) throw new Error('"completion" must be a string');
     if (!(o.completion as string).length) throw new Error('"completion" is empty');
-    return { line, format: 'prompt_completion', messages: [{ role: 'user', content: o.prompt as string }, { role: 'assistant', content: o.completion as string }], text: null };
+    return {
+      line,
+      format: 'prompt_completion',
+      messages: [
+        { role: 'user', content: o.prompt as string },
+        { role: 'assistant', content: o.completion as string },
+      ],
+      text: null,
+    };
   }
   if ('instruction' in o || 'output' in o) {
     if (!str(o.instruction)) throw new Error('"instruction" must be a string');
@@ -66,14 +78,24 @@ export function parseRecord(obj: unknown, line: number): DataRecord {
     if (!str(o.output)) throw new Error('"output" must be a string');
     if (!(o.output as string).length) throw new Error('"output" is empty');
     const user = o.input ? `${o.instruction}\n\n${o.input}` : (o.instruction as string);
-    return { line, format: 'instruction', messages: [{ role: 'user', content: user }, { role: 'assistant', content: o.output as string }], text: null };
+    return {
+      line,
+      format: 'instruction',
+      messages: [
+        { role: 'user', content: user },
+        { role: 'assistant', content: o.output as string },
+      ],
+      text: null,
+    };
   }
   if ('text' in o) {
     if (!str(o.text)) throw new Error('"text" must be a string');
     if (!(o.text as string).length) throw new Error('"text" is empty');
     return { line, format: 'text', messages: null, text: o.text as string };
   }
-  throw new Error(`unrecognised record: expected "messages", "prompt"/"completion", "instruction"/"output" or "text" (keys: ${Object.keys(o).join(', ') || 'none'})`);
+  throw new Error(
+    `unrecognised record: expected "messages", "prompt"/"completion", "instruction"/"output" or "text" (keys: ${Object.keys(o).join(', ') || 'none'})`,
+  );
 }
 
 /**
@@ -128,7 +150,14 @@ export function readJsonl(file: string): DataRecord[] {
     buf = readFileSync(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    const reason =
+      err.code === 'ENOENT'
+        ? 'no such file'
+        : err.code === 'EISDIR'
+          ? 'it is a folder'
+          : err.code === 'EACCES'
+            ? 'permission denied'
+            : err.message;
     throw new DatasetFileError(file, reason);
   }
   // Invalid bytes are reported with their line rather than silently decoded as U+FFFD and trained on.
@@ -150,7 +179,11 @@ export function invalidUtf8Lines(buf: Uint8Array): Map<number, string> {
   for (let i = 0; i <= buf.length; i++) {
     if (i < buf.length && buf[i] !== 0x0a) continue;
     const at = firstInvalidUtf8(buf.subarray(start, i));
-    if (at >= 0) out.set(line, `byte 0x${buf[start + at].toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not valid UTF-8; save the file as UTF-8`);
+    if (at >= 0)
+      out.set(
+        line,
+        `byte 0x${buf[start + at].toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not valid UTF-8; save the file as UTF-8`,
+      );
     line++;
     start = i + 1;
   }
@@ -203,7 +236,12 @@ export function encodeRecord(tok: Tokenizer, r: DataRecord): Example {
  * Encodes records and cuts them to `maxLen` tokens (keeping the start). Returns how many were cut so
  * callers can say so; an example left with no target token is an error, not a silent skip.
  */
-export function encodeDataset(tok: Tokenizer, records: DataRecord[], maxLen: number, file: string): { examples: Example[]; truncated: number } {
+export function encodeDataset(
+  tok: Tokenizer,
+  records: DataRecord[],
+  maxLen: number,
+  file: string,
+): { examples: Example[]; truncated: number } {
   let truncated = 0;
   const problems: Array<{ line: number; message: string }> = [];
   const examples: Example[] = [];
@@ -214,7 +252,8 @@ export function encodeDataset(tok: Tokenizer, records: DataRecord[], maxLen: num
       ex.ids = ex.ids.slice(0, maxLen);
       ex.mask = ex.mask.slice(0, maxLen);
     }
-    if (!ex.mask.some(Boolean)) problems.push({ line: r.line, message: `no answer tokens left within the ${maxLen}-token context (the prompt is too long)` });
+    if (!ex.mask.some(Boolean))
+      problems.push({ line: r.line, message: `no answer tokens left within the ${maxLen}-token context (the prompt is too long)` });
     examples.push(ex);
   }
   if (problems.length) throw new DatasetError(file, problems);
@@ -255,7 +294,11 @@ export class BatchSampler {
   private pos = 0;
   epoch = 0;
 
-  constructor(private readonly examples: Example[], private readonly batchSize: number, private readonly rng: Rng) {
+  constructor(
+    private readonly examples: Example[],
+    private readonly batchSize: number,
+    private readonly rng: Rng,
+  ) {
     this.reshuffle();
   }
 

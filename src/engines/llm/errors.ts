@@ -15,9 +15,11 @@ export class ModelFileError extends FailedError {
 }
 
 /** What to do about a bad --model folder (the message itself names the file and the fault). */
-export const MODEL_HINT = 'pass --model a folder with a valid config.json, model.safetensors and tokenizer.json (copy it again if a file is damaged)';
+export const MODEL_HINT =
+  'pass --model a folder with a valid config.json, model.safetensors and tokenizer.json (copy it again if a file is damaged)';
 /** What to do about a bad --adapter folder. */
-export const ADAPTER_HINT = 'pass --adapter a PEFT LoRA folder (adapter_config.json, adapter_model.safetensors) trained for this model, e.g. by `ftlab train --out DIR`';
+export const ADAPTER_HINT =
+  'pass --adapter a PEFT LoRA folder (adapter_config.json, adapter_model.safetensors) trained for this model, e.g. by `ftlab train --out DIR`';
 
 /** The same error with a hint for where it was found, unless it already carries one. */
 export function withHint(e: unknown, hint: string): unknown {

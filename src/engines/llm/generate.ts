@@ -61,28 +61,45 @@ export class InferenceModel {
   newCache(maxLen: number): KvCache {
     const c = this.config;
     const KD = c.numKvHeads * c.headDim;
-    return { len: 0, max: maxLen, k: Array.from({ length: c.numLayers }, () => new Float32Array(maxLen * KD)), v: Array.from({ length: c.numLayers }, () => new Float32Array(maxLen * KD)) };
+    return {
+      len: 0,
+      max: maxLen,
+      k: Array.from({ length: c.numLayers }, () => new Float32Array(maxLen * KD)),
+      v: Array.from({ length: c.numLayers }, () => new Float32Array(maxLen * KD)),
+    };
   }
 
   /** Runs one token at position cache.len, appends its keys/values, returns the next-token logits [V]. */
   step(token: number, cache: KvCache): Float32Array {
     const c = this.config;
-    const C = c.hiddenSize, H = c.numHeads, KVH = c.numKvHeads, hd = c.headDim, I = c.intermediateSize;
-    const QD = H * hd, KD = KVH * hd;
+    const C = c.hiddenSize,
+      H = c.numHeads,
+      KVH = c.numKvHeads,
+      hd = c.headDim,
+      I = c.intermediateSize;
+    const QD = H * hd,
+      KD = KVH * hd;
     const pos = cache.len;
     if (pos >= cache.max) throw new Error(`context is full (${cache.max} tokens)`);
     const P = this.model.params;
     const x = Float32Array.from(P.view('model.embed_tokens.weight').subarray(token * C, token * C + C));
-    const ln = new Float32Array(C), rstd = new Float32Array(1);
-    const q = new Float32Array(QD), att = new Float32Array(QD), o = new Float32Array(C);
-    const g = new Float32Array(I), u = new Float32Array(I), d = new Float32Array(C);
+    const ln = new Float32Array(C),
+      rstd = new Float32Array(1);
+    const q = new Float32Array(QD),
+      att = new Float32Array(QD),
+      o = new Float32Array(C);
+    const g = new Float32Array(I),
+      u = new Float32Array(I),
+      d = new Float32Array(C);
     const { cos, sin } = ropeTables(1, hd, c.ropeTheta, pos);
     const scores = new Float32Array(pos + 1);
     const scale = 1 / Math.sqrt(hd);
     for (let l = 0; l < c.numLayers; l++) {
       rmsnormForward(ln, rstd, x, P.view(`model.layers.${l}.input_layernorm.weight`), 1, C, c.rmsNormEps);
-      const kc = cache.k[l], vc = cache.v[l];
-      const kRow = kc.subarray(pos * KD, pos * KD + KD), vRow = vc.subarray(pos * KD, pos * KD + KD);
+      const kc = cache.k[l],
+        vc = cache.v[l];
+      const kRow = kc.subarray(pos * KD, pos * KD + KD),
+        vRow = vc.subarray(pos * KD, pos * KD + KD);
       matmulForward(q, ln, this.W(l, 'q_proj'), 1, C, QD);
       matmulForward(kRow, ln, this.W(l, 'k_proj'), 1, C, KD);
       matmulForward(vRow, ln, this.W(l, 'v_proj'), 1, C, KD);
@@ -181,14 +198,20 @@ function completeUtf8(bytes: number[]): number {
  * Streams the continuation of `promptIds`. Text is yielded as soon as it cannot be the start of a stop
  * sequence; the returned value (iterator's done result) carries the full result.
  */
-export async function* generateStream(im: InferenceModel, tok: Tokenizer, promptIds: number[], opts: SampleOptions = {}): AsyncGenerator<StreamPiece, GenerationResult> {
+export async function* generateStream(
+  im: InferenceModel,
+  tok: Tokenizer,
+  promptIds: number[],
+  opts: SampleOptions = {},
+): AsyncGenerator<StreamPiece, GenerationResult> {
   const t0 = performance.now();
   const maxTokens = opts.maxTokens ?? 128;
   const sampling = { temperature: opts.temperature ?? 0.8, topK: opts.topK ?? 0, topP: opts.topP ?? 1 };
   const rng = new Rng(opts.seed ?? 0);
   const stops = (opts.stop ?? []).filter((s) => s.length);
   const maxLen = Math.min(im.config.maxPositions, promptIds.length + maxTokens);
-  if (promptIds.length >= im.config.maxPositions) throw new Error(`the prompt has ${promptIds.length} tokens; the model's context is ${im.config.maxPositions}`);
+  if (promptIds.length >= im.config.maxPositions)
+    throw new Error(`the prompt has ${promptIds.length} tokens; the model's context is ${im.config.maxPositions}`);
   const cache = im.newCache(maxLen);
   let logits!: Float32Array;
   for (const id of promptIds) logits = im.step(id, cache);
@@ -220,7 +243,12 @@ export async function* generateStream(im: InferenceModel, tok: Tokenizer, prompt
     }
     // hold back a tail that could still grow into a stop sequence
     let safe = text.length;
-    for (const s of stops) for (let k = Math.min(s.length - 1, text.length); k > 0; k--) if (text.endsWith(s.slice(0, k))) { safe = Math.min(safe, text.length - k); break; }
+    for (const s of stops)
+      for (let k = Math.min(s.length - 1, text.length); k > 0; k--)
+        if (text.endsWith(s.slice(0, k))) {
+          safe = Math.min(safe, text.length - k);
+          break;
+        }
     if (safe > emitted) {
       yield { text: text.slice(emitted, safe), tokenId: id };
       emitted = safe;
@@ -234,7 +262,12 @@ export async function* generateStream(im: InferenceModel, tok: Tokenizer, prompt
 }
 
 /** Callback form of generateStream. */
-export async function generate(im: InferenceModel, tok: Tokenizer, promptIds: number[], opts: SampleOptions & { onToken?(piece: StreamPiece): void } = {}): Promise<GenerationResult> {
+export async function generate(
+  im: InferenceModel,
+  tok: Tokenizer,
+  promptIds: number[],
+  opts: SampleOptions & { onToken?(piece: StreamPiece): void } = {},
+): Promise<GenerationResult> {
   const it = generateStream(im, tok, promptIds, opts);
   for (;;) {
     const r = await it.next();

@@ -35,14 +35,19 @@ export function loadModel(dir: string, opts: { quantize?: boolean } = {}): Loade
 export function checkModelFolder(dir: string): void {
   const d = resolve(dir);
   for (const f of ['config.json', 'model.safetensors', 'tokenizer.json']) {
-    if (!existsSync(join(d, f))) throw new ModelFileError(`${d}: missing ${f} (a model folder holds config.json, model.safetensors and tokenizer.json)`, MODEL_HINT);
+    if (!existsSync(join(d, f)))
+      throw new ModelFileError(`${d}: missing ${f} (a model folder holds config.json, model.safetensors and tokenizer.json)`, MODEL_HINT);
   }
 }
 
 /** Cheap first check that `dir` holds the files of a PEFT adapter folder (ModelFileError with the --adapter hint). */
 export function checkAdapterFolder(dir: string): void {
   const d = resolve(dir);
-  if (!existsSync(join(d, 'adapter_config.json'))) throw new ModelFileError(`${d}: missing adapter_config.json (a PEFT adapter folder holds adapter_config.json and adapter_model.safetensors)`, ADAPTER_HINT);
+  if (!existsSync(join(d, 'adapter_config.json')))
+    throw new ModelFileError(
+      `${d}: missing adapter_config.json (a PEFT adapter folder holds adapter_config.json and adapter_model.safetensors)`,
+      ADAPTER_HINT,
+    );
   if (!existsSync(join(d, 'adapter_model.safetensors'))) throw new ModelFileError(`${d}: missing adapter_model.safetensors`, ADAPTER_HINT);
 }
 
@@ -50,7 +55,10 @@ function readModelFolder(d: string, opts: { quantize?: boolean }): LoadedModel {
   checkModelFolder(d);
   const config = readConfig(join(d, 'config.json'));
   const tokenizer = Tokenizer.fromFile(join(d, 'tokenizer.json'));
-  if (tokenizer.vocabSize > config.vocabSize) throw new ModelFileError(`${d}/tokenizer.json: has ${tokenizer.vocabSize} tokens, more than config.json's vocab_size ${config.vocabSize}`);
+  if (tokenizer.vocabSize > config.vocabSize)
+    throw new ModelFileError(
+      `${d}/tokenizer.json: has ${tokenizer.vocabSize} tokens, more than config.json's vocab_size ${config.vocabSize}`,
+    );
   const { tensors } = readSafetensors(join(d, 'model.safetensors'));
   const entries = llamaParamEntries(config);
   // Every tensor is checked against config.json before the parameter buffer is allocated: a config with
@@ -58,7 +66,8 @@ function readModelFolder(d: string, opts: { quantize?: boolean }): LoadedModel {
   for (const [name, shape] of entries) {
     const t = tensors.get(name);
     if (!t) throw new ModelFileError(`${d}/model.safetensors: missing tensor ${name} (config.json implies it)`);
-    if (t.shape.join(',') !== shape.join(',')) throw new ModelFileError(`${d}/model.safetensors: ${name} has shape [${t.shape}], config.json implies [${shape}]`);
+    if (t.shape.join(',') !== shape.join(','))
+      throw new ModelFileError(`${d}/model.safetensors: ${name} has shape [${t.shape}], config.json implies [${shape}]`);
   }
   const projNames = new Set<string>();
   for (const [name] of entries) if (PROJECTIONS.some((p) => name.endsWith(`.${p}.weight`))) projNames.add(name);
@@ -84,9 +93,24 @@ export function saveModel(dir: string, model: LlamaModel, tokenizer: Tokenizer, 
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizer.json) + '\n');
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
-    JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', bos_token: '<s>', eos_token: '</s>', pad_token: '</s>', add_bos_token: true, model_max_length: model.config.maxPositions, chat_template: CHAT_TEMPLATE_JINJA }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        tokenizer_class: 'PreTrainedTokenizerFast',
+        bos_token: '<s>',
+        eos_token: '</s>',
+        pad_token: '</s>',
+        add_bos_token: true,
+        model_max_length: model.config.maxPositions,
+        chat_template: CHAT_TEMPLATE_JINJA,
+      },
+      null,
+      2,
+    ) + '\n',
   );
-  writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: model.config.bosTokenId, eos_token_id: model.config.eosTokenId }, null, 2) + '\n');
+  writeFileSync(
+    join(dir, 'generation_config.json'),
+    JSON.stringify({ bos_token_id: model.config.bosTokenId, eos_token_id: model.config.eosTokenId }, null, 2) + '\n',
+  );
   return bytes;
 }
 
@@ -129,9 +153,11 @@ export function saveAdapter(dir: string, adapter: LoraAdapter, baseModel: string
 export function parsePeftConfig(j: Record<string, any>, model: LlamaConfig, where: string): LoraConfig {
   const problems: string[] = [];
   if (j.peft_type !== 'LORA') problems.push(`peft_type is ${JSON.stringify(j.peft_type)}, expected "LORA"`);
-  if (j.task_type !== undefined && j.task_type !== null && j.task_type !== 'CAUSAL_LM') problems.push(`task_type is ${JSON.stringify(j.task_type)}, expected "CAUSAL_LM"`);
+  if (j.task_type !== undefined && j.task_type !== null && j.task_type !== 'CAUSAL_LM')
+    problems.push(`task_type is ${JSON.stringify(j.task_type)}, expected "CAUSAL_LM"`);
   if (!Number.isInteger(j.r) || j.r < 1) problems.push('"r" must be a positive integer');
-  if (typeof j.lora_alpha !== 'number' || !(j.lora_alpha > 0) || !Number.isFinite(j.lora_alpha)) problems.push('"lora_alpha" must be a positive number');
+  if (typeof j.lora_alpha !== 'number' || !(j.lora_alpha > 0) || !Number.isFinite(j.lora_alpha))
+    problems.push('"lora_alpha" must be a positive number');
   const dropout = j.lora_dropout ?? 0;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) problems.push('"lora_dropout" must be a number in [0, 1)');
   // JSON.stringify, not String(): a JSON object with a "toString" key cannot be converted to a string
@@ -140,7 +166,8 @@ export function parsePeftConfig(j: Record<string, any>, model: LlamaConfig, wher
   if (j.use_dora) problems.push('DoRA adapters are not supported');
   if (j.rank_pattern && Object.keys(j.rank_pattern).length) problems.push('rank_pattern is not supported');
   if (j.alpha_pattern && Object.keys(j.alpha_pattern).length) problems.push('alpha_pattern is not supported');
-  if (j.modules_to_save && (!Array.isArray(j.modules_to_save) || j.modules_to_save.length)) problems.push('modules_to_save is not supported');
+  if (j.modules_to_save && (!Array.isArray(j.modules_to_save) || j.modules_to_save.length))
+    problems.push('modules_to_save is not supported');
   let targets: Projection[] = [];
   if (Array.isArray(j.target_modules)) {
     for (const t of j.target_modules) {
@@ -155,12 +182,20 @@ export function parsePeftConfig(j: Record<string, any>, model: LlamaConfig, wher
     } catch {
       throw new ModelFileError(`${where}: target_modules ${JSON.stringify(j.target_modules)} is not a valid regular expression`);
     }
-    targets = PROJECTIONS.filter((p) => Array.from({ length: model.numLayers }, (_, l) => l).some((l) => re.test(`model.layers.${l}.${p.endsWith('_proj') && ['gate_proj', 'up_proj', 'down_proj'].includes(p) ? 'mlp' : 'self_attn'}.${p}`)));
+    targets = PROJECTIONS.filter((p) =>
+      Array.from({ length: model.numLayers }, (_, l) => l).some((l) =>
+        re.test(`model.layers.${l}.${p.endsWith('_proj') && ['gate_proj', 'up_proj', 'down_proj'].includes(p) ? 'mlp' : 'self_attn'}.${p}`),
+      ),
+    );
     if (!targets.length) problems.push(`target_modules regex ${JSON.stringify(j.target_modules)} matches no projection`);
   } else problems.push('"target_modules" must be a list of module names');
-  const layers = j.layers_to_transform === null || j.layers_to_transform === undefined ? null : ([] as unknown[]).concat(j.layers_to_transform);
+  const layers =
+    j.layers_to_transform === null || j.layers_to_transform === undefined ? null : ([] as unknown[]).concat(j.layers_to_transform);
   const badLayer = layers?.find((l) => !Number.isInteger(l) || (l as number) < 0 || (l as number) >= model.numLayers);
-  if (badLayer !== undefined) problems.push(`layers_to_transform: layer ${JSON.stringify(badLayer)} does not exist (the model has ${model.numLayers}, numbered from 0)`);
+  if (badLayer !== undefined)
+    problems.push(
+      `layers_to_transform: layer ${JSON.stringify(badLayer)} does not exist (the model has ${model.numLayers}, numbered from 0)`,
+    );
   if (problems.length) throw new ModelFileError(`${where}: ${problems.join('; ')}`);
   return { r: j.r, alpha: j.lora_alpha, dropout, targets, layers: layers as number[] | null, useRslora: Boolean(j.use_rslora) };
 }
@@ -191,12 +226,18 @@ function readAdapterFolder(d: string, model: LlamaConfig): { adapter: LoraAdapte
     // PEFT strips the adapter name on save; accept files that kept ".default" too.
     const t = tensors.get(name) ?? tensors.get(name.replace(/\.weight$/, '.default.weight'));
     if (!t) throw new ModelFileError(`${wPath}: missing tensor ${name} (adapter_config.json implies it)`);
-    if (t.shape.join(',') !== shape.join(',')) throw new ModelFileError(`${wPath}: ${name} has shape [${t.shape}], adapter_config.json (r=${config.r}) and the model imply [${shape}]`);
+    if (t.shape.join(',') !== shape.join(','))
+      throw new ModelFileError(
+        `${wPath}: ${name} has shape [${t.shape}], adapter_config.json (r=${config.r}) and the model imply [${shape}]`,
+      );
     found.set(name, t.data);
   }
   for (const name of tensors.keys()) {
     const norm = name.replace(/\.default\.weight$/, '.weight');
-    if (!found.has(norm)) throw new ModelFileError(`${wPath}: unexpected tensor ${name} (not a LoRA matrix of the target modules in adapter_config.json${name.startsWith(PEFT_PREFIX) ? '' : `; keys start with ${PEFT_PREFIX}`})`);
+    if (!found.has(norm))
+      throw new ModelFileError(
+        `${wPath}: unexpected tensor ${name} (not a LoRA matrix of the target modules in adapter_config.json${name.startsWith(PEFT_PREFIX) ? '' : `; keys start with ${PEFT_PREFIX}`})`,
+      );
   }
   const adapter = new LoraAdapter(model, config);
   for (const [name, data] of found) adapter.params.view(name).set(data);

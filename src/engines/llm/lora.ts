@@ -33,7 +33,11 @@ export class LoraAdapter {
   readonly modules: LoraModule[];
   readonly scaling: number;
 
-  constructor(readonly model: LlamaConfig, readonly config: LoraConfig, data?: Float32Array) {
+  constructor(
+    readonly model: LlamaConfig,
+    readonly config: LoraConfig,
+    data?: Float32Array,
+  ) {
     validateLoraConfig(config, model);
     this.modules = loraModules(model, config);
     this.params = new ParamSet(loraEntries(this.modules, config.r), data);
@@ -65,7 +69,15 @@ export function loraModules(model: LlamaConfig, config: LoraConfig): LoraModule[
       if (!config.targets.includes(p)) continue;
       const [outF, inF] = projectionShape(model, p);
       const path = projectionPath(l, p);
-      modules.push({ path, layer: l, proj: p, inF, outF, aName: `${PEFT_PREFIX}${path}.lora_A.weight`, bName: `${PEFT_PREFIX}${path}.lora_B.weight` });
+      modules.push({
+        path,
+        layer: l,
+        proj: p,
+        inF,
+        outF,
+        aName: `${PEFT_PREFIX}${path}.lora_A.weight`,
+        bName: `${PEFT_PREFIX}${path}.lora_B.weight`,
+      });
     }
   }
   return modules;
@@ -84,8 +96,11 @@ export function validateLoraConfig(c: LoraConfig, model: LlamaConfig): void {
   if (!(c.alpha > 0)) throw new Error(`LoRA alpha must be positive (got ${c.alpha})`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`LoRA dropout must be in [0, 1) (got ${c.dropout})`);
   if (!c.targets.length) throw new Error('LoRA needs at least one target module');
-  for (const t of c.targets) if (!PROJECTIONS.includes(t)) throw new Error(`unknown LoRA target "${t}" (choose from ${PROJECTIONS.join(', ')})`);
-  for (const l of c.layers ?? []) if (!Number.isInteger(l) || l < 0 || l >= model.numLayers) throw new Error(`layer ${l} does not exist (the model has ${model.numLayers})`);
+  for (const t of c.targets)
+    if (!PROJECTIONS.includes(t)) throw new Error(`unknown LoRA target "${t}" (choose from ${PROJECTIONS.join(', ')})`);
+  for (const l of c.layers ?? [])
+    if (!Number.isInteger(l) || l < 0 || l >= model.numLayers)
+      throw new Error(`layer ${l} does not exist (the model has ${model.numLayers})`);
 }
 
 /**

@@ -48,12 +48,19 @@ interface LinearCache {
 }
 
 interface LayerActs {
-  ln1: Float32Array; rstd1: Float32Array;
-  q: Float32Array; k: Float32Array; v: Float32Array;
-  att: Float32Array; attY: Float32Array;
+  ln1: Float32Array;
+  rstd1: Float32Array;
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  att: Float32Array;
+  attY: Float32Array;
   resMid: Float32Array;
-  ln2: Float32Array; rstd2: Float32Array;
-  g: Float32Array; u: Float32Array; h: Float32Array;
+  ln2: Float32Array;
+  rstd2: Float32Array;
+  g: Float32Array;
+  u: Float32Array;
+  h: Float32Array;
   lora: Map<Projection, LinearCache>;
 }
 
@@ -78,7 +85,11 @@ export class LlamaModel {
    * params holds every tensor of llamaParamEntries(config), except projection weights listed in
    * `quantized`, which are held as NF4 instead (QLoRA).
    */
-  constructor(readonly config: LlamaConfig, readonly params: ParamSet, readonly quantized: Map<string, NF4Tensor> | null = null) {
+  constructor(
+    readonly config: LlamaConfig,
+    readonly params: ParamSet,
+    readonly quantized: Map<string, NF4Tensor> | null = null,
+  ) {
     let maxW = 0;
     for (const p of PROJECTIONS) {
       const [o, i] = projectionShape(config, p);
@@ -138,12 +149,19 @@ export class LlamaModel {
     const I = c.intermediateSize;
     this.res = Array.from({ length: c.numLayers + 1 }, () => new Float32Array(n * C));
     this.acts = Array.from({ length: c.numLayers }, () => ({
-      ln1: new Float32Array(n * C), rstd1: new Float32Array(n),
-      q: new Float32Array(n * QD), k: new Float32Array(n * KD), v: new Float32Array(n * KD),
-      att: new Float32Array(bt2), attY: new Float32Array(n * QD),
+      ln1: new Float32Array(n * C),
+      rstd1: new Float32Array(n),
+      q: new Float32Array(n * QD),
+      k: new Float32Array(n * KD),
+      v: new Float32Array(n * KD),
+      att: new Float32Array(bt2),
+      attY: new Float32Array(n * QD),
       resMid: new Float32Array(n * C),
-      ln2: new Float32Array(n * C), rstd2: new Float32Array(n),
-      g: new Float32Array(n * I), u: new Float32Array(n * I), h: new Float32Array(n * I),
+      ln2: new Float32Array(n * C),
+      rstd2: new Float32Array(n),
+      g: new Float32Array(n * I),
+      u: new Float32Array(n * I),
+      h: new Float32Array(n * I),
       lora: new Map(),
     }));
     this.lnf = new Float32Array(n * C);
@@ -161,7 +179,16 @@ export class LlamaModel {
 
   // ---- linear layer with optional LoRA --------------------------------------------------------
 
-  private linearForward(out: Float32Array, inp: Float32Array, l: number, p: Projection, N: number, acts: LayerActs, train: boolean, rng?: Rng): void {
+  private linearForward(
+    out: Float32Array,
+    inp: Float32Array,
+    l: number,
+    p: Projection,
+    N: number,
+    acts: LayerActs,
+    train: boolean,
+    rng?: Rng,
+  ): void {
     const [OC, C] = projectionShape(this.config, p);
     matmulForward(out, inp, this.weight(l, p), N, C, OC);
     const m = this.adapter?.module(l, p);
@@ -200,7 +227,15 @@ export class LlamaModel {
     matmulForward(out, xa, ad.params.view(m.bName), N, r, OC, true);
   }
 
-  private linearBackward(dinp: Float32Array, dout: Float32Array, inp: Float32Array, l: number, p: Projection, N: number, acts: LayerActs): void {
+  private linearBackward(
+    dinp: Float32Array,
+    dout: Float32Array,
+    inp: Float32Array,
+    l: number,
+    p: Projection,
+    N: number,
+    acts: LayerActs,
+  ): void {
     const [OC, C] = projectionShape(this.config, p);
     matmulBackwardInput(dinp, dout, this.weight(l, p), N, C, OC);
     if (this.grads) {
@@ -245,7 +280,9 @@ export class LlamaModel {
     const I = c.intermediateSize;
     const train = Boolean(opts.train);
     const rope = this.ropeFor(T);
-    for (let n = 0; n < N; n++) if (tokens[n] < 0 || tokens[n] >= c.vocabSize) throw new Error(`token id ${tokens[n]} is outside the vocabulary (size ${c.vocabSize})`);
+    for (let n = 0; n < N; n++)
+      if (tokens[n] < 0 || tokens[n] >= c.vocabSize)
+        throw new Error(`token id ${tokens[n]} is outside the vocabulary (size ${c.vocabSize})`);
     embeddingForward(this.res[0], tokens, this.params.view('model.embed_tokens.weight'), N, C);
     for (let l = 0; l < c.numLayers; l++) {
       const a = this.acts[l];
@@ -309,7 +346,15 @@ export class LlamaModel {
     crossEntropyBackward(dlogits, this.logits, targets, N, V, scale);
     const dlnf = new Float32Array(N * C);
     matmulBackwardInput(dlnf, dlogits, this.lmHead(), N, C, V);
-    if (G) matmulBackwardWeight(this.params.view(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', G), dlogits, this.lnf, N, C, V);
+    if (G)
+      matmulBackwardWeight(
+        this.params.view(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', G),
+        dlogits,
+        this.lnf,
+        N,
+        C,
+        V,
+      );
     let dres = new Float32Array(N * C);
     rmsnormBackward(dres, gv('model.norm.weight'), dlnf, this.res[c.numLayers], this.params.view('model.norm.weight'), this.rstdf, N, C);
 
@@ -324,7 +369,10 @@ export class LlamaModel {
     for (let l = c.numLayers - 1; l >= 0; l--) {
       const a = this.acts[l];
       // dres is ∂L/∂(output of layer l) = ∂L/∂res[l+1]; it flows unchanged into resMid (residual).
-      dh.fill(0); dg.fill(0); du.fill(0); dln.fill(0);
+      dh.fill(0);
+      dg.fill(0);
+      du.fill(0);
+      dln.fill(0);
       this.linearBackward(dh, dres, a.h, l, 'down_proj', N, a);
       swigluBackward(dg, du, dh, a.g, a.u, N * I);
       this.linearBackward(dln, dg, a.ln2, l, 'gate_proj', N, a);
@@ -334,7 +382,9 @@ export class LlamaModel {
       rmsnormBackward(dresMid, gv(ln2w), dln, a.resMid, this.params.view(ln2w), a.rstd2, N, C);
       dattY.fill(0);
       this.linearBackward(dattY, dresMid, a.attY, l, 'o_proj', N, a);
-      dq.fill(0); dk.fill(0); dv.fill(0);
+      dq.fill(0);
+      dk.fill(0);
+      dv.fill(0);
       attentionBackward(dq, dk, dv, dattY, a.att, a.q, a.k, a.v, { B, T, H, KVH, hd });
       ropeApply(dq, rope.cos, rope.sin, B, T, H, hd, -1);
       ropeApply(dk, rope.cos, rope.sin, B, T, KVH, hd, -1);
@@ -352,7 +402,10 @@ export class LlamaModel {
 
 /** Applies fp32 weight overrides (e.g. merged LoRA weights) to a copy of the model's parameters. */
 export function withWeights(model: LlamaModel, overrides: Map<string, Float32Array>): LlamaModel {
-  const params = new ParamSet(model.params.specs.map((s) => [s.name, s.shape]), Float32Array.from(model.params.data));
+  const params = new ParamSet(
+    model.params.specs.map((s) => [s.name, s.shape]),
+    Float32Array.from(model.params.data),
+  );
   const quantized = model.quantized ? new Map(model.quantized) : null;
   for (const [name, w] of overrides) {
     if (params.has(name)) params.view(name).set(w);

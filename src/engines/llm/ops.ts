@@ -23,7 +23,15 @@ export function embeddingBackward(dwte: Float32Array, dout: Float32Array, tokens
 // ---- RMSNorm (computed in fp32 as transformers' LlamaRMSNorm does) --------------------------
 
 /** out[N,C] = inp · rstd · w, rstd[N] = 1/sqrt(mean(inp²) + eps) */
-export function rmsnormForward(out: Float32Array, rstd: Float32Array, inp: Float32Array, w: Float32Array, N: number, C: number, eps: number): void {
+export function rmsnormForward(
+  out: Float32Array,
+  rstd: Float32Array,
+  inp: Float32Array,
+  w: Float32Array,
+  N: number,
+  C: number,
+  eps: number,
+): void {
   for (let n = 0; n < N; n++) {
     const o = n * C;
     let ss = 0;
@@ -35,7 +43,16 @@ export function rmsnormForward(out: Float32Array, rstd: Float32Array, inp: Float
 }
 
 /** dinp += ∂L/∂inp, dw += ∂L/∂w (dw may be null when the norm is frozen) */
-export function rmsnormBackward(dinp: Float32Array, dw: Float32Array | null, dout: Float32Array, inp: Float32Array, w: Float32Array, rstd: Float32Array, N: number, C: number): void {
+export function rmsnormBackward(
+  dinp: Float32Array,
+  dw: Float32Array | null,
+  dout: Float32Array,
+  inp: Float32Array,
+  w: Float32Array,
+  rstd: Float32Array,
+  N: number,
+  C: number,
+): void {
   for (let n = 0; n < N; n++) {
     const o = n * C;
     const r = rstd[n];
@@ -73,7 +90,16 @@ export function ropeTables(T: number, hd: number, theta: number, start = 0): { c
  * In place on x[B,T,nh,hd]: x1' = x1·cos − x2·sin, x2' = x2·cos + x1·sin (x1 = first half, x2 = second).
  * With sign = −1 it applies the inverse rotation, which is exactly the backward pass (rotation is orthogonal).
  */
-export function ropeApply(x: Float32Array, cos: Float32Array, sin: Float32Array, B: number, T: number, nh: number, hd: number, sign = 1): void {
+export function ropeApply(
+  x: Float32Array,
+  cos: Float32Array,
+  sin: Float32Array,
+  B: number,
+  T: number,
+  nh: number,
+  hd: number,
+  sign = 1,
+): void {
   const half = hd / 2;
   for (let b = 0; b < B; b++)
     for (let t = 0; t < T; t++) {
@@ -109,11 +135,21 @@ export interface AttnShape {
  * kernels on gathered [T,hd] copies (the masked upper triangle is computed and discarded: with SIMD
  * kernels that is still far cheaper than scalar loops).
  */
-export function attentionForward(out: Float32Array, att: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, s: AttnShape): void {
+export function attentionForward(
+  out: Float32Array,
+  att: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  s: AttnShape,
+): void {
   const { B, T, H, KVH, hd } = s;
   const group = H / KVH;
   const scale = 1 / Math.sqrt(hd);
-  const Q = new Float32Array(T * hd), K = new Float32Array(T * hd), Vt = new Float32Array(hd * T), O = new Float32Array(T * hd);
+  const Q = new Float32Array(T * hd),
+    K = new Float32Array(T * hd),
+    Vt = new Float32Array(hd * T),
+    O = new Float32Array(T * hd);
   for (let b = 0; b < B; b++)
     for (let h = 0; h < H; h++) {
       const kvh = Math.floor(h / group);
@@ -145,12 +181,28 @@ export function attentionForward(out: Float32Array, att: Float32Array, q: Float3
 }
 
 /** Accumulates dq, dk, dv from dout[B,T,H·hd]. */
-export function attentionBackward(dq: Float32Array, dk: Float32Array, dv: Float32Array, dout: Float32Array, att: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, s: AttnShape): void {
+export function attentionBackward(
+  dq: Float32Array,
+  dk: Float32Array,
+  dv: Float32Array,
+  dout: Float32Array,
+  att: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  s: AttnShape,
+): void {
   const { B, T, H, KVH, hd } = s;
   const group = H / KVH;
   const scale = 1 / Math.sqrt(hd);
-  const Q = new Float32Array(T * hd), K = new Float32Array(T * hd), V = new Float32Array(T * hd), dO = new Float32Array(T * hd);
-  const dP = new Float32Array(T * T), dQ = new Float32Array(T * hd), dK = new Float32Array(T * hd), dV = new Float32Array(T * hd);
+  const Q = new Float32Array(T * hd),
+    K = new Float32Array(T * hd),
+    V = new Float32Array(T * hd),
+    dO = new Float32Array(T * hd);
+  const dP = new Float32Array(T * T),
+    dQ = new Float32Array(T * hd),
+    dK = new Float32Array(T * hd),
+    dV = new Float32Array(T * hd);
   for (let b = 0; b < B; b++)
     for (let kvh = 0; kvh < KVH; kvh++) {
       gatherHead(K, k, b, kvh, T, KVH, hd);
@@ -235,7 +287,13 @@ export const IGNORE = -100;
  * logits[N,V] are turned into probabilities in place (kept for the backward pass). Returns the summed
  * loss over rows whose target is not IGNORE and the number of such rows.
  */
-export function crossEntropyForward(logits: Float32Array, targets: Int32Array, N: number, V: number, losses?: Float32Array): { sum: number; count: number } {
+export function crossEntropyForward(
+  logits: Float32Array,
+  targets: Int32Array,
+  N: number,
+  V: number,
+  losses?: Float32Array,
+): { sum: number; count: number } {
   let sum = 0;
   let count = 0;
   for (let n = 0; n < N; n++) {
@@ -264,7 +322,14 @@ export function crossEntropyForward(logits: Float32Array, targets: Int32Array, N
 }
 
 /** dlogits[N,V] = scale · (probs − onehot(target)) on counted rows, 0 on ignored rows. */
-export function crossEntropyBackward(dlogits: Float32Array, probs: Float32Array, targets: Int32Array, N: number, V: number, scale: number): void {
+export function crossEntropyBackward(
+  dlogits: Float32Array,
+  probs: Float32Array,
+  targets: Int32Array,
+  N: number,
+  V: number,
+  scale: number,
+): void {
   for (let n = 0; n < N; n++) {
     const o = n * V;
     const t = targets[n];

@@ -14,7 +14,10 @@ export class AdamW {
   v: Float32Array;
   t = 0;
 
-  constructor(readonly size: number, readonly opts: AdamWOptions) {
+  constructor(
+    readonly size: number,
+    readonly opts: AdamWOptions,
+  ) {
     this.m = new Float32Array(size);
     this.v = new Float32Array(size);
   }

@@ -39,10 +39,15 @@ export interface PretrainStats {
 }
 
 export function corpusStream(corpusDir: string, tok: Tokenizer): { files: string[]; ids: Int32Array } {
-  const files = readdirSync(corpusDir).filter((f) => f.endsWith('.txt')).sort();
+  const files = readdirSync(corpusDir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
   const ids: number[] = [];
   for (const f of files) {
-    const paragraphs = readFileSync(join(corpusDir, f), 'utf8').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+    const paragraphs = readFileSync(join(corpusDir, f), 'utf8')
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean);
     for (const p of paragraphs) ids.push(tok.bosId, ...tok.encodeOrdinary(p), tok.eosId);
   }
   return { files, ids: Int32Array.from(ids) };
@@ -81,7 +86,9 @@ export function pretrain(o: PretrainOptions): PretrainStats {
     ema = Number.isNaN(ema) ? loss : 0.95 * ema + 0.05 * loss;
     if ((step + 1) % 25 === 0 || step === o.steps - 1) {
       const s = (performance.now() - t0) / 1000;
-      log(`step ${step + 1}/${o.steps}  loss ${ema.toFixed(3)}  ${((B * T * (step + 1)) / s).toFixed(0)} tok/s  ${(s / 60).toFixed(1)} min`);
+      log(
+        `step ${step + 1}/${o.steps}  loss ${ema.toFixed(3)}  ${((B * T * (step + 1)) / s).toFixed(0)} tok/s  ${(s / 60).toFixed(1)} min`,
+      );
     }
   }
   const seconds = (performance.now() - t0) / 1000;

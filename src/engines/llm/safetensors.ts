@@ -28,7 +28,8 @@ export function parseSafetensors(buf: Uint8Array, what = 'safetensors file'): { 
   if (buf.byteLength < 8) throw fail(`too short to be a safetensors file (${buf.byteLength} bytes)`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const headerLenBig = view.getBigUint64(0, true);
-  if (headerLenBig > BigInt(buf.byteLength - 8)) throw fail(`header length ${headerLenBig} exceeds the file size (${buf.byteLength} bytes): the file is truncated or not safetensors`);
+  if (headerLenBig > BigInt(buf.byteLength - 8))
+    throw fail(`header length ${headerLenBig} exceeds the file size (${buf.byteLength} bytes): the file is truncated or not safetensors`);
   const headerLen = Number(headerLenBig);
   let text: string;
   try {
@@ -50,23 +51,28 @@ export function parseSafetensors(buf: Uint8Array, what = 'safetensors file'): { 
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (entry === null) continue;
-      if (typeof entry !== 'object' || Array.isArray(entry) || Object.values(entry).some((v) => typeof v !== 'string')) throw fail('__metadata__ must map names to strings');
+      if (typeof entry !== 'object' || Array.isArray(entry) || Object.values(entry).some((v) => typeof v !== 'string'))
+        throw fail('__metadata__ must map names to strings');
       metadata = entry as Record<string, string>;
       continue;
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     if (!e || typeof e !== 'object' || Array.isArray(e)) throw fail(`tensor ${name} has a malformed header entry`);
-    if (!Array.isArray(e.shape) || !e.shape.every(isCount)) throw fail(`tensor ${name} has a malformed shape (expected a list of non-negative integers)`);
+    if (!Array.isArray(e.shape) || !e.shape.every(isCount))
+      throw fail(`tensor ${name} has a malformed shape (expected a list of non-negative integers)`);
     const offsets = e.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) throw fail(`tensor ${name} has malformed data_offsets (expected [begin, end])`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount))
+      throw fail(`tensor ${name} has malformed data_offsets (expected [begin, end])`);
     const [begin, end] = offsets as [number, number];
-    if (begin > end || end > dataLen) throw fail(`tensor ${name} points outside the file (bytes ${begin}..${end} of ${dataLen}): the file is truncated or damaged`);
+    if (begin > end || end > dataLen)
+      throw fail(`tensor ${name} points outside the file (bytes ${begin}..${end} of ${dataLen}): the file is truncated or damaged`);
     const elemSize = typeof e.dtype === 'string' ? ELEM_SIZE[e.dtype] : undefined;
     if (!elemSize) throw fail(`tensor ${name} has unsupported dtype ${JSON.stringify(e.dtype)} (F32, F16, BF16, F64 are read)`);
     const shape = e.shape as number[];
     // the product stays exact: it is compared with a byte count that fits in the file
     const count = shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * elemSize) throw fail(`tensor ${name} has ${end - begin} bytes, its shape [${shape}] and dtype ${e.dtype} need ${count * elemSize}`);
+    if (end - begin !== count * elemSize)
+      throw fail(`tensor ${name} has ${end - begin} bytes, its shape [${shape}] and dtype ${e.dtype} need ${count * elemSize}`);
     const dv = new DataView(buf.buffer, buf.byteOffset + dataStart + begin, end - begin);
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) {

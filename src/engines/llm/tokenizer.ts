@@ -45,12 +45,16 @@ export class Tokenizer {
   readonly eosId: number;
 
   /** `where` names the file in errors (a TokenizerError, which the CLI prints as one line). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
-  constructor(readonly json: Record<string, any>, where = 'tokenizer.json') {
+  constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
+    readonly json: Record<string, any>,
+    where = 'tokenizer.json',
+  ) {
     const fail = (msg: string) => new TokenizerError(`${where}: ${msg}`);
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw fail('expected a JSON object');
     const model = json.model ?? {};
-    if (typeof model !== 'object' || model.type !== 'BPE') throw fail(`model.type ${JSON.stringify(model?.type)} is not supported (byte-level BPE only)`);
+    if (typeof model !== 'object' || model.type !== 'BPE')
+      throw fail(`model.type ${JSON.stringify(model?.type)} is not supported (byte-level BPE only)`);
     const pre = json.pre_tokenizer;
     const preList: unknown = pre?.type === 'Sequence' ? pre.pretokenizers : pre ? [pre] : [];
     if (!Array.isArray(preList)) throw fail('pre_tokenizer.pretokenizers must be a list');
@@ -62,7 +66,9 @@ export class Tokenizer {
     const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < MAX_VOCAB;
     const vocab = model.vocab;
     if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw fail('model.vocab must map tokens to ids');
-    for (const [tok, id] of Object.entries(vocab)) if (!isId(id)) throw fail(`model.vocab: token ${JSON.stringify(tok)} has id ${JSON.stringify(id)} (ids are integers from 0 to ${MAX_VOCAB - 1})`);
+    for (const [tok, id] of Object.entries(vocab))
+      if (!isId(id))
+        throw fail(`model.vocab: token ${JSON.stringify(tok)} has id ${JSON.stringify(id)} (ids are integers from 0 to ${MAX_VOCAB - 1})`);
     this.vocab = new Map(Object.entries(vocab as Record<string, number>));
     // Byte-level BPE must be able to spell any byte, or encoding fails later on some input.
     const missing = BYTE_CHAR.findIndex((ch) => !this.vocab.has(ch));
@@ -71,7 +77,8 @@ export class Tokenizer {
     if (!Array.isArray(added)) throw fail('added_tokens must be a list');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
     this.added = added.map((t: any, i: number) => {
-      if (!t || typeof t !== 'object' || !isId(t.id) || typeof t.content !== 'string' || !t.content) throw fail(`added_tokens[${i}] needs an integer "id" and a non-empty "content"`);
+      if (!t || typeof t !== 'object' || !isId(t.id) || typeof t.content !== 'string' || !t.content)
+        throw fail(`added_tokens[${i}] needs an integer "id" and a non-empty "content"`);
       return { id: t.id, content: t.content, special: Boolean(t.special) };
     });
     // a loop, not Math.max(...ids): spreading a large vocabulary overflows the argument stack
@@ -86,7 +93,12 @@ export class Tokenizer {
     if (!Array.isArray(merges)) throw fail('model.merges must be a list');
     merges.forEach((m: unknown, i: number) => {
       const pair = typeof m === 'string' ? m.split(' ') : m;
-      if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((x) => typeof x === 'string' && this.vocab.has(x)) || !this.vocab.has(pair.join(''))) {
+      if (
+        !Array.isArray(pair) ||
+        pair.length !== 2 ||
+        !pair.every((x) => typeof x === 'string' && this.vocab.has(x)) ||
+        !this.vocab.has(pair.join(''))
+      ) {
         throw fail(`model.merges[${i}] ${JSON.stringify(m)} is not a pair of vocabulary tokens whose join is in the vocabulary`);
       }
       this.merges.set(pair.join(' '), i);
@@ -139,7 +151,7 @@ export class Tokenizer {
 
   /** Text → ids with no special-token handling (used for template pieces). */
   encodeOrdinary(text: string): number[] {
-    const pieces = this.useRegex ? text.match(GPT2_SPLIT) ?? [] : [text];
+    const pieces = this.useRegex ? (text.match(GPT2_SPLIT) ?? []) : [text];
     const out: number[] = [];
     for (const piece of pieces) {
       let parts = [...new TextEncoder().encode(piece)].map((b) => BYTE_CHAR[b]);
@@ -194,7 +206,15 @@ export class Tokenizer {
 export function byteTokenizerJson(): Record<string, unknown> {
   const vocab: Record<string, number> = {};
   for (let b = 0; b < 256; b++) vocab[BYTE_CHAR[b]] = b;
-  const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const special = (id: number, content: string) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   return {
     version: '1.0',
     truncation: null,

@@ -118,7 +118,22 @@ interface Checkpoint {
 }
 
 function fingerprint(o: TrainOptions, totalSteps: number): string {
-  return JSON.stringify([o.method, resolve(o.modelDir), resolve(o.dataFile), o.valFile ? resolve(o.valFile) : null, o.rank, o.alpha, o.targets, o.dropout, o.lr, totalSteps, o.batch, o.gradAccum, o.seed, o.blockSize]);
+  return JSON.stringify([
+    o.method,
+    resolve(o.modelDir),
+    resolve(o.dataFile),
+    o.valFile ? resolve(o.valFile) : null,
+    o.rank,
+    o.alpha,
+    o.targets,
+    o.dropout,
+    o.lr,
+    totalSteps,
+    o.batch,
+    o.gradAccum,
+    o.seed,
+    o.blockSize,
+  ]);
 }
 
 export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise<TrainSummary> {
@@ -143,7 +158,14 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
   if (opts.method === 'full') {
     model.grads = model.params.zerosLike();
   } else {
-    const lc: LoraConfig = { r: opts.rank, alpha: opts.alpha, dropout: opts.dropout, targets: opts.targets, layers: null, useRslora: false };
+    const lc: LoraConfig = {
+      r: opts.rank,
+      alpha: opts.alpha,
+      dropout: opts.dropout,
+      targets: opts.targets,
+      layers: null,
+      useRslora: false,
+    };
     adapter = LoraAdapter.create(cfg, lc, rng);
     model.adapter = adapter;
     model.adapterGrads = adapter.params.zerosLike();
@@ -182,7 +204,10 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
       throw damaged(`${join(ckptDir, 'state.json')} (${(e as Error).message})`);
     }
     if (!st || typeof st !== 'object') throw damaged(join(ckptDir, 'state.json'));
-    if (st.fingerprint !== fp) throw new TrainError(`the checkpoint in ${ckptDir} was written by a run with different options; rerun with the same flags or without --resume`);
+    if (st.fingerprint !== fp)
+      throw new TrainError(
+        `the checkpoint in ${ckptDir} was written by a run with different options; rerun with the same flags or without --resume`,
+      );
     let t: TensorMap;
     try {
       t = readSafetensors(join(ckptDir, 'trainer.safetensors')).tensors;
@@ -192,7 +217,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
     const saved = (name: string, optional = false): Float32Array | null => {
       const v = t.get(name)?.data;
       if (!v && optional) return null;
-      if (!v || v.length !== trainable.length) throw damaged(`${join(ckptDir, 'trainer.safetensors')}: tensor ${name} is missing or has the wrong size`);
+      if (!v || v.length !== trainable.length)
+        throw damaged(`${join(ckptDir, 'trainer.safetensors')}: tensor ${name} is missing or has the wrong size`);
       return v;
     };
     trainable.set(saved('params')!);
@@ -269,8 +295,16 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
     }
     const rate = tokens / Math.max(seconds, 1e-9);
     hooks.onStep?.({
-      step, loss: lastLoss, ...(val !== undefined ? { val_loss: val } : {}), lr, tokens_per_s: rate, grad_norm: gradNorm,
-      epoch: sampler.epoch, elapsed_s: seconds, eta_s: (seconds / step) * (totalSteps - step), total_steps: totalSteps,
+      step,
+      loss: lastLoss,
+      ...(val !== undefined ? { val_loss: val } : {}),
+      lr,
+      tokens_per_s: rate,
+      grad_norm: gradNorm,
+      epoch: sampler.epoch,
+      elapsed_s: seconds,
+      eta_s: (seconds / step) * (totalSteps - step),
+      total_steps: totalSteps,
     });
     if (val !== undefined && opts.patience > 0 && bad >= opts.patience) {
       stoppedEarly = true;
@@ -293,7 +327,20 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
     ]);
     if (best) saved.set('best', { shape: [trainable.length], data: best });
     writeSafetensors(join(ckptDir, 'trainer.safetensors'), saved);
-    const st: Checkpoint = { version: 1, fingerprint: fp, step, rng: rng.getState(), sampler: sampler.position, adamT: opt.t, bestVal, bad, valBefore, tokens, seconds, lastLoss };
+    const st: Checkpoint = {
+      version: 1,
+      fingerprint: fp,
+      step,
+      rng: rng.getState(),
+      sampler: sampler.position,
+      adamT: opt.t,
+      bestVal,
+      bad,
+      valBefore,
+      tokens,
+      seconds,
+      lastLoss,
+    };
     writeFileSync(join(ckptDir, 'state.json'), JSON.stringify(st) + '\n');
     checkpoint = ckptDir;
     note(`interrupted at step ${step}/${totalSteps}: checkpoint saved in ${ckptDir} (continue with --resume)`);

@@ -245,7 +245,12 @@ export class CorpusBleu {
 /** Convenience: corpus BLEU of parallel lists (`refs[k][i]` is reference k of segment i). */
 export function corpusBleu(hyps: readonly string[], refs: readonly (readonly string[])[], opts: BleuOptions = {}): BleuScore {
   const corpus = new CorpusBleu(new BleuScorer(opts));
-  hyps.forEach((h, i) => corpus.add(h, refs.map((r) => r[i])));
+  hyps.forEach((h, i) =>
+    corpus.add(
+      h,
+      refs.map((r) => r[i]),
+    ),
+  );
   return corpus.score();
 }
 

@@ -120,7 +120,15 @@ const PERIOD_COMMA = 3;
 const DASH = 4;
 const ASCII_CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
-  ASCII_CLASS[c] = isPyWhitespace(c) ? SPACE : isolated13a(c) ? ISOLATED : c === 0x2e || c === 0x2c ? PERIOD_COMMA : c === 0x2d ? DASH : WORD;
+  ASCII_CLASS[c] = isPyWhitespace(c)
+    ? SPACE
+    : isolated13a(c)
+      ? ISOLATED
+      : c === 0x2e || c === 0x2c
+        ? PERIOD_COMMA
+        : c === 0x2d
+          ? DASH
+          : WORD;
 }
 
 function isDigit(c: number): boolean {
@@ -151,7 +159,13 @@ export function ids13a(line: string, interner: TokenInterner, out: IdSeq): void 
       if (start >= 0) {
         if (periods === 0 && !dashAfterDigit) {
           out.push(interner.internHashed(line, start, i, hash));
-        } else if (periods === 1 && !dashAfterDigit && (prev === 0x2e || prev === 0x2c) && i - start > 1 && !isDigit(line.charCodeAt(i - 2))) {
+        } else if (
+          periods === 1 &&
+          !dashAfterDigit &&
+          (prev === 0x2e || prev === 0x2c) &&
+          i - start > 1 &&
+          !isDigit(line.charCodeAt(i - 2))
+        ) {
           out.push(interner.internHashed(line, start, i - 1, hashBeforeLast));
           out.push(interner.internHashed(line, i - 1, i, Math.imul(FNV_OFFSET ^ prev, FNV_PRIME)));
         } else {

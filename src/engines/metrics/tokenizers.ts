@@ -18,7 +18,12 @@ const RE_13A_DASH_AFTER_DIGIT = /([0-9])(-)/g;
 /** Characters 13a isolates in its first step: { | } ~ [ \ ] ^ _ ` space ! " # $ % & ( ) * + : ; < = > ? @ / */
 export function isolated13a(c: number): boolean {
   return (
-    (c >= 0x7b && c <= 0x7e) || (c >= 0x5b && c <= 0x60) || (c >= 0x20 && c <= 0x26) || (c >= 0x28 && c <= 0x2b) || (c >= 0x3a && c <= 0x40) || c === 0x2f
+    (c >= 0x7b && c <= 0x7e) ||
+    (c >= 0x5b && c <= 0x60) ||
+    (c >= 0x20 && c <= 0x26) ||
+    (c >= 0x28 && c <= 0x2b) ||
+    (c >= 0x3a && c <= 0x40) ||
+    c === 0x2f
   );
 }
 

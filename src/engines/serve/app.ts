@@ -61,7 +61,9 @@ const routeLists = new WeakMap<FastifyInstance, RouteOptions[]>();
 
 /** Every route the app registered (HEAD ones included), so tests can check them all. */
 export function listRoutes(app: FastifyInstance): RouteInfo[] {
-  return (routeLists.get(app) ?? []).flatMap((r) => [r.method].flat().map((method) => ({ method, url: r.url, public: isPublic(r.config) })));
+  return (routeLists.get(app) ?? []).flatMap((r) =>
+    [r.method].flat().map((method) => ({ method, url: r.url, public: isPublic(r.config) })),
+  );
 }
 
 function isPublic(config: unknown): boolean {
@@ -170,16 +172,35 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
   app.get('/', { schema: { hide: true }, config: PUBLIC }, async () => ({
     name: 'ftlab serving API',
     version: opts.version,
-    routes: ['GET /health', 'POST /generate', 'POST /v1/chat/completions', 'GET /v1/models', 'GET /metrics', 'GET /docs', 'GET /openapi.json'],
+    routes: [
+      'GET /health',
+      'POST /generate',
+      'POST /v1/chat/completions',
+      'GET /v1/models',
+      'GET /metrics',
+      'GET /docs',
+      'GET /openapi.json',
+    ],
   }));
 
   app.get(
     '/health',
-    { schema: { summary: 'Backend reachability and model availability', response: { 200: healthResponseSchema, 503: healthResponseSchema } }, config: PUBLIC },
+    {
+      schema: {
+        summary: 'Backend reachability and model availability',
+        response: { 200: healthResponseSchema, 503: healthResponseSchema },
+      },
+      config: PUBLIC,
+    },
     async (_req, reply) => {
       const signal = AbortSignal.timeout(Math.min(timeoutMs, 3000));
       // /health is open to anyone; with a key set it does not tell them where the backend lives.
-      const backend = { ...(opts.apiKey ? {} : { url: opts.backend.url }), kind: opts.backend.kind, reachable: false, version: null as string | null };
+      const backend = {
+        ...(opts.apiKey ? {} : { url: opts.backend.url }),
+        kind: opts.backend.kind,
+        reachable: false,
+        version: null as string | null,
+      };
       const model = { name: opts.defaultModel, available: false };
       let reason: string | undefined;
       try {
@@ -295,7 +316,11 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
             created,
             model,
             choices: [{ index: 0, message: { role: 'assistant', content: r.text }, finish_reason: finish(r.doneReason) }],
-            usage: { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens },
+            usage: {
+              prompt_tokens: r.promptTokens,
+              completion_tokens: r.completionTokens,
+              total_tokens: r.promptTokens + r.completionTokens,
+            },
           };
         }
         sse.end(chunk({}, finish(r.doneReason)) + 'data: [DONE]\n\n');
@@ -340,7 +365,11 @@ function round2(x: number): number {
  * `timeoutMs` (before the first token, or between two: `touch` restarts the clock whenever bytes arrive),
  * the server is shutting down, or the client went away.
  */
-function backendCall(req: FastifyRequest, reply: FastifyReply, timeoutMs: number): { signal: AbortSignal; touch: () => void; done: () => void } {
+function backendCall(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  timeoutMs: number,
+): { signal: AbortSignal; touch: () => void; done: () => void } {
   const controller = new AbortController();
   let phase: 'first' | 'idle' = 'first';
   const timer = setTimeout(() => controller.abort(new TimeoutReason(phase)), timeoutMs);
@@ -376,7 +405,13 @@ async function callBackend<T>(metrics: ServeMetrics, operation: string, fn: () =
   } catch (err) {
     const e = err as { name?: string; status_code?: number; cause?: { code?: string } };
     const outcome =
-      e?.name === 'TimeoutError' ? 'timeout' : e?.status_code === 404 ? 'not_found' : e?.cause?.code === 'ECONNREFUSED' ? 'unreachable' : 'error';
+      e?.name === 'TimeoutError'
+        ? 'timeout'
+        : e?.status_code === 404
+          ? 'not_found'
+          : e?.cause?.code === 'ECONNREFUSED'
+            ? 'unreachable'
+            : 'error';
     metrics.backendRequests.inc({ operation, outcome });
     throw err;
   } finally {
@@ -402,7 +437,10 @@ function sseEvent(name: string, data: unknown): string {
 
 /** Server-Sent Events; shutdown mid-stream ends it with an `error` event saying so. */
 function sseWriter(reply: FastifyReply): StreamWriter {
-  return new StreamWriter(reply, { contentType: 'text/event-stream; charset=utf-8', shutdownChunk: () => sseEvent('error', shuttingDown().toBody()) });
+  return new StreamWriter(reply, {
+    contentType: 'text/event-stream; charset=utf-8',
+    shutdownChunk: () => sseEvent('error', shuttingDown().toBody()),
+  });
 }
 
 function toApiError(err: unknown): ApiError {
@@ -410,21 +448,41 @@ function toApiError(err: unknown): ApiError {
   const e = err as { statusCode?: number; code?: string; message?: string; validation?: unknown; validationContext?: string };
   if (e?.validation) {
     const where = e.validationContext ?? 'body';
-    return new ApiError(400, 'bad_request', `invalid request ${where}: ${cleanValidation(e.message ?? '')}`, 'see /docs for the request schema');
+    return new ApiError(
+      400,
+      'bad_request',
+      `invalid request ${where}: ${cleanValidation(e.message ?? '')}`,
+      'see /docs for the request schema',
+    );
   }
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'payload_too_large', 'the request body is larger than this API accepts', 'send a shorter prompt');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(415, 'unsupported_media_type', 'the request body must be JSON', 'send the header "Content-Type: application/json"');
+      return new ApiError(
+        415,
+        'unsupported_media_type',
+        'the request body must be JSON',
+        'send the header "Content-Type: application/json"',
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ApiError(400, 'bad_request', 'the request body is empty', 'send a JSON object such as {"prompt": "Hello"}');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiError(400, 'bad_request', `the request body is not valid JSON: ${e.message ?? ''}`, 'check quotes and commas; send a JSON object');
+      return new ApiError(
+        400,
+        'bad_request',
+        `the request body is not valid JSON: ${e.message ?? ''}`,
+        'check quotes and commas; send a JSON object',
+      );
   }
   if (e instanceof SyntaxError || (e?.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
-    return new ApiError(400, 'bad_request', `the request body is not valid JSON: ${e.message ?? ''}`, 'check quotes and commas; send a JSON object');
+    return new ApiError(
+      400,
+      'bad_request',
+      `the request body is not valid JSON: ${e.message ?? ''}`,
+      'check quotes and commas; send a JSON object',
+    );
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new ApiError(e.statusCode, 'bad_request', e.message ?? 'bad request', 'see /docs for the request format');

@@ -54,7 +54,14 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
     if (req.method === 'GET' && url === '/api/version') return json(res, 200, { version });
     if (req.method === 'GET' && url === '/api/tags') {
       return json(res, 200, {
-        models: models.map((m) => ({ name: m, model: m, modified_at: '2026-01-01T00:00:00Z', size: 1, digest: 'echo', details: { family: 'echo', format: 'none', parameter_size: '0', quantization_level: 'none' } })),
+        models: models.map((m) => ({
+          name: m,
+          model: m,
+          modified_at: '2026-01-01T00:00:00Z',
+          size: 1,
+          digest: 'echo',
+          details: { family: 'echo', format: 'none', parameter_size: '0', quantization_level: 'none' },
+        })),
       });
     }
     if (req.method !== 'POST') return json(res, 404, { error: '404 page not found' });
@@ -66,7 +73,9 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
     }
     const model = String(body.model ?? '');
     if (url === '/api/show') {
-      return models.includes(normalise(model)) ? json(res, 200, { modelfile: '', details: { family: 'echo' } }) : json(res, 404, { error: `model '${model}' not found` });
+      return models.includes(normalise(model))
+        ? json(res, 200, { modelfile: '', details: { family: 'echo' } })
+        : json(res, 404, { error: `model '${model}' not found` });
     }
     if (url !== '/api/generate' && url !== '/api/chat') return json(res, 404, { error: '404 page not found' });
     if (!models.includes(normalise(model))) return json(res, 404, { error: `model '${model}' not found` });

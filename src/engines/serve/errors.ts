@@ -53,22 +53,48 @@ export function backendUnreachable(url: string, cause: string): ApiError {
 /** `phase`: nothing arrived yet ("first"), or the backend went quiet in the middle of an answer ("idle"). */
 export function backendTimeout(url: string, ms: number, phase: 'first' | 'idle' = 'first'): ApiError {
   return phase === 'first'
-    ? new ApiError(504, 'backend_timeout', `the model backend at ${url} sent nothing for ${ms} ms (no first token)`, 'try a shorter prompt, check the backend, or raise --timeout')
-    : new ApiError(504, 'backend_timeout', `the model backend at ${url} stopped sending tokens for ${ms} ms in the middle of the answer`, 'check the backend\'s own log, or raise --timeout');
+    ? new ApiError(
+        504,
+        'backend_timeout',
+        `the model backend at ${url} sent nothing for ${ms} ms (no first token)`,
+        'try a shorter prompt, check the backend, or raise --timeout',
+      )
+    : new ApiError(
+        504,
+        'backend_timeout',
+        `the model backend at ${url} stopped sending tokens for ${ms} ms in the middle of the answer`,
+        "check the backend's own log, or raise --timeout",
+      );
 }
 
 export function backendFailed(status: number, message: string): ApiError {
-  return new ApiError(502, 'backend_error', `the model backend failed (${status}): ${message}`, 'look at the backend\'s own log; retrying may help');
+  return new ApiError(
+    502,
+    'backend_error',
+    `the model backend failed (${status}): ${message}`,
+    "look at the backend's own log; retrying may help",
+  );
 }
 
 /** The backend answered, but not in its protocol (garbage line, error object, no final message, broken framing). */
 export function backendBroken(message: string): ApiError {
-  return new ApiError(502, 'backend_error', `the model backend's reply is broken: ${message}`, 'look at the backend\'s own log; retrying may help');
+  return new ApiError(
+    502,
+    'backend_error',
+    `the model backend's reply is broken: ${message}`,
+    "look at the backend's own log; retrying may help",
+  );
 }
 
 /** The backend said it is overloaded: passed on as 503 so that clients retry. */
 export function backendBusy(message: string, retryAfter = 1): ApiError {
-  return new ApiError(503, 'backend_busy', `the model backend is busy: ${message}`, `retry after ${retryAfter} s, or raise the backend's queue (ftlab backend --max-queue)`, retryAfter);
+  return new ApiError(
+    503,
+    'backend_busy',
+    `the model backend is busy: ${message}`,
+    `retry after ${retryAfter} s, or raise the backend's queue (ftlab backend --max-queue)`,
+    retryAfter,
+  );
 }
 
 export function shuttingDown(): ApiError {

@@ -24,7 +24,10 @@ function codeOf(err: unknown): string {
 }
 
 /** Sends one request; resolves when the status line and headers arrived. Rejects with the signal's reason when aborted. */
-export function httpRequest(url: string, init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }): Promise<BackendReply> {
+export function httpRequest(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal },
+): Promise<BackendReply> {
   return new Promise<BackendReply>((resolve, reject) => {
     const { signal } = init;
     if (signal.aborted) return reject(signal.reason);
@@ -39,7 +42,9 @@ export function httpRequest(url: string, init: { method: string; headers?: Recor
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('close', () => signal.removeEventListener('abort', onAbort));
     // Before the reply: nothing reached a server that answers. After it, errors surface while reading the body.
-    req.on('error', (e) => reject(signal.aborted ? signal.reason : new TransportError('connect', codeOf(e), `cannot connect: ${codeOf(e)}`)));
+    req.on('error', (e) =>
+      reject(signal.aborted ? signal.reason : new TransportError('connect', codeOf(e), `cannot connect: ${codeOf(e)}`)),
+    );
     req.end(init.body);
   });
 }
@@ -74,7 +79,12 @@ export async function readText(body: IncomingMessage, signal: AbortSignal, limit
  * Yields the body's lines (without the line break), calling `onData` for every chunk that arrives so a
  * caller can tell a live stream from a silent one. A line longer than `maxLine` bytes is an error.
  */
-export async function* readLines(body: IncomingMessage, signal: AbortSignal, onData?: () => void, maxLine = 1024 * 1024): AsyncGenerator<string> {
+export async function* readLines(
+  body: IncomingMessage,
+  signal: AbortSignal,
+  onData?: () => void,
+  maxLine = 1024 * 1024,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of chunks(body, signal)) {

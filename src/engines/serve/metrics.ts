@@ -46,7 +46,11 @@ export function createMetrics(withProcessMetrics = true): ServeMetrics {
       buckets: latencyBuckets,
       registers: [registry],
     }),
-    promptTokens: new Counter({ name: 'ftlab_serve_prompt_tokens_total', help: 'Prompt tokens reported by the backend.', registers: [registry] }),
+    promptTokens: new Counter({
+      name: 'ftlab_serve_prompt_tokens_total',
+      help: 'Prompt tokens reported by the backend.',
+      registers: [registry],
+    }),
     completionTokens: new Counter({
       name: 'ftlab_serve_completion_tokens_total',
       help: 'Generated tokens reported by the backend.',

@@ -91,16 +91,28 @@ async function statusError(reply: BackendReply, signal: AbortSignal, model: stri
   message = (message || reply.statusText || `HTTP ${reply.status}`).slice(0, 300);
   const { status } = reply;
   if (status === 404) return modelNotFound(model, kind);
-  if (status === 400 || status === 422) return new ApiError(400, 'bad_request', `the backend rejected the request: ${message}`, 'check the options you sent');
+  if (status === 400 || status === 422)
+    return new ApiError(400, 'bad_request', `the backend rejected the request: ${message}`, 'check the options you sent');
   if (status === 503 || status === 429) {
     const after = Number(reply.headers['retry-after']);
     return backendBusy(message, Number.isInteger(after) && after > 0 && after <= 3600 ? after : 1);
   }
-  if (status === 401 || status === 403) return new ApiError(502, 'backend_error', `the model backend refused our credentials (${status}): ${message}`, 'check --openai-key / OPENAI_API_KEY');
+  if (status === 401 || status === 403)
+    return new ApiError(
+      502,
+      'backend_error',
+      `the model backend refused our credentials (${status}): ${message}`,
+      'check --openai-key / OPENAI_API_KEY',
+    );
   return backendFailed(status, message);
 }
 
-async function openOk(url: string, init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }, model: string, kind: 'ollama' | 'openai'): Promise<IncomingMessage> {
+async function openOk(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal },
+  model: string,
+  kind: 'ollama' | 'openai',
+): Promise<IncomingMessage> {
   const reply = await httpRequest(url, init);
   if (reply.status >= 200 && reply.status < 300) return reply.body;
   throw await statusError(reply, init.signal, model, kind);
@@ -150,7 +162,10 @@ export class OllamaBackend implements ModelBackend {
   async hasModel(name: string, signal: AbortSignal): Promise<boolean> {
     const body = await getJson(`${this.url}/api/tags`, signal, this.kind);
     const models = Array.isArray(body.models) ? body.models.filter(isObject) : [];
-    return models.some((m) => (typeof m.name === 'string' && sameOllamaModel(m.name, name)) || (typeof m.model === 'string' && sameOllamaModel(m.model, name)));
+    return models.some(
+      (m) =>
+        (typeof m.name === 'string' && sameOllamaModel(m.name, name)) || (typeof m.model === 'string' && sameOllamaModel(m.model, name)),
+    );
   }
 
   generate(call: GenerateCall): Promise<GenerationResult> {
@@ -165,7 +180,12 @@ export class OllamaBackend implements ModelBackend {
 
   /** One NDJSON stream: every line a JSON object, an {error} line is a failure, the last one has done:true. */
   private async stream(path: string, request: Json, call: CallBase, pieceOf: (m: Json) => unknown): Promise<GenerationResult> {
-    const body = await openOk(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request), signal: call.signal }, call.model, this.kind);
+    const body = await openOk(
+      `${this.url}${path}`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request), signal: call.signal },
+      call.model,
+      this.kind,
+    );
     let text = '';
     const result = await overLines(body, call, (line) => {
       if (!line.trim()) return undefined;
@@ -184,7 +204,12 @@ export class OllamaBackend implements ModelBackend {
       }
       if (m.done !== true) return undefined;
       // Ollama before 0.1.40 sent no done_reason; done:true itself says the answer is complete.
-      return { text, doneReason: typeof m.done_reason === 'string' ? m.done_reason : 'stop', promptTokens: count(m.prompt_eval_count), completionTokens: count(m.eval_count) };
+      return {
+        text,
+        doneReason: typeof m.done_reason === 'string' ? m.done_reason : 'stop',
+        promptTokens: count(m.prompt_eval_count),
+        completionTokens: count(m.eval_count),
+      };
     });
     if (!result) throw backendBroken('the stream ended without its final "done" message');
     return result;
@@ -241,7 +266,12 @@ export class OpenAICompatibleBackend implements ModelBackend {
       max_tokens: o.num_predict,
       stop: o.stop,
     };
-    const body = await openOk(`${this.url}/chat/completions`, { method: 'POST', headers: this.headers(), body: JSON.stringify(request), signal: call.signal }, call.model, this.kind);
+    const body = await openOk(
+      `${this.url}/chat/completions`,
+      { method: 'POST', headers: this.headers(), body: JSON.stringify(request), signal: call.signal },
+      call.model,
+      this.kind,
+    );
     const type = String(body.headers['content-type'] ?? '');
     // A server that ignores "stream": one JSON completion.
     if (type.includes('application/json')) return this.whole(body, call);
@@ -296,10 +326,16 @@ export class OpenAICompatibleBackend implements ModelBackend {
     if (parsed.error !== undefined) throw backendFailed(200, errorMessage(parsed.error));
     const choice = (Array.isArray(parsed.choices) ? parsed.choices[0] : undefined) as OpenAIChoice | undefined;
     const text = choice?.message?.content;
-    if (typeof text !== 'string' || typeof choice?.finish_reason !== 'string') throw backendBroken('the completion has no choices[0].message.content and finish_reason');
+    if (typeof text !== 'string' || typeof choice?.finish_reason !== 'string')
+      throw backendBroken('the completion has no choices[0].message.content and finish_reason');
     if (text) call.onText?.(text);
     const usage = isObject(parsed.usage) ? parsed.usage : {};
-    return { text, doneReason: choice.finish_reason, promptTokens: count(usage.prompt_tokens), completionTokens: count(usage.completion_tokens) };
+    return {
+      text,
+      doneReason: choice.finish_reason,
+      promptTokens: count(usage.prompt_tokens),
+      completionTokens: count(usage.completion_tokens),
+    };
   }
 }
 

@@ -94,6 +94,7 @@ export async function choosePort(host: string, preferred: number, what: string):
   if (free === preferred) return { port: preferred };
   const holder = describePortHolder(preferred);
   const by = holder ? `by ${holder}` : 'by another program';
-  if (free === undefined) return { port: 0, holder, moved: `port ${preferred} is in use ${by} and so are the next 50; ${what} is on a port the system picked` };
+  if (free === undefined)
+    return { port: 0, holder, moved: `port ${preferred} is in use ${by} and so are the next 50; ${what} is on a port the system picked` };
   return { port: free, holder, moved: `port ${preferred} is in use ${by}, so ${what} is on port ${free}` };
 }

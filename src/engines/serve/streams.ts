@@ -187,7 +187,9 @@ export function serveUntilSignal(app: FastifyInstance, o: ServeUntilSignalOption
     const onSignal = (signal: NodeJS.Signals) => {
       if (running) return running.cutNow();
       const n = inflight.size;
-      process.stderr.write(`${o.name}: ${signal} received, ${n ? `finishing ${n} in-flight request${n > 1 ? 's' : ''} (up to ${o.graceMs / 1000} s)` : 'stopping'}…\n`);
+      process.stderr.write(
+        `${o.name}: ${signal} received, ${n ? `finishing ${n} in-flight request${n > 1 ? 's' : ''} (up to ${o.graceMs / 1000} s)` : 'stopping'}…\n`,
+      );
       running = shutdown(app, o);
       void running.closed.then(() => {
         process.off('SIGINT', onSignal);

@@ -58,7 +58,13 @@ function ScreenHost() {
         </Screen>
       )}
     >
-      <Suspense fallback={<Box><Text> </Text></Box>}>
+      <Suspense
+        fallback={
+          <Box>
+            <Text> </Text>
+          </Box>
+        }
+      >
         <ScreenComponent key={key} route={nav.route} />
       </Suspense>
     </ErrorBoundary>

@@ -28,7 +28,11 @@ export function helpRows(commands: readonly Command[], ascii: boolean, labels: R
     if (seen.has(c)) continue;
     seen.add(c);
     const info = defaultKeyBindings[c];
-    rows.push({ group: info.group, keys: info.bindings.map((b) => formatBinding(b, ascii)).join(', '), description: labels.get(c) ?? info.description });
+    rows.push({
+      group: info.group,
+      keys: info.bindings.map((b) => formatBinding(b, ascii)).join(', '),
+      description: labels.get(c) ?? info.description,
+    });
   }
   // Stable grouping: groups in first-seen order.
   const order = [...new Set(rows.map((r) => r.group))];
@@ -88,7 +92,8 @@ export function HelpOverlay({ commands, labels, height, width, onClose }: HelpOv
   return (
     <Box flexDirection="column" borderStyle={glyphs.border} borderColor={theme.border.focused} width={Math.min(width, 78)} paddingX={1}>
       <Text bold color={theme.text.accent}>
-        Keys {lines.length > visible ? `(${top + 1}-${Math.min(lines.length, top + visible)} of ${lines.length}, j/k scroll) ` : ''}— ? or Esc closes
+        Keys {lines.length > visible ? `(${top + 1}-${Math.min(lines.length, top + visible)} of ${lines.length}, j/k scroll) ` : ''}— ? or
+        Esc closes
       </Text>
       {shown.map((l, i) => (
         <Text key={i} bold={l.heading} color={l.heading ? theme.text.accent : undefined} wrap="truncate-end">

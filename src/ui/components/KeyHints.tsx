@@ -7,7 +7,10 @@ import { useUi } from '../contexts/UiContext.js';
 /** A command, or a command with the footer word this screen uses for it and, for `?`, what it does here. */
 export type Hint = Command | { command: Command; label: string; help?: string };
 
-export function hintText(hints: readonly Hint[], opts: { ascii: boolean; compact: boolean; width: number; screenReader?: boolean }): string {
+export function hintText(
+  hints: readonly Hint[],
+  opts: { ascii: boolean; compact: boolean; width: number; screenReader?: boolean },
+): string {
   const parts: string[] = [];
   let used = 0;
   for (const h of hints) {
@@ -27,7 +30,8 @@ export function hintText(hints: readonly Hint[], opts: { ascii: boolean; compact
 
 export function KeyHints({ hints, width, compact = false }: { hints: readonly Hint[]; width: number; compact?: boolean }) {
   const { options, theme } = useUi();
-  if (options.screenReader) return <Text>Keys: {hintText(hints, { ascii: true, compact, width: Infinity, screenReader: true }).replace(/  /g, ', ')}</Text>;
+  if (options.screenReader)
+    return <Text>Keys: {hintText(hints, { ascii: true, compact, width: Infinity, screenReader: true }).replace(/  /g, ', ')}</Text>;
   const text = hintText(hints, { ascii: options.ascii, compact, width });
   return (
     <Text color={theme.text.muted} wrap="truncate-end">

@@ -38,7 +38,10 @@ export function windowStart(cursor: number, top: number, height: number, total: 
 export function SelectList<T>({ items, height, onSelect, onHighlight, initialKey, isActive = true }: SelectListProps<T>) {
   const { options, theme, glyphs } = useUi();
   const selectable = items.map((it, i) => (it.kind === 'heading' ? -1 : i)).filter((i) => i >= 0);
-  const initial = Math.max(0, items.findIndex((it) => it.key === initialKey && it.kind !== 'heading'));
+  const initial = Math.max(
+    0,
+    items.findIndex((it) => it.key === initialKey && it.kind !== 'heading'),
+  );
   const [cursor, setCursorState] = useState(selectable.includes(initial) ? initial : (selectable[0] ?? 0));
   // Keys can arrive several per tick (key repeat, a busy machine): handlers read and write the
   // cursor through a ref so the second key sees where the first one moved it.
@@ -106,7 +109,7 @@ export function SelectList<T>({ items, height, onSelect, onHighlight, initialKey
               {pointer} {it.mark ? `${it.mark} ` : ''}
               {it.label}
             </Text>
-            {it.detail ? <Text color={theme.text.muted}>  {it.detail}</Text> : null}
+            {it.detail ? <Text color={theme.text.muted}> {it.detail}</Text> : null}
           </Text>
         );
       })}

@@ -25,8 +25,12 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
   // ---- overview ------------------------------------------------------------------------------
   const c = s.cards;
   heading('Overview');
-  text(`Cards ${c.total}: ${c.new} new, ${c.learning + c.relearning} learning, ${c.review} in review, ${c.mastered} mastered; ${c.dueNow} due now`);
-  text(`Streak ${s.streak.current} day${s.streak.current === 1 ? '' : 's'} (longest ${s.streak.longest})${s.streak.activeToday ? ', studied today' : ''}; ${s.totals.reviews} reviews on ${s.totals.studyDays} study days`);
+  text(
+    `Cards ${c.total}: ${c.new} new, ${c.learning + c.relearning} learning, ${c.review} in review, ${c.mastered} mastered; ${c.dueNow} due now`,
+  );
+  text(
+    `Streak ${s.streak.current} day${s.streak.current === 1 ? '' : 's'} (longest ${s.streak.longest})${s.streak.activeToday ? ', studied today' : ''}; ${s.totals.reviews} reviews on ${s.totals.studyDays} study days`,
+  );
 
   // ---- reviews per day -----------------------------------------------------------------------
   const days = s.reviewsPerDay;
@@ -43,7 +47,12 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
     const max = Math.max(...counts);
     const colW = days.length * 2 <= width - 8 ? 2 : 1;
     const chart = columns(counts, 5, g, colW === 2 ? 1 : 1, colW === 2 ? 1 : 0);
-    chart.forEach((row, i) => out.push([{ text: (i === 0 ? String(max) : '').padStart(5) + ' ', ...muted }, { text: row, color: theme.chart.bar }]));
+    chart.forEach((row, i) =>
+      out.push([
+        { text: (i === 0 ? String(max) : '').padStart(5) + ' ', ...muted },
+        { text: row, color: theme.chart.bar },
+      ]),
+    );
     const axisLen = colW === 2 ? days.length * 2 - 1 : days.length;
     out.push([{ text: '      ' + days[0]!.day.slice(5).padEnd(Math.max(0, axisLen - 5)) + days[days.length - 1]!.day.slice(5), ...muted }]);
   }
@@ -55,21 +64,38 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
   else if (sr) {
     for (const d of s.retention.byDay.filter((x) => x.total > 0)) text(`${d.day}: ${percent(d.rate)} of ${d.total}`);
   } else {
-    out.push([{ text: 'by day ', ...muted }, { text: sparkline(rates, g, 1), color: theme.chart.good }, { text: `  (low ${g.spark[0]} = 0%, high ${g.spark[g.spark.length - 1]} = 100%, blank = no reviews)`, ...muted }]);
+    out.push([
+      { text: 'by day ', ...muted },
+      { text: sparkline(rates, g, 1), color: theme.chart.good },
+      { text: `  (low ${g.spark[0]} = 0%, high ${g.spark[g.spark.length - 1]} = 100%, blank = no reviews)`, ...muted },
+    ]);
   }
 
   // ---- forecast ------------------------------------------------------------------------------
   const f = s.forecast;
   const next7 = f.slice(0, 7).reduce((n, d) => n + d.due, 0);
   const all = f.reduce((n, d) => n + d.due, 0);
-  heading(`Due forecast, next ${f.length} days: today ${f[0]?.due ?? 0}, tomorrow ${f[1]?.due ?? 0}, 7 days ${next7}, ${f.length} days ${all}`);
+  heading(
+    `Due forecast, next ${f.length} days: today ${f[0]?.due ?? 0}, tomorrow ${f[1]?.due ?? 0}, 7 days ${next7}, ${f.length} days ${all}`,
+  );
   if (all === 0) text('Nothing scheduled yet.', muted);
   else if (sr) {
     for (const d of f.filter((x) => x.due > 0)) text(`${d.day}: ${d.due} due`);
   } else {
-    const chart = columns(f.map((d) => d.due), 4, g, 1, 1);
+    const chart = columns(
+      f.map((d) => d.due),
+      4,
+      g,
+      1,
+      1,
+    );
     const max = Math.max(...f.map((d) => d.due));
-    chart.forEach((row, i) => out.push([{ text: (i === 0 ? String(max) : '').padStart(5) + ' ', ...muted }, { text: row, color: theme.chart.barAlt }]));
+    chart.forEach((row, i) =>
+      out.push([
+        { text: (i === 0 ? String(max) : '').padStart(5) + ' ', ...muted },
+        { text: row, color: theme.chart.barAlt },
+      ]),
+    );
     out.push([{ text: '      today' + ' '.repeat(Math.max(1, f.length * 2 - 1 - 5 - 5)) + f[f.length - 1]!.day.slice(5), ...muted }]);
   }
 
@@ -90,7 +116,18 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
   heading(`Mock exams (${s.exams.length} taken; scores are estimates on the 100-1000 scale, pass at ${PASS_MARK})`);
   if (!s.exams.length) text('No mock exams yet: take one from the home screen (e) or with `ftlab exam`.', muted);
   else {
-    if (!sr && s.exams.length > 1) out.push([{ text: 'trend ', ...muted }, { text: sparkline(s.exams.map((e) => e.scaled - 100), g, 900), color: theme.chart.bar }]);
+    if (!sr && s.exams.length > 1)
+      out.push([
+        { text: 'trend ', ...muted },
+        {
+          text: sparkline(
+            s.exams.map((e) => e.scaled - 100),
+            g,
+            900,
+          ),
+          color: theme.chart.bar,
+        },
+      ]);
     const scoreW = Math.max(8, Math.min(24, width - 52));
     for (const e of s.exams.slice(-12).reverse()) {
       const date = new Date(e.submittedAt).toISOString().slice(0, 16).replace('T', ' ');

@@ -18,21 +18,24 @@ export function useChoiceKeys(
   order: readonly number[],
   initial: number | (() => number),
   active: boolean,
-   pick: (option: number) => void,
+  pick: (option: number) => void,
   submit: (underCursor: number) => void,
 ): ChoiceKeys {
   const cursor = useLive(initial);
-  useKeypress((k) => {
-    const n = digit(k);
-    if (hit(Command.UP, k)) cursor.set((c) => (c + order.length - 1) % order.length);
-    else if (hit(Command.DOWN, k)) cursor.set((c) => (c + 1) % order.length);
-    else if (hit(Command.TOGGLE, k)) pick(order[cursor.get()]!);
-    else if (n !== undefined && n <= order.length) {
-      cursor.set(n - 1);
-      pick(order[n - 1]!);
-    } else if (hit(Command.SUBMIT, k)) submit(order[cursor.get()]!);
-    else return false;
-    return true;
-  }, { isActive: active });
+  useKeypress(
+    (k) => {
+      const n = digit(k);
+      if (hit(Command.UP, k)) cursor.set((c) => (c + order.length - 1) % order.length);
+      else if (hit(Command.DOWN, k)) cursor.set((c) => (c + 1) % order.length);
+      else if (hit(Command.TOGGLE, k)) pick(order[cursor.get()]!);
+      else if (n !== undefined && n <= order.length) {
+        cursor.set(n - 1);
+        pick(order[n - 1]!);
+      } else if (hit(Command.SUBMIT, k)) submit(order[cursor.get()]!);
+      else return false;
+      return true;
+    },
+    { isActive: active },
+  );
   return { cursor: cursor.get() };
 }

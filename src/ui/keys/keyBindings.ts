@@ -89,7 +89,8 @@ export enum Command {
   LAB_SAMPLE = 'lab.sample',
 }
 
-export type CommandGroup = 'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Exam menu' | 'Dialog' | 'Home' | 'Lab steps' | 'Lab';
+export type CommandGroup =
+  'General' | 'Move' | 'Lesson' | 'Answer' | 'Rate' | 'Exam' | 'Exam menu' | 'Dialog' | 'Home' | 'Lab steps' | 'Lab';
 
 export interface CommandInfo {
   bindings: string[];
@@ -101,7 +102,12 @@ export interface CommandInfo {
 
 export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.QUIT]: { bindings: ['q'], description: 'quit ftlab (from a screen: go back first)', short: 'quit', group: 'General' },
-  [Command.FORCE_QUIT]: { bindings: ['ctrl+c'], description: 'quit immediately (progress is already saved)', short: 'quit now', group: 'General' },
+  [Command.FORCE_QUIT]: {
+    bindings: ['ctrl+c'],
+    description: 'quit immediately (progress is already saved)',
+    short: 'quit now',
+    group: 'General',
+  },
   [Command.HELP]: { bindings: ['?'], description: 'show or hide this list of keys', short: 'keys', group: 'General' },
   [Command.BACK]: { bindings: ['escape', 'backspace'], description: 'go back', short: 'back', group: 'General' },
   [Command.HOME]: { bindings: ['H'], description: 'go to the home screen', short: 'home', group: 'General' },
@@ -121,7 +127,12 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.PREV_FIELD]: { bindings: ['shift+tab'], description: 'previous field', short: 'prev field', group: 'Move' },
 
   [Command.TOC]: { bindings: ['t'], description: 'table of contents', short: 'contents', group: 'Lesson' },
-  [Command.MARK_COMPLETE]: { bindings: ['c'], description: 'mark the lesson complete (again: not complete)', short: 'complete', group: 'Lesson' },
+  [Command.MARK_COMPLETE]: {
+    bindings: ['c'],
+    description: 'mark the lesson complete (again: not complete)',
+    short: 'complete',
+    group: 'Lesson',
+  },
   [Command.QUIZ_LESSON]: { bindings: ['z'], description: 'quiz me on this lesson', short: 'quiz me', group: 'Lesson' },
   [Command.NEXT_LESSON]: { bindings: ['n'], description: 'next lesson', short: 'next lesson', group: 'Lesson' },
   [Command.PREV_LESSON]: { bindings: ['p'], description: 'previous lesson', short: 'prev lesson', group: 'Lesson' },
@@ -147,15 +158,40 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.FLAG]: { bindings: ['m', 'ctrl+f'], description: 'mark (flag) the question for review', short: 'flag', group: 'Exam' },
   [Command.NAVIGATOR]: { bindings: ['v', 'ctrl+g'], description: 'question navigator', short: 'navigator', group: 'Exam' },
   [Command.NEXT_QUESTION]: { bindings: ['right', 'n', 'tab', 'pagedown'], description: 'next question', short: 'next', group: 'Exam' },
-  [Command.PREV_QUESTION]: { bindings: ['left', 'p', 'shift+tab', 'pageup'], description: 'previous question', short: 'prev', group: 'Exam' },
-  [Command.EXAM_FINISH]: { bindings: ['s', 'ctrl+e'], description: 'finish: list blanks, then submit the exam', short: 'submit exam', group: 'Exam' },
+  [Command.PREV_QUESTION]: {
+    bindings: ['left', 'p', 'shift+tab', 'pageup'],
+    description: 'previous question',
+    short: 'prev',
+    group: 'Exam',
+  },
+  [Command.EXAM_FINISH]: {
+    bindings: ['s', 'ctrl+e'],
+    description: 'finish: list blanks, then submit the exam',
+    short: 'submit exam',
+    group: 'Exam',
+  },
 
   [Command.EXAM_START_SHORT]: { bindings: ['s'], description: 'start a short exam', short: 'short exam', group: 'Exam menu' },
-  [Command.EXAM_START_FULL]: { bindings: ['f'], description: 'start a full exam (65 questions, 90 minutes)', short: 'full exam', group: 'Exam menu' },
+  [Command.EXAM_START_FULL]: {
+    bindings: ['f'],
+    description: 'start a full exam (65 questions, 90 minutes)',
+    short: 'full exam',
+    group: 'Exam menu',
+  },
   [Command.EXAM_RESUME]: { bindings: ['r'], description: 'resume the saved attempt', short: 'resume', group: 'Exam menu' },
   [Command.EXAM_DISCARD]: { bindings: ['d'], description: 'discard the saved attempt (asks first)', short: 'discard', group: 'Exam menu' },
-  [Command.EXAM_REVIEW_ALL]: { bindings: ['a'], description: 'review every question with explanations', short: 'review all', group: 'Exam menu' },
-  [Command.EXAM_REVIEW_WRONG]: { bindings: ['w'], description: 'review the questions you got wrong', short: 'review wrong', group: 'Exam menu' },
+  [Command.EXAM_REVIEW_ALL]: {
+    bindings: ['a'],
+    description: 'review every question with explanations',
+    short: 'review all',
+    group: 'Exam menu',
+  },
+  [Command.EXAM_REVIEW_WRONG]: {
+    bindings: ['w'],
+    description: 'review the questions you got wrong',
+    short: 'review wrong',
+    group: 'Exam menu',
+  },
   [Command.EXAM_HISTORY]: { bindings: ['h'], description: 'attempt history', short: 'history', group: 'Exam menu' },
 
   [Command.CONFIRM]: { bindings: ['y'], description: 'yes, go ahead', short: 'yes', group: 'Dialog' },
@@ -169,10 +205,25 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.GO_STATS]: { bindings: ['s'], description: 'statistics', short: 'stats', group: 'Home' },
 
   [Command.LAB_NEXT_STEP]: { bindings: ['right', 'l', 'tab'], description: 'next step of the lab', short: 'next step', group: 'Lab steps' },
-  [Command.LAB_PREV_STEP]: { bindings: ['left', 'h', 'shift+tab'], description: 'previous step of the lab', short: 'prev step', group: 'Lab steps' },
-  [Command.LAB_RUN_CHECKS]: { bindings: ['return'], description: "run this step's checks on your machine", short: 'run checks', group: 'Lab steps' },
+  [Command.LAB_PREV_STEP]: {
+    bindings: ['left', 'h', 'shift+tab'],
+    description: 'previous step of the lab',
+    short: 'prev step',
+    group: 'Lab steps',
+  },
+  [Command.LAB_RUN_CHECKS]: {
+    bindings: ['return'],
+    description: "run this step's checks on your machine",
+    short: 'run checks',
+    group: 'Lab steps',
+  },
   [Command.LAB_HINTS]: { bindings: ['space'], description: "show or hide this step's hints", short: 'hints', group: 'Lab steps' },
-  [Command.LAB_OPEN_SCREEN]: { bindings: ['o'], description: "open the lab's own screen (where it has one)", short: 'lab screen', group: 'Lab steps' },
+  [Command.LAB_OPEN_SCREEN]: {
+    bindings: ['o'],
+    description: "open the lab's own screen (where it has one)",
+    short: 'lab screen',
+    group: 'Lab steps',
+  },
 
   [Command.LAB_BACKEND]: { bindings: ['b'], description: 'start or stop the model server', short: 'backend', group: 'Lab' },
   [Command.LAB_API]: { bindings: ['a'], description: 'start or stop the serving API', short: 'API', group: 'Lab' },

@@ -23,8 +23,20 @@ export interface KeyBinding {
 }
 
 const SPECIAL_NAMES = new Set([
-  'up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'return', 'escape', 'tab',
-  'backspace', 'delete', 'space',
+  'up',
+  'down',
+  'left',
+  'right',
+  'pageup',
+  'pagedown',
+  'home',
+  'end',
+  'return',
+  'escape',
+  'tab',
+  'backspace',
+  'delete',
+  'space',
 ]);
 
 /** "ctrl+c" → {name:"c", ctrl:true}; "G" → {name:"G"}; "shift+tab" → {name:"tab", shift:true}. */

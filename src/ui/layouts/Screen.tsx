@@ -115,7 +115,13 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
     </>
   );
   const content = helpOpen ? (
-    <HelpOverlay commands={[...hintCommands, ...moreKeys]} labels={hintLabels} height={body.height + warningRows} width={body.width} onClose={() => setHelpOpen(false)} />
+    <HelpOverlay
+      commands={[...hintCommands, ...moreKeys]}
+      labels={hintLabels}
+      height={body.height + warningRows}
+      width={body.width}
+      onClose={() => setHelpOpen(false)}
+    />
   ) : (
     <>
       {warningLines}

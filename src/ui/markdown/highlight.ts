@@ -19,7 +19,22 @@ import xml from 'highlight.js/lib/languages/xml';
 import type { Theme } from '../theme/tokens.js';
 import type { Line, Span } from './text.js';
 
-const LANGUAGES = { python, bash, shell, json, yaml, typescript, javascript, ini, diff, http, sql, dockerfile, markdown: markdownLang, xml };
+const LANGUAGES = {
+  python,
+  bash,
+  shell,
+  json,
+  yaml,
+  typescript,
+  javascript,
+  ini,
+  diff,
+  http,
+  sql,
+  dockerfile,
+  markdown: markdownLang,
+  xml,
+};
 let registered = false;
 function ensureRegistered(): void {
   if (registered) return;
@@ -92,7 +107,11 @@ export function htmlToLines(html: string, theme: Theme): Line[] {
   };
   while ((m = re.exec(html))) {
     if (m[1] !== undefined) {
-      const scope = m[1].split(' ').map((c) => c.replace(/^hljs-/, '')).filter((c) => !c.endsWith('_'))[0] ?? '';
+      const scope =
+        m[1]
+          .split(' ')
+          .map((c) => c.replace(/^hljs-/, ''))
+          .filter((c) => !c.endsWith('_'))[0] ?? '';
       stack.push(roleOf(scope));
     } else if (m[0] === '</span>') {
       stack.pop();

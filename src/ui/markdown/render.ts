@@ -85,7 +85,8 @@ export function renderMarkdown(tokens: Token[], opts: RenderOptions): RenderedDo
     // A separator belongs to the block above it, so restoring a position never lands on one.
     sourceLines.push(sourceLines[sourceLines.length - 1] ?? 0);
   };
-  const isBlank = (line: Line, prefix: Line) => line.length <= prefix.length && line.every((s) => !s.text.trim() || prefix.some((p) => p.text.trim() === s.text.trim()));
+  const isBlank = (line: Line, prefix: Line) =>
+    line.length <= prefix.length && line.every((s) => !s.text.trim() || prefix.some((p) => p.text.trim() === s.text.trim()));
   const room = (ctx: Ctx) => Math.max(8, width - lineWidth(prefixOf(ctx)));
 
   const inline = (token: Token | undefined, base: SpanStyle = {}): Span[][] => {
@@ -131,7 +132,8 @@ export function renderMarkdown(tokens: Token[], opts: RenderOptions): RenderedDo
           style.pop();
           const href = hrefs.pop() ?? '';
           const text = linkText.pop() ?? '';
-          if (href && href !== text && !href.startsWith('#')) out[out.length - 1]!.push({ text: ` (${href})`, color: theme.text.muted, dim: !theme.hasColor });
+          if (href && href !== text && !href.startsWith('#'))
+            out[out.length - 1]!.push({ text: ` (${href})`, color: theme.text.muted, dim: !theme.hasColor });
           break;
         }
         case 'strong_close':
@@ -227,7 +229,9 @@ export function renderMarkdown(tokens: Token[], opts: RenderOptions): RenderedDo
       return;
     }
     // Natural widths, then shrink the widest columns until the table fits.
-    const widths = Array.from({ length: cols }, (_, k) => Math.max(1, ...rows.map((r) => r[k]?.reduce((n, s) => n + textWidth(s.text), 0) ?? 0)));
+    const widths = Array.from({ length: cols }, (_, k) =>
+      Math.max(1, ...rows.map((r) => r[k]?.reduce((n, s) => n + textWidth(s.text), 0) ?? 0)),
+    );
     const sep = 3; // " │ "
     const avail = room(ctx) - sep * (cols - 1);
     while (widths.reduce((a, b) => a + b, 0) > avail) {
@@ -256,7 +260,10 @@ export function renderMarkdown(tokens: Token[], opts: RenderOptions): RenderedDo
     };
     rows.forEach((r, n) => {
       renderRow(r);
-      if (n === headerRows - 1) emit(ctx, [{ ...border, text: widths.map((w) => glyphs.tableH.repeat(w)).join(`${glyphs.tableH}${glyphs.tableCross}${glyphs.tableH}`) }]);
+      if (n === headerRows - 1)
+        emit(ctx, [
+          { ...border, text: widths.map((w) => glyphs.tableH.repeat(w)).join(`${glyphs.tableH}${glyphs.tableCross}${glyphs.tableH}`) },
+        ]);
     });
   };
 
@@ -320,7 +327,11 @@ export function renderMarkdown(tokens: Token[], opts: RenderOptions): RenderedDo
     let n = Number(tokens[open]!.attrGet('start') ?? 1);
     // Tight lists have hidden paragraphs: no blank lines between their items.
     let tight = false;
-    for (let j = open + 1; j < close; j++) if (tokens[j]!.type === 'paragraph_open') { tight = tokens[j]!.hidden; break; }
+    for (let j = open + 1; j < close; j++)
+      if (tokens[j]!.type === 'paragraph_open') {
+        tight = tokens[j]!.hidden;
+        break;
+      }
     const bullets = glyphs.ascii ? ['*', '-', '+'] : [glyphs.bullet, '◦', '▪'];
     const items: Array<[number, number]> = [];
     for (let j = open + 1; j < close; j++) {
@@ -348,7 +359,9 @@ export function renderMarkdown(tokens: Token[], opts: RenderOptions): RenderedDo
   const quote = (ctx: Ctx, t: Token, open: number, close: number, depth: number) => {
     const kind = (t.meta as { callout?: string } | null)?.callout;
     const color = kind ? theme.markdown.callout[kind as keyof Theme['markdown']['callout']] : theme.markdown.quote;
-    const bar: Span = sr ? { text: '' } : { text: kind ? (glyphs.ascii ? '| ' : '▌ ') : `${glyphs.tableV} `, color, dim: !theme.hasColor && !kind };
+    const bar: Span = sr
+      ? { text: '' }
+      : { text: kind ? (glyphs.ascii ? '| ' : '▌ ') : `${glyphs.tableV} `, color, dim: !theme.hasColor && !kind };
     const child: Ctx = { first: [...prefixOf(ctx), bar], rest: [...ctx.rest, bar], firstUsed: false, parent: ctx };
     if (kind) {
       const label = CALLOUT_LABEL[kind] ?? kind;

@@ -96,7 +96,8 @@ export function wrapSpans(spans: readonly Span[], width: number, firstPrefix: Li
   };
   const push = (s: Span) => {
     const last = current[current.length - 1];
-    if (last && sameStyle(last, s) && !firstPrefix.includes(last) && !restPrefix.includes(last)) current[current.length - 1] = { ...last, text: last.text + s.text };
+    if (last && sameStyle(last, s) && !firstPrefix.includes(last) && !restPrefix.includes(last))
+      current[current.length - 1] = { ...last, text: last.text + s.text };
     else current.push(s);
   };
   for (const span of spans) {
@@ -136,5 +137,13 @@ export function wrapSpans(spans: readonly Span[], width: number, firstPrefix: Li
 }
 
 function sameStyle(a: SpanStyle, b: SpanStyle): boolean {
-  return a.color === b.color && !!a.bold === !!b.bold && !!a.italic === !!b.italic && !!a.underline === !!b.underline && !!a.strikethrough === !!b.strikethrough && !!a.dim === !!b.dim && !!a.inverse === !!b.inverse;
+  return (
+    a.color === b.color &&
+    !!a.bold === !!b.bold &&
+    !!a.italic === !!b.italic &&
+    !!a.underline === !!b.underline &&
+    !!a.strikethrough === !!b.strikethrough &&
+    !!a.dim === !!b.dim &&
+    !!a.inverse === !!b.inverse
+  );
 }

@@ -16,11 +16,26 @@ export interface CaseStudyProps extends WidgetProps<'case'> {
   onPartChange?(part: number): void;
 }
 
-export function CaseStudy({ question, value, onChange, onSubmit, layout, active = true, reveal = 'none', part, onPartChange }: CaseStudyProps) {
+export function CaseStudy({
+  question,
+  value,
+  onChange,
+  onSubmit,
+  layout,
+  active = true,
+  reveal = 'none',
+  part,
+  onPartChange,
+}: CaseStudyProps) {
   const parts = question.questions;
   const answers: Record<string, Answer> = value?.answers ?? {};
   const live = useLiveProp(answers);
-  const ownPart = useLive(() => Math.max(0, parts.findIndex((p) => !answers[p.id])));
+  const ownPart = useLive(() =>
+    Math.max(
+      0,
+      parts.findIndex((p) => !answers[p.id]),
+    ),
+  );
   const current = Math.min(parts.length - 1, part ?? ownPart.get());
   const setPart = (i: number) => {
     ownPart.set(i);
@@ -37,14 +52,17 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
 
   // A text field of a typed part takes printable keys first (higher priority), so [ and ] only
   // arrive here when no text field has the focus; ctrl+p / ctrl+n always do.
-  useKeypress((k) => {
-    if (hit(Command.PART_PREV, k)) {
-      if (current > 0) setPart(current - 1);
-    } else if (hit(Command.PART_NEXT, k)) {
-      if (current < parts.length - 1) setPart(current + 1);
-    } else return false;
-    return true;
-  }, { isActive: active && reveal === 'none' });
+  useKeypress(
+    (k) => {
+      if (hit(Command.PART_PREV, k)) {
+        if (current > 0) setPart(current - 1);
+      } else if (hit(Command.PART_NEXT, k)) {
+        if (current < parts.length - 1) setPart(current + 1);
+      } else return false;
+      return true;
+    },
+    { isActive: active && reveal === 'none' },
+  );
 
   const header = (
     <Box flexDirection="column" marginBottom={1}>
@@ -64,7 +82,14 @@ export function CaseStudy({ question, value, onChange, onSubmit, layout, active 
             <Tone role="heading">
               Part {i + 1} of {parts.length} ({TYPE_LABEL[p.type]})
             </Tone>
-            <PartView question={p} value={answers[p.id] ?? null} onChange={() => {}} layout={layout?.subs?.[p.id]} active={false} reveal="answer" />
+            <PartView
+              question={p}
+              value={answers[p.id] ?? null}
+              onChange={() => {}}
+              layout={layout?.subs?.[p.id]}
+              active={false}
+              reveal="answer"
+            />
           </Box>
         ))}
       </Box>

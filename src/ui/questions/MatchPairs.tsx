@@ -32,25 +32,28 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
     onChange({ type: 'match', rights: next });
   };
 
-  useKeypress((k) => {
-    const d = digit(k);
-    const at = cursor.get();
-    if (hit(Command.UP, k)) cursor.set((c) => (c + n - 1) % n);
-    else if (hit(Command.DOWN, k)) cursor.set((c) => (c + 1) % n);
-    else if (hit(Command.LEFT, k) || hit(Command.RIGHT, k)) {
-      const forward = hit(Command.RIGHT, k);
-      const pos = rights.indexOf(live.get()[at]!);
-      const nextPos = pos < 0 ? (forward ? 0 : n - 1) : (pos + (forward ? 1 : n - 1)) % n;
-      assign(at, rights[nextPos]!);
-    } else if (d !== undefined && d <= n) {
-      assign(at, rights[d - 1]!);
-      cursor.set(Math.min(n - 1, at + 1));
-    } else if (hit(Command.SUBMIT, k)) {
-      if (live.get().every((p) => p >= 0)) onSubmit?.({ type: 'match', rights: live.get() });
-      else warn.set(true);
-    } else return false;
-    return true;
-  }, { isActive: active });
+  useKeypress(
+    (k) => {
+      const d = digit(k);
+      const at = cursor.get();
+      if (hit(Command.UP, k)) cursor.set((c) => (c + n - 1) % n);
+      else if (hit(Command.DOWN, k)) cursor.set((c) => (c + 1) % n);
+      else if (hit(Command.LEFT, k) || hit(Command.RIGHT, k)) {
+        const forward = hit(Command.RIGHT, k);
+        const pos = rights.indexOf(live.get()[at]!);
+        const nextPos = pos < 0 ? (forward ? 0 : n - 1) : (pos + (forward ? 1 : n - 1)) % n;
+        assign(at, rights[nextPos]!);
+      } else if (d !== undefined && d <= n) {
+        assign(at, rights[d - 1]!);
+        cursor.set(Math.min(n - 1, at + 1));
+      } else if (hit(Command.SUBMIT, k)) {
+        if (live.get().every((p) => p >= 0)) onSubmit?.({ type: 'match', rights: live.get() });
+        else warn.set(true);
+      } else return false;
+      return true;
+    },
+    { isActive: active },
+  );
 
   const rightLabel = (pair: number) => (pair < 0 ? '(none yet)' : `${rights.indexOf(pair) + 1}. ${question.pairs[pair]!.right}`);
 

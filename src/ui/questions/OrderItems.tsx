@@ -29,21 +29,24 @@ export function OrderItems({ question, value, onChange, onSubmit, layout, active
     onChange({ type: 'order', order: next });
   };
 
-  useKeypress((k) => {
-    if (hit(Command.MOVE_ITEM_UP, k)) move(-1);
-    else if (hit(Command.MOVE_ITEM_DOWN, k)) move(1);
-    else if (hit(Command.UP, k)) (grabbed.get() ? move(-1) : cursor.set((c) => Math.max(0, c - 1)));
-    else if (hit(Command.DOWN, k)) (grabbed.get() ? move(1) : cursor.set((c) => Math.min(n - 1, c + 1)));
-    else if (hit(Command.TOGGLE, k)) grabbed.set((v) => !v);
-    else if (hit(Command.SUBMIT, k)) {
-      if (grabbed.get()) grabbed.set(false);
-      else {
-        if (!value) onChange({ type: 'order', order: live.get() });
-        onSubmit?.({ type: 'order', order: live.get() });
-      }
-    } else return false;
-    return true;
-  }, { isActive: active });
+  useKeypress(
+    (k) => {
+      if (hit(Command.MOVE_ITEM_UP, k)) move(-1);
+      else if (hit(Command.MOVE_ITEM_DOWN, k)) move(1);
+      else if (hit(Command.UP, k)) grabbed.get() ? move(-1) : cursor.set((c) => Math.max(0, c - 1));
+      else if (hit(Command.DOWN, k)) grabbed.get() ? move(1) : cursor.set((c) => Math.min(n - 1, c + 1));
+      else if (hit(Command.TOGGLE, k)) grabbed.set((v) => !v);
+      else if (hit(Command.SUBMIT, k)) {
+        if (grabbed.get()) grabbed.set(false);
+        else {
+          if (!value) onChange({ type: 'order', order: live.get() });
+          onSubmit?.({ type: 'order', order: live.get() });
+        }
+      } else return false;
+      return true;
+    },
+    { isActive: active },
+  );
 
   return (
     <Box flexDirection="column">
@@ -52,7 +55,10 @@ export function OrderItems({ question, value, onChange, onSubmit, layout, active
         const atCursor = active && pos === cursor.get();
         let verdict;
         if (reveal === 'answer') {
-          verdict = orig === pos ? { role: 'ok' as const, text: `${g.right} right place` } : { role: 'bad' as const, text: `${g.wrong} belongs at ${orig + 1}` };
+          verdict =
+            orig === pos
+              ? { role: 'ok' as const, text: `${g.right} right place` }
+              : { role: 'bad' as const, text: `${g.wrong} belongs at ${orig + 1}` };
         }
         return (
           <OptionRow

@@ -38,7 +38,13 @@ export function PartView(props: QuestionViewProps) {
 }
 
 export function partWidget({ question: q, value, onChange, onSubmit, layout, active, reveal }: QuestionViewProps): ReactElement {
-  const common = { layout, active, reveal, onChange: onChange as (v: never) => void, onSubmit: onSubmit as ((v: never) => void) | undefined };
+  const common = {
+    layout,
+    active,
+    reveal,
+    onChange: onChange as (v: never) => void,
+    onSubmit: onSubmit as ((v: never) => void) | undefined,
+  };
   const v = (t: Answer['type']) => (value && value.type === t ? (value as never) : null);
   switch (q.type) {
     case 'single':

@@ -11,7 +11,15 @@ import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { useLive } from '../hooks/useLive.js';
 import { Tone } from '../components/Tone.js';
 
-export function Scroller({ children, active = true, reserve = 0 }: { children: ReactNode; active?: boolean; /** rows used below the scroller */ reserve?: number }) {
+export function Scroller({
+  children,
+  active = true,
+  reserve = 0,
+}: {
+  children: ReactNode;
+  active?: boolean;
+  /** rows used below the scroller */ reserve?: number;
+}) {
   const { height: bodyHeight } = useBodySize();
   const height = Math.max(3, bodyHeight - reserve - 1); // one row for the "more" hint
   const ref = useRef<DOMElement>(null);
@@ -34,8 +42,9 @@ export function Scroller({ children, active = true, reserve = 0 }: { children: R
       else if (k.name === 'pageup') top.set((t) => Math.max(0, t - height + 1));
       else return false;
       return true;
-    }, { isActive: active, priority: KeypressPriority.Low }
-);
+    },
+    { isActive: active, priority: KeypressPriority.Low },
+  );
   const offset = Math.min(top.get(), maxTop);
   const below = contentHeight - offset - height;
   return (
@@ -46,7 +55,11 @@ export function Scroller({ children, active = true, reserve = 0 }: { children: R
         </Box>
       </Box>
       {maxTop > 0 ? (
-        <Tone role="muted">{below > 0 ? `${glyphs.arrowDown} ${below} more line(s): j/${glyphs.arrowDown} scroll, PgDn page` : `${glyphs.arrowUp} k/${glyphs.arrowUp} scroll back up`}</Tone>
+        <Tone role="muted">
+          {below > 0
+            ? `${glyphs.arrowDown} ${below} more line(s): j/${glyphs.arrowDown} scroll, PgDn page`
+            : `${glyphs.arrowUp} k/${glyphs.arrowUp} scroll back up`}
+        </Tone>
       ) : (
         <Text> </Text>
       )}

@@ -15,10 +15,16 @@ export function SingleChoice({ question, value, onChange, onSubmit, layout, acti
     picked.set(choice);
     onChange({ type: 'single', choice });
   };
-  const { cursor } = useChoiceKeys(order, () => Math.max(0, order.indexOf(value?.choice ?? -1)), active, pick, (underCursor) => {
-    if (picked.get() < 0) pick(underCursor);
-    onSubmit?.({ type: 'single', choice: picked.get() });
-  });
+  const { cursor } = useChoiceKeys(
+    order,
+    () => Math.max(0, order.indexOf(value?.choice ?? -1)),
+    active,
+    pick,
+    (underCursor) => {
+      if (picked.get() < 0) pick(underCursor);
+      onSubmit?.({ type: 'single', choice: picked.get() });
+    },
+  );
 
   const chosen = value?.choice ?? -1;
   return (

@@ -48,8 +48,9 @@ export function TextField({ value, onChange, onSubmit, active = true, accept, pl
         if (text) change(v.slice(0, p) + text + v.slice(p), p + text.length);
       } else return false;
       return true;
-    }, { isActive: active, priority: KeypressPriority.High }
-);
+    },
+    { isActive: active, priority: KeypressPriority.High },
+  );
 
   if (screenReader) {
     return (

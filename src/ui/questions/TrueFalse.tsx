@@ -19,24 +19,32 @@ export function TrueFalse({ question, value, onChange, onSubmit, active = true, 
     live.set(v);
     onChange({ type: 'truefalse', value: v });
   };
-  useKeypress((k) => {
-    if (hit(Command.ANSWER_TRUE, k)) pick(true);
-    else if (hit(Command.ANSWER_FALSE, k)) pick(false);
-    else if (hit(Command.UP, k) || hit(Command.DOWN, k)) cursor.set((c) => 1 - c);
-    else if (hit(Command.TOGGLE, k)) pick(OPTIONS[cursor.get()]!);
-    else if (hit(Command.SUBMIT, k)) {
-      if (live.get() === null) pick(OPTIONS[cursor.get()]!);
-      onSubmit?.({ type: 'truefalse', value: live.get()! });
-    } else return false;
-    return true;
-  }, { isActive: active });
+  useKeypress(
+    (k) => {
+      if (hit(Command.ANSWER_TRUE, k)) pick(true);
+      else if (hit(Command.ANSWER_FALSE, k)) pick(false);
+      else if (hit(Command.UP, k) || hit(Command.DOWN, k)) cursor.set((c) => 1 - c);
+      else if (hit(Command.TOGGLE, k)) pick(OPTIONS[cursor.get()]!);
+      else if (hit(Command.SUBMIT, k)) {
+        if (live.get() === null) pick(OPTIONS[cursor.get()]!);
+        onSubmit?.({ type: 'truefalse', value: live.get()! });
+      } else return false;
+      return true;
+    },
+    { isActive: active },
+  );
 
   return (
     <Box flexDirection="column">
       {OPTIONS.map((opt, pos) => {
         const on = value?.value === opt;
         const right = question.answer === opt;
-        const verdict = reveal === 'answer' && (on || right) ? (right ? { role: 'ok' as const, text: `${g.right} correct` } : { role: 'bad' as const, text: `${g.wrong} your answer` }) : undefined;
+        const verdict =
+          reveal === 'answer' && (on || right)
+            ? right
+              ? { role: 'ok' as const, text: `${g.right} correct` }
+              : { role: 'bad' as const, text: `${g.wrong} your answer` }
+            : undefined;
         return (
           <OptionRow
             key={String(opt)}

@@ -24,7 +24,15 @@ export function TypedAnswer({ text, onChange, onSubmit, active, revealed, accept
   const g = useGlyphs();
   return (
     <Box flexDirection="column">
-      <TextField value={text} onChange={onChange} onSubmit={(t) => t.trim() && onSubmit?.(t)} active={active && !revealed} accept={accept} label={label} placeholder={placeholder} />
+      <TextField
+        value={text}
+        onChange={onChange}
+        onSubmit={(t) => t.trim() && onSubmit?.(t)}
+        active={active && !revealed}
+        accept={accept}
+        label={label}
+        placeholder={placeholder}
+      />
       {revealed ? (
         <Tone role="muted">
           {g.bullet} {reveal}

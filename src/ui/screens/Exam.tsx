@@ -29,14 +29,22 @@ export default function Exam({ route }: ScreenProps<'exam'>) {
   const lookup = data.content.questionById;
   const [view, setView] = useState<View>(() => {
     const resumed = resumeExam(data.store, lookup, clock());
-    if (resumed.status === 'auto-submitted') return { kind: 'result', attempt: resumed.attempt, notice: 'Time ran out while ftlab was closed: the exam was submitted with the answers saved before the deadline.' };
+    if (resumed.status === 'auto-submitted')
+      return {
+        kind: 'result',
+        attempt: resumed.attempt,
+        notice: 'Time ran out while ftlab was closed: the exam was submitted with the answers saved before the deadline.',
+      };
     return { kind: 'start' };
   });
   // Re-read on every render of the start view: another window may have finished or started one.
-  const saved = view.kind === 'start' ? (() => {
-    const r = resumeExam(data.store, lookup, clock());
-    return r.status === 'in-progress' ? r.session : undefined;
-  })() : undefined;
+  const saved =
+    view.kind === 'start'
+      ? (() => {
+          const r = resumeExam(data.store, lookup, clock());
+          return r.status === 'in-progress' ? r.session : undefined;
+        })()
+      : undefined;
 
   const submit = (session: ExamSession, auto: boolean) => {
     const attempt = session.submit(clock(), auto);
@@ -85,8 +93,21 @@ export default function Exam({ route }: ScreenProps<'exam'>) {
         />
       );
     case 'review':
-      return <ExamReview attempt={view.attempt} which={view.which} content={data.content} onClose={() => setView({ kind: 'result', attempt: view.attempt })} />;
+      return (
+        <ExamReview
+          attempt={view.attempt}
+          which={view.which}
+          content={data.content}
+          onClose={() => setView({ kind: 'result', attempt: view.attempt })}
+        />
+      );
     case 'history':
-      return <ExamHistory attempts={examHistory(data.store)} onOpen={(attempt) => setView({ kind: 'result', attempt })} onClose={() => setView(view.from)} />;
+      return (
+        <ExamHistory
+          attempts={examHistory(data.store)}
+          onOpen={(attempt) => setView({ kind: 'result', attempt })}
+          onClose={() => setView(view.from)}
+        />
+      );
   }
 }

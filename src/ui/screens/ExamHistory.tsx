@@ -10,7 +10,15 @@ import { Stack } from '../questions/Stack.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs } from '../contexts/UiContext.js';
 
-export function ExamHistory({ attempts, onOpen, onClose }: { attempts: ExamAttemptRecord[]; onOpen(a: ExamAttemptRecord): void; onClose(): void }) {
+export function ExamHistory({
+  attempts,
+  onOpen,
+  onClose,
+}: {
+  attempts: ExamAttemptRecord[];
+  onOpen(a: ExamAttemptRecord): void;
+  onClose(): void;
+}) {
   const live = useLive(0);
   const setCursor = live.set;
   const cursor = live.get();
@@ -23,8 +31,9 @@ export function ExamHistory({ attempts, onOpen, onClose }: { attempts: ExamAttem
       else if (hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
       else return false;
       return true;
-    }, { priority: KeypressPriority.Low }
-);
+    },
+    { priority: KeypressPriority.Low },
+  );
   return (
     <Screen title="Exam history" status={`${attempts.length} attempt(s)`} hints={[Command.SELECT, Command.BACK]}>
       <Stack>
@@ -33,7 +42,8 @@ export function ExamHistory({ attempts, onOpen, onClose }: { attempts: ExamAttem
         {attempts.map((a, i) => (
           <Box key={a.id}>
             <Text inverse={i === cursor}>
-              {i === cursor ? g.cursor : ' '} {new Date(a.submittedAt).toISOString().slice(0, 16).replace('T', ' ')} {a.mode.padEnd(5)} {String(a.correct).padStart(3)}/{String(a.total).padEnd(3)} ~{String(a.scaled).padStart(4)} {a.passed ? 'pass' : 'fail'}
+              {i === cursor ? g.cursor : ' '} {new Date(a.submittedAt).toISOString().slice(0, 16).replace('T', ' ')} {a.mode.padEnd(5)}{' '}
+              {String(a.correct).padStart(3)}/{String(a.total).padEnd(3)} ~{String(a.scaled).padStart(4)} {a.passed ? 'pass' : 'fail'}
               {a.autoSubmitted ? ' (time ran out)' : ''}
             </Text>
           </Box>

@@ -30,19 +30,26 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
       else if (hit(Command.SUBMIT, k)) onDone();
       else return false;
       return true;
-    }, { priority: KeypressPriority.Low }
-);
+    },
+    { priority: KeypressPriority.Low },
+  );
   const pct = attempt.total ? Math.round((100 * attempt.correct) / attempt.total) : 0;
   const minutes = Math.round((attempt.submittedAt - attempt.startedAt) / 60_000);
   const barWidth = 20;
   return (
-    <Screen title={`Exam result (${attempt.mode})`} status={new Date(attempt.submittedAt).toLocaleString()} hints={[{ command: Command.SUBMIT, label: 'done', help: 'done: leave the result' }]} moreKeys={[Command.EXAM_REVIEW_ALL, Command.EXAM_REVIEW_WRONG, Command.EXAM_HISTORY]}>
+    <Screen
+      title={`Exam result (${attempt.mode})`}
+      status={new Date(attempt.submittedAt).toLocaleString()}
+      hints={[{ command: Command.SUBMIT, label: 'done', help: 'done: leave the result' }]}
+      moreKeys={[Command.EXAM_REVIEW_ALL, Command.EXAM_REVIEW_WRONG, Command.EXAM_HISTORY]}
+    >
       <Stack>
         {notice ? <Tone role="warn">{notice}</Tone> : null}
         <Text>
           {attempt.passed ? <Tone role="ok">{g.right} PASS</Tone> : <Tone role="bad">{g.wrong} FAIL</Tone>}
           {'  '}
-          {attempt.correct} of {attempt.total} right ({pct}%) in {minutes} min{attempt.autoSubmitted ? ' · submitted when time ran out' : ''}
+          {attempt.correct} of {attempt.total} right ({pct}%) in {minutes} min
+          {attempt.autoSubmitted ? ' · submitted when time ran out' : ''}
         </Text>
         <Text>
           Estimated scaled score: {attempt.scaled} / 1000 (pass: {PASSING_SCALED})

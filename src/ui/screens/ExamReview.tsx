@@ -42,8 +42,9 @@ export function ExamReview({ attempt, which, content, onClose }: ExamReviewProps
       else if (hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
       else return false;
       return true;
-    }, { priority: KeypressPriority.Low }
-);
+    },
+    { priority: KeypressPriority.Low },
+  );
   const item = list[at];
   const number = item ? attempt.items.indexOf(item) + 1 : 0;
   let body;
@@ -52,42 +53,52 @@ export function ExamReview({ attempt, which, content, onClose }: ExamReviewProps
     const { question, parent } = resolve(content, item);
     body = question ? (
       <Scroller key={item.key}>
-      <Stack>
-        <Text>
-          {item.correct ? <Tone role="ok">{g.right} right</Tone> : <Tone role="bad">{g.wrong} {item.answered ? 'wrong' : 'not answered'}</Tone>}
-          <Tone role="muted">
-            {' '}
-            · {TYPE_LABEL[question.type]} · domain {item.domain}: {domainName(item.domain)}
-            {item.flagged ? ' · was flagged' : ''}
-          </Tone>
-        </Text>
-        {parent?.type === 'case' ? (
-          <Box flexDirection="column">
-            <Tone role="heading">Case: {parent.prompt}</Tone>
-            <Text>{parent.scenario_text.trim()}</Text>
-          </Box>
-        ) : null}
-        <Text bold>{question.prompt}</Text>
-        <QuestionView
-          key={item.key}
-          question={question}
-          value={item.answer ?? null}
-          layout={attempt.seed === undefined ? undefined : layoutFor(question, attempt.seed)}
-          onChange={() => {}}
-          active={false}
-          reveal="answer"
-          hidePrompt
-        />
-        <Text> </Text>
-        <Text>{question.explanation.trim()}</Text>
-      </Stack>
+        <Stack>
+          <Text>
+            {item.correct ? (
+              <Tone role="ok">{g.right} right</Tone>
+            ) : (
+              <Tone role="bad">
+                {g.wrong} {item.answered ? 'wrong' : 'not answered'}
+              </Tone>
+            )}
+            <Tone role="muted">
+              {' '}
+              · {TYPE_LABEL[question.type]} · domain {item.domain}: {domainName(item.domain)}
+              {item.flagged ? ' · was flagged' : ''}
+            </Tone>
+          </Text>
+          {parent?.type === 'case' ? (
+            <Box flexDirection="column">
+              <Tone role="heading">Case: {parent.prompt}</Tone>
+              <Text>{parent.scenario_text.trim()}</Text>
+            </Box>
+          ) : null}
+          <Text bold>{question.prompt}</Text>
+          <QuestionView
+            key={item.key}
+            question={question}
+            value={item.answer ?? null}
+            layout={attempt.seed === undefined ? undefined : layoutFor(question, attempt.seed)}
+            onChange={() => {}}
+            active={false}
+            reveal="answer"
+            hidePrompt
+          />
+          <Text> </Text>
+          <Text>{question.explanation.trim()}</Text>
+        </Stack>
       </Scroller>
     ) : (
       <Text>This question ({item.key}) is no longer in the question bank.</Text>
     );
   }
   return (
-    <Screen title={`Exam review (${which === 'all' ? 'all questions' : 'wrong answers'})`} status={list.length ? `${at + 1} of ${list.length} · question ${number}` : ''} hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.BACK]}>
+    <Screen
+      title={`Exam review (${which === 'all' ? 'all questions' : 'wrong answers'})`}
+      status={list.length ? `${at + 1} of ${list.length} · question ${number}` : ''}
+      hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.BACK]}
+    >
       {body}
     </Screen>
   );

@@ -75,14 +75,15 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
   useKeypress(
     (k) => {
       if (overlay.get() !== 'none') return false;
-      if (hit(Command.NEXT_QUESTION, k)) return go(Math.min(items.length - 1, session.current + 1)), true;
-      if (hit(Command.PREV_QUESTION, k)) return go(Math.max(0, session.current - 1)), true;
-      if (hit(Command.FLAG, k)) return guard(() => session.toggleFlag(items[session.current]!.key, clock())), true;
-      if (hit(Command.NAVIGATOR, k)) return setOverlay('navigator'), true;
-      if (hit(Command.EXAM_FINISH, k)) return setOverlay('confirm'), true;
+      if (hit(Command.NEXT_QUESTION, k)) return (go(Math.min(items.length - 1, session.current + 1)), true);
+      if (hit(Command.PREV_QUESTION, k)) return (go(Math.max(0, session.current - 1)), true);
+      if (hit(Command.FLAG, k)) return (guard(() => session.toggleFlag(items[session.current]!.key, clock())), true);
+      if (hit(Command.NAVIGATOR, k)) return (setOverlay('navigator'), true);
+      if (hit(Command.EXAM_FINISH, k)) return (setOverlay('confirm'), true);
       return false;
-    }, { priority: KeypressPriority.Low }
-);
+    },
+    { priority: KeypressPriority.Low },
+  );
 
   const flagged = session.isFlagged(item.key);
   const status = `${formatClock(remaining)} left · ${answered}/${items.length} answered${session.flagged().length ? ` · ${session.flagged().length} flagged` : ''}`;
@@ -92,7 +93,14 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
   if (overlay.get() === 'navigator') {
     body = <ExamNavigator session={session} onPick={(i) => (go(i), setOverlay('none'))} onClose={() => setOverlay('none')} />;
   } else if (overlay.get() === 'confirm') {
-    body = <ExamConfirm session={session} onConfirm={() => onSubmit(false)} onCancel={() => setOverlay('none')} onPick={(i) => (go(i), setOverlay('none'))} />;
+    body = (
+      <ExamConfirm
+        session={session}
+        onConfirm={() => onSubmit(false)}
+        onCancel={() => setOverlay('none')}
+        onPick={(i) => (go(i), setOverlay('none'))}
+      />
+    );
   } else {
     body = (
       <Stack>
@@ -108,16 +116,40 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
             <Text>{item.parent.scenario_text.trim()}</Text>
           </Box>
         ) : null}
-        <QuestionView key={item.key} question={item.question} value={session.answerOf(item.key) ?? null} layout={session.layout(item)} onChange={(a) => save(item.key, a)} onSubmit={(a) => (save(item.key, a), go(Math.min(items.length - 1, item.index + 1)))} />
+        <QuestionView
+          key={item.key}
+          question={item.question}
+          value={session.answerOf(item.key) ?? null}
+          layout={session.layout(item)}
+          onChange={(a) => save(item.key, a)}
+          onSubmit={(a) => (save(item.key, a), go(Math.min(items.length - 1, item.index + 1)))}
+        />
         <Text> </Text>
         <Tone role="muted">
-          {label(Command.NEXT_QUESTION, false, 3)} next · {label(Command.PREV_QUESTION, false, 3)} previous · {label(Command.FLAG)} flag · {label(Command.NAVIGATOR)} navigator · {label(Command.EXAM_FINISH)} submit · answers are saved as you go
+          {label(Command.NEXT_QUESTION, false, 3)} next · {label(Command.PREV_QUESTION, false, 3)} previous · {label(Command.FLAG)} flag ·{' '}
+          {label(Command.NAVIGATOR)} navigator · {label(Command.EXAM_FINISH)} submit · answers are saved as you go
         </Tone>
       </Stack>
     );
   }
   return (
-    <Screen title={title} status={status} hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR]} moreKeys={[Command.EXAM_FINISH, Command.SUBMIT, Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE, Command.PART_PREV, Command.PART_NEXT]} warnings={warnings}>
+    <Screen
+      title={title}
+      status={status}
+      hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR]}
+      moreKeys={[
+        Command.EXAM_FINISH,
+        Command.SUBMIT,
+        Command.TOGGLE,
+        Command.MOVE_ITEM_UP,
+        Command.MOVE_ITEM_DOWN,
+        Command.ANSWER_TRUE,
+        Command.ANSWER_FALSE,
+        Command.PART_PREV,
+        Command.PART_NEXT,
+      ]}
+      warnings={warnings}
+    >
       {body}
     </Screen>
   );
@@ -143,8 +175,9 @@ export function ExamNavigator({ session, onPick, onClose }: { session: ExamSessi
       else if (hit(Command.NAVIGATOR, k) || hit(Command.BACK, k) || hit(Command.QUIT, k)) onClose();
       else return false;
       return true;
-    }, { priority: KeypressPriority.Normal }
-);
+    },
+    { priority: KeypressPriority.Normal },
+  );
   const cursor = live.get();
   const state = (key: string) => `${session.isAnswered(key) ? 'answered' : 'blank'}${session.isFlagged(key) ? ', flagged' : ''}`;
   if (screenReader) {
@@ -164,7 +197,9 @@ export function ExamNavigator({ session, onPick, onClose }: { session: ExamSessi
   for (let i = 0; i < items.length; i += cols) rows.push(items.slice(i, i + cols));
   return (
     <Stack>
-      <Text bold>Navigator · {g.right} answered · · blank · {g.flag} flagged · Enter go · Esc back</Text>
+      <Text bold>
+        Navigator · {g.right} answered · · blank · {g.flag} flagged · Enter go · Esc back
+      </Text>
       <Text> </Text>
       {rows.map((row, r) => (
         <Box key={r}>
@@ -186,7 +221,17 @@ export function ExamNavigator({ session, onPick, onClose }: { session: ExamSessi
 }
 
 /** Before submitting: which items are blank and which flagged; y submits, n goes back. */
-export function ExamConfirm({ session, onConfirm, onCancel, onPick }: { session: ExamSession; onConfirm(): void; onCancel(): void; onPick(index: number): void }) {
+export function ExamConfirm({
+  session,
+  onConfirm,
+  onCancel,
+  onPick,
+}: {
+  session: ExamSession;
+  onConfirm(): void;
+  onCancel(): void;
+  onPick(index: number): void;
+}) {
   const blanks = session.blanks();
   const flagged = session.flagged();
   useKeypress(
@@ -196,18 +241,23 @@ export function ExamConfirm({ session, onConfirm, onCancel, onPick }: { session:
       else if (hit(Command.SUBMIT, k) && blanks.length) onPick(blanks[0]!.index);
       else return false;
       return true;
-    }, { priority: KeypressPriority.Normal }
-);
+    },
+    { priority: KeypressPriority.Normal },
+  );
   const list = (xs: typeof blanks) => xs.map((i) => i.index + 1).join(', ');
   return (
     <Stack>
       <Tone role="heading">Submit the exam?</Tone>
-      {blanks.length ? <Tone role="warn">{blanks.length} question(s) not answered: {list(blanks)}</Tone> : <Text>Every question has an answer.</Text>}
+      {blanks.length ? (
+        <Tone role="warn">
+          {blanks.length} question(s) not answered: {list(blanks)}
+        </Tone>
+      ) : (
+        <Text>Every question has an answer.</Text>
+      )}
       {flagged.length ? <Text>Flagged for review: {list(flagged)}</Text> : null}
       <Text> </Text>
-      <Text>
-        y submit now · n / Esc go back{blanks.length ? ' · Enter go to the first blank' : ''}
-      </Text>
+      <Text>y submit now · n / Esc go back{blanks.length ? ' · Enter go to the first blank' : ''}</Text>
     </Stack>
   );
 }

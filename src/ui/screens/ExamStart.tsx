@@ -26,7 +26,19 @@ export interface ExamStartProps {
   onHistory(): void;
 }
 
-export function ExamStart({ mode, saved, attempts, questionCount, now, notice, warnings, onStart, onResume, onDiscard, onHistory }: ExamStartProps) {
+export function ExamStart({
+  mode,
+  saved,
+  attempts,
+  questionCount,
+  now,
+  notice,
+  warnings,
+  onStart,
+  onResume,
+  onDiscard,
+  onHistory,
+}: ExamStartProps) {
   const chosenLive = useLive<ExamMode>(mode ?? 'short');
   const confirmLive = useLive(false);
   const setChosen = chosenLive.set;
@@ -37,8 +49,7 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
         if (hit(Command.CONFIRM, k)) {
           setConfirmDiscard(false);
           onDiscard();
-        }
-        else if (hit(Command.CANCEL, k)) setConfirmDiscard(false);
+        } else if (hit(Command.CANCEL, k)) setConfirmDiscard(false);
         else return false;
         return true;
       }
@@ -56,29 +67,38 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
       else if (hit(Command.EXAM_HISTORY, k)) onHistory();
       else return false;
       return true;
-    }, { priority: KeypressPriority.Low }
-);
+    },
+    { priority: KeypressPriority.Low },
+  );
 
   const chosen = chosenLive.get();
   const confirmDiscard = confirmLive.get();
   if (saved) {
     const answered = saved.items.filter((i) => saved.isAnswered(i.key)).length;
     return (
-      <Screen title="Mock exam" hints={[Command.BACK]} moreKeys={[Command.EXAM_RESUME, Command.EXAM_DISCARD, Command.EXAM_HISTORY, Command.CONFIRM, Command.CANCEL]} warnings={warnings}>
+      <Screen
+        title="Mock exam"
+        hints={[Command.BACK]}
+        moreKeys={[Command.EXAM_RESUME, Command.EXAM_DISCARD, Command.EXAM_HISTORY, Command.CONFIRM, Command.CANCEL]}
+        warnings={warnings}
+      >
         <Stack>
           <Tone role="heading">An exam is in progress</Tone>
           <Text>
-            {saved.mode} exam started {new Date(saved.startedAt).toLocaleString()}: {answered} of {saved.items.length} answered, {saved.flagged().length} flagged, {formatClock(saved.remainingMs(now))} left.
+            {saved.mode} exam started {new Date(saved.startedAt).toLocaleString()}: {answered} of {saved.items.length} answered,{' '}
+            {saved.flagged().length} flagged, {formatClock(saved.remainingMs(now))} left.
           </Text>
           <Tone role="muted">The clock kept running while ftlab was closed, as it would in a test centre.</Tone>
           <Text> </Text>
           {confirmDiscard ? (
             <Tone role="warn">
-              Discard this attempt? It will not be scored or kept. {label(Command.CONFIRM, false, 1)} discard · {label(Command.CANCEL, false, 1)} keep
+              Discard this attempt? It will not be scored or kept. {label(Command.CONFIRM, false, 1)} discard ·{' '}
+              {label(Command.CANCEL, false, 1)} keep
             </Tone>
           ) : (
             <Text>
-              {label(Command.EXAM_RESUME)} or Enter resume · {label(Command.EXAM_DISCARD)} discard · {label(Command.EXAM_HISTORY)} attempt history
+              {label(Command.EXAM_RESUME)} or Enter resume · {label(Command.EXAM_DISCARD)} discard · {label(Command.EXAM_HISTORY)} attempt
+              history
             </Text>
           )}
         </Stack>
@@ -101,11 +121,18 @@ export function ExamStart({ mode, saved, attempts, questionCount, now, notice, w
         {notice ? <Tone role="warn">{notice}</Tone> : null}
         <Tone role="heading">AIF-C01 style mock exam</Tone>
         <Text>
-          Questions are drawn by the exam's domain weights (20/24/28/14/14 %) from {questionCount} questions in the bank. No feedback until you submit; answers are saved as you go, so you can quit and resume. At zero the exam is submitted automatically.
+          Questions are drawn by the exam's domain weights (20/24/28/14/14 %) from {questionCount} questions in the bank. No feedback until
+          you submit; answers are saved as you go, so you can quit and resume. At zero the exam is submitted automatically.
         </Text>
         <Text> </Text>
-        {row('short', `${label(Command.EXAM_START_SHORT)}  short: ${EXAM_MODES.short.questions} questions, ${EXAM_MODES.short.minutes} minutes`)}
-        {row('full', `${label(Command.EXAM_START_FULL)}  full:  ${EXAM_MODES.full.questions} questions, ${EXAM_MODES.full.minutes} minutes (as the real exam)`)}
+        {row(
+          'short',
+          `${label(Command.EXAM_START_SHORT)}  short: ${EXAM_MODES.short.questions} questions, ${EXAM_MODES.short.minutes} minutes`,
+        )}
+        {row(
+          'full',
+          `${label(Command.EXAM_START_FULL)}  full:  ${EXAM_MODES.full.questions} questions, ${EXAM_MODES.full.minutes} minutes (as the real exam)`,
+        )}
         <Text> </Text>
         <Text>
           Enter start the highlighted one · {label(Command.EXAM_HISTORY)} attempt history ({attempts})

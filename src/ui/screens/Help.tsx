@@ -56,7 +56,14 @@ function Body() {
       for (const c of cmds) {
         const info = defaultKeyBindings[c];
         const keys = info.bindings.map((b) => formatBinding(b, options.ascii)).join(', ');
-        out.push(...wrapSpans([{ text: keys.padEnd(22), bold: true }, { text: info.description }], width, [{ text: '  ' }], [{ text: ' '.repeat(24) }]));
+        out.push(
+          ...wrapSpans(
+            [{ text: keys.padEnd(22), bold: true }, { text: info.description }],
+            width,
+            [{ text: '  ' }],
+            [{ text: ' '.repeat(24) }],
+          ),
+        );
       }
       out.push([]);
     }

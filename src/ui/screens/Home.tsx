@@ -122,7 +122,11 @@ function HomeBody({ summary, onOpen }: { summary: HomeSummary; onOpen: (r: Route
               </Text>
             );
           })}
-          {s.modules.length > shown.length && <Text color={theme.text.muted}>{glyphs.ellipsis} {s.modules.length - shown.length} more (see Stats)</Text>}
+          {s.modules.length > shown.length && (
+            <Text color={theme.text.muted}>
+              {glyphs.ellipsis} {s.modules.length - shown.length} more (see Stats)
+            </Text>
+          )}
         </>
       )}
     </Box>

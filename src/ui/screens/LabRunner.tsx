@@ -49,7 +49,11 @@ export default function LabRunner({ route }: ScreenProps<'lab'>) {
     const broken = data.content.problems.find((p) => p.path.startsWith(`labs/${route.labId}/`));
     return (
       <Screen title="Lab" hints={[Command.BACK]}>
-        <Text>{broken ? `The lab "${route.labId}" has problems and cannot run (${broken.path}:${broken.line}: ${broken.message}).` : `There is no lab "${route.labId}".`}</Text>
+        <Text>
+          {broken
+            ? `The lab "${route.labId}" has problems and cannot run (${broken.path}:${broken.line}: ${broken.message}).`
+            : `There is no lab "${route.labId}".`}
+        </Text>
         <Text>Run ftlab content check to see every problem.</Text>
       </Screen>
     );
@@ -95,14 +99,19 @@ function Runner({ lab }: { lab: LoadedLab }) {
     const results: CheckResult[] = [];
     for (let i = 0; i < step.checks.length; i++) {
       if (abort.current.signal.aborted) return;
-      results.push(await runCheck(lab, step, i, { contentRoot: env.contentRoot, home: env.home, options: {}, seed, signal: abort.current.signal }));
+      results.push(
+        await runCheck(lab, step, i, { contentRoot: env.contentRoot, home: env.home, options: {}, seed, signal: abort.current.signal }),
+      );
       setStates((s) => ({ ...s, [step.id]: { status: 'running', done: i + 1 } }));
     }
     if (abort.current.signal.aborted) return;
     setStates((s) => ({ ...s, [step.id]: { status: 'done', results } }));
     const passed = results.every((r) => r.ok);
     try {
-      const detail = results.filter((r) => !r.ok).map((r) => r.message).join(' / ');
+      const detail = results
+        .filter((r) => !r.ok)
+        .map((r) => r.message)
+        .join(' / ');
       setPassed(recordLabRun(data.store.settings, lab, [{ stepId: step.id, passed, detail }]).passed);
     } catch {
       /* the store reports its own problems on the home screen; the result is still shown here */
@@ -143,8 +152,22 @@ function Runner({ lab }: { lab: LoadedLab }) {
     Command.BACK,
   ];
   return (
-    <Screen title={`Lab: ${lab.title}`} status={`${passed}/${gradedSteps} graded step${gradedSteps === 1 ? '' : 's'} passed`} hints={hints} moreKeys={[Command.DOWN, Command.UP, Command.PAGE_DOWN, Command.PAGE_UP]}>
-      <Body lab={lab} stepIndex={stepIndex} states={states} saved={saved} showHints={showHints} hasOwnScreen={ownScreen !== undefined} top={top} setTop={setTop} />
+    <Screen
+      title={`Lab: ${lab.title}`}
+      status={`${passed}/${gradedSteps} graded step${gradedSteps === 1 ? '' : 's'} passed`}
+      hints={hints}
+      moreKeys={[Command.DOWN, Command.UP, Command.PAGE_DOWN, Command.PAGE_UP]}
+    >
+      <Body
+        lab={lab}
+        stepIndex={stepIndex}
+        states={states}
+        saved={saved}
+        showHints={showHints}
+        hasOwnScreen={ownScreen !== undefined}
+        top={top}
+        setTop={setTop}
+      />
     </Screen>
   );
 }
@@ -167,12 +190,20 @@ function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, set
   const step = lab.steps[stepIndex]!;
   const state: StepState = states[step.id] ?? { status: 'idle' };
   const instructions = useMemo<Line[]>(
-    () => renderMarkdown(markdown().parse(step.instructions, {}), { width: Math.max(20, width), theme, glyphs, screenReader: options.screenReader }).lines,
+    () =>
+      renderMarkdown(markdown().parse(step.instructions, {}), {
+        width: Math.max(20, width),
+        theme,
+        glyphs,
+        screenReader: options.screenReader,
+      }).lines,
     [step.instructions, width, theme, glyphs, options.screenReader],
   );
   const stepRows = Math.min(lab.steps.length, Math.max(1, Math.floor(height / 4)));
   const results = state.status === 'done' ? state.results : [];
-  const checkLines = checkPanel(step.checks.length, state, results, showHints, glyphs, hasOwnScreen).flatMap((l) => wrapLine(l, Math.max(20, width)));
+  const checkLines = checkPanel(step.checks.length, state, results, showHints, glyphs, hasOwnScreen).flatMap((l) =>
+    wrapLine(l, Math.max(20, width)),
+  );
   // The check panel gets what the instructions leave, and at least a third of the body.
   const panelRows = Math.min(checkLines.length, Math.max(Math.floor(height / 3), height - stepRows - 2 - instructions.length));
   const instructionRows = Math.max(1, height - stepRows - panelRows - 2);
@@ -210,7 +241,19 @@ function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, set
       ))}
       <Text color={theme.text.muted}>{glyphs.hr.repeat(Math.max(0, width))}</Text>
       {checkLines.slice(0, panelRows).map((l, i) => (
-        <Text key={i} color={l.tone === 'ok' ? theme.status.success : l.tone === 'fail' ? theme.status.error : l.tone === 'muted' ? theme.text.muted : undefined} wrap="truncate-end">
+        <Text
+          key={i}
+          color={
+            l.tone === 'ok'
+              ? theme.status.success
+              : l.tone === 'fail'
+                ? theme.status.error
+                : l.tone === 'muted'
+                  ? theme.text.muted
+                  : undefined
+          }
+          wrap="truncate-end"
+        >
           {l.text}
         </Text>
       ))}
@@ -255,7 +298,14 @@ interface PanelLine {
   tone?: 'ok' | 'fail' | 'muted';
 }
 
-function checkPanel(count: number, state: StepState, results: CheckResult[], showHints: boolean, glyphs: { check: string; cross: string }, hasOwnScreen: boolean): PanelLine[] {
+function checkPanel(
+  count: number,
+  state: StepState,
+  results: CheckResult[],
+  showHints: boolean,
+  glyphs: { check: string; cross: string },
+  hasOwnScreen: boolean,
+): PanelLine[] {
   const lines: PanelLine[] = [];
   if (count === 0) {
     lines.push({ text: 'This step has no checks: read it, try the commands, then move on.', tone: 'muted' });
@@ -265,7 +315,11 @@ function checkPanel(count: number, state: StepState, results: CheckResult[], sho
     lines.push({ text: `Running checks… ${state.done}/${count}`, tone: 'muted' });
   } else {
     const failed = results.filter((r) => !r.ok);
-    lines.push(failed.length ? { text: `${results.length - failed.length}/${results.length} checks passed.`, tone: 'fail' } : { text: `All ${results.length} checks passed.`, tone: 'ok' });
+    lines.push(
+      failed.length
+        ? { text: `${results.length - failed.length}/${results.length} checks passed.`, tone: 'fail' }
+        : { text: `All ${results.length} checks passed.`, tone: 'ok' },
+    );
     for (const r of results) {
       if (r.ok) lines.push({ text: `${glyphs.check} ${r.kind}`, tone: 'ok' });
       else {

@@ -28,7 +28,11 @@ function Body() {
   const items: ListItem<string>[] = labs.map((lab) => {
     const p = progress[lab.id];
     const passed = p ? Object.values(p.steps).filter((s) => s.passed).length : 0;
-    const state = p?.completedAt ? `${glyphs.check} done` : passed ? `${passed}/${lab.steps.length} steps passed` : `${lab.steps.length} steps`;
+    const state = p?.completedAt
+      ? `${glyphs.check} done`
+      : passed
+        ? `${passed}/${lab.steps.length} steps passed`
+        : `${lab.steps.length} steps`;
     const needs = lab.requires.length ? ` · needs ${lab.requires.join(', ')}` : '';
     return { key: lab.id, label: lab.title, detail: `${lab.minutes} min · ${state}${needs}`, value: lab.id };
   });

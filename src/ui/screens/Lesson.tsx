@@ -22,7 +22,15 @@ import type { Theme } from '../theme/tokens.js';
 import type { Glyphs } from '../theme/glyphs.js';
 
 const HINTS = [Command.DOWN, Command.UP, Command.PAGE_DOWN, Command.TOC, Command.MARK_COMPLETE, Command.QUIZ_LESSON] as const;
-const MORE = [Command.PAGE_UP, Command.HALF_PAGE_DOWN, Command.HALF_PAGE_UP, Command.TOP, Command.BOTTOM, Command.NEXT_LESSON, Command.PREV_LESSON] as const;
+const MORE = [
+  Command.PAGE_UP,
+  Command.HALF_PAGE_DOWN,
+  Command.HALF_PAGE_UP,
+  Command.TOP,
+  Command.BOTTOM,
+  Command.NEXT_LESSON,
+  Command.PREV_LESSON,
+] as const;
 const SAVE_DELAY_MS = 700;
 
 export default function LessonScreen({ route }: ScreenProps<'lesson'>) {
@@ -46,7 +54,10 @@ function endBlock(opts: { completed: boolean; next?: string; theme: Theme; glyph
   return [
     [],
     [{ text: glyphs.hr.repeat(Math.max(10, opts.width)), color: theme.border.default }],
-    [{ text: 'End of lesson', bold: true }, { text: opts.completed ? `  ${glyphs.check} completed` : '', color: theme.status.success }],
+    [
+      { text: 'End of lesson', bold: true },
+      { text: opts.completed ? `  ${glyphs.check} completed` : '', color: theme.status.success },
+    ],
     [{ text: '  c ', bold: true }, { text: opts.completed ? 'mark as not complete' : 'mark this lesson complete' }],
     [{ text: '  z ', bold: true }, { text: 'quiz me on this lesson' }],
     ...(opts.next ? [[{ text: '  n ', bold: true }, { text: `next lesson: ${opts.next}` }]] : []),
@@ -138,7 +149,10 @@ function Reader({ lessonId, anchor }: { lessonId: string; anchor?: string }) {
     },
     { isActive: !tocOpen, priority: KeypressPriority.Low },
   );
-  useCommands({ [Command.BACK]: () => setTocOpen(false), [Command.TOC]: () => setTocOpen(false) }, { isActive: tocOpen, priority: KeypressPriority.Normal });
+  useCommands(
+    { [Command.BACK]: () => setTocOpen(false), [Command.TOC]: () => setTocOpen(false) },
+    { isActive: tocOpen, priority: KeypressPriority.Normal },
+  );
 
   const pct = maxTop === 0 ? 100 : Math.round((clampedTop / maxTop) * 100);
   const lastShown = Math.min(lines.length, clampedTop + height);

@@ -14,7 +14,12 @@ export default function LessonList({ route }: ScreenProps<'lessons'>) {
   const done = model.reduce((n, m) => n + m.lessons.filter((l) => l.status === 'done').length, 0);
   const total = model.reduce((n, m) => n + m.lessons.length, 0);
   return (
-    <Screen title="Lessons" status={`${done}/${total} done`} hints={[Command.DOWN, Command.UP, Command.SELECT, Command.BACK]} moreKeys={[Command.TOP, Command.BOTTOM, Command.PAGE_DOWN, Command.PAGE_UP]}>
+    <Screen
+      title="Lessons"
+      status={`${done}/${total} done`}
+      hints={[Command.DOWN, Command.UP, Command.SELECT, Command.BACK]}
+      moreKeys={[Command.TOP, Command.BOTTOM, Command.PAGE_DOWN, Command.PAGE_UP]}
+    >
       <Body moduleId={route.moduleId} />
     </Screen>
   );
@@ -28,7 +33,12 @@ function Body({ moduleId }: { moduleId?: string }) {
   const model = lessonListModel(data);
   const items: ListItem<string>[] = [];
   for (const m of model) {
-    items.push({ key: `module:${m.id}`, label: `${m.title}  (${m.lessons.filter((l) => l.status === 'done').length}/${m.lessons.length})`, value: '', kind: 'heading' });
+    items.push({
+      key: `module:${m.id}`,
+      label: `${m.title}  (${m.lessons.filter((l) => l.status === 'done').length}/${m.lessons.length})`,
+      value: '',
+      kind: 'heading',
+    });
     for (const l of m.lessons) {
       const mark = l.status === 'done' ? glyphs.check : l.status === 'started' ? (glyphs.ascii ? '~' : '◐') : ' ';
       const word = l.status === 'done' ? 'done' : l.status === 'started' ? 'started' : 'new';
@@ -41,8 +51,21 @@ function Body({ moduleId }: { moduleId?: string }) {
       });
     }
   }
-  if (items.length === 0) items.push({ key: 'none', label: 'No lessons found in this content folder (ftlab content check explains why).', value: '', kind: 'heading' });
+  if (items.length === 0)
+    items.push({
+      key: 'none',
+      label: 'No lessons found in this content folder (ftlab content check explains why).',
+      value: '',
+      kind: 'heading',
+    });
   const firstOfModule = moduleId ? model.find((m) => m.id === moduleId)?.lessons[0]?.id : undefined;
   const resume = model.flatMap((m) => m.lessons).find((l) => l.status === 'started')?.id;
-  return <SelectList items={items} height={height} initialKey={firstOfModule ?? resume} onSelect={(id) => id && nav.push({ screen: 'lesson', lessonId: id })} />;
+  return (
+    <SelectList
+      items={items}
+      height={height}
+      initialKey={firstOfModule ?? resume}
+      onSelect={(id) => id && nav.push({ screen: 'lesson', lessonId: id })}
+    />
+  );
 }

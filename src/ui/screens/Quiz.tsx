@@ -36,5 +36,12 @@ export default function Quiz({ route }: ScreenProps<'quiz'>) {
       </Screen>
     );
   }
-  return <PracticeScreen title={title} session={session} data={data} status={(s) => `${Math.min(s.number, s.total ?? 0)}/${s.total} · ${s.summary().correct} right`} />;
+  return (
+    <PracticeScreen
+      title={title}
+      session={session}
+      data={data}
+      status={(s) => `${Math.min(s.number, s.total ?? 0)}/${s.total} · ${s.summary().correct} right`}
+    />
+  );
 }

@@ -71,7 +71,13 @@ export function Verdict({ attempt }: { attempt: Attempt }) {
   return (
     <Box flexDirection="column">
       <Text>
-        {grade.correct ? <Tone role="ok">{g.right} Correct</Tone> : <Tone role="bad">{g.wrong} {grade.score > 0 ? 'Partly right' : 'Not right'}</Tone>}
+        {grade.correct ? (
+          <Tone role="ok">{g.right} Correct</Tone>
+        ) : (
+          <Tone role="bad">
+            {g.wrong} {grade.score > 0 ? 'Partly right' : 'Not right'}
+          </Tone>
+        )}
         {parts > 1 ? ` (${Math.round(grade.score * parts)} of ${parts} parts right)` : ''}
         <Tone role="muted"> · answered in {secs}s</Tone>
       </Text>

@@ -49,11 +49,11 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
   useKeypress(
     (k) => {
       const waiting = session.pending;
-      if (hit(Command.UNDO, k)) return act(() => session.undo()), true;
+      if (hit(Command.UNDO, k)) return (act(() => session.undo()), true);
       if (session.phase === 'feedback' && waiting) {
         const rating = RATE.find(([c]) => hit(c, k))?.[1];
-        if (rating) return act(() => session.rate(rating)), true;
-        if (hit(Command.SUBMIT, k) || k.name === 'space') return act(() => session.rate(waiting.proposed)), true;
+        if (rating) return (act(() => session.rate(rating)), true);
+        if (hit(Command.SUBMIT, k) || k.name === 'space') return (act(() => session.rate(waiting.proposed)), true);
         if (hit(Command.OPEN_LESSON, k) && lessonOf(waiting.question.lesson)) {
           nav.push({ screen: 'lesson', lessonId: waiting.question.lesson });
           return true;
@@ -64,8 +64,9 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
         return true;
       }
       return false;
-    }, { priority: KeypressPriority.Low }
-);
+    },
+    { priority: KeypressPriority.Low },
+  );
 
   const hints =
     session.phase === 'answer'
@@ -93,15 +94,24 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
     body = (
       <Scroller key={`${pending.question.id}:${session.history.length}`}>
         <Stack>
-        <QuestionHeader question={pending.question} position={position} lessonTitle={lesson?.title} />
-        {session.notice ? <Tone role="warn">{session.notice}</Tone> : null}
-        <Text bold>{pending.question.prompt}</Text>
-        <Verdict attempt={pending} />
-        <RatingBar previews={previews} proposed={pending.proposed} />
-        <Text> </Text>
-        <Explanation text={pending.question.explanation} lessonTitle={lesson?.title} />
-        <Text> </Text>
-        <QuestionView key={`${pending.question.id}:fb`} question={pending.question} value={pending.answer} layout={pending.layout} onChange={() => {}} active={false} reveal="answer" hidePrompt />
+          <QuestionHeader question={pending.question} position={position} lessonTitle={lesson?.title} />
+          {session.notice ? <Tone role="warn">{session.notice}</Tone> : null}
+          <Text bold>{pending.question.prompt}</Text>
+          <Verdict attempt={pending} />
+          <RatingBar previews={previews} proposed={pending.proposed} />
+          <Text> </Text>
+          <Explanation text={pending.question.explanation} lessonTitle={lesson?.title} />
+          <Text> </Text>
+          <QuestionView
+            key={`${pending.question.id}:fb`}
+            question={pending.question}
+            value={pending.answer}
+            layout={pending.layout}
+            onChange={() => {}}
+            active={false}
+            reveal="answer"
+            hidePrompt
+          />
         </Stack>
       </Scroller>
     );
@@ -123,7 +133,21 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
   }
 
   return (
-    <Screen title={title} status={status?.(session)} hints={hints} moreKeys={[Command.TOGGLE, Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.ANSWER_TRUE, Command.ANSWER_FALSE, Command.PART_PREV, Command.PART_NEXT]} warnings={data.warnings}>
+    <Screen
+      title={title}
+      status={status?.(session)}
+      hints={hints}
+      moreKeys={[
+        Command.TOGGLE,
+        Command.MOVE_ITEM_UP,
+        Command.MOVE_ITEM_DOWN,
+        Command.ANSWER_TRUE,
+        Command.ANSWER_FALSE,
+        Command.PART_PREV,
+        Command.PART_NEXT,
+      ]}
+      warnings={data.warnings}
+    >
       {body}
     </Screen>
   );

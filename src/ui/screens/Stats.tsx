@@ -14,7 +14,13 @@ export default function StatsScreen(_props: ScreenProps<'stats'>) {
   const data = useAppData();
   const stats = useMemo(() => statsFor(data), [data]);
   return (
-    <Screen title="Statistics" status={stats.today} hints={[...SCROLL_KEYS.slice(0, 3)]} moreKeys={[...SCROLL_KEYS]} warnings={data.warnings}>
+    <Screen
+      title="Statistics"
+      status={stats.today}
+      hints={[...SCROLL_KEYS.slice(0, 3)]}
+      moreKeys={[...SCROLL_KEYS]}
+      warnings={data.warnings}
+    >
       <Body stats={stats} />
     </Screen>
   );
@@ -23,6 +29,9 @@ export default function StatsScreen(_props: ScreenProps<'stats'>) {
 function Body({ stats }: { stats: Stats }) {
   const { width } = useBodySize();
   const { glyphs, theme, options } = useUi();
-  const lines = useMemo(() => statsLines(stats, { glyphs, theme, width, screenReader: options.screenReader }), [stats, glyphs, theme, width, options.screenReader]);
+  const lines = useMemo(
+    () => statsLines(stats, { glyphs, theme, width, screenReader: options.screenReader }),
+    [stats, glyphs, theme, width, options.screenReader],
+  );
   return <ScrollView lines={lines} />;
 }

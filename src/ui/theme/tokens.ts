@@ -21,7 +21,17 @@ export interface Theme {
     callout: Record<'note' | 'tip' | 'important' | 'warning' | 'caution', Color>;
   };
   /** highlight.js scopes, grouped. */
-  syntax: { keyword: Color; string: Color; number: Color; comment: Color; title: Color; type: Color; literal: Color; meta: Color; attr: Color };
+  syntax: {
+    keyword: Color;
+    string: Color;
+    number: Color;
+    comment: Color;
+    title: Color;
+    type: Color;
+    literal: Color;
+    meta: Color;
+    attr: Color;
+  };
   chart: { bar: Color; barAlt: Color; axis: Color; good: Color; bad: Color };
 }
 

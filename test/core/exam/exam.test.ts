@@ -32,7 +32,15 @@ describe('domain allocation (largest remainder)', () => {
     expect(a.get(2)!).toBeGreaterThan(a.get(1)!);
   });
   it('takes the whole bank when it is smaller than the exam', () => {
-    const a = allocateDraws(65, weights, new Map([[1, 3], [2, 4]]), rng(1));
+    const a = allocateDraws(
+      65,
+      weights,
+      new Map([
+        [1, 3],
+        [2, 4],
+      ]),
+      rng(1),
+    );
     expect(Object.fromEntries(a)).toMatchObject({ 1: 3, 2: 4 });
   });
   it('always sums to the requested total for many seeds and bank shapes', () => {
@@ -48,7 +56,11 @@ describe('domain allocation (largest remainder)', () => {
   });
   it('breaks remainder ties by the seed, reproducibly', () => {
     const even = new Map([1, 2, 3, 4, 5].map((d) => [d, 1]));
-    const ties = new Map([[1, 10], [2, 10], [3, 10]]);
+    const ties = new Map([
+      [1, 10],
+      [2, 10],
+      [3, 10],
+    ]);
     const results = new Set<string>();
     for (let s = 0; s < 20; s++) results.add(JSON.stringify([...allocateDraws(2, even, ties, rng(s))]));
     expect(results.size).toBeGreaterThan(1);
@@ -155,7 +167,12 @@ describe('exam session', () => {
     const attempt = exam.submit(T0 + 5 * MIN);
     expect(attempt.total).toBe(11);
     expect(attempt.correct).toBe(4);
-    expect(attempt.items.find((i) => i.key === 'q-case/c2')).toMatchObject({ question: 'q-case', sub: 'c2', correct: false, answered: true });
+    expect(attempt.items.find((i) => i.key === 'q-case/c2')).toMatchObject({
+      question: 'q-case',
+      sub: 'c2',
+      correct: false,
+      answered: true,
+    });
     expect(attempt.items.find((i) => i.key === 'q-tf')).toMatchObject({ answered: false, correct: false });
     expect(attempt.scaled).toBe(scaledScore(4, 11));
     expect(attempt.passed).toBe(false);

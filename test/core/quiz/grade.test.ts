@@ -42,7 +42,8 @@ describe('grading', () => {
 
   it('cloze: normalised, accepted variants', () => {
     const c = q('q-cloze');
-    for (const text of ['r', ' R ', 'rank   r', 'Rank R.', 'ｒ']) expect(gradeQuestion(c, { type: 'cloze', text }).correct, text).toBe(true);
+    for (const text of ['r', ' R ', 'rank   r', 'Rank R.', 'ｒ'])
+      expect(gradeQuestion(c, { type: 'cloze', text }).correct, text).toBe(true);
     expect(gradeQuestion(c, { type: 'cloze', text: 'alpha' }).correct).toBe(false);
     const blank = gradeItem(c, { type: 'cloze', text: '   ' });
     expect(blank).toMatchObject({ correct: false, answered: false });
@@ -52,7 +53,8 @@ describe('grading', () => {
 
   it('numeric: parsing and tolerance', () => {
     const n = q('q-numeric');
-    for (const text of ['65536', '65,536', '65 536', '6.5536e4', '+65536']) expect(gradeQuestion(n, { type: 'numeric', text }).correct, text).toBe(true);
+    for (const text of ['65536', '65,536', '65 536', '6.5536e4', '+65536'])
+      expect(gradeQuestion(n, { type: 'numeric', text }).correct, text).toBe(true);
     expect(gradeQuestion(n, { type: 'numeric', text: '65535' }).correct).toBe(false);
     const t = q('q-numeric-tol');
     expect(gradeQuestion(t, { type: 'numeric', text: '0.51' }).correct).toBe(true);

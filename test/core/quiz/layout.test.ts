@@ -4,7 +4,8 @@ import { selectQuestions, itemKeys } from '../../../src/core/quiz/select.js';
 import { rng } from '../../../src/core/quiz/random.js';
 import { bank, q } from './fixtures.js';
 
-const isPermutation = (p: number[] | undefined, n: number) => p !== undefined && p.length === n && [...p].sort((a, b) => a - b).every((v, i) => v === i);
+const isPermutation = (p: number[] | undefined, n: number) =>
+  p !== undefined && p.length === n && [...p].sort((a, b) => a - b).every((v, i) => v === i);
 
 describe('seeded layouts', () => {
   it('are permutations, identical for the same seed', () => {

@@ -66,7 +66,7 @@ describe('undo', () => {
     expect(again.today(T0).newCards).toBe(0);
   });
 
-  it('only undoes this window\'s own ratings, and never forks a card another window reviewed since', () => {
+  it("only undoes this window's own ratings, and never forks a card another window reviewed since", () => {
     const { store, deck } = fresh();
     const other = Deck.open(openStore({ home: store.home }));
     deck.record('shared', 3, { now: T0 });
@@ -133,7 +133,7 @@ describe('proposed rating', () => {
     expect(proposeRating({ correct: true, answerMs: 15_000, expectedMs: expected })).toBe(3);
     expect(proposeRating({ correct: true, answerMs: 5_000, expectedMs: expected })).toBe(4);
   });
-  it('expected time grows with a case question\'s parts', () => {
+  it("expected time grows with a case question's parts", () => {
     expect(expectedAnswerMs({ type: 'case', questions: [1, 2, 3] })).toBe(3 * expectedAnswerMs({ type: 'case', questions: [1] }));
     expect(expectedAnswerMs({ type: 'truefalse' })).toBeLessThan(expectedAnswerMs({ type: 'match' }));
   });

@@ -98,7 +98,10 @@ describe('streakOf', () => {
     const days = new Set(['2026-03-17', '2026-03-18', '2026-03-19']);
     expect(streakOf(days, '2026-03-20')).toEqual({ current: 3, longest: 3, activeToday: false, lastActiveDay: '2026-03-19' });
     expect(streakOf(days, '2026-03-21').current).toBe(0);
-    expect(streakOf(new Set(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-05']), '2026-03-05')).toMatchObject({ current: 1, longest: 3 });
+    expect(streakOf(new Set(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-05']), '2026-03-05')).toMatchObject({
+      current: 1,
+      longest: 3,
+    });
     expect(streakOf(new Set(), '2026-03-05')).toEqual({ current: 0, longest: 0, activeToday: false, lastActiveDay: null });
   });
 });

@@ -24,7 +24,22 @@ const work = mkdtempSync(join(tmpdir(), 'ftlab-fuzz-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function attempt(id: string, at: number) {
-  return { v: 1, id, mode: 'short', startedAt: at, submittedAt: at + 60_000, autoSubmitted: false, durationMs: 1_200_000, items: [], correct: 10, total: 15, scaled: 671, passed: false, byDomain: [], notes: [] };
+  return {
+    v: 1,
+    id,
+    mode: 'short',
+    startedAt: at,
+    submittedAt: at + 60_000,
+    autoSubmitted: false,
+    durationMs: 1_200_000,
+    items: [],
+    correct: 10,
+    total: 15,
+    scaled: 671,
+    passed: false,
+    byDomain: [],
+    notes: [],
+  };
 }
 
 beforeAll(() => {
@@ -34,8 +49,25 @@ beforeAll(() => {
   for (let i = 0; i < 6; i++) deck.record(`card-${i % 4}`, ((i % 4) + 1) as 1 | 2 | 3 | 4, { now: T0 + i * 60_000 });
   store.settings.setLimits({ newPerDay: 7 });
   store.settings.completeLesson('lesson-1', T0);
-  writeFileSync(join(template, 'exams.jsonl'), [attempt('exam-a', T0), attempt('exam-b', T0 + 86_400_000)].map((a) => JSON.stringify(a)).join('\n') + '\n');
-  const session = { v: 1, id: 'exam-c', mode: 'short', seed: 7, startedAt: T0, deadline: T0 + 1_200_000, durationMs: 1_200_000, draws: [{ question: 'q1', domain: 1, items: ['q1'] }], answers: {}, flags: [], current: 0, updatedAt: T0, notes: [] };
+  writeFileSync(
+    join(template, 'exams.jsonl'),
+    [attempt('exam-a', T0), attempt('exam-b', T0 + 86_400_000)].map((a) => JSON.stringify(a)).join('\n') + '\n',
+  );
+  const session = {
+    v: 1,
+    id: 'exam-c',
+    mode: 'short',
+    seed: 7,
+    startedAt: T0,
+    deadline: T0 + 1_200_000,
+    durationMs: 1_200_000,
+    draws: [{ question: 'q1', domain: 1, items: ['q1'] }],
+    answers: {},
+    flags: [],
+    current: 0,
+    updatedAt: T0,
+    notes: [],
+  };
   writeFileSync(join(template, 'exam-current.json'), JSON.stringify(session) + '\n');
   const reopened = openStore({ home: template }); // writes settings.json.bak
   expect(reopened.warnings).toEqual([]);
@@ -53,11 +85,26 @@ type Damage =
   | { kind: 'random'; bytes: Uint8Array }
   | { kind: 'empty' };
 
-const wrongSchema = fc.constantFrom('{}', '[1,2]', 'null', '42', '"text"', '{"v":2,"type":"review"}', '{"v":9,"id":"x"}', '{"v":1,"id":5,"mode":"long"}', '{"limits":"many","dayStartsAtHour":99}', '{"schemaVersion":"x","lessons":[]}');
+const wrongSchema = fc.constantFrom(
+  '{}',
+  '[1,2]',
+  'null',
+  '42',
+  '"text"',
+  '{"v":2,"type":"review"}',
+  '{"v":9,"id":"x"}',
+  '{"v":1,"id":5,"mode":"long"}',
+  '{"limits":"many","dayStartsAtHour":99}',
+  '{"schemaVersion":"x","lessons":[]}',
+);
 const damage: fc.Arbitrary<Damage> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('overwrite' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-  fc.record({ kind: fc.constant('insert-line' as const), line: fc.nat(), text: fc.oneof(fc.string({ maxLength: 40 }), fc.json({ maxDepth: 2 }), wrongSchema) }),
+  fc.record({
+    kind: fc.constant('insert-line' as const),
+    line: fc.nat(),
+    text: fc.oneof(fc.string({ maxLength: 40 }), fc.json({ maxDepth: 2 }), wrongSchema),
+  }),
   fc.record({ kind: fc.constant('replace-line' as const), line: fc.nat(), text: fc.oneof(wrongSchema, fc.json({ maxDepth: 2 })) }),
   fc.record({ kind: fc.constant('nul' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 4 }) }),
   fc.constant({ kind: 'bom' as const }),

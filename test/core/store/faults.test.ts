@@ -87,7 +87,15 @@ describe('an unusable home', () => {
 });
 
 describe('a folder where a store file should be', () => {
-  const files = ['reviews.jsonl', 'exams.jsonl', 'settings.json', 'settings.json.bak', 'exam-current.json', 'reviews.jsonl.lock', 'settings.json.lock'];
+  const files = [
+    'reviews.jsonl',
+    'exams.jsonl',
+    'settings.json',
+    'settings.json.bak',
+    'exam-current.json',
+    'reviews.jsonl.lock',
+    'settings.json.lock',
+  ];
   for (const name of files) {
     it(`${name}: one StoreError naming it; no temporary file left, however often it is tried`, () => {
       const home = tempHome();
@@ -98,7 +106,9 @@ describe('a folder where a store file should be', () => {
       for (let run = 0; run < 3; run++) {
         const err = storeError(() => Deck.open(openStore({ home })));
         expect(err.file).toBe(join(home, name));
-        expect(err.message).toContain(`${join(home, name)} (EISDIR): it is a folder where ftlab keeps a file; move the folder out of the way`);
+        expect(err.message).toContain(
+          `${join(home, name)} (EISDIR): it is a folder where ftlab keeps a file; move the folder out of the way`,
+        );
       }
       expect(leftovers(home).filter((f) => f !== name)).toEqual([]);
       // Moving it out of the way, as the message says, is enough.

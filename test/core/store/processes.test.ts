@@ -103,7 +103,11 @@ describe('kill -9', () => {
     await done;
     const reported = out.split('\n').slice(0, -1); // the last line may be cut
     const store = openStore({ home });
-    const ids = new Set(Deck.open(store).reviews().map((e) => e.id));
+    const ids = new Set(
+      Deck.open(store)
+        .reviews()
+        .map((e) => e.id),
+    );
     for (const id of reported) expect(ids.has(id)).toBe(true);
     // Whatever the kill interrupted, the store opens and keeps working.
     Deck.open(store).record('next', 3);

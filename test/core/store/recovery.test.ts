@@ -37,7 +37,11 @@ describe('review log recovery', () => {
     writeFileSync(join(home, 'reviews.jsonl'), [lines[0], JSON.stringify(bad), lines[2], '[1,2]'].join('\n') + '\n');
     const store = openStore({ home });
     expect(store.warnings[0]!.message).toContain('2 damaged line(s) skipped (line 2: rating must be 1-4; line 4: not a JSON object)');
-    expect(Deck.open(store).reviews().map((e) => e.card)).toEqual(['c0', 'c2']);
+    expect(
+      Deck.open(store)
+        .reviews()
+        .map((e) => e.card),
+    ).toEqual(['c0', 'c2']);
   });
 
   it('a truncated file (cut in the middle of a line)', () => {
@@ -105,7 +109,10 @@ describe('migration of format-1 logs', () => {
     expect(deck.reviews()[0]).toMatchObject({ v: 2, card: 'a', rating: 3, answer_ms: 4000, before: null });
 
     // The file on disk is now format 2, and re-opening finds nothing to do.
-    const rewritten = readFileSync(join(home, 'reviews.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const rewritten = readFileSync(join(home, 'reviews.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(rewritten.every((e) => e.v === 2 && e.after && e.type === 'review')).toBe(true);
     expect(openStore({ home }).warnings).toEqual([]);
   });
@@ -140,7 +147,13 @@ describe('settings recovery and migration', () => {
     const home = tempHome();
     writeFileSync(
       join(home, 'settings.json'),
-      JSON.stringify({ schemaVersion: 2, limits: { newPerDay: -3 }, lessons: { l1: { position: 40 } }, desiredRetention: 0.85, futureKey: 1 }),
+      JSON.stringify({
+        schemaVersion: 2,
+        limits: { newPerDay: -3 },
+        lessons: { l1: { position: 40 } },
+        desiredRetention: 0.85,
+        futureKey: 1,
+      }),
     );
     const store = openStore({ home });
     expect(store.warnings[0]!.message).toContain('invalid limits');
@@ -153,7 +166,10 @@ describe('settings recovery and migration', () => {
 
   it('format-1 settings are migrated', () => {
     const home = tempHome();
-    writeFileSync(join(home, 'settings.json'), JSON.stringify({ dailyNewLimit: 5, dailyReviewLimit: 50, lessonPositions: { a: 12 }, completedLessons: ['b'] }));
+    writeFileSync(
+      join(home, 'settings.json'),
+      JSON.stringify({ dailyNewLimit: 5, dailyReviewLimit: 50, lessonPositions: { a: 12 }, completedLessons: ['b'] }),
+    );
     const store = openStore({ home });
     expect(store.warnings[0]).toMatchObject({ level: 'info' });
     const s = store.settings.get();
@@ -191,8 +207,24 @@ describe('exam files', () => {
 
   it('a damaged line in exams.jsonl is dropped, the other attempts kept', () => {
     const home = tempHome();
-    const attempt = { v: 1, id: 'a1', mode: 'short', startedAt: 1, submittedAt: 2, durationMs: 3, items: [], correct: 0, total: 0, scaled: 100, passed: false, byDomain: [] };
-    writeFileSync(join(home, 'exams.jsonl'), JSON.stringify(attempt) + '\n{"v":1,"id":"a2"\n' + JSON.stringify({ ...attempt, id: 'a3' }) + '\n');
+    const attempt = {
+      v: 1,
+      id: 'a1',
+      mode: 'short',
+      startedAt: 1,
+      submittedAt: 2,
+      durationMs: 3,
+      items: [],
+      correct: 0,
+      total: 0,
+      scaled: 100,
+      passed: false,
+      byDomain: [],
+    };
+    writeFileSync(
+      join(home, 'exams.jsonl'),
+      JSON.stringify(attempt) + '\n{"v":1,"id":"a2"\n' + JSON.stringify({ ...attempt, id: 'a3' }) + '\n',
+    );
     const store = openStore({ home });
     expect(store.warnings[0]!.file).toContain('exams.jsonl');
     expect(store.exams.attempts().map((a) => a.id)).toEqual(['a1', 'a3']);

@@ -29,7 +29,9 @@ describe('pending repairs', () => {
       `reviews.jsonl: an entry cut off by an interrupted write was dropped; 1 entry kept (the damaged copy is kept as ${copy})`,
       'a damaged copy is kept aside: look at it (ftlab progress repairs), then run `ftlab progress repairs --clear` to stop this reminder',
     ]);
-    expect(store.pendingRepairs).toEqual([{ file: 'reviews.jsonl', copy, keptAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) }]);
+    expect(store.pendingRepairs).toEqual([
+      { file: 'reviews.jsonl', copy, keptAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) },
+    ]);
   });
 
   it('every later open still reminds, naming the file and the copy, until the copies are cleared', () => {
@@ -38,7 +40,11 @@ describe('pending repairs', () => {
       const store = openStore({ home });
       expect(store.warnings).toEqual([]); // the file itself is healthy again
       expect(store.notices).toHaveLength(2);
-      expect(store.notices[0]).toMatch(new RegExp(`^reviews\\.jsonl was repaired on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC; the damaged copy is kept as ${copy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      expect(store.notices[0]).toMatch(
+        new RegExp(
+          `^reviews\\.jsonl was repaired on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC; the damaged copy is kept as ${copy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        ),
+      );
       expect(store.notices[1]).toContain('ftlab progress repairs --clear');
     }
     const { dir, moved } = clearRepairs(home);

@@ -75,7 +75,11 @@ describe('export and import', () => {
 
 describe('ftlab progress (CLI)', () => {
   const cli = (home: string, ...args: string[]) =>
-    spawnSync(process.execPath, ['dist/cli.js', 'progress', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, FTLAB_HOME: home } });
+    spawnSync(process.execPath, ['dist/cli.js', 'progress', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, FTLAB_HOME: home },
+    });
 
   it('export to stdout is exactly one JSON document; import merges; reset needs --yes without a TTY', () => {
     const home = tempHome();
@@ -112,7 +116,14 @@ describe('ftlab progress (CLI)', () => {
     expect(cli(home, 'limits', '--reviews', 'lots').status).toBe(2);
     const show = cli(home, 'show', '--json');
     expect(show.status).toBe(0);
-    expect(JSON.parse(show.stdout)).toMatchObject({ home, reviews: 1, cardsSeen: 1, examAttempts: 0, examInProgress: null, limits: { newPerDay: 7 } });
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      home,
+      reviews: 1,
+      cardsSeen: 1,
+      examAttempts: 0,
+      examInProgress: null,
+      limits: { newPerDay: 7 },
+    });
   });
 
   it('import of a broken or missing file exits 1 and names the problem', () => {

@@ -1,5 +1,16 @@
 // Worked figures of the Data preparation module, recomputed with test/course/formulas.ts.
-import { fmtFixed, fmtInt, fmtMoney, keptPercent, percentOf, splitSizes, stepsPerEpoch, tokenCost, tokensFromChars, trainingTokens } from '../formulas.js';
+import {
+  fmtFixed,
+  fmtInt,
+  fmtMoney,
+  keptPercent,
+  percentOf,
+  splitSizes,
+  stepsPerEpoch,
+  tokenCost,
+  tokensFromChars,
+  trainingTokens,
+} from '../formulas.js';
 import type { Figure } from '../load.js';
 
 const SPLIT = 'data-clean-balance-split';
@@ -14,13 +25,21 @@ const classes: [string, number][] = [
 const classTotal = classes.reduce((a, [, n]) => a + n, 0);
 
 export const figures: Figure[] = [
-  { lesson: SPLIT, expect: 'tickets split by category', compute: () => (classTotal === deduped ? 'tickets split by category' : `total ${classTotal}`) },
+  {
+    lesson: SPLIT,
+    expect: 'tickets split by category',
+    compute: () => (classTotal === deduped ? 'tickets split by category' : `total ${classTotal}`),
+  },
   ...classes.map(([name, n]) => ({
     lesson: SPLIT,
     expect: `| ${name} | ${fmtInt(n)} | ${fmtFixed((100 * n) / deduped, 1)} % |`,
     compute: () => `| ${name} | ${fmtInt(n)} | ${fmtFixed(percentOf(n, classTotal), 1)} % |`,
   })),
-  { lesson: SPLIT, expect: 'After deduplication 4,600 remain, 92.0 % of the original', compute: () => `After deduplication ${fmtInt(deduped)} remain, ${fmtFixed(keptPercent(5_000, deduped), 1)} % of the original` },
+  {
+    lesson: SPLIT,
+    expect: 'After deduplication 4,600 remain, 92.0 % of the original',
+    compute: () => `After deduplication ${fmtInt(deduped)} remain, ${fmtFixed(keptPercent(5_000, deduped), 1)} % of the original`,
+  },
   {
     lesson: SPLIT,
     expect: '3,680 training, 460 validation and 460 test examples',

@@ -1,5 +1,15 @@
 // Worked figures of the Foundations module, recomputed with test/course/formulas.ts.
-import { deviceYears, fmtFixed, fmtInt, fmtMoney, monthlyInferenceCost, sum, tokenCost, trainingFlops, trainingTokens } from '../formulas.js';
+import {
+  deviceYears,
+  fmtFixed,
+  fmtInt,
+  fmtMoney,
+  monthlyInferenceCost,
+  sum,
+  tokenCost,
+  trainingFlops,
+  trainingTokens,
+} from '../formulas.js';
 import type { Figure } from '../load.js';
 
 const usd = (n: number): string => `$${fmtMoney(n)}`;

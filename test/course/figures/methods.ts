@@ -36,7 +36,11 @@ export const figures: Figure[] = [
   { lesson: L, expect: 'costs the same 16 bytes', compute: () => `costs the same ${FP32_ADAM_BYTES_PER_PARAM} bytes` },
   { question: 'methods-full-fine-tuning-q02', expect: 127, compute: () => nextTokenTargets(128) },
   { question: 'methods-full-fine-tuning-q03', expect: 1.386, compute: () => Number(fmtFixed(crossEntropy(0.25), 3)) },
-  { question: 'methods-full-fine-tuning-q05', expect: 2.5, compute: () => Number(fmtFixed(perplexity(mean([0.8, 0.2].map(crossEntropy))), 2)) },
+  {
+    question: 'methods-full-fine-tuning-q05',
+    expect: 2.5,
+    compute: () => Number(fmtFixed(perplexity(mean([0.8, 0.2].map(crossEntropy))), 2)),
+  },
   { question: 'methods-full-fine-tuning-q10a', expect: 48, compute: () => fullFineTuneBytes(3e9) / GB },
   { question: 'methods-full-fine-tuning-q10b', expect: 6, compute: () => weightBytes(3e9, 16) / GB },
 ];

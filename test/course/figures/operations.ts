@@ -33,31 +33,116 @@ const base7b = weightBytes(7e9, 16);
 
 export const figures: Figure[] = [
   // operations-cost-control
-  { lesson: 'operations-cost-control', expect: '| input | 50,000 x 10,050 = 502.5M tokens x $3 | $1,507.50 |', compute: () => `| input | 50,000 x 10,050 = ${(50_000 * 10_050) / 1e6}M tokens x $3 | $${fmtMoney(tokenCost(50_000 * 10_050, 3))} |` },
-  { lesson: 'operations-cost-control', expect: '| output | 50,000 x 400 = 20M tokens x $15 | $300.00 |', compute: () => `| output | 50,000 x 400 = ${(50_000 * 400) / 1e6}M tokens x $15 | $${fmtMoney(tokenCost(50_000 * 400, 15))} |` },
+  {
+    lesson: 'operations-cost-control',
+    expect: '| input | 50,000 x 10,050 = 502.5M tokens x $3 | $1,507.50 |',
+    compute: () => `| input | 50,000 x 10,050 = ${(50_000 * 10_050) / 1e6}M tokens x $3 | $${fmtMoney(tokenCost(50_000 * 10_050, 3))} |`,
+  },
+  {
+    lesson: 'operations-cost-control',
+    expect: '| output | 50,000 x 400 = 20M tokens x $15 | $300.00 |',
+    compute: () => `| output | 50,000 x 400 = ${(50_000 * 400) / 1e6}M tokens x $15 | $${fmtMoney(tokenCost(50_000 * 400, 15))} |`,
+  },
   { lesson: 'operations-cost-control', expect: '| total | | $1,807.50 |', compute: () => `| total | | $${fmtMoney(before)} |` },
-  { lesson: 'operations-cost-control', expect: 'Input is 83% of the bill', compute: () => `Input is ${fmtFixed(percentOf(tokenCost(50_000 * 10_050, 3), before), 0)}% of the bill` },
-  { lesson: 'operations-cost-control', expect: '| re-ranked, 1,550 input tokens | $532.50 (70.5% less) |', compute: () => `| re-ranked, 1,550 input tokens | $${fmtMoney(after)} (${fmtFixed(reductionPercent(before, after), 1)}% less) |` },
-  { lesson: 'operations-cost-control', expect: '| plus a 30% cache hit rate | $372.75 |', compute: () => `| plus a 30% cache hit rate | $${fmtMoney(costAfterCache(after, 0.3))} |` },
-  { lesson: 'operations-cost-control', expect: '3.00 = $0.76 per million', compute: () => `3.00 = $${fmtMoney(blendedPrice([{ share: 0.8, price: 0.2 }, { share: 0.2, price: 3 }]))} per million` },
+  {
+    lesson: 'operations-cost-control',
+    expect: 'Input is 83% of the bill',
+    compute: () => `Input is ${fmtFixed(percentOf(tokenCost(50_000 * 10_050, 3), before), 0)}% of the bill`,
+  },
+  {
+    lesson: 'operations-cost-control',
+    expect: '| re-ranked, 1,550 input tokens | $532.50 (70.5% less) |',
+    compute: () => `| re-ranked, 1,550 input tokens | $${fmtMoney(after)} (${fmtFixed(reductionPercent(before, after), 1)}% less) |`,
+  },
+  {
+    lesson: 'operations-cost-control',
+    expect: '| plus a 30% cache hit rate | $372.75 |',
+    compute: () => `| plus a 30% cache hit rate | $${fmtMoney(costAfterCache(after, 0.3))} |`,
+  },
+  {
+    lesson: 'operations-cost-control',
+    expect: '3.00 = $0.76 per million',
+    compute: () =>
+      `3.00 = $${fmtMoney(
+        blendedPrice([
+          { share: 0.8, price: 0.2 },
+          { share: 0.2, price: 3 },
+        ]),
+      )} per million`,
+  },
   { question: 'operations-cost-control-q01', expect: 210, compute: () => round(monthlyInferenceCost(200_000, 1_200, 300, 0.5, 1.5), 6) },
   { question: 'operations-cost-control-q02', expect: 3000, compute: () => costAfterCache(4_000, 0.25) },
-  { question: 'operations-cost-control-q05', expect: 1.48, compute: () => round(blendedPrice([{ share: 0.7, price: 0.4 }, { share: 0.3, price: 4 }]), 6) },
+  {
+    question: 'operations-cost-control-q05',
+    expect: 1.48,
+    compute: () =>
+      round(
+        blendedPrice([
+          { share: 0.7, price: 0.4 },
+          { share: 0.3, price: 4 },
+        ]),
+        6,
+      ),
+  },
 
   // operations-multi-tenant-adapters
-  { lesson: 'operations-multi-tenant-adapters', expect: '| 32 x 2 x 16 x (4096 + 4096) | 8,388,608 |', compute: () => `| 32 x 2 x 16 x (4096 + 4096) | ${fmtInt(adapterParams)} |` },
-  { lesson: 'operations-multi-tenant-adapters', expect: '| 8,388,608 x 2 bytes | 16.78 MB |', compute: () => `| ${fmtInt(adapterParams)} x 2 bytes | ${fmtFixed(adapterBytes / MB, 2)} MB |` },
-  { lesson: 'operations-multi-tenant-adapters', expect: '| 8,388,608 / 7e9 | 0.1198% |', compute: () => `| ${fmtInt(adapterParams)} / 7e9 | ${fmtFixed(percentOf(adapterParams, 7e9), 4)}% |` },
-  { lesson: 'operations-multi-tenant-adapters', expect: '| 1,000 full fine-tuned copies | 14,000 GB |', compute: () => `| 1,000 full fine-tuned copies | ${fmtInt(fullCopiesBytes(1000, base7b) / GB)} GB |` },
-  { lesson: 'operations-multi-tenant-adapters', expect: '| one base + 1,000 adapters | 30.78 GB |', compute: () => `| one base + 1,000 adapters | ${fmtFixed(baseWithAdaptersBytes(base7b, 1000, adapterBytes) / GB, 2)} GB |` },
+  {
+    lesson: 'operations-multi-tenant-adapters',
+    expect: '| 32 x 2 x 16 x (4096 + 4096) | 8,388,608 |',
+    compute: () => `| 32 x 2 x 16 x (4096 + 4096) | ${fmtInt(adapterParams)} |`,
+  },
+  {
+    lesson: 'operations-multi-tenant-adapters',
+    expect: '| 8,388,608 x 2 bytes | 16.78 MB |',
+    compute: () => `| ${fmtInt(adapterParams)} x 2 bytes | ${fmtFixed(adapterBytes / MB, 2)} MB |`,
+  },
+  {
+    lesson: 'operations-multi-tenant-adapters',
+    expect: '| 8,388,608 / 7e9 | 0.1198% |',
+    compute: () => `| ${fmtInt(adapterParams)} / 7e9 | ${fmtFixed(percentOf(adapterParams, 7e9), 4)}% |`,
+  },
+  {
+    lesson: 'operations-multi-tenant-adapters',
+    expect: '| 1,000 full fine-tuned copies | 14,000 GB |',
+    compute: () => `| 1,000 full fine-tuned copies | ${fmtInt(fullCopiesBytes(1000, base7b) / GB)} GB |`,
+  },
+  {
+    lesson: 'operations-multi-tenant-adapters',
+    expect: '| one base + 1,000 adapters | 30.78 GB |',
+    compute: () => `| one base + 1,000 adapters | ${fmtFixed(baseWithAdaptersBytes(base7b, 1000, adapterBytes) / GB, 2)} GB |`,
+  },
   { question: 'operations-multi-tenant-adapters-q01', expect: 4194304, compute: () => loraModelParams(32, QV, 8) },
-  { question: 'operations-multi-tenant-adapters-q02', expect: 22.39, compute: () => round(baseWithAdaptersBytes(14e9, 500, 16_777_216) / GB, 2) },
+  {
+    question: 'operations-multi-tenant-adapters-q02',
+    expect: 22.39,
+    compute: () => round(baseWithAdaptersBytes(14e9, 500, 16_777_216) / GB, 2),
+  },
   { question: 'operations-multi-tenant-adapters-q10a', expect: 14000, compute: () => fullCopiesBytes(1000, base7b) / GB },
-  { question: 'operations-multi-tenant-adapters-q10b', expect: 30.78, compute: () => round(baseWithAdaptersBytes(base7b, 1000, adapterBytes) / GB, 2) },
+  {
+    question: 'operations-multi-tenant-adapters-q10b',
+    expect: 30.78,
+    compute: () => round(baseWithAdaptersBytes(base7b, 1000, adapterBytes) / GB, 2),
+  },
 
   // operations-governance-explainability
-  { lesson: 'operations-governance-explainability', expect: 'the mean is -0.4125', compute: () => `the mean is ${mean([-0.1, -0.3, -0.05, -1.2])}` },
-  { lesson: 'operations-governance-explainability', expect: '0.662. With a review threshold', compute: () => `${fmtFixed(meanTokenConfidence([-0.1, -0.3, -0.05, -1.2]), 3)}. With a review threshold` },
-  { question: 'operations-governance-explainability-q03', expect: 0.7408, compute: () => round(meanTokenConfidence([-0.2, -0.4, -0.1, -0.5]), 4) },
-  { question: 'operations-governance-explainability-q10a', expect: 0.6703, compute: () => round(meanTokenConfidence([-0.1, -0.2, -0.9, -0.4]), 4) },
+  {
+    lesson: 'operations-governance-explainability',
+    expect: 'the mean is -0.4125',
+    compute: () => `the mean is ${mean([-0.1, -0.3, -0.05, -1.2])}`,
+  },
+  {
+    lesson: 'operations-governance-explainability',
+    expect: '0.662. With a review threshold',
+    compute: () => `${fmtFixed(meanTokenConfidence([-0.1, -0.3, -0.05, -1.2]), 3)}. With a review threshold`,
+  },
+  {
+    question: 'operations-governance-explainability-q03',
+    expect: 0.7408,
+    compute: () => round(meanTokenConfidence([-0.2, -0.4, -0.1, -0.5]), 4),
+  },
+  {
+    question: 'operations-governance-explainability-q10a',
+    expect: 0.6703,
+    compute: () => round(meanTokenConfidence([-0.1, -0.2, -0.9, -0.4]), 4),
+  },
 ];

@@ -16,14 +16,45 @@ writeFileSync(join(tmp, 'val.jsonl'), rows.slice(0, 4).join('\n') + '\n');
 
 describe('engine CLI', () => {
   it('train --json streams one object per step, then the summary', () => {
-    const r = cli('train', '--model', join(F, 'model'), '--data', join(tmp, 'train.jsonl'), '--val', join(tmp, 'val.jsonl'), '--steps', '4', '--eval-every', '2', '--batch', '4', '--out', join(tmp, 'ad'), '--json');
+    const r = cli(
+      'train',
+      '--model',
+      join(F, 'model'),
+      '--data',
+      join(tmp, 'train.jsonl'),
+      '--val',
+      join(tmp, 'val.jsonl'),
+      '--steps',
+      '4',
+      '--eval-every',
+      '2',
+      '--batch',
+      '4',
+      '--out',
+      join(tmp, 'ad'),
+      '--json',
+    );
     expect(r.status, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
     expect(Object.keys(lines[0])).toEqual(expect.arrayContaining(['step', 'loss', 'lr', 'tokens_per_s']));
     expect(lines[1].val_loss).toBeTypeOf('number');
     const s = lines[4];
-    for (const k of ['trainable_params', 'total_params', 'trainable_pct', 'adapter_bytes', 'base_bytes', 'val_loss_before', 'val_loss_after', 'seconds', 'out']) expect(s, k).toHaveProperty(k);
+    for (const k of [
+      'trainable_params',
+      'total_params',
+      'trainable_pct',
+      'adapter_bytes',
+      'base_bytes',
+      'val_loss_before',
+      'val_loss_after',
+      'seconds',
+      'out',
+    ])
+      expect(s, k).toHaveProperty(k);
     expect(s.trainable_pct).toBeCloseTo((100 * s.trainable_params) / s.total_params, 10);
     expect(s.out).toBe(join(tmp, 'ad'));
     expect(r.stderr).toMatch(/trainable params: [\d,]+ \|\| all params: [\d,]+ \|\| trainable%: [\d.]+/);
@@ -40,7 +71,9 @@ describe('engine CLI', () => {
     expect(m.status, m.stderr).toBe(0);
     expect(JSON.parse(m.stdout).max_abs_logit_diff).toBeLessThan(1e-3);
     const merged = JSON.parse(cli('eval-model', '--model', join(tmp, 'merged'), '--data', join(F, 'data.jsonl'), '--json').stdout);
-    const withAd = JSON.parse(cli('eval-model', '--model', join(F, 'model'), '--adapter', join(F, 'adapter'), '--data', join(F, 'data.jsonl'), '--json').stdout);
+    const withAd = JSON.parse(
+      cli('eval-model', '--model', join(F, 'model'), '--adapter', join(F, 'adapter'), '--data', join(F, 'data.jsonl'), '--json').stdout,
+    );
     expect(merged.loss).toBeCloseTo(withAd.loss, 4);
     const t = cli('tokenize', '--model', join(F, 'model'), '--text', 'A é', '--json');
     expect(JSON.parse(t.stdout)).toEqual({ ids: [256, 65, 32, 195, 169], tokens: ['<s>', 'A', 'Ġ', 'Ã', '©'] });

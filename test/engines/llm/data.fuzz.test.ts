@@ -14,20 +14,41 @@ const dir = mkdtempSync(join(tmpdir(), 'ftlab-data-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const tok = Tokenizer.bytes();
 
-const text = fc.oneof(fc.constantFrom('', ' ', 'a', 'é', '\uFFFD', '</s>', '\n'), fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 }));
+const text = fc.oneof(
+  fc.constantFrom('', ' ', 'a', 'é', '\uFFFD', '</s>', '\n'),
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'grapheme', maxLength: 6 }),
+);
 const answer = fc.string({ minLength: 1, maxLength: 12 });
 const role = fc.oneof(fc.constantFrom('system', 'user', 'assistant'), fc.string({ maxLength: 4 }));
 /** Records of the four formats that are valid: what most lines of a real file are. */
 const good = fc.oneof(
-  fc.tuple(text, answer).map(([q, a]) => ({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] })),
+  fc.tuple(text, answer).map(([q, a]) => ({
+    messages: [
+      { role: 'user', content: q },
+      { role: 'assistant', content: a },
+    ],
+  })),
   fc.tuple(text, answer).map(([q, a]) => ({ prompt: q, completion: a })),
   fc.tuple(text, fc.option(text, { nil: undefined }), answer).map(([q, x, a]) => ({ instruction: q, input: x, output: a })),
   answer.map((t) => ({ text: t })),
 );
 /** The same shapes with an empty answer somewhere: each must be rejected. */
 const emptyAnswer = fc.oneof(
-  text.map((q) => ({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: '' }] })),
-  fc.tuple(text, answer).map(([q, a]) => ({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }, { role: 'user', content: q }, { role: 'assistant', content: '' }] })),
+  text.map((q) => ({
+    messages: [
+      { role: 'user', content: q },
+      { role: 'assistant', content: '' },
+    ],
+  })),
+  fc.tuple(text, answer).map(([q, a]) => ({
+    messages: [
+      { role: 'user', content: q },
+      { role: 'assistant', content: a },
+      { role: 'user', content: q },
+      { role: 'assistant', content: '' },
+    ],
+  })),
   text.map((q) => ({ prompt: q, completion: '' })),
   text.map((q) => ({ instruction: q, output: '' })),
   fc.constant({ text: '' }),
@@ -46,7 +67,13 @@ const line: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 1, arbitrary: emptyAnswer.map((r) => enc(JSON.stringify(r))) },
   { weight: 2, arbitrary: anything.map((r) => enc(JSON.stringify(r))) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => enc(JSON.stringify(v))) },
-  { weight: 1, arbitrary: fc.tuple(good, fc.double({ min: 0, max: 1, noNaN: true })).map(([r, f]) => { const s = JSON.stringify(r); return enc(s.slice(0, Math.floor(s.length * f))); }) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(good, fc.double({ min: 0, max: 1, noNaN: true })).map(([r, f]) => {
+      const s = JSON.stringify(r);
+      return enc(s.slice(0, Math.floor(s.length * f)));
+    }),
+  },
   { weight: 1, arbitrary: fc.constantFrom('', ' ', '\r', '\t', '\u0000', '\uFEFF{"text":"a"}').map(enc) },
   // raw bytes, often not UTF-8 (newlines removed: they would only make more lines)
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b.filter((x) => x !== 0x0a))) },
@@ -92,7 +119,8 @@ describe('dataset reader fuzz', () => {
             expect(r.line).toBeLessThanOrEqual(lineCount);
             if (r.messages) {
               expect(r.messages.some((m) => m.role === 'assistant')).toBe(true);
-              for (const m of r.messages) if (m.role === 'assistant') expect(m.content.length, 'an empty answer was accepted').toBeGreaterThan(0);
+              for (const m of r.messages)
+                if (m.role === 'assistant') expect(m.content.length, 'an empty answer was accepted').toBeGreaterThan(0);
             } else expect(r.text!.length).toBeGreaterThan(0);
           }
           try {
@@ -109,7 +137,11 @@ describe('dataset reader fuzz', () => {
             expect(p.line).toBeLessThanOrEqual(lineCount);
             expect(e.message).toContain(`${path}:${p.line}: `);
           }
-          for (const l of badUtf8) expect(e.problems.map((p) => p.line), `line ${l} has invalid UTF-8`).toContain(l);
+          for (const l of badUtf8)
+            expect(
+              e.problems.map((p) => p.line),
+              `line ${l} has invalid UTF-8`,
+            ).toContain(l);
         }
       }),
       fuzzParams(300),

@@ -13,7 +13,13 @@ describe('datasets', () => {
   it('reads all four formats', () => {
     const recs = parseJsonl(
       [
-        JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }] }),
+        JSON.stringify({
+          messages: [
+            { role: 'system', content: 's' },
+            { role: 'user', content: 'u' },
+            { role: 'assistant', content: 'a' },
+          ],
+        }),
         JSON.stringify({ prompt: 'p', completion: 'c' }),
         '',
         JSON.stringify({ instruction: 'i', input: 'x', output: 'o' }),
@@ -21,12 +27,25 @@ describe('datasets', () => {
       ].join('\n'),
       'f.jsonl',
     );
-    expect(recs.map((r) => [r.format, r.line])).toEqual([['messages', 1], ['prompt_completion', 2], ['instruction', 4], ['text', 5]]);
+    expect(recs.map((r) => [r.format, r.line])).toEqual([
+      ['messages', 1],
+      ['prompt_completion', 2],
+      ['instruction', 4],
+      ['text', 5],
+    ]);
     expect(recs[2].messages![0].content).toBe('i\n\nx');
   });
 
   it('reports every malformed line with its number and reason', () => {
-    const bad = ['{"text": "fine"}', '{not json', '[1,2]', '{"prompt": "p"}', '{"messages": [{"role": "bot", "content": "x"}]}', '{"foo": 1}', '{"instruction": "i", "output": ""}'].join('\n');
+    const bad = [
+      '{"text": "fine"}',
+      '{not json',
+      '[1,2]',
+      '{"prompt": "p"}',
+      '{"messages": [{"role": "bot", "content": "x"}]}',
+      '{"foo": 1}',
+      '{"instruction": "i", "output": ""}',
+    ].join('\n');
     try {
       parseJsonl(bad, 'bad.jsonl');
       expect.unreachable();
@@ -61,8 +80,20 @@ describe('datasets', () => {
 
   it('an empty answer is rejected with its line in all four formats, as an empty completion is', () => {
     const empty = [
-      { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: '' }] },
-      { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }, { role: 'user', content: 'q2' }, { role: 'assistant', content: '' }] },
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: '' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+          { role: 'user', content: 'q2' },
+          { role: 'assistant', content: '' },
+        ],
+      },
       { prompt: 'q', completion: '' },
       { instruction: 'q', output: '' },
       { text: '' },
@@ -78,14 +109,28 @@ describe('datasets', () => {
       expect((e as Error).message).toContain('e.jsonl:3: "completion" is empty');
     }
     // an empty user or system turn is still allowed, as an empty prompt is
-    expect(parseJsonl(JSON.stringify({ messages: [{ role: 'system', content: '' }, { role: 'user', content: '' }, { role: 'assistant', content: 'a' }] }), 'f')).toHaveLength(1);
+    expect(
+      parseJsonl(
+        JSON.stringify({
+          messages: [
+            { role: 'system', content: '' },
+            { role: 'user', content: '' },
+            { role: 'assistant', content: 'a' },
+          ],
+        }),
+        'f',
+      ),
+    ).toHaveLength(1);
   });
 
   it('a UTF-8 byte-order mark at the start is not part of the first record', () => {
     const recs = parseJsonl('\uFEFF{"text": "a"}\n{"text": "b"}\n', 'bom.jsonl');
     expect(recs.map((r) => r.text)).toEqual(['a', 'b']);
     const dir = mkdtempSync(join(tmpdir(), 'ftlab-data-'));
-    writeFileSync(join(dir, 'bom.jsonl'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"prompt": "p", "completion": "c"}\n')]));
+    writeFileSync(
+      join(dir, 'bom.jsonl'),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"prompt": "p", "completion": "c"}\n')]),
+    );
     expect(readJsonl(join(dir, 'bom.jsonl'))[0].messages![1].content).toBe('c');
   });
 
@@ -93,7 +138,16 @@ describe('datasets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ftlab-data-'));
     const file = join(dir, 'latin1.jsonl');
     // line 2 is Latin-1 "é", line 4 a lone continuation byte, line 3 a well-formed "é" and "€"
-    writeFileSync(file, Buffer.concat([Buffer.from('{"text": "ok"}\n{"text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n{"text": "café €"}\n{"text": "'), Buffer.from([0x80]), Buffer.from('x"}\n')]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from('{"text": "ok"}\n{"text": "caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('"}\n{"text": "café €"}\n{"text": "'),
+        Buffer.from([0x80]),
+        Buffer.from('x"}\n'),
+      ]),
+    );
     try {
       readJsonl(file);
       expect.unreachable();
@@ -107,7 +161,17 @@ describe('datasets', () => {
   });
 
   it('firstInvalidUtf8 agrees with the strict decoder (overlongs, surrogates, truncation)', () => {
-    const cases: number[][] = [[0x41], [0xc3, 0xa9], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98, 0x80], [0xff], [0x41, 0xc3]];
+    const cases: number[][] = [
+      [0x41],
+      [0xc3, 0xa9],
+      [0xc0, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xff],
+      [0x41, 0xc3],
+    ];
     for (const c of cases) {
       const bytes = Uint8Array.from(c);
       let strictOk = true;

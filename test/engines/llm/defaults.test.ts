@@ -28,7 +28,14 @@ describe('training defaults', () => {
   });
 
   it('the LoRA lab starts from the same job', () => {
-    expect(DEFAULT_CONFIG).toEqual({ method: D.method, rank: D.rank, alpha: D.alpha, targets: D.targets, lr: defaultLr(D.method), steps: D.steps });
+    expect(DEFAULT_CONFIG).toEqual({
+      method: D.method,
+      rank: D.rank,
+      alpha: D.alpha,
+      targets: D.targets,
+      lr: defaultLr(D.method),
+      steps: D.steps,
+    });
     expect(defaultLr('full')).toBe(D.fullLr);
   });
 

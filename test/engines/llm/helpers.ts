@@ -4,8 +4,20 @@ import { Rng } from '../../../src/engines/llm/rng.js';
 
 export function tinyConfig(over: Partial<LlamaConfig> = {}): LlamaConfig {
   return {
-    vocabSize: 13, hiddenSize: 8, intermediateSize: 12, numLayers: 2, numHeads: 2, numKvHeads: 1, headDim: 4,
-    maxPositions: 32, rmsNormEps: 1e-5, ropeTheta: 10000, tieWordEmbeddings: false, bosTokenId: 11, eosTokenId: 12, ...over,
+    vocabSize: 13,
+    hiddenSize: 8,
+    intermediateSize: 12,
+    numLayers: 2,
+    numHeads: 2,
+    numKvHeads: 1,
+    headDim: 4,
+    maxPositions: 32,
+    rmsNormEps: 1e-5,
+    ropeTheta: 10000,
+    tieWordEmbeddings: false,
+    bosTokenId: 11,
+    eosTokenId: 12,
+    ...over,
   };
 }
 
@@ -19,7 +31,14 @@ export function randn(n: number, rng: Rng, scale = 1): Float32Array {
  * Compares an analytic gradient with central differences of `loss()` for `count` random entries of `x`.
  * Returns the worst relative error |a−n| / max(1e-2, |a|+|n|) so tests assert a bound.
  */
-export function gradCheck(x: Float32Array, analytic: Float32Array, loss: () => number, rng: Rng, count = 20, eps = 1e-2): { worst: number; where: string } {
+export function gradCheck(
+  x: Float32Array,
+  analytic: Float32Array,
+  loss: () => number,
+  rng: Rng,
+  count = 20,
+  eps = 1e-2,
+): { worst: number; where: string } {
   let worst = 0;
   let where = '';
   const idx = new Set<number>();

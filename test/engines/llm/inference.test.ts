@@ -16,7 +16,11 @@ function setup(seed = 21) {
   const cfg = tinyConfig({ vocabSize: 258, bosTokenId: 256, eosTokenId: 257, hiddenSize: 16, headDim: 4, numHeads: 4, numKvHeads: 2 });
   const model = LlamaModel.init(cfg, rng);
   for (let i = 0; i < model.params.data.length; i++) model.params.data[i] *= 10; // sharper distributions
-  const ad = LoraAdapter.create(cfg, { r: 4, alpha: 8, dropout: 0.1, targets: ['q_proj', 'v_proj', 'up_proj'], layers: null, useRslora: false }, rng);
+  const ad = LoraAdapter.create(
+    cfg,
+    { r: 4, alpha: 8, dropout: 0.1, targets: ['q_proj', 'v_proj', 'up_proj'], layers: null, useRslora: false },
+    rng,
+  );
   for (const m of ad.modules) ad.params.view(m.bName).forEach((_, i, a) => (a[i] = 0.2 * rng.normal()));
   return { cfg, model, ad };
 }
@@ -45,7 +49,8 @@ describe('inference', () => {
     const logits = Float32Array.from([0.1, 2, 0.5, 1.9]);
     expect(sampleToken(logits, { temperature: 0, topK: 0, topP: 1 }, new Rng(1))).toBe(1);
     expect(sampleToken(logits, { temperature: 5, topK: 1, topP: 1 }, new Rng(1))).toBe(1);
-    const draws = (s: number) => Array.from({ length: 20 }, (_, i) => sampleToken(logits, { temperature: 1, topK: 0, topP: 0.9 }, new Rng(s + i)));
+    const draws = (s: number) =>
+      Array.from({ length: 20 }, (_, i) => sampleToken(logits, { temperature: 1, topK: 0, topP: 0.9 }, new Rng(s + i)));
     expect(draws(3)).toEqual(draws(3));
     // top-p 0.5 keeps only the two most likely tokens here
     expect(new Set(draws(7).map(String)).has('0')).toBe(false);
@@ -58,7 +63,13 @@ describe('inference', () => {
     const free = await generate(im, tok, [256, 65], { maxTokens: 12, temperature: 1, seed: 3 });
     const stop = free.text.slice(3, 5);
     const pieces: string[] = [];
-    const cut = await generate(im, tok, [256, 65], { maxTokens: 12, temperature: 1, seed: 3, stop: [stop], onToken: (p) => pieces.push(p.text) });
+    const cut = await generate(im, tok, [256, 65], {
+      maxTokens: 12,
+      temperature: 1,
+      seed: 3,
+      stop: [stop],
+      onToken: (p) => pieces.push(p.text),
+    });
     expect(cut.text).toBe(free.text.slice(0, free.text.indexOf(stop)));
     expect(pieces.join('')).toBe(cut.text);
     expect(cut.doneReason).toBe('stop');

@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuzzParams } from '../../helpers/fuzz.js';
-import { copyFolder, expectCleanFailure, FIXTURE, modelMutation, mutate, removeFolder, runCli, show, withHeader, type CliRun } from './model-folders.js';
+import {
+  copyFolder,
+  expectCleanFailure,
+  FIXTURE,
+  modelMutation,
+  mutate,
+  removeFolder,
+  runCli,
+  show,
+  withHeader,
+  type CliRun,
+} from './model-folders.js';
 
 const made: string[] = [];
 afterAll(() => made.forEach(removeFolder));
@@ -36,8 +47,22 @@ const json = (path: string, fn: (j: Record<string, any>) => void) => {
 const SAFETENSORS_FAULTS: Array<[string, (path: string) => void]> = [
   ['empty file', (p) => writeFileSync(p, '')],
   ['too short', (p) => writeFileSync(p, Buffer.from([1, 2, 3]))],
-  ['header length larger than the file', (p) => { const b = readFileSync(p); b.writeBigUInt64LE(BigInt(b.length) * 4n); writeFileSync(p, b); }],
-  ['corrupt header', (p) => { const b = readFileSync(p); b[8] = 0x21; writeFileSync(p, b); }],
+  [
+    'header length larger than the file',
+    (p) => {
+      const b = readFileSync(p);
+      b.writeBigUInt64LE(BigInt(b.length) * 4n);
+      writeFileSync(p, b);
+    },
+  ],
+  [
+    'corrupt header',
+    (p) => {
+      const b = readFileSync(p);
+      b[8] = 0x21;
+      writeFileSync(p, b);
+    },
+  ],
   ['truncated data', (p) => truncateSync(p, Math.floor(readFileSync(p).length * 0.6))],
   ['offsets out of bounds', (p) => edit(p, (h) => (firstTensor(h).data_offsets = [0, 1e9]))],
   ['tensor byte size mismatch', (p) => edit(p, (h) => (firstTensor(h).data_offsets = [0, 4]))],
@@ -78,7 +103,11 @@ describe('bad model folders through the CLI', () => {
   }, 120_000);
 
   it('generate, train and merge give the same one-line error', async () => {
-    const cases = MODEL_FAULTS.filter(([name]) => ['empty file', 'header length larger than the file', 'unknown dtype', 'wrong shapes (hidden_size changed in config.json)'].includes(name));
+    const cases = MODEL_FAULTS.filter(([name]) =>
+      ['empty file', 'header length larger than the file', 'unknown dtype', 'wrong shapes (hidden_size changed in config.json)'].includes(
+        name,
+      ),
+    );
     expect(cases).toHaveLength(4);
     const runs: Array<[string, string, string[]]> = [];
     for (const [name, file, damage] of cases) {
@@ -99,7 +128,12 @@ describe('bad adapter folders through the CLI', () => {
     const runs: Array<[string, string, string[]]> = [];
     ADAPTER_FAULTS.forEach(([name, file, damage], i) => {
       const bad = broken('adapter', file, damage);
-      const cmd = i % 3 === 0 ? ['eval-model', '--data', DATA] : i % 3 === 1 ? ['generate', '--prompt', 'hi', '--max-tokens', '2'] : ['merge', '--out', join(scratch, `a-${name.replace(/\W+/g, '-')}`)];
+      const cmd =
+        i % 3 === 0
+          ? ['eval-model', '--data', DATA]
+          : i % 3 === 1
+            ? ['generate', '--prompt', 'hi', '--max-tokens', '2']
+            : ['merge', '--out', join(scratch, `a-${name.replace(/\W+/g, '-')}`)];
       runs.push([bad, file, [...cmd, '--model', GOOD_MODEL, '--adapter', bad]]);
     });
     await inPairs(runs, async ([dir, file, args]) => expectCleanFailure(await runCli(args), dir, file));
@@ -109,7 +143,14 @@ describe('bad adapter folders through the CLI', () => {
 describe('training data faults through the CLI', () => {
   it('an empty answer and non-UTF-8 bytes are reported with file:line; a BOM is accepted', async () => {
     const bad = join(scratch, 'bad.jsonl');
-    writeFileSync(bad, Buffer.concat([Buffer.from('{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":""}]}\n{"prompt":"q","completion":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]));
+    writeFileSync(
+      bad,
+      Buffer.concat([
+        Buffer.from('{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":""}]}\n{"prompt":"q","completion":"caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('"}\n'),
+      ]),
+    );
     const r = await runCli(['eval-model', '--model', GOOD_MODEL, '--data', bad]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`${bad}:1: messages[1] (assistant) is empty`);

@@ -48,7 +48,29 @@ export const weightsOf = (dir: string) => (existsSync(join(dir, 'model.safetenso
 
 /** Values that break readers: wrong types, signs, sizes, fractions, objects that cannot become strings. */
 const nasty = fc.oneof(
-  fc.constantFrom<unknown>(null, -1, 0, 1, 0.5, 3, 2 ** 31, 2 ** 53, 1e308, -1e308, '', 'F32', 'I8', 'llama', [], {}, [[]], { toString: 1 }, [1, 2], [-1, 4], [0, 1e15]),
+  fc.constantFrom<unknown>(
+    null,
+    -1,
+    0,
+    1,
+    0.5,
+    3,
+    2 ** 31,
+    2 ** 53,
+    1e308,
+    -1e308,
+    '',
+    'F32',
+    'I8',
+    'llama',
+    [],
+    {},
+    [[]],
+    { toString: 1 },
+    [1, 2],
+    [-1, 4],
+    [0, 1e15],
+  ),
   fc.integer({ min: -5, max: 300 }),
   fc.jsonValue({ maxDepth: 2 }),
 );
@@ -69,8 +91,17 @@ function safetensorsMutation(file: string): fc.Arbitrary<Mutation> {
     fc.record({ op: fc.constant('truncate' as const), file: fc.constant(file), at: fraction }),
     // flips land in the length field, the header or the data, in proportion to `at`
     fc.record({ op: fc.constant('flip' as const), file: fc.constant(file), at: fraction, mask: fc.integer({ min: 1, max: 255 }) }),
-    fc.record({ op: fc.constant('flip' as const), file: fc.constant(file), at: fc.double({ min: 0, max: 0.05, noNaN: true }), mask: fc.integer({ min: 1, max: 255 }) }),
-    fc.record({ op: fc.constant('headerLength' as const), file: fc.constant(file), value: fc.oneof(fc.bigInt({ min: 0n, max: 4096n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })) }),
+    fc.record({
+      op: fc.constant('flip' as const),
+      file: fc.constant(file),
+      at: fc.double({ min: 0, max: 0.05, noNaN: true }),
+      mask: fc.integer({ min: 1, max: 255 }),
+    }),
+    fc.record({
+      op: fc.constant('headerLength' as const),
+      file: fc.constant(file),
+      value: fc.oneof(fc.bigInt({ min: 0n, max: 4096n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
+    }),
     fc.record({
       op: fc.constant('headerField' as const),
       file: fc.constant(file),
@@ -83,12 +114,65 @@ function safetensorsMutation(file: string): fc.Arbitrary<Mutation> {
 }
 
 function jsonMutation(file: string, paths: Array<Array<string | number>>): fc.Arbitrary<Mutation> {
-  return fc.record({ op: fc.constant('json' as const), file: fc.constant(file), path: fc.constantFrom(...paths), value: nasty, remove: fc.boolean() });
+  return fc.record({
+    op: fc.constant('json' as const),
+    file: fc.constant(file),
+    path: fc.constantFrom(...paths),
+    value: nasty,
+    remove: fc.boolean(),
+  });
 }
 
-const CONFIG_KEYS = ['vocab_size', 'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'head_dim', 'max_position_embeddings', 'rms_norm_eps', 'rope_theta', 'rope_scaling', 'tie_word_embeddings', 'bos_token_id', 'eos_token_id', 'model_type', 'hidden_act', 'attention_bias'].map((k) => [k]);
-const TOKENIZER_PATHS: Array<Array<string | number>> = [['model'], ['model', 'type'], ['model', 'vocab'], ['model', 'vocab', 'A'], ['model', 'vocab', 'Ġ'], ['model', 'merges'], ['added_tokens'], ['added_tokens', 0], ['added_tokens', 0, 'id'], ['added_tokens', 1, 'content'], ['pre_tokenizer'], ['pre_tokenizer', 'type'], ['post_processor'], ['post_processor', 'single']];
-const ADAPTER_KEYS: Array<Array<string | number>> = ['peft_type', 'task_type', 'r', 'lora_alpha', 'lora_dropout', 'target_modules', 'layers_to_transform', 'bias', 'fan_in_fan_out', 'use_rslora', 'use_dora', 'rank_pattern', 'modules_to_save'].map((k) => [k]);
+const CONFIG_KEYS = [
+  'vocab_size',
+  'hidden_size',
+  'intermediate_size',
+  'num_hidden_layers',
+  'num_attention_heads',
+  'num_key_value_heads',
+  'head_dim',
+  'max_position_embeddings',
+  'rms_norm_eps',
+  'rope_theta',
+  'rope_scaling',
+  'tie_word_embeddings',
+  'bos_token_id',
+  'eos_token_id',
+  'model_type',
+  'hidden_act',
+  'attention_bias',
+].map((k) => [k]);
+const TOKENIZER_PATHS: Array<Array<string | number>> = [
+  ['model'],
+  ['model', 'type'],
+  ['model', 'vocab'],
+  ['model', 'vocab', 'A'],
+  ['model', 'vocab', 'Ġ'],
+  ['model', 'merges'],
+  ['added_tokens'],
+  ['added_tokens', 0],
+  ['added_tokens', 0, 'id'],
+  ['added_tokens', 1, 'content'],
+  ['pre_tokenizer'],
+  ['pre_tokenizer', 'type'],
+  ['post_processor'],
+  ['post_processor', 'single'],
+];
+const ADAPTER_KEYS: Array<Array<string | number>> = [
+  'peft_type',
+  'task_type',
+  'r',
+  'lora_alpha',
+  'lora_dropout',
+  'target_modules',
+  'layers_to_transform',
+  'bias',
+  'fan_in_fan_out',
+  'use_rslora',
+  'use_dora',
+  'rank_pattern',
+  'modules_to_save',
+].map((k) => [k]);
 ADAPTER_KEYS.push(['target_modules', 0], []);
 CONFIG_KEYS.push([]);
 TOKENIZER_PATHS.push([]);
@@ -97,7 +181,10 @@ export const modelMutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: safetensorsMutation('model.safetensors') },
   { weight: 2, arbitrary: jsonMutation('config.json', CONFIG_KEYS) },
   { weight: 2, arbitrary: jsonMutation('tokenizer.json', TOKENIZER_PATHS) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate' as const), file: fc.constantFrom('config.json', 'tokenizer.json'), at: fraction }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('truncate' as const), file: fc.constantFrom('config.json', 'tokenizer.json'), at: fraction }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), file: fc.constantFrom(...MODEL_FILES) }) },
 );
 
@@ -183,7 +270,10 @@ export function expectLoadOrModelFileError(load: () => unknown, dir: string, mut
   } catch (e) {
     if (!(e instanceof ModelFileError)) throw new Error(`${what} gave ${(e as Error)?.stack ?? String(e)}`);
     expect(e.message, what).toContain(dir);
-    expect(mutations.some((m) => e.message.includes(basename(m.file))), `${what}: ${e.message}`).toBe(true);
+    expect(
+      mutations.some((m) => e.message.includes(basename(m.file))),
+      `${what}: ${e.message}`,
+    ).toBe(true);
     expect(e.message, what).not.toContain('\n');
     expect(e.hint, what).toBeTruthy();
     return 'rejected';
@@ -214,7 +304,11 @@ export interface CliRun {
 export function runCli(args: string[], hangGuardMs = 20_000): Promise<CliRun> {
   const root = join(__dirname, '../..');
   const home = mkdtempSync(join(tmpdir(), 'ftlab-home-'));
-  const child = spawn(process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: home, env: { ...process.env, FTLAB_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'dist/cli.js'), ...args], {
+    cwd: home,
+    env: { ...process.env, FTLAB_HOME: home, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let hung = false;
@@ -252,7 +346,10 @@ export function expectCleanFailure(r: CliRun, dir: string, file?: string): void 
   expect(lines[0], context).toMatch(/^ftlab: /);
   expect(lines[0], context).toContain(dir);
   if (file) expect(lines[0], context).toContain(file);
-  expect(lines.slice(1).every((l) => l.startsWith('hint: ')), context).toBe(true);
+  expect(
+    lines.slice(1).every((l) => l.startsWith('hint: ')),
+    context,
+  ).toBe(true);
   expect(r.stderr, context).not.toContain('unexpected error');
   expect(r.stderr, context).not.toMatch(/^\s+at /m);
 }

@@ -8,7 +8,8 @@ import { llamaParamEntries, ParamSet, PROJECTIONS } from '../../../src/engines/l
 import { Rng } from '../../../src/engines/llm/rng.js';
 import { gradCheck, tinyConfig } from './helpers.js';
 
-const B = 2, T = 6;
+const B = 2,
+  T = 6;
 
 function batch(rng: Rng, V: number) {
   const tokens = new Int32Array(B * T).map(() => rng.int(V));
@@ -67,7 +68,11 @@ describe('whole-model gradients', () => {
     const cfg = tinyConfig();
     const model = LlamaModel.init(cfg, rng);
     bigInit(model, rng);
-    const ad = LoraAdapter.create(cfg, { r: 2, alpha: 4, dropout: 0.3, targets: ['q_proj', 'v_proj', 'down_proj'], layers: null, useRslora: false }, rng);
+    const ad = LoraAdapter.create(
+      cfg,
+      { r: 2, alpha: 4, dropout: 0.3, targets: ['q_proj', 'v_proj', 'down_proj'], layers: null, useRslora: false },
+      rng,
+    );
     for (const m of ad.modules) ad.params.view(m.bName).forEach((_, i, a) => (a[i] = 0.3 * rng.normal()));
     model.adapter = ad;
     model.adapterGrads = ad.params.zerosLike();

@@ -11,7 +11,11 @@ const F = join(root, 'test/engines/llm/fixtures/parity');
 const expected = JSON.parse(readFileSync(join(F, 'expected.json'), 'utf8'));
 
 function evalModel(extra: string[]): { loss: number; tokens: number } {
-  const out = execFileSync(process.execPath, [join(root, 'dist/cli.js'), 'eval-model', '--model', join(F, 'model'), '--data', join(F, 'data.jsonl'), '--json', ...extra], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [join(root, 'dist/cli.js'), 'eval-model', '--model', join(F, 'model'), '--data', join(F, 'data.jsonl'), '--json', ...extra],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out);
 }
 
@@ -32,7 +36,19 @@ describe('eval-model matches PyTorch', () => {
 
   const torchOk = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
   it.skipIf(!torchOk)('live: torch_parity.py agrees with the committed fixture', () => {
-    const out = execFileSync('/usr/bin/python3', [join(root, 'scripts/torch_parity.py'), '--model', join(F, 'model'), '--adapter', join(F, 'adapter'), '--data', join(F, 'data.jsonl')], { encoding: 'utf8' });
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [
+        join(root, 'scripts/torch_parity.py'),
+        '--model',
+        join(F, 'model'),
+        '--adapter',
+        join(F, 'adapter'),
+        '--data',
+        join(F, 'data.jsonl'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(JSON.parse(out).loss).toBeCloseTo(expected.with_adapter.loss, 6);
   });
 });

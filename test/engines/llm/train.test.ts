@@ -13,15 +13,37 @@ import { train, TRAIN_DEFAULTS, TrainError, type TrainOptions } from '../../../s
 import { tinyConfig } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftlab-train-'));
-const cfg = tinyConfig({ vocabSize: 258, bosTokenId: 256, eosTokenId: 257, hiddenSize: 16, intermediateSize: 32, headDim: 4, numHeads: 4, numKvHeads: 2, maxPositions: 64, tieWordEmbeddings: true });
+const cfg = tinyConfig({
+  vocabSize: 258,
+  bosTokenId: 256,
+  eosTokenId: 257,
+  hiddenSize: 16,
+  intermediateSize: 32,
+  headDim: 4,
+  numHeads: 4,
+  numKvHeads: 2,
+  maxPositions: 64,
+  tieWordEmbeddings: true,
+});
 saveModel(join(dir, 'base'), LlamaModel.init(cfg, new Rng(3)), Tokenizer.bytes());
 const rows = Array.from({ length: 24 }, (_, i) => JSON.stringify({ prompt: `n${i % 7}`, completion: i % 2 ? 'odd' : 'even' }));
 writeFileSync(join(dir, 'train.jsonl'), rows.join('\n'));
 writeFileSync(join(dir, 'val.jsonl'), rows.slice(0, 6).join('\n'));
 
 const opts = (over: Partial<TrainOptions>): TrainOptions => ({
-  ...TRAIN_DEFAULTS, modelDir: join(dir, 'base'), dataFile: join(dir, 'train.jsonl'), valFile: join(dir, 'val.jsonl'),
-  outDir: join(dir, 'out'), steps: 12, batch: 4, warmup: 2, lr: 1e-2, evalEvery: 4, patience: 0, resume: false, ...over,
+  ...TRAIN_DEFAULTS,
+  modelDir: join(dir, 'base'),
+  dataFile: join(dir, 'train.jsonl'),
+  valFile: join(dir, 'val.jsonl'),
+  outDir: join(dir, 'out'),
+  steps: 12,
+  batch: 4,
+  warmup: 2,
+  lr: 1e-2,
+  evalEvery: 4,
+  patience: 0,
+  resume: false,
+  ...over,
 });
 
 describe('training', () => {
@@ -52,7 +74,9 @@ describe('training', () => {
     const ckpt = join(dir, 'dmg/checkpoint');
     const weights = readFileSync(join(ckpt, 'trainer.safetensors'));
     writeFileSync(join(ckpt, 'trainer.safetensors'), weights.subarray(0, weights.length >> 1));
-    await expect(train(opts({ outDir: join(dir, 'dmg'), resume: true }))).rejects.toThrow(new RegExp(`${join(ckpt, 'trainer.safetensors')}: .*rerun without --resume`));
+    await expect(train(opts({ outDir: join(dir, 'dmg'), resume: true }))).rejects.toThrow(
+      new RegExp(`${join(ckpt, 'trainer.safetensors')}: .*rerun without --resume`),
+    );
     writeFileSync(join(ckpt, 'trainer.safetensors'), weights);
     const state = readFileSync(join(ckpt, 'state.json'), 'utf8');
     writeFileSync(join(ckpt, 'state.json'), state.slice(0, 20));

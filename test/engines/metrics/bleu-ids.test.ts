@@ -8,11 +8,60 @@ import { IdSeq, TokenInterner, ids13a } from '../../../src/engines/metrics/token
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
-const PIECES = ['a', 'B', 'z', '0', '1', '9', '.', ',', '-', "'", ' ', ' ', ' ', '\t', '\u00a0', '\u3000', '\x1c', '&', '&amp;', '&quot;', '<skipped>',
-  '(', ')', '$', '/', ':', '@', '[', '`', '{', '~', '"', '?', 'é', '中', '😀', '\u2014', '\n', '-\n', '3.5', '1,000', '10-20', 'x.y', '..', 'cat.', 'dog,', 'a-b', '7.', 'state-of-the-art'];
+const PIECES = [
+  'a',
+  'B',
+  'z',
+  '0',
+  '1',
+  '9',
+  '.',
+  ',',
+  '-',
+  "'",
+  ' ',
+  ' ',
+  ' ',
+  '\t',
+  '\u00a0',
+  '\u3000',
+  '\x1c',
+  '&',
+  '&amp;',
+  '&quot;',
+  '<skipped>',
+  '(',
+  ')',
+  '$',
+  '/',
+  ':',
+  '@',
+  '[',
+  '`',
+  '{',
+  '~',
+  '"',
+  '?',
+  'é',
+  '中',
+  '😀',
+  '\u2014',
+  '\n',
+  '-\n',
+  '3.5',
+  '1,000',
+  '10-20',
+  'x.y',
+  '..',
+  'cat.',
+  'dog,',
+  'a-b',
+  '7.',
+  'state-of-the-art',
+];
 
 describe('ids13a', () => {
   it('gives the tokens of the 13a regex pipeline on 20,000 random lines', () => {
@@ -83,7 +132,10 @@ describe('clipped n-gram counts over ids', () => {
       const len = () => (r() < 0.01 ? 1500 + Math.floor(r() * 1500) : Math.floor(r() * 30));
       const hyp = words(len());
       const refs = Array.from({ length: 1 + Math.floor(r() * 3) }, () => words(len()));
-      const stats = scorer.segmentStats(hyp.join(' '), refs.map((x) => x.join(' ')));
+      const stats = scorer.segmentStats(
+        hyp.join(' '),
+        refs.map((x) => x.join(' ')),
+      );
       expect(stats.slice(2, 6)).toEqual(naiveCorrect(hyp, refs));
       expect(stats[0]).toBe(hyp.length);
     }

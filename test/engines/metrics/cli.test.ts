@@ -21,7 +21,18 @@ const write = (name: string, text: string) => {
 
 describe('ftlab metrics bleu', () => {
   it('corpus JSON has the contract fields and matches sacrebleu (2 references, intl)', () => {
-    const r = cli('bleu', '--hyp', fx + 'edge/hyp.txt', '--ref', fx + 'edge/ref1.txt', '--ref', fx + 'edge/ref2.txt', '--tokenize', 'intl', '--json');
+    const r = cli(
+      'bleu',
+      '--hyp',
+      fx + 'edge/hyp.txt',
+      '--ref',
+      fx + 'edge/ref1.txt',
+      '--ref',
+      fx + 'edge/ref2.txt',
+      '--tokenize',
+      'intl',
+      '--json',
+    );
     expect(r.status).toBe(0);
     const got = JSON.parse(r.stdout);
     expect(Object.keys(got).sort()).toEqual(['bp', 'counts', 'precisions', 'ref_len', 'score', 'signature', 'sys_len', 'totals']);
@@ -37,7 +48,9 @@ describe('ftlab metrics bleu', () => {
     expect(r.status).toBe(0);
     const got = JSON.parse(r.stdout);
     expect(got.sentences).toHaveLength(35);
-    const want = expected.bleu_sentence.find((c: any) => c.nrefs === 1 && c.tokenize === '13a' && c.smooth === 'floor' && c.smooth_value === null);
+    const want = expected.bleu_sentence.find(
+      (c: any) => c.nrefs === 1 && c.tokenize === '13a' && c.smooth === 'floor' && c.smooth_value === null,
+    );
     got.sentences.forEach((s: any, i: number) => {
       expect(s.counts).toEqual(want.results[i].counts);
       expect(s.score.toFixed(8)).toBe(want.results[i].score.toFixed(8));

@@ -44,7 +44,10 @@ function expectBleu(actual: BleuScore, wanted: BleuScore): void {
   const { score, bp, ...rest } = actual;
   const { score: wScore, bp: wBp, ...wRest } = wanted;
   expect(rest).toEqual(wRest);
-  for (const [a, w] of [[score, wScore], [bp, wBp]]) {
+  for (const [a, w] of [
+    [score, wScore],
+    [bp, wBp],
+  ]) {
     expect(Math.abs(a - w)).toBeLessThanOrEqual(Math.abs(w) * Number.EPSILON);
     for (const width of [1, 2, 4]) expect(pyFixed(a, width)).toBe(pyFixed(w, width));
   }
@@ -62,10 +65,20 @@ describe('BLEU tokenizers = sacrebleu', () => {
 describe('corpus BLEU = sacrebleu', () => {
   for (const c of expected.bleu_corpus) {
     it(`${c.nrefs} ref(s), tok ${c.tokenize}, lowercase ${c.lowercase}, smooth ${c.smooth}${c.smooth_value === null ? '' : ` ${c.smooth_value}`}`, () => {
-      const scorer = new BleuScorer({ tokenize: c.tokenize, lowercase: c.lowercase, smooth: c.smooth as SmoothMethod, smoothValue: c.smooth_value });
+      const scorer = new BleuScorer({
+        tokenize: c.tokenize,
+        lowercase: c.lowercase,
+        smooth: c.smooth as SmoothMethod,
+        smoothValue: c.smooth_value,
+      });
       const corpus = new CorpusBleu(scorer);
       const refs = refSets(c.nrefs);
-      hyps.forEach((h, i) => corpus.add(h, refs.map((r) => r[i])));
+      hyps.forEach((h, i) =>
+        corpus.add(
+          h,
+          refs.map((r) => r[i]),
+        ),
+      );
       expectBleu(corpus.score(), c.result);
       expect(scorer.signature(corpus.nrefs, VERSION)).toBe(c.signature);
     });
@@ -83,7 +96,15 @@ describe('sentence BLEU (effective order) = sacrebleu', () => {
         effectiveOrder: true,
       });
       const refs = refSets(c.nrefs);
-      hyps.forEach((h, i) => expectBleu(scorer.sentence(h, refs.map((r) => r[i])), c.results[i]));
+      hyps.forEach((h, i) =>
+        expectBleu(
+          scorer.sentence(
+            h,
+            refs.map((r) => r[i]),
+          ),
+          c.results[i],
+        ),
+      );
       expect(scorer.signature(c.nrefs, VERSION)).toBe(c.signature);
     });
   }
@@ -104,7 +125,12 @@ describe('chrF = sacrebleu', () => {
       const scorer = new ChrfScorer(chrfOptions(c.config));
       const corpus = new CorpusChrf(scorer);
       const refs = refSets(c.nrefs);
-      hyps.forEach((h, i) => corpus.add(h, refs.map((r) => r[i])));
+      hyps.forEach((h, i) =>
+        corpus.add(
+          h,
+          refs.map((r) => r[i]),
+        ),
+      );
       expect(corpus.score()).toBe(c.score);
       expect(scorer.signature(corpus.nrefs, VERSION)).toBe(c.signature);
     });
@@ -113,7 +139,16 @@ describe('chrF = sacrebleu', () => {
     it(`sentence, ${c.nrefs} ref(s), ${JSON.stringify(c.config)}`, () => {
       const scorer = new ChrfScorer(chrfOptions(c.config));
       const refs = refSets(c.nrefs);
-      expect(hyps.map((h, i) => scorer.fScore(scorer.segmentStats(h, refs.map((r) => r[i]))))).toEqual(c.scores);
+      expect(
+        hyps.map((h, i) =>
+          scorer.fScore(
+            scorer.segmentStats(
+              h,
+              refs.map((r) => r[i]),
+            ),
+          ),
+        ),
+      ).toEqual(c.scores);
     });
   }
 });
@@ -135,7 +170,9 @@ describe('ROUGE = rouge-score 0.1.2', () => {
       text.forEach((r) => textMean.add(r));
       expect(text).toEqual(c.text.pairs);
       expect(textMean.mean()).toEqual(c.text.mean);
-      const viaPairs = pairs.map((p) => (p.reference !== undefined ? scorer.score(p.reference, p.prediction) : scorer.scoreMulti(p.references!, p.prediction)));
+      const viaPairs = pairs.map((p) =>
+        p.reference !== undefined ? scorer.score(p.reference, p.prediction) : scorer.scoreMulti(p.references!, p.prediction),
+      );
       const pairMean = new RougeMean(c.types);
       viaPairs.forEach((r) => pairMean.add(r));
       expect(viaPairs).toEqual(c.jsonl.pairs);

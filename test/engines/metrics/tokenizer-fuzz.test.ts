@@ -5,12 +5,60 @@ import { describe, expect, it } from 'vitest';
 import { bleuTokens, tokens13aReference } from '../../../src/engines/metrics/tokenizers.js';
 import { pyRstrip, pySplit } from '../../../src/engines/metrics/text.js';
 
-const PIECES = ['a', 'B', 'z', '0', '1', '9', '.', ',', '-', "'", ' ', ' ', '\t', '\u00a0', '\u3000', '\x1c', '&', '&amp;', '&quot;', '&lt;', '<skipped>',
-  '(', ')', '$', '%', '/', ':', '@', '[', '`', '{', '~', '"', '?', '!', 'é', '中', '😀', '\u2014', '\r', '\n', '-\n', '3.5', '1,000', '10-20', 'x.y', '..', ',,'];
+const PIECES = [
+  'a',
+  'B',
+  'z',
+  '0',
+  '1',
+  '9',
+  '.',
+  ',',
+  '-',
+  "'",
+  ' ',
+  ' ',
+  '\t',
+  '\u00a0',
+  '\u3000',
+  '\x1c',
+  '&',
+  '&amp;',
+  '&quot;',
+  '&lt;',
+  '<skipped>',
+  '(',
+  ')',
+  '$',
+  '%',
+  '/',
+  ':',
+  '@',
+  '[',
+  '`',
+  '{',
+  '~',
+  '"',
+  '?',
+  '!',
+  'é',
+  '中',
+  '😀',
+  '\u2014',
+  '\r',
+  '\n',
+  '-\n',
+  '3.5',
+  '1,000',
+  '10-20',
+  'x.y',
+  '..',
+  ',,',
+];
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
 describe('13a scanner = 13a regex pipeline', () => {

@@ -35,10 +35,13 @@ async function serveWith(handle: FakeHandler, o: { timeoutMs?: number; openai?: 
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
-const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Both modes of /generate: the JSON error of stream:false, and what stream:true ends with. */
-async function bothModes(base: string): Promise<{ plain: { status: number; error: { code: string; message: string } }; streamed: { status: number; text: string } }> {
+async function bothModes(
+  base: string,
+): Promise<{ plain: { status: number; error: { code: string; message: string } }; streamed: { status: number; text: string } }> {
   const p = await post(`${base}/generate`, { prompt: 'x' });
   const plain = { status: p.status, error: (await p.json()).error };
   const s = await post(`${base}/generate`, { prompt: 'x', stream: true });
@@ -55,7 +58,7 @@ function finalError(text: string): { code: string; message: string } {
 }
 
 describe('D5: backend failures are passed on truthfully', () => {
-  it('a 200 whose body is an error object is a 502 with the backend\'s reason, in both modes and on chat', async () => {
+  it("a 200 whose body is an error object is a 502 with the backend's reason, in both modes and on chat", async () => {
     const base = await serveWith((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"error":"model exploded"}');
@@ -147,11 +150,19 @@ describe('D5: backend failures are passed on truthfully', () => {
     const { app: backendApp } = await buildBackendApp({ modelDir: writeTinyModel(), name: 'm', adapters: [], workers: 1, maxQueue: 1 });
     apps.push(backendApp);
     await backendApp.listen({ host: '127.0.0.1', port: 0 });
-    const app = await buildServeApp({ backend: new OllamaBackend(`http://127.0.0.1:${(backendApp.server.address() as AddressInfo).port}`), defaultModel: 'm', version: 't', logLevel: 'silent', docs: false });
+    const app = await buildServeApp({
+      backend: new OllamaBackend(`http://127.0.0.1:${(backendApp.server.address() as AddressInfo).port}`),
+      defaultModel: 'm',
+      version: 't',
+      logLevel: 'silent',
+      docs: false,
+    });
     apps.push(app);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const results = await Promise.all(Array.from({ length: 6 }, () => post(`${base}/generate`, { prompt: 'busy', options: { num_predict: 200 } })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => post(`${base}/generate`, { prompt: 'busy', options: { num_predict: 200 } })),
+    );
     const busy = results.filter((r) => r.status === 503);
     expect(busy.length).toBeGreaterThan(0);
     for (const r of busy) {
@@ -189,10 +200,13 @@ describe('D5: backend failures are passed on truthfully', () => {
 describe('D6: --timeout bounds the wait for each token, not the whole answer', () => {
   it('a backend streaming a token every 40 ms for longer than the timeout completes, in both modes', async () => {
     const parts = Array.from({ length: 12 }, (_, i) => token(`t${i} `));
-    const base = await serveWith((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      drip(res, [...parts, doneLine()], 40, () => res.end());
-    }, { timeoutMs: 250 });
+    const base = await serveWith(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        drip(res, [...parts, doneLine()], 40, () => res.end());
+      },
+      { timeoutMs: 250 },
+    );
     // 13 parts × 40 ms ≈ 520 ms: twice the timeout, with every gap well under it.
     const plain = await post(`${base}/generate`, { prompt: 'x' });
     expect(plain.status).toBe(200);
@@ -202,12 +216,15 @@ describe('D6: --timeout bounds the wait for each token, not the whole answer', (
   });
 
   it('a backend that goes silent mid-stream is cut with a message that says so', async () => {
-    const base = await serveWith((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      res.write(token('one '));
-      res.write(token('two '));
-      // …and then nothing, with the connection open.
-    }, { timeoutMs: 200 });
+    const base = await serveWith(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.write(token('one '));
+        res.write(token('two '));
+        // …and then nothing, with the connection open.
+      },
+      { timeoutMs: 200 },
+    );
     const { plain, streamed } = await bothModes(base);
     expect(plain.status).toBe(504);
     expect(plain.error.code).toBe('backend_timeout');
@@ -240,7 +257,9 @@ function untilEof(port: number, path: string, body: string): Promise<{ text: str
       socket.end();
       resolve({ text, closedByServer: true });
     });
-    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
 }
 
@@ -259,13 +278,43 @@ describe('D7: streams honour "Connection: close" and close the socket after the 
     await backend.close();
   });
 
-  const chat = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, max_tokens: 5, options: { num_predict: 5 } });
+  const chat = JSON.stringify({
+    model: 'm',
+    messages: [{ role: 'user', content: 'hi' }],
+    stream: true,
+    max_tokens: 5,
+    options: { num_predict: 5 },
+  });
   const cases: [string, () => number, string, string, RegExp][] = [
-    ['serve /generate', () => (serve.server.address() as AddressInfo).port, '/generate', JSON.stringify({ prompt: 'hi', stream: true, options: { num_predict: 5 } }), /event: done\ndata: .*\n\n$/],
-    ['serve /v1/chat/completions', () => (serve.server.address() as AddressInfo).port, '/v1/chat/completions', JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], stream: true, max_tokens: 5 }), /data: \[DONE\]\n\n$/],
-    ['backend /v1/chat/completions', () => (backend.server.address() as AddressInfo).port, '/v1/chat/completions', chat, /data: \[DONE\]\n\n$/],
+    [
+      'serve /generate',
+      () => (serve.server.address() as AddressInfo).port,
+      '/generate',
+      JSON.stringify({ prompt: 'hi', stream: true, options: { num_predict: 5 } }),
+      /event: done\ndata: .*\n\n$/,
+    ],
+    [
+      'serve /v1/chat/completions',
+      () => (serve.server.address() as AddressInfo).port,
+      '/v1/chat/completions',
+      JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], stream: true, max_tokens: 5 }),
+      /data: \[DONE\]\n\n$/,
+    ],
+    [
+      'backend /v1/chat/completions',
+      () => (backend.server.address() as AddressInfo).port,
+      '/v1/chat/completions',
+      chat,
+      /data: \[DONE\]\n\n$/,
+    ],
     ['backend /api/chat', () => (backend.server.address() as AddressInfo).port, '/api/chat', chat, /"done":true[^\n]*\n$/],
-    ['backend /api/generate', () => (backend.server.address() as AddressInfo).port, '/api/generate', JSON.stringify({ model: 'm', prompt: 'hi', options: { num_predict: 5 } }), /"done":true[^\n]*\n$/],
+    [
+      'backend /api/generate',
+      () => (backend.server.address() as AddressInfo).port,
+      '/api/generate',
+      JSON.stringify({ model: 'm', prompt: 'hi', options: { num_predict: 5 } }),
+      /"done":true[^\n]*\n$/,
+    ],
   ];
   for (const [name, port, path, body, last] of cases) {
     it(name, async () => {
@@ -277,7 +326,7 @@ describe('D7: streams honour "Connection: close" and close the socket after the 
       // De-chunk the body and check it is complete: the last event/line arrived before the close.
       const raw = rest.join('\r\n\r\n');
       let decoded = '';
-      for (let at = 0; at < raw.length; ) {
+      for (let at = 0; at < raw.length;) {
         const nl = raw.indexOf('\r\n', at);
         const size = parseInt(raw.slice(at, nl), 16);
         if (!size) break;

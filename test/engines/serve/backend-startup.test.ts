@@ -8,7 +8,18 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GenerationPool } from '../../../src/engines/serve/ollama/pool.js';
 import { ModelFileError } from '../../../src/engines/llm/errors.js';
-import { adapterMutation, copyFolder, expectCleanFailure, FIXTURE, modelMutation, mutate, removeFolder, runCli, show, withHeader } from '../llm/model-folders.js';
+import {
+  adapterMutation,
+  copyFolder,
+  expectCleanFailure,
+  FIXTURE,
+  modelMutation,
+  mutate,
+  removeFolder,
+  runCli,
+  show,
+  withHeader,
+} from '../llm/model-folders.js';
 import { fuzzParams } from '../../helpers/fuzz.js';
 
 const made: string[] = [];
@@ -25,9 +36,39 @@ const backend = (...args: string[]) => runCli(['backend', '--host', '127.0.0.1',
 
 const CASES: Array<[string, 'model' | 'adapter', string, (p: string) => void]> = [
   ['too-short safetensors', 'model', 'model.safetensors', (p) => writeFileSync(p, '')],
-  ['header length larger than the file', 'model', 'model.safetensors', (p) => { const b = readFileSync(p); b.writeBigUInt64LE(1n << 40n); writeFileSync(p, b); }],
-  ['corrupt header', 'model', 'model.safetensors', (p) => { const b = readFileSync(p); b[9] ^= 0x55; writeFileSync(p, b); }],
-  ['wrong shapes', 'model', 'model.safetensors', (p) => writeFileSync(p, withHeader(readFileSync(p), (h) => { const k = Object.keys(h).find((n) => n.endsWith('norm.weight'))!; h[k].shape = [h[k].shape[0] / 2, 2]; }))],
+  [
+    'header length larger than the file',
+    'model',
+    'model.safetensors',
+    (p) => {
+      const b = readFileSync(p);
+      b.writeBigUInt64LE(1n << 40n);
+      writeFileSync(p, b);
+    },
+  ],
+  [
+    'corrupt header',
+    'model',
+    'model.safetensors',
+    (p) => {
+      const b = readFileSync(p);
+      b[9] ^= 0x55;
+      writeFileSync(p, b);
+    },
+  ],
+  [
+    'wrong shapes',
+    'model',
+    'model.safetensors',
+    (p) =>
+      writeFileSync(
+        p,
+        withHeader(readFileSync(p), (h) => {
+          const k = Object.keys(h).find((n) => n.endsWith('norm.weight'))!;
+          h[k].shape = [h[k].shape[0] / 2, 2];
+        }),
+      ),
+  ],
   ['missing tokenizer', 'model', 'tokenizer.json', (p) => unlinkSync(p)],
   ['bad tokenizer', 'model', 'tokenizer.json', (p) => writeFileSync(p, '{"model": {"type": "Unigram"}}')],
   ['bad config', 'model', 'config.json', (p) => writeFileSync(p, '{"hidden_size": "big"}')],

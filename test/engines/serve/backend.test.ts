@@ -35,8 +35,18 @@ describe('ftlab backend speaks Ollama', () => {
   });
 
   it('generates without streaming, deterministically under a seed, with Ollama counters', async () => {
-    const a = await client.generate({ model: 'ftlab-micro', prompt: 'Hello', stream: false, options: { seed: 3, num_predict: 12, temperature: 0.7 } });
-    const b = await client.generate({ model: 'ftlab-micro', prompt: 'Hello', stream: false, options: { seed: 3, num_predict: 12, temperature: 0.7 } });
+    const a = await client.generate({
+      model: 'ftlab-micro',
+      prompt: 'Hello',
+      stream: false,
+      options: { seed: 3, num_predict: 12, temperature: 0.7 },
+    });
+    const b = await client.generate({
+      model: 'ftlab-micro',
+      prompt: 'Hello',
+      stream: false,
+      options: { seed: 3, num_predict: 12, temperature: 0.7 },
+    });
     expect(a.done).toBe(true);
     expect(a.response).toBe(b.response);
     expect(a.eval_count).toBeGreaterThan(0);
@@ -54,22 +64,47 @@ describe('ftlab backend speaks Ollama', () => {
     for await (const part of stream) parts.push(part);
     expect(parts.at(-1)!.done).toBe(true);
     expect(parts.slice(0, -1).every((p) => !p.done)).toBe(true);
-    const nonStream = await client.generate({ model: 'ftlab-micro', prompt: 'Stream', stream: false, options: { seed: 1, num_predict: 10 } });
+    const nonStream = await client.generate({
+      model: 'ftlab-micro',
+      prompt: 'Stream',
+      stream: false,
+      options: { seed: 1, num_predict: 10 },
+    });
     expect(parts.map((p) => p.response).join('')).toBe(nonStream.response);
 
-    const chat = await client.chat({ model: 'ftlab-micro', messages: [{ role: 'user', content: 'hi' }], stream: true, options: { seed: 2, num_predict: 8 } });
+    const chat = await client.chat({
+      model: 'ftlab-micro',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      options: { seed: 2, num_predict: 8 },
+    });
     const chatParts = [];
     for await (const part of chat) chatParts.push(part);
     expect(chatParts.at(-1)!.done).toBe(true);
     expect(chatParts[0].message.role).toBe('assistant');
-    const plain = await client.chat({ model: 'ftlab-micro', messages: [{ role: 'user', content: 'hi' }], stream: false, options: { seed: 2, num_predict: 8 } });
+    const plain = await client.chat({
+      model: 'ftlab-micro',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: false,
+      options: { seed: 2, num_predict: 8 },
+    });
     expect(chatParts.map((p) => p.message.content).join('')).toBe(plain.message.content);
   });
 
   it('honours stop sequences and num_predict', async () => {
-    const r = await client.generate({ model: 'ftlab-micro', prompt: 'x', stream: false, options: { seed: 5, num_predict: 40, temperature: 1, stop: ['e'] } });
+    const r = await client.generate({
+      model: 'ftlab-micro',
+      prompt: 'x',
+      stream: false,
+      options: { seed: 5, num_predict: 40, temperature: 1, stop: ['e'] },
+    });
     expect(r.response).not.toContain('e');
-    const short = await client.generate({ model: 'ftlab-micro', prompt: 'x', stream: false, options: { seed: 5, num_predict: 3, temperature: 1 } });
+    const short = await client.generate({
+      model: 'ftlab-micro',
+      prompt: 'x',
+      stream: false,
+      options: { seed: 5, num_predict: 3, temperature: 1 },
+    });
     expect(short.eval_count).toBeLessThanOrEqual(3);
   });
 
@@ -89,15 +124,29 @@ describe('ftlab backend speaks Ollama', () => {
 
   it('answers 8 concurrent chats', async () => {
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => client.chat({ model: 'ftlab-micro', messages: [{ role: 'user', content: `question ${i}` }], stream: false, options: { seed: i, num_predict: 6 } })),
+      Array.from({ length: 8 }, (_, i) =>
+        client.chat({
+          model: 'ftlab-micro',
+          messages: [{ role: 'user', content: `question ${i}` }],
+          stream: false,
+          options: { seed: i, num_predict: 6 },
+        }),
+      ),
     );
     expect(results).toHaveLength(8);
     for (const r of results) expect(r.done).toBe(true);
   });
 
   it('answers unknown models with ResponseError 404 and malformed JSON with 400', async () => {
-    await expect(client.generate({ model: 'llama9', prompt: 'x', stream: false })).rejects.toMatchObject({ name: 'ResponseError', status_code: 404 });
-    const bad = await fetch(`${host}/api/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model": "ftlab-micro",' });
+    await expect(client.generate({ model: 'llama9', prompt: 'x', stream: false })).rejects.toMatchObject({
+      name: 'ResponseError',
+      status_code: 404,
+    });
+    const bad = await fetch(`${host}/api/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model": "ftlab-micro",',
+    });
     expect(bad.status).toBe(400);
     expect(Object.keys(await bad.json())).toEqual(['error']);
     const empty = await fetch(`${host}/api/chat`, { method: 'POST', body: '' });
@@ -107,12 +156,25 @@ describe('ftlab backend speaks Ollama', () => {
   });
 
   it('works with curl commands written for Ollama', async () => {
-    const { stdout } = await promisify(execFile)('curl', ['-s', `${host}/api/generate`, '-d', '{"model":"ftlab-micro","prompt":"Why is the sky blue?","stream":false,"options":{"num_predict":5}}']);
+    const { stdout } = await promisify(execFile)('curl', [
+      '-s',
+      `${host}/api/generate`,
+      '-d',
+      '{"model":"ftlab-micro","prompt":"Why is the sky blue?","stream":false,"options":{"num_predict":5}}',
+    ]);
     const body = JSON.parse(stdout);
     expect(body.done).toBe(true);
     expect(typeof body.response).toBe('string');
-    const streamed = await promisify(execFile)('curl', ['-s', `${host}/api/chat`, '-d', '{"model":"ftlab-micro","messages":[{"role":"user","content":"hi"}],"options":{"num_predict":5}}']);
-    const lines = streamed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const streamed = await promisify(execFile)('curl', [
+      '-s',
+      `${host}/api/chat`,
+      '-d',
+      '{"model":"ftlab-micro","messages":[{"role":"user","content":"hi"}],"options":{"num_predict":5}}',
+    ]);
+    const lines = streamed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.at(-1).done).toBe(true);
   });
 
@@ -134,13 +196,21 @@ describe('ftlab backend speaks Ollama', () => {
     });
     const text = await sse.text();
     expect(text.trim().endsWith('data: [DONE]')).toBe(true);
-    const missing = await fetch(`${host}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }) });
+    const missing = await fetch(`${host}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }),
+    });
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.message).toContain('not found');
   });
 
   it('keeps /api/tags fast while generation runs (work is off the event loop)', async () => {
-    const busy = Promise.all(Array.from({ length: 2 }, () => client.generate({ model: 'ftlab-micro', prompt: 'busy', stream: false, options: { num_predict: 150 } })));
+    const busy = Promise.all(
+      Array.from({ length: 2 }, () =>
+        client.generate({ model: 'ftlab-micro', prompt: 'busy', stream: false, options: { num_predict: 150 } }),
+      ),
+    );
     const t0 = performance.now();
     await client.list();
     const elapsed = performance.now() - t0;

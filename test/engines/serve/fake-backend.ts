@@ -55,8 +55,18 @@ export function drip(res: ServerResponse, parts: string[], every: number, then?:
   res.on('close', () => clearInterval(timer));
 }
 
-export const token = (text: string) => JSON.stringify({ model: 'm', response: text, message: { role: 'assistant', content: text }, done: false }) + '\n';
-export const doneLine = (reason = 'stop') => JSON.stringify({ model: 'm', response: '', message: { role: 'assistant', content: '' }, done: true, done_reason: reason, prompt_eval_count: 3, eval_count: 2 }) + '\n';
+export const token = (text: string) =>
+  JSON.stringify({ model: 'm', response: text, message: { role: 'assistant', content: text }, done: false }) + '\n';
+export const doneLine = (reason = 'stop') =>
+  JSON.stringify({
+    model: 'm',
+    response: '',
+    message: { role: 'assistant', content: '' },
+    done: true,
+    done_reason: reason,
+    prompt_eval_count: 3,
+    eval_count: 2,
+  }) + '\n';
 
 /** Parses an SSE body into events. */
 export function parseSse(text: string): { event: string; data: string }[] {

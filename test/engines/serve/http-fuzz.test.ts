@@ -20,7 +20,13 @@ interface Answer {
   body: string;
 }
 
-function send(port: number, method: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<Answer | undefined> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<Answer | undefined> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
       let text = '';
@@ -58,9 +64,29 @@ function bodyArb(valid: Record<string, unknown>): fc.Arbitrary<string> {
   );
 }
 
-const contentTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/JSON', 'multipart/form-data; boundary=x', '');
+const contentTypes = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/JSON',
+  'multipart/form-data; boundary=x',
+  '',
+);
 const oddPath = (path: string) =>
-  fc.constantFrom(path, `${path}/`, `/.${path}`, `${path}?x=%zz`, `${path}%00`, path.replace('/', '/%2F'), path.toUpperCase(), `//${path.slice(1)}`, `${path}/..`, `/%${path.slice(1)}`, `${path}#f`);
+  fc.constantFrom(
+    path,
+    `${path}/`,
+    `/.${path}`,
+    `${path}?x=%zz`,
+    `${path}%00`,
+    path.replace('/', '/%2F'),
+    path.toUpperCase(),
+    `//${path.slice(1)}`,
+    `${path}/..`,
+    `/%${path.slice(1)}`,
+    `${path}#f`,
+  );
 
 describe('fuzz: ftlab serve', () => {
   let echo: EchoBackend;
@@ -69,7 +95,15 @@ describe('fuzz: ftlab serve', () => {
   const KEY = 'fuzz-key';
   beforeAll(async () => {
     echo = await startEchoBackend();
-    app = await buildServeApp({ backend: new OllamaBackend(echo.url), defaultModel: 'ftlab-micro', version: 't', logLevel: 'silent', apiKey: KEY, docs: false, bodyLimit: 64 * 1024 });
+    app = await buildServeApp({
+      backend: new OllamaBackend(echo.url),
+      defaultModel: 'ftlab-micro',
+      version: 't',
+      logLevel: 'silent',
+      apiKey: KEY,
+      docs: false,
+      bodyLimit: 64 * 1024,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as AddressInfo).port;
   });
@@ -92,7 +126,16 @@ describe('fuzz: ftlab serve', () => {
         method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE'),
         body: bodyArb(r.valid),
         type: contentTypes,
-        auth: fc.constantFrom(`Bearer ${KEY}`, `Bearer ${KEY}`, `bearer ${KEY}`, 'Bearer wrong', '', `Basic ${KEY}`, `Bearer ${KEY} extra`, `Bearer ${'x'.repeat(5000)}`),
+        auth: fc.constantFrom(
+          `Bearer ${KEY}`,
+          `Bearer ${KEY}`,
+          `bearer ${KEY}`,
+          'Bearer wrong',
+          '',
+          `Basic ${KEY}`,
+          `Bearer ${KEY} extra`,
+          `Bearer ${'x'.repeat(5000)}`,
+        ),
       }),
     );
     await fc.assert(
@@ -111,7 +154,13 @@ describe('fuzz: ftlab serve', () => {
       }),
       fuzzParams(120),
     );
-    const ok = await send(port, 'POST', '/generate', { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, '{"prompt":"still alive"}');
+    const ok = await send(
+      port,
+      'POST',
+      '/generate',
+      { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      '{"prompt":"still alive"}',
+    );
     expect(JSON.parse(ok!.body).response).toBe('echo: still alive');
   });
 });
@@ -141,7 +190,12 @@ describe('fuzz: ftlab backend', () => {
       { path: '/api/tags', valid: {} },
     ];
     const request = fc.constantFrom(...routes).chain((r) =>
-      fc.record({ path: oddPath(r.path), method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT'), body: bodyArb(r.valid), type: contentTypes }),
+      fc.record({
+        path: oddPath(r.path),
+        method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT'),
+        body: bodyArb(r.valid),
+        type: contentTypes,
+      }),
     );
     await fc.assert(
       fc.asyncProperty(request, async ({ path, method, body, type }) => {
@@ -165,7 +219,13 @@ describe('fuzz: ftlab backend', () => {
       }),
       fuzzParams(120),
     );
-    const ok = await send(port, 'POST', '/api/generate', { 'content-type': 'application/json' }, '{"model":"m","prompt":"ok","stream":false,"options":{"num_predict":2}}');
+    const ok = await send(
+      port,
+      'POST',
+      '/api/generate',
+      { 'content-type': 'application/json' },
+      '{"model":"m","prompt":"ok","stream":false,"options":{"num_predict":2}}',
+    );
     expect(JSON.parse(ok!.body).done).toBe(true);
   });
 });

@@ -16,7 +16,13 @@ describe('ftlab serve in front of an OpenAI-compatible server', () => {
     ({ app: backend } = await buildBackendApp({ modelDir: writeTinyModel(), name: 'ftlab-micro', adapters: [], workers: 1, maxQueue: 8 }));
     await backend.listen({ host: '127.0.0.1', port: 0 });
     const v1 = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/v1`;
-    api = await buildServeApp({ backend: new OpenAICompatibleBackend(v1), defaultModel: 'ftlab-micro:latest', version: 't', logLevel: 'silent', docs: false });
+    api = await buildServeApp({
+      backend: new OpenAICompatibleBackend(v1),
+      defaultModel: 'ftlab-micro:latest',
+      version: 't',
+      logLevel: 'silent',
+      docs: false,
+    });
     await api.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
   });
@@ -25,7 +31,8 @@ describe('ftlab serve in front of an OpenAI-compatible server', () => {
     await backend.close();
   });
 
-  const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('reports health from /v1/models', async () => {
     const res = await fetch(`${base}/health`);
@@ -52,10 +59,20 @@ describe('ftlab serve in front of an OpenAI-compatible server', () => {
     const missing = await post('/generate', { prompt: 'x', model: 'nope' });
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe('model_not_found');
-    const dead = await buildServeApp({ backend: new OpenAICompatibleBackend('http://127.0.0.1:9/v1'), defaultModel: 'm', version: 't', logLevel: 'silent', docs: false });
+    const dead = await buildServeApp({
+      backend: new OpenAICompatibleBackend('http://127.0.0.1:9/v1'),
+      defaultModel: 'm',
+      version: 't',
+      logLevel: 'silent',
+      docs: false,
+    });
     await dead.listen({ host: '127.0.0.1', port: 0 });
     try {
-      const r = await fetch(`http://127.0.0.1:${(dead.server.address() as AddressInfo).port}/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"x"}' });
+      const r = await fetch(`http://127.0.0.1:${(dead.server.address() as AddressInfo).port}/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"prompt":"x"}',
+      });
       expect(r.status).toBe(503);
       expect((await r.json()).error.code).toBe('backend_unreachable');
     } finally {

@@ -14,7 +14,11 @@ async function listen(app: FastifyInstance): Promise<string> {
 }
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 function parseSse(text: string): { event: string; data: string }[] {
   return text
@@ -37,7 +41,12 @@ describe('ftlab serve — happy paths', () => {
   let base: string;
   beforeAll(async () => {
     echo = await startEchoBackend({ models: ['ftlab-micro'] });
-    app = await buildServeApp({ backend: new OllamaBackend(echo.url), defaultModel: 'ftlab-micro', version: 'test', logLevel: process.env.DBG ? 'debug' : 'silent' });
+    app = await buildServeApp({
+      backend: new OllamaBackend(echo.url),
+      defaultModel: 'ftlab-micro',
+      version: 'test',
+      logLevel: process.env.DBG ? 'debug' : 'silent',
+    });
     base = await listen(app);
   });
   afterAll(async () => {
@@ -110,7 +119,16 @@ describe('ftlab serve — happy paths', () => {
 
   it('works with curl as a learner would call it', async () => {
     // async: the server runs in this process, a sync child would block it
-    const { stdout } = await promisify(execFile)('curl', ['-s', '-X', 'POST', `${base}/generate`, '-H', 'content-type: application/json', '-d', '{"prompt":"hi from curl"}']);
+    const { stdout } = await promisify(execFile)('curl', [
+      '-s',
+      '-X',
+      'POST',
+      `${base}/generate`,
+      '-H',
+      'content-type: application/json',
+      '-d',
+      '{"prompt":"hi from curl"}',
+    ]);
     expect(JSON.parse(stdout).response).toBe(echoAnswer('hi from curl'));
   });
 
@@ -138,7 +156,14 @@ describe('ftlab serve — errors', () => {
   let base: string;
   beforeAll(async () => {
     echo = await startEchoBackend({ models: ['ftlab-micro'] });
-    app = await buildServeApp({ backend: new OllamaBackend(echo.url), defaultModel: 'ftlab-micro', version: 'test', logLevel: 'silent', bodyLimit: 4096, docs: false });
+    app = await buildServeApp({
+      backend: new OllamaBackend(echo.url),
+      defaultModel: 'ftlab-micro',
+      version: 'test',
+      logLevel: 'silent',
+      bodyLimit: 4096,
+      docs: false,
+    });
     base = await listen(app);
   });
   afterAll(async () => {
@@ -179,7 +204,14 @@ describe('ftlab serve — errors', () => {
   });
 
   it('401 without or with a wrong API key when --api-key is set; health stays open', async () => {
-    const keyed = await buildServeApp({ backend: new OllamaBackend(echo.url), defaultModel: 'ftlab-micro', version: 't', logLevel: 'silent', apiKey: 's3cret', docs: false });
+    const keyed = await buildServeApp({
+      backend: new OllamaBackend(echo.url),
+      defaultModel: 'ftlab-micro',
+      version: 't',
+      logLevel: 'silent',
+      apiKey: 's3cret',
+      docs: false,
+    });
     const url = await listen(keyed);
     try {
       const none = await post(`${url}/generate`, { prompt: 'x' });
@@ -194,7 +226,13 @@ describe('ftlab serve — errors', () => {
   });
 
   it('503 degraded health and 503 on generate when the backend is down', async () => {
-    const down = await buildServeApp({ backend: new OllamaBackend('http://127.0.0.1:9'), defaultModel: 'ftlab-micro', version: 't', logLevel: 'silent', docs: false });
+    const down = await buildServeApp({
+      backend: new OllamaBackend('http://127.0.0.1:9'),
+      defaultModel: 'ftlab-micro',
+      version: 't',
+      logLevel: 'silent',
+      docs: false,
+    });
     const url = await listen(down);
     try {
       const health = await fetch(`${url}/health`);
@@ -211,7 +249,13 @@ describe('ftlab serve — errors', () => {
   });
 
   it('503 degraded health when the default model is missing', async () => {
-    const other = await buildServeApp({ backend: new OllamaBackend(echo.url), defaultModel: 'missing-model', version: 't', logLevel: 'silent', docs: false });
+    const other = await buildServeApp({
+      backend: new OllamaBackend(echo.url),
+      defaultModel: 'missing-model',
+      version: 't',
+      logLevel: 'silent',
+      docs: false,
+    });
     const url = await listen(other);
     try {
       const res = await fetch(`${url}/health`);
@@ -225,7 +269,14 @@ describe('ftlab serve — errors', () => {
 
   it('504 when the backend is slower than --timeout', async () => {
     const slow = await startEchoBackend({ delayMs: 500 });
-    const app2 = await buildServeApp({ backend: new OllamaBackend(slow.url), defaultModel: 'ftlab-micro', version: 't', logLevel: 'silent', timeoutMs: 100, docs: false });
+    const app2 = await buildServeApp({
+      backend: new OllamaBackend(slow.url),
+      defaultModel: 'ftlab-micro',
+      version: 't',
+      logLevel: 'silent',
+      timeoutMs: 100,
+      docs: false,
+    });
     const url = await listen(app2);
     try {
       await expectError(await post(`${url}/generate`, { prompt: 'x' }), 504, 'backend_timeout');

@@ -17,22 +17,39 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 const OPEN = ['/', '/health', '/metrics', '/docs', '/openapi.json'];
 
 /** One raw request; the path is sent exactly as given (no normalisation, unlike fetch). */
-function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     // agent: false: a fresh connection each time, so a stale keep-alive socket cannot fail a request.
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: false,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error(`no answer to ${method} ${path}`)));
     req.on('error', reject);
     req.end(body);
   });
 }
 
-const bodyFor = (path: string) => (path.includes('chat') ? JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }) : JSON.stringify({ prompt: 'hi' }));
+const bodyFor = (path: string) =>
+  path.includes('chat') ? JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }) : JSON.stringify({ prompt: 'hi' });
 
 describe('serve --api-key', () => {
   let echo: EchoBackend;
@@ -40,7 +57,13 @@ describe('serve --api-key', () => {
   let port: number;
   beforeAll(async () => {
     echo = await startEchoBackend();
-    app = await buildServeApp({ backend: new OllamaBackend(echo.url), defaultModel: 'ftlab-micro', version: 't', logLevel: 'silent', apiKey: KEY });
+    app = await buildServeApp({
+      backend: new OllamaBackend(echo.url),
+      defaultModel: 'ftlab-micro',
+      version: 't',
+      logLevel: 'silent',
+      apiKey: KEY,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as AddressInfo).port;
   });
@@ -53,8 +76,13 @@ describe('serve --api-key', () => {
     const routes = listRoutes(app);
     expect(routes.length).toBeGreaterThan(10);
     const open = new Set(routes.filter((r) => r.public).map((r) => r.url));
-    for (const url of open) expect(OPEN.some((o) => url === o || url.startsWith('/docs/')), `${url} is open`).toBe(true);
-    for (const url of ['/generate', '/v1/chat/completions', '/v1/models']) expect(routes.filter((r) => r.url === url).every((r) => !r.public)).toBe(true);
+    for (const url of open)
+      expect(
+        OPEN.some((o) => url === o || url.startsWith('/docs/')),
+        `${url} is open`,
+      ).toBe(true);
+    for (const url of ['/generate', '/v1/chat/completions', '/v1/models'])
+      expect(routes.filter((r) => r.url === url).every((r) => !r.public)).toBe(true);
   });
 
   it('every registered route × every method: no key → 401 unless open; with the key → never 401', async () => {
@@ -97,7 +125,15 @@ describe('serve --api-key', () => {
     const ok = (auth: string) => send(port, 'POST', '/generate', { authorization: auth }, bodyFor('/generate')).then((r) => r.status);
     expect(await ok(`Bearer ${KEY}`)).toBe(200);
     expect(await ok(`bearer ${KEY}`)).toBe(200);
-    for (const bad of [`Bearer ${KEY.slice(0, -1)}`, `Bearer ${KEY}x`, `Bearer  `, 'Bearer', KEY, `Basic ${Buffer.from(`u:${KEY}`).toString('base64')}`, `Token ${KEY}`]) {
+    for (const bad of [
+      `Bearer ${KEY.slice(0, -1)}`,
+      `Bearer ${KEY}x`,
+      `Bearer  `,
+      'Bearer',
+      KEY,
+      `Basic ${Buffer.from(`u:${KEY}`).toString('base64')}`,
+      `Token ${KEY}`,
+    ]) {
       expect(await ok(bad), bad).toBe(401);
     }
   });
@@ -137,7 +173,9 @@ describe('serve --api-key', () => {
         const path = (prefix || encoded.startsWith('/') ? prefix : '/') + encoded + suffix;
         const m = method === 'default' ? target.method : method;
         const res = await send(port, m, path, {}, m === 'POST' || m === 'PUT' ? bodyFor(target.path) : undefined);
-        expect(res.status < 200 || res.status >= 300, `${m} ${path} answered ${res.status} without the key: ${res.body.slice(0, 80)}`).toBe(true);
+        expect(res.status < 200 || res.status >= 300, `${m} ${path} answered ${res.status} without the key: ${res.body.slice(0, 80)}`).toBe(
+          true,
+        );
         expect(res.body).not.toContain('echo:');
       }),
       fuzzParams(150),
@@ -150,10 +188,14 @@ describe('serve --api-key: the log', () => {
     const { spawn } = await import('node:child_process');
     const { fileURLToPath } = await import('node:url');
     const echo = await startEchoBackend();
-    const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--ollama-host', echo.url, '--log-level', 'debug', '--api-key', KEY, '--grace', '200'], {
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['dist/cli.js', 'serve', '--port', '0', '--ollama-host', echo.url, '--log-level', 'debug', '--api-key', KEY, '--grace', '200'],
+      {
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let log = '';
     child.stdout.on('data', (d) => (log += d));
     const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));

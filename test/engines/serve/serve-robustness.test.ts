@@ -43,7 +43,14 @@ describe('ftlab serve — fuzz', () => {
   let port: number;
   beforeAll(async () => {
     echo = await startEchoBackend();
-    app = await buildServeApp({ backend: new OllamaBackend(echo.url), defaultModel: 'ftlab-micro', version: 't', logLevel: 'silent', bodyLimit: 16 * 1024, docs: false });
+    app = await buildServeApp({
+      backend: new OllamaBackend(echo.url),
+      defaultModel: 'ftlab-micro',
+      version: 't',
+      logLevel: 'silent',
+      bodyLimit: 16 * 1024,
+      docs: false,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as AddressInfo).port;
   });
@@ -54,7 +61,7 @@ describe('ftlab serve — fuzz', () => {
 
   it('survives thousands of malformed bodies, headers and paths; every JSON answer is a 4xx error object', async () => {
     const rand = mulberry32(20261122);
-    const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
     const junkString = (n: number) => Array.from({ length: n }, () => String.fromCharCode(Math.floor(rand() * 0x2fff))).join('');
     const bodies = [
       () => '{',
@@ -73,8 +80,25 @@ describe('ftlab serve — fuzz', () => {
       () => JSON.stringify({ messages: [{ role: 'wizard', content: 'x' }] }),
       () => JSON.stringify({ prompt: 'x', __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } }),
     ];
-    const paths = ['/generate', '/v1/chat/completions', '/health', '/%', '/generate?x=%zz', '/../../etc/passwd', '/generate/' + 'a'.repeat(300), '/metrics?', '//generate'];
-    const contentTypes = ['application/json', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', '', 'application/json\u0000'];
+    const paths = [
+      '/generate',
+      '/v1/chat/completions',
+      '/health',
+      '/%',
+      '/generate?x=%zz',
+      '/../../etc/passwd',
+      '/generate/' + 'a'.repeat(300),
+      '/metrics?',
+      '//generate',
+    ];
+    const contentTypes = [
+      'application/json',
+      'application/json; charset=latin1',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      '',
+      'application/json\u0000',
+    ];
     const statuses = new Map<number, number>();
     const N = 2000;
     const batch = 50;
@@ -102,13 +126,18 @@ describe('ftlab serve — fuzz', () => {
           const body = pick(bodies)();
           const ct = pick(contentTypes);
           const headers: Record<string, string> = ct && !ct.includes('\u0000') ? { 'content-type': ct } : {};
-          const res = await fetch(`http://127.0.0.1:${port}${pick(paths)}`, { method: rand() < 0.8 ? 'POST' : 'PUT', headers, body }).catch(() => undefined);
+          const res = await fetch(`http://127.0.0.1:${port}${pick(paths)}`, { method: rand() < 0.8 ? 'POST' : 'PUT', headers, body }).catch(
+            () => undefined,
+          );
           if (!res) return;
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           expect(res.status, `status for body ${body.slice(0, 60)}`).toBeLessThan(500);
           if (res.headers.get('content-type')?.includes('json')) {
             const parsed = await res.json();
-            if (res.status >= 400) expect(parsed.error, JSON.stringify(parsed)).toEqual(expect.objectContaining({ code: expect.any(String), hint: expect.any(String) }));
+            if (res.status >= 400)
+              expect(parsed.error, JSON.stringify(parsed)).toEqual(
+                expect.objectContaining({ code: expect.any(String), hint: expect.any(String) }),
+              );
           } else await res.arrayBuffer();
         }),
       );
@@ -117,7 +146,11 @@ describe('ftlab serve — fuzz', () => {
     // still healthy and serving real requests
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
-    const ok = await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"still alive"}' });
+    const ok = await fetch(`http://127.0.0.1:${port}/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"prompt":"still alive"}',
+    });
     expect((await ok.json()).response).toBe('echo: still alive');
     // memory bounded: after the fuzz the heap is not holding on to request data
     global.gc?.();
@@ -143,11 +176,21 @@ describe('ftlab serve — backend failures mid-stream', () => {
     });
     await new Promise<void>((r) => dying.listen(0, '127.0.0.1', () => r()));
     const backendUrl = `http://127.0.0.1:${(dying.address() as AddressInfo).port}`;
-    const app = await buildServeApp({ backend: new OllamaBackend(backendUrl), defaultModel: 'm', version: 't', logLevel: 'silent', docs: false });
+    const app = await buildServeApp({
+      backend: new OllamaBackend(backendUrl),
+      defaultModel: 'm',
+      version: 't',
+      logLevel: 'silent',
+      docs: false,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as AddressInfo).port;
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"x","stream":true}' });
+      const res = await fetch(`http://127.0.0.1:${port}/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"prompt":"x","stream":true}',
+      });
       expect(res.status).toBe(200);
       const text = await res.text();
       expect(text).toContain('event: token');
@@ -155,7 +198,11 @@ describe('ftlab serve — backend failures mid-stream', () => {
       const errorData = JSON.parse(/event: error\ndata: (.*)\n/.exec(text)![1]);
       expect(errorData.error.code).toMatch(/backend_/);
       // Non-streamed call to the same dying backend: a clean 5xx JSON error, not a hang.
-      const plain = await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"x","stream":false}' });
+      const plain = await fetch(`http://127.0.0.1:${port}/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"prompt":"x","stream":false}',
+      });
       expect(plain.status).toBeGreaterThanOrEqual(500);
       expect((await plain.json()).error.code).toMatch(/backend_/);
     } finally {
@@ -179,17 +226,26 @@ describe('ftlab serve — backend failures mid-stream', () => {
       });
     });
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
-    const app = await buildServeApp({ backend: new OllamaBackend(`http://127.0.0.1:${(slow.address() as AddressInfo).port}`), defaultModel: 'm', version: 't', logLevel: 'silent', docs: false });
+    const app = await buildServeApp({
+      backend: new OllamaBackend(`http://127.0.0.1:${(slow.address() as AddressInfo).port}`),
+      defaultModel: 'm',
+      version: 't',
+      logLevel: 'silent',
+      docs: false,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as AddressInfo).port;
     try {
       await new Promise<void>((resolve) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path: '/generate', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-          res.once('data', () => {
-            req.destroy();
-            resolve();
-          });
-        });
+        const req = httpRequest(
+          { host: '127.0.0.1', port, path: '/generate', method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          },
+        );
         req.end('{"prompt":"x","stream":true}');
       });
       for (let i = 0; i < 50 && !backendClosed; i++) await new Promise((r) => setTimeout(r, 20));
@@ -213,7 +269,9 @@ describe('ftlab serve — the CLI process', () => {
 
   it('starts, answers, and on SIGTERM finishes the in-flight request before exiting 0', async () => {
     const slowEcho = await startEchoBackend({ delayMs: 400 });
-    const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--ollama-host', slowEcho.url, '--log-level', 'silent'], { cwd: root });
+    const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--ollama-host', slowEcho.url, '--log-level', 'silent'], {
+      cwd: root,
+    });
     let stderr = '';
     const listening = new Promise<number>((resolve, reject) => {
       child.stderr.on('data', (d) => {
@@ -224,7 +282,11 @@ describe('ftlab serve — the CLI process', () => {
       child.once('exit', () => reject(new Error(`exited early: ${stderr}`)));
     });
     const port = await listening;
-    const inflight = fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"finish me"}' });
+    const inflight = fetch(`http://127.0.0.1:${port}/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"prompt":"finish me"}',
+    });
     await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGTERM');
     const res = await inflight;

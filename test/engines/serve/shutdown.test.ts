@@ -20,7 +20,10 @@ afterEach(async () => {
 });
 
 /** Starts `node dist/cli.js …args` and resolves with the port it reports listening on. */
-async function start(args: string[], pattern: RegExp): Promise<{ child: ChildProcess; port: number; stderr: () => string; exited: Promise<number | null> }> {
+async function start(
+  args: string[],
+  pattern: RegExp,
+): Promise<{ child: ChildProcess; port: number; stderr: () => string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['dist/cli.js', ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let stderr = '';
@@ -37,24 +40,32 @@ async function start(args: string[], pattern: RegExp): Promise<{ child: ChildPro
 }
 
 /** POSTs and collects the body; `onFirst` runs when the first bytes arrive. */
-function stream(port: number, path: string, body: unknown, onFirst?: () => void): Promise<{ status: number; text: string; error?: string }> {
+function stream(
+  port: number,
+  path: string,
+  body: unknown,
+  onFirst?: () => void,
+): Promise<{ status: number; text: string; error?: string }> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => {
-        if (!text) onFirst?.();
-        text += d;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', (e) => resolve({ status: res.statusCode ?? 0, text, error: e.message }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          if (!text) onFirst?.();
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', (e) => resolve({ status: res.statusCode ?? 0, text, error: e.message }));
+      },
+    );
     req.on('error', (e) => resolve({ status: 0, text: '', error: e.message }));
     req.end(JSON.stringify(body));
   });
 }
 
-const within = <T,>(p: Promise<T>, ms: number, what: string) =>
+const within = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms))]);
 
 describe('ftlab serve on SIGTERM', () => {
@@ -63,14 +74,21 @@ describe('ftlab serve on SIGTERM', () => {
     const fake = await startFakeBackend((req, res) => {
       if (req.url === '/api/generate') {
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-        drip(res, Array.from({ length: 100_000 }, () => token('tick ')), 50);
+        drip(
+          res,
+          Array.from({ length: 100_000 }, () => token('tick ')),
+          50,
+        );
         return true;
       }
       return req.url === '/api/chat';
     });
     fakes.push(fake);
     const grace = 800;
-    const serve = await start(['serve', '--port', '0', '--ollama-host', fake.url, '--log-level', 'silent', '--grace', String(grace)], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+    const serve = await start(
+      ['serve', '--port', '0', '--ollama-host', fake.url, '--log-level', 'silent', '--grace', String(grace)],
+      /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    );
     let resolveFirst!: () => void;
     const firstToken = new Promise<void>((r) => (resolveFirst = r));
     const streamed = stream(serve.port, '/generate', { prompt: 'x', stream: true }, () => resolveFirst());
@@ -99,11 +117,18 @@ describe('ftlab serve on SIGTERM', () => {
     const fake = await startFakeBackend((req, res) => {
       if (req.url !== '/api/generate') return false;
       res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      drip(res, Array.from({ length: 100_000 }, () => token('tick ')), 50);
+      drip(
+        res,
+        Array.from({ length: 100_000 }, () => token('tick ')),
+        50,
+      );
       return true;
     });
     fakes.push(fake);
-    const serve = await start(['serve', '--port', '0', '--ollama-host', fake.url, '--log-level', 'silent', '--grace', '60000'], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+    const serve = await start(
+      ['serve', '--port', '0', '--ollama-host', fake.url, '--log-level', 'silent', '--grace', '60000'],
+      /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    );
     let resolveFirst!: () => void;
     const first = new Promise<void>((r) => (resolveFirst = r));
     const streamed = stream(serve.port, '/generate', { prompt: 'x', stream: true }, () => resolveFirst());
@@ -127,10 +152,15 @@ describe('ftlab backend on SIGTERM', () => {
   it('exits 0 within the grace; a stream in flight ends with done or an error line, never cut', async () => {
     const modelDir = writeTinyModel();
     const grace = 500;
-    const backend = await start(['backend', '--port', '0', '--model', modelDir, '--grace', String(grace)], /on http:\/\/127\.0\.0\.1:(\d+)/);
+    const backend = await start(
+      ['backend', '--port', '0', '--model', modelDir, '--grace', String(grace)],
+      /on http:\/\/127\.0\.0\.1:(\d+)/,
+    );
     let resolveFirst!: () => void;
     const first = new Promise<void>((r) => (resolveFirst = r));
-    const streamed = stream(backend.port, '/api/generate', { model: 'ftlab-micro', prompt: 'x', options: { num_predict: 200 } }, () => resolveFirst());
+    const streamed = stream(backend.port, '/api/generate', { model: 'ftlab-micro', prompt: 'x', options: { num_predict: 200 } }, () =>
+      resolveFirst(),
+    );
     await within(first, 10_000, 'the first line');
     backend.child.kill('SIGTERM');
     const s = await within(streamed, 10_000, 'the end of the stream');
@@ -143,8 +173,16 @@ describe('ftlab backend on SIGTERM', () => {
   it('ends streams that are still open at the end of the grace with an error line (NDJSON) or event (SSE), in process', async () => {
     const modelDir = writeTinyModel();
     const cases = [
-      { path: '/api/chat', body: { model: 'm', messages: [{ role: 'user', content: 'x' }], options: { num_predict: 200 } }, last: (t: string) => JSON.parse(t.trim().split('\n').at(-1)!) },
-      { path: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true, max_tokens: 200 }, last: (t: string) => JSON.parse(t.trim().split('\n\n').at(-1)!.slice(6)) },
+      {
+        path: '/api/chat',
+        body: { model: 'm', messages: [{ role: 'user', content: 'x' }], options: { num_predict: 200 } },
+        last: (t: string) => JSON.parse(t.trim().split('\n').at(-1)!),
+      },
+      {
+        path: '/v1/chat/completions',
+        body: { model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true, max_tokens: 200 },
+        last: (t: string) => JSON.parse(t.trim().split('\n\n').at(-1)!.slice(6)),
+      },
     ];
     for (const c of cases) {
       const { app } = await buildBackendApp({ modelDir, name: 'm', adapters: [], workers: 1, maxQueue: 8 });

@@ -14,8 +14,19 @@ export function writeTinyModel(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ftlab-tiny-model-'));
   const tok = Tokenizer.bytes();
   const config: LlamaConfig = {
-    vocabSize: tok.vocabSize, hiddenSize: 16, intermediateSize: 32, numLayers: 1, numHeads: 2, numKvHeads: 2, headDim: 8,
-    maxPositions: 256, rmsNormEps: 1e-5, ropeTheta: 10000, tieWordEmbeddings: false, bosTokenId: tok.bosId, eosTokenId: tok.eosId,
+    vocabSize: tok.vocabSize,
+    hiddenSize: 16,
+    intermediateSize: 32,
+    numLayers: 1,
+    numHeads: 2,
+    numKvHeads: 2,
+    headDim: 8,
+    maxPositions: 256,
+    rmsNormEps: 1e-5,
+    ropeTheta: 10000,
+    tieWordEmbeddings: false,
+    bosTokenId: tok.bosId,
+    eosTokenId: tok.eosId,
   };
   const params = new ParamSet(llamaParamEntries(config));
   const rng = new Rng(7);

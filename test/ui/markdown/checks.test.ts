@@ -15,7 +15,22 @@ const plain: Variant = { name: 'plain', width: 78, theme: noColorTheme, glyphs: 
 function lesson(body: string): LoadedLesson {
   const { headings } = parseBody(body, 1);
   const tokens = lessonTokens(body);
-  return { id: 'fixture', title: 'Fixture', module: 'm', order: 1, minutes: 1, domain: 1, objectives: [], prerequisites: [], tags: [], source: { path: 'content/fixture.md', line: 1, col: 1 }, body, bodyLine: 1, headings, tokens } as unknown as LoadedLesson;
+  return {
+    id: 'fixture',
+    title: 'Fixture',
+    module: 'm',
+    order: 1,
+    minutes: 1,
+    domain: 1,
+    objectives: [],
+    prerequisites: [],
+    tags: [],
+    source: { path: 'content/fixture.md', line: 1, col: 1 },
+    body,
+    bodyLine: 1,
+    headings,
+    tokens,
+  } as unknown as LoadedLesson;
 }
 
 function check(body: string, v: Variant = colour) {

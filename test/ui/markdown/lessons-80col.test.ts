@@ -21,8 +21,20 @@ const srWidth = bodySizeFor(COLUMNS, 24, true).width;
 
 const variants: Variant[] = [
   { name: `reader body (${readerWidth} cols), colour`, width: readerWidth, theme: darkTheme, glyphs: unicodeGlyphs, screenReader: false },
-  { name: `reader body (${readerWidth} cols), NO_COLOR + --ascii`, width: readerWidth, theme: noColorTheme, glyphs: asciiGlyphs, screenReader: false },
-  { name: `${COLUMNS} cols, NO_COLOR (ftlab learn off a TTY)`, width: COLUMNS, theme: noColorTheme, glyphs: unicodeGlyphs, screenReader: false },
+  {
+    name: `reader body (${readerWidth} cols), NO_COLOR + --ascii`,
+    width: readerWidth,
+    theme: noColorTheme,
+    glyphs: asciiGlyphs,
+    screenReader: false,
+  },
+  {
+    name: `${COLUMNS} cols, NO_COLOR (ftlab learn off a TTY)`,
+    width: COLUMNS,
+    theme: noColorTheme,
+    glyphs: unicodeGlyphs,
+    screenReader: false,
+  },
   { name: `screen reader (${srWidth} cols)`, width: srWidth, theme: noColorTheme, glyphs: asciiGlyphs, screenReader: true },
 ];
 

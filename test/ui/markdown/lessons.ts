@@ -37,9 +37,15 @@ export function renderLesson(lesson: LoadedLesson, v: Variant): Rendered {
     if (v.screenReader) {
       // Screen-reader mode announces the block ("Code block:") and lists its lines after that.
       const header = text.findIndex((l, k) => doc.sourceLines[k] === t.map![0] && /^\s*Code( block| \(.*\)):$/.test(l));
-      codeAt.set(i, Array.from({ length: count }, (_, k) => (header < 0 ? -1 : header + 1 + k)));
+      codeAt.set(
+        i,
+        Array.from({ length: count }, (_, k) => (header < 0 ? -1 : header + 1 + k)),
+      );
     } else {
-      codeAt.set(i, Array.from({ length: count }, (_, k) => doc.sourceLines.indexOf(first + k)));
+      codeAt.set(
+        i,
+        Array.from({ length: count }, (_, k) => doc.sourceLines.indexOf(first + k)),
+      );
     }
   });
   const codeLines = new Set([...codeAt.values()].flat().filter((k) => k >= 0));
@@ -59,7 +65,8 @@ export function widthProblems(lesson: LoadedLesson, r: Rendered, v: Variant): st
   const out: string[] = [];
   r.text.forEach((line, i) => {
     const w = displayWidth(line);
-    if (w > v.width) out.push(`${where(lesson, r.doc.sourceLines[i] ?? 0)}: rendered line is ${w} columns wide (> ${v.width}): "${short(line.trim())}"`);
+    if (w > v.width)
+      out.push(`${where(lesson, r.doc.sourceLines[i] ?? 0)}: rendered line is ${w} columns wide (> ${v.width}): "${short(line.trim())}"`);
     if (line.includes('\t')) out.push(`${where(lesson, r.doc.sourceLines[i] ?? 0)}: a tab reaches the terminal: "${short(line.trim())}"`);
   });
   return out;
@@ -82,9 +89,16 @@ export function codeProblems(lesson: LoadedLesson, r: Rendered, v: Variant): str
       const shown = at >= 0 ? r.text[at] : undefined;
       const expected = (v.screenReader ? src : gutter + src).trimEnd();
       // Inside a list or quote the line starts with that block's indent or bar: compare the end.
-      const ok = shown !== undefined && shown.trimEnd().endsWith(expected) && (v.screenReader || !shown.slice(0, shown.trimEnd().length - expected.length).includes(gutter));
-      if (!ok) out.push(`${where(lesson, first + k)}: ${lang} code line not shown verbatim: "${short(src)}" became "${short(shown ?? '(missing)')}"`);
-      else if (!v.screenReader && r.text.some((l, j) => j !== at && r.doc.sourceLines[j] === first + k && l.trim() !== '')) out.push(`${where(lesson, first + k)}: ${lang} code line wrapped onto two lines: "${short(src)}"`);
+      const ok =
+        shown !== undefined &&
+        shown.trimEnd().endsWith(expected) &&
+        (v.screenReader || !shown.slice(0, shown.trimEnd().length - expected.length).includes(gutter));
+      if (!ok)
+        out.push(
+          `${where(lesson, first + k)}: ${lang} code line not shown verbatim: "${short(src)}" became "${short(shown ?? '(missing)')}"`,
+        );
+      else if (!v.screenReader && r.text.some((l, j) => j !== at && r.doc.sourceLines[j] === first + k && l.trim() !== ''))
+        out.push(`${where(lesson, first + k)}: ${lang} code line wrapped onto two lines: "${short(src)}"`);
     });
   });
   return out;
@@ -146,7 +160,10 @@ export function tableProblems(lesson: LoadedLesson, r: Rendered, v: Variant): st
     // by hand. It reads as a row of its own (and as nonsense in screen-reader mode); the renderer
     // wraps long cells itself.
     rows.slice(headerRows).forEach((row, k) => {
-      if (k > 0 && !row[0] && row.some((c) => !c) && row.some((c) => c)) out.push(`${at}: table body row ${k + 1} continues the row above (empty first cell): write the cell on one row and let the reader wrap it`);
+      if (k > 0 && !row[0] && row.some((c) => !c) && row.some((c) => c))
+        out.push(
+          `${at}: table body row ${k + 1} continues the row above (empty first cell): write the cell on one row and let the reader wrap it`,
+        );
     });
     // Rendered lines of this table: the non-blank lines attributed to its first source line.
     const lines = r.text.filter((l, k) => r.doc.sourceLines[k] === t.map![0] && l.trim() !== '');
@@ -161,9 +178,14 @@ export function tableProblems(lesson: LoadedLesson, r: Rendered, v: Variant): st
     const widths = rule.slice(indent).split(ruleJoin).map(displayWidth);
     if (widths.length !== cols) out.push(`${at}: table header rule has ${widths.length} columns, expected ${cols}`);
     for (let k = 0; k < cols; k++) {
-      const longest = rows.map((row) => row[k] ?? '').flatMap((cell) => cell.split(' ')).reduce((a, b) => (displayWidth(b) > displayWidth(a) ? b : a), '');
+      const longest = rows
+        .map((row) => row[k] ?? '')
+        .flatMap((cell) => cell.split(' '))
+        .reduce((a, b) => (displayWidth(b) > displayWidth(a) ? b : a), '');
       if ((widths[k] ?? 0) < displayWidth(longest)) {
-        out.push(`${at}: table column ${k + 1} ("${short(rows[0]?.[k] ?? '')}") squeezed to ${widths[k]} columns, narrower than its longest word "${short(longest)}" (${displayWidth(longest)})`);
+        out.push(
+          `${at}: table column ${k + 1} ("${short(rows[0]?.[k] ?? '')}") squeezed to ${widths[k]} columns, narrower than its longest word "${short(longest)}" (${displayWidth(longest)})`,
+        );
       }
     }
     // Read each column back, header and body separately.
@@ -181,11 +203,20 @@ export function tableProblems(lesson: LoadedLesson, r: Rendered, v: Variant): st
       }
       return colText.map((c) => c.join(' '));
     };
-    const expectCols = (part: string[][]) => Array.from({ length: cols }, (_, k) => part.map((row) => row[k] ?? '').filter(Boolean).join(' '));
+    const expectCols = (part: string[][]) =>
+      Array.from({ length: cols }, (_, k) =>
+        part
+          .map((row) => row[k] ?? '')
+          .filter(Boolean)
+          .join(' '),
+      );
     const got = [...pieces(lines.slice(0, ruleAt)), ...pieces(lines.slice(ruleAt + 1))];
     const want = [...expectCols(rows.slice(0, headerRows)), ...expectCols(rows.slice(headerRows))];
     got.forEach((g, k) => {
-      if (g !== want[k]) out.push(`${at}: table column ${(k % cols) + 1} ${k < cols ? 'header' : 'body'} does not read back as written: got "${short(g)}", expected "${short(want[k]!)}"`);
+      if (g !== want[k])
+        out.push(
+          `${at}: table column ${(k % cols) + 1} ${k < cols ? 'header' : 'body'} does not read back as written: got "${short(g)}", expected "${short(want[k]!)}"`,
+        );
     });
   }
   return out;
@@ -216,13 +247,17 @@ export function leakProblems(lesson: LoadedLesson, r: Rendered, v: Variant): str
     if (r.codeLines.has(i)) return;
     // Inline code may hold anything (`<module>`, `**kwargs`): look only at the prose around it,
     // which is coloured differently with colour and written between backticks without.
-    let line = spans.filter((s) => !(v.theme.hasColor && s.color === v.theme.markdown.code)).map((s) => s.text).join('');
+    let line = spans
+      .filter((s) => !(v.theme.hasColor && s.color === v.theme.markdown.code))
+      .map((s) => s.text)
+      .join('');
     if (!v.theme.hasColor) line = line.replace(/`[^`]*`/g, '');
     const inTable = tableStarts.has(r.doc.sourceLines[i] ?? -1);
     const leaks = LEAKS.filter(([re, what]) => re.test(line) && !(inTable && what.startsWith('a pipe-table row'))).map(([, what]) => what);
     // With colour, inline code is coloured: a backtick left in the prose was typed by the author.
     if (v.theme.hasColor && line.includes('`')) leaks.push('a stray backtick (unbalanced inline code)');
-    for (const what of leaks) out.push(`${where(lesson, r.doc.sourceLines[i] ?? 0)}: raw Markdown shows: ${what}: "${short(r.text[i]!.trim())}"`);
+    for (const what of leaks)
+      out.push(`${where(lesson, r.doc.sourceLines[i] ?? 0)}: raw Markdown shows: ${what}: "${short(r.text[i]!.trim())}"`);
   });
   return out;
 }

@@ -27,7 +27,13 @@ function wrongAnswer(q: AnyQ): Answer {
     case 'single':
       return { type: 'single', choice: (q.answer + 1) % q.choices.length };
     case 'multi':
-      return { type: 'multi', choices: q.choices.map((_, i) => i).filter((i) => !q.answers.includes(i)).slice(0, q.answers.length) };
+      return {
+        type: 'multi',
+        choices: q.choices
+          .map((_, i) => i)
+          .filter((i) => !q.answers.includes(i))
+          .slice(0, q.answers.length),
+      };
     case 'truefalse':
       return { type: 'truefalse', value: !q.answer };
     case 'order':
@@ -96,7 +102,12 @@ const BATCH = Number(process.env.RENDER_BATCH ?? 25);
  * passes are much cheaper than one per question), each behind a marker line, and cuts the frames
  * back into one view per question.
  */
-export function drawQuestions(questions: LoadedQuestion[], content: ContentIndex, width: number, ui: UiOptions): Map<string, QuestionView[]> {
+export function drawQuestions(
+  questions: LoadedQuestion[],
+  content: ContentIndex,
+  width: number,
+  ui: UiOptions,
+): Map<string, QuestionView[]> {
   const out = new Map<string, QuestionView[]>(questions.map((q) => [q.id, []]));
   for (let start = 0; start < questions.length; start += BATCH) {
     const batch = questions.slice(start, start + BATCH);
@@ -159,11 +170,15 @@ const short = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}...` : s);
 export function textProblems(q: LoadedQuestion, width: number): string[] {
   const out: string[] = [];
   for (const { field, text, indent } of texts(q)) {
-    for (const [re, what] of LEAKS) if (re.test(text)) out.push(`${at(q)}: ${q.id} ${field}: raw Markdown shows: ${what}: "${short(text.trim())}"`);
+    for (const [re, what] of LEAKS)
+      if (re.test(text)) out.push(`${at(q)}: ${q.id} ${field}: raw Markdown shows: ${what}: "${short(text.trim())}"`);
     for (const line of text.replace(/\n+$/, '').split('\n')) {
       if (!PREFORMATTED.test(line)) continue;
       const w = displayWidth(line.trimEnd()) + indent;
-      if (w > width) out.push(`${at(q)}: ${q.id} ${field}: a laid-out line (diagram/table) needs ${w} columns, more than the ${width} of the quiz body, so it would wrap: "${short(line.trim())}"`);
+      if (w > width)
+        out.push(
+          `${at(q)}: ${q.id} ${field}: a laid-out line (diagram/table) needs ${w} columns, more than the ${width} of the quiz body, so it would wrap: "${short(line.trim())}"`,
+        );
     }
   }
   return out;
@@ -182,7 +197,8 @@ export function frameProblems(q: LoadedQuestion, views: QuestionView[], width: n
   for (const { field, text } of texts(q)) {
     for (const line of text.replace(/\n+$/, '').split('\n')) {
       if (!PREFORMATTED.test(line) || !line.trim()) continue;
-      if (!all.some((l) => l.includes(line.trimEnd()))) out.push(`${at(q)}: ${q.id} ${field}: laid-out line not drawn verbatim on one line: "${short(line.trim())}"`);
+      if (!all.some((l) => l.includes(line.trimEnd())))
+        out.push(`${at(q)}: ${q.id} ${field}: laid-out line not drawn verbatim on one line: "${short(line.trim())}"`);
     }
   }
   return out;

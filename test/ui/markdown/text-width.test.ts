@@ -10,6 +10,7 @@ describe('reader text width', () => {
     expect(textWidth('⛔ Caution')).toBe(10);
   });
   it('agrees with the terminal on every callout icon and on the box and table glyphs', () => {
-    for (const s of ['ℹ', '✦', '❢', '⚠', '⛔', '▌', '│', '─', '┼', '━', '•', '…', '×', 'Δ', '日本']) expect(textWidth(s), s).toBe(displayWidth(s));
+    for (const s of ['ℹ', '✦', '❢', '⚠', '⛔', '▌', '│', '─', '┼', '━', '•', '…', '×', 'Δ', '日本'])
+      expect(textWidth(s), s).toBe(displayWidth(s));
   });
 });

@@ -27,7 +27,8 @@ afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 function mountExam(mode?: 'short' | 'full') {
   const route = { screen: 'exam' as const, mode };
-  return renderWithProviders(<AppEnvProvider env={{ contentRoot, home }}>
+  return renderWithProviders(
+    <AppEnvProvider env={{ contentRoot, home }}>
       <NavigationProvider initial={route}>
         <Exam route={route} />
       </NavigationProvider>
@@ -106,7 +107,9 @@ describe('exam screens', () => {
     if (!item || item.question.type !== 'single') throw new Error('the fixture bank needs a shuffled single-choice item');
     const attempt = s.submit();
     expect(attempt.seed).toBe(11);
-    const ui = renderWithProviders(<ExamReview attempt={attempt} which="all" content={data.content} onClose={() => {}} />, { columns: 100 });
+    const ui = renderWithProviders(<ExamReview attempt={attempt} which="all" content={data.content} onClose={() => {}} />, {
+      columns: 100,
+    });
     for (let i = 0; i < item.index; i++) await ui.press('n');
     await ui.until(() => expect(ui.lastFrame()).toContain(`question ${item.index + 1}`));
     const frame = ui.lastFrame()!;

@@ -46,12 +46,25 @@ function mountSession(session: PracticeSession, opts: { screenReader?: boolean }
   );
 }
 
-const logLines = () => readFileSync(join(home, 'reviews.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const logLines = () =>
+  readFileSync(join(home, 'reviews.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('quiz screen', () => {
   it('loads the fixture content without problems', () => {
     expect(data.content.problems).toEqual([]);
-    expect(data.content.questions.map((q) => q.type).sort()).toEqual(['case', 'cloze', 'match', 'multi', 'numeric', 'order', 'single', 'truefalse']);
+    expect(data.content.questions.map((q) => q.type).sort()).toEqual([
+      'case',
+      'cloze',
+      'match',
+      'multi',
+      'numeric',
+      'order',
+      'single',
+      'truefalse',
+    ]);
   });
 
   it('answers a card of every type correctly, with feedback and rating intervals', async () => {
@@ -150,7 +163,9 @@ describe('quiz screen', () => {
     await ui.until(() => expect(ui.lastFrame()).toMatch(/(\d+) more line\(s\)/));
     const before = Number(/(\d+) more line\(s\)/.exec(ui.lastFrame()!)![1]);
     await ui.press('j', 'j');
-    await ui.until(() => expect(Number(/(\d+) more line\(s\)|scroll back up/.exec(ui.lastFrame()!)![1] ?? 0)).toBe(Math.max(0, before - 2)));
+    await ui.until(() =>
+      expect(Number(/(\d+) more line\(s\)|scroll back up/.exec(ui.lastFrame()!)![1] ?? 0)).toBe(Math.max(0, before - 2)),
+    );
   });
 
   it('keeps typed letters in a text answer away from the app shortcuts', async () => {

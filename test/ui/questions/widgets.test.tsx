@@ -10,17 +10,17 @@ function mount(question: AnyQuestion, opts: { layout?: Layout; reveal?: Reveal; 
   function Harness() {
     const [value, setValue] = useState<Answer | null>(opts.value ?? null);
     return (
-        <QuestionView
-          question={question}
-          value={value}
-          layout={opts.layout}
-          reveal={opts.reveal}
-          onChange={(v) => {
-            seen.changes.push(v);
-            setValue(v);
-          }}
-          onSubmit={(v) => seen.submitted.push(v)}
-        />
+      <QuestionView
+        question={question}
+        value={value}
+        layout={opts.layout}
+        reveal={opts.reveal}
+        onChange={(v) => {
+          seen.changes.push(v);
+          setValue(v);
+        }}
+        onSubmit={(v) => seen.submitted.push(v)}
+      />
     );
   }
   const r = renderWithProviders(<Harness />, { ui: { screenReader: opts.screenReader ?? false }, columns: 100 });
@@ -147,7 +147,9 @@ describe('case study', () => {
     await m.press('t', KEY.enter);
     expect(m.lastFrame()).toContain('Part 2 of 2');
     await m.press(KEY.enter);
-    expect(m.seen.submitted).toEqual([{ type: 'case', answers: { 'fx-case-a': { type: 'truefalse', value: true }, 'fx-case-b': { type: 'single', choice: 0 } } }]);
+    expect(m.seen.submitted).toEqual([
+      { type: 'case', answers: { 'fx-case-a': { type: 'truefalse', value: true }, 'fx-case-b': { type: 'single', choice: 0 } } },
+    ]);
   });
   it('moves between parts with [ and ]', async () => {
     const m = mount(q('case'));

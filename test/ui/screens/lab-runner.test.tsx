@@ -25,10 +25,13 @@ function course() {
 }
 
 describe('LabRunner screen', () => {
-  it('runs a step\'s checks on Enter, shows hints on demand and records the result', async () => {
+  it("runs a step's checks on Enter, shows hints on demand and records the result", async () => {
     const { root, home } = course();
     resetAppData();
-    const ui = renderWithProviders(<LabRunner route={{ screen: 'lab', labId: 'demo' }} />, { env: { contentRoot: root, home }, route: { screen: 'lab', labId: 'demo' } });
+    const ui = renderWithProviders(<LabRunner route={{ screen: 'lab', labId: 'demo' }} />, {
+      env: { contentRoot: root, home },
+      route: { screen: 'lab', labId: 'demo' },
+    });
     try {
       let frame = plain(await ui.waitFor('Press Enter to run them'));
       expect(frame).toContain('Lab: Demo lab');

@@ -5,24 +5,26 @@
 // two-letter vowel+consonant stem, y -> i only after a consonant that is not the first letter,
 // 'alli' handled recursively, 'bli' -> 'ble', and the extra 'fulli' and 'logi' rules.
 
-const IRREGULAR = new Map<string, string>(Object.entries({
-  sky: 'sky',
-  skies: 'sky',
-  dying: 'die',
-  lying: 'lie',
-  tying: 'tie',
-  news: 'news',
-  innings: 'inning',
-  inning: 'inning',
-  outings: 'outing',
-  outing: 'outing',
-  cannings: 'canning',
-  canning: 'canning',
-  howe: 'howe',
-  proceed: 'proceed',
-  exceed: 'exceed',
-  succeed: 'succeed',
-}));
+const IRREGULAR = new Map<string, string>(
+  Object.entries({
+    sky: 'sky',
+    skies: 'sky',
+    dying: 'die',
+    lying: 'lie',
+    tying: 'tie',
+    news: 'news',
+    innings: 'inning',
+    inning: 'inning',
+    outings: 'outing',
+    outing: 'outing',
+    cannings: 'canning',
+    canning: 'canning',
+    howe: 'howe',
+    proceed: 'proceed',
+    exceed: 'exceed',
+    succeed: 'succeed',
+  }),
+);
 
 function isVowelLetter(c: string): boolean {
   return c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u';

@@ -245,7 +245,11 @@ export class RougeScorer {
       if (type === 'rougeL') out[type] = scoreLcsIds(tt, pt);
       else if (type === 'rougeLsum') {
         // Sentences are the non-empty newline-separated pieces.
-        const sents = (text: string) => text.split('\n').filter((s) => s.length > 0).map((s) => this.tokens(s));
+        const sents = (text: string) =>
+          text
+            .split('\n')
+            .filter((s) => s.length > 0)
+            .map((s) => this.tokens(s));
         out[type] = scoreSummaryLcs(sents(target), sents(prediction));
       } else out[type] = scoreNgramIds(tt, pt, Number(type.slice(5)), base);
     }

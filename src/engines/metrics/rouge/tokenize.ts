@@ -38,7 +38,8 @@ export function rougeScoreTokenize(text: string, stem: boolean): string[] {
 }
 
 // Scripts written without spaces between words: every character is a token.
-const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const NO_SPACE_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const UNICODE_TOKEN = /[\p{L}\p{M}\p{N}]+|\p{Extended_Pictographic}/gu;
 
 /**

@@ -72,7 +72,12 @@ async function run(msg: RunMessage): Promise<void> {
     }
     const context = model.config.maxPositions;
     if (promptIds.length >= context) {
-      return send({ type: 'error', id: msg.id, message: `the prompt has ${promptIds.length} tokens; this model's context is ${context}`, status: 400 });
+      return send({
+        type: 'error',
+        id: msg.id,
+        message: `the prompt has ${promptIds.length} tokens; this model's context is ${context}`,
+        status: 400,
+      });
     }
     const o = msg.options;
     const maxTokens = o.num_predict === undefined || o.num_predict < 0 ? context - promptIds.length : o.num_predict;

@@ -112,7 +112,9 @@ export class GenerationPool {
         this.pump();
       } else if (m.type === 'load-error') {
         slot.failure = m.message;
-        settle.reject(m.user ? new ModelFileError(m.message, m.hint) : new Error(`a generation worker could not load the models: ${m.message}`));
+        settle.reject(
+          m.user ? new ModelFileError(m.message, m.hint) : new Error(`a generation worker could not load the models: ${m.message}`),
+        );
       } else this.onMessage(slot, m);
     });
     // Settling an already-settled promise is a no-op, so the first of load-error, error and exit gives the reason.
@@ -142,7 +144,8 @@ export class GenerationPool {
     if (slot.loaded) this.slots.push(this.spawn());
     else if (!this.slots.length) {
       this.broken = slot.failure ?? err.message;
-      for (const queued of this.queue.splice(0)) this.settle(queued, () => queued.reject(new JobError(`no generation worker: ${this.broken}`, 503)));
+      for (const queued of this.queue.splice(0))
+        this.settle(queued, () => queued.reject(new JobError(`no generation worker: ${this.broken}`, 503)));
     }
     this.pump();
   }
@@ -166,7 +169,12 @@ export class GenerationPool {
     fn();
   }
 
-  submit(model: string, input: JobInput, options: SamplingRequest, hooks: { onPiece?: (text: string) => void; signal?: AbortSignal } = {}): Promise<JobResult> {
+  submit(
+    model: string,
+    input: JobInput,
+    options: SamplingRequest,
+    hooks: { onPiece?: (text: string) => void; signal?: AbortSignal } = {},
+  ): Promise<JobResult> {
     if (this.closed) return Promise.reject(new JobError('the backend is shutting down', 503));
     if (this.broken !== undefined && !this.slots.length) return Promise.reject(new JobError(`no generation worker: ${this.broken}`, 503));
     if (this.queue.length >= this.maxQueue && !this.slots.some((s) => !s.job)) return Promise.reject(new QueueFullError(this.maxQueue));
