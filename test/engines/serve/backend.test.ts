@@ -205,17 +205,20 @@ describe('ftlab backend speaks Ollama', () => {
     expect((await missing.json()).error.message).toContain('not found');
   });
 
-  it('keeps /api/tags fast while generation runs (work is off the event loop)', async () => {
+  it('answers /api/tags while generation runs (work is off the event loop)', async () => {
+    let generating = true;
     const busy = Promise.all(
       Array.from({ length: 2 }, () =>
         client.generate({ model: 'ftlab-micro', prompt: 'busy', stream: false, options: { num_predict: 150 } }),
       ),
-    );
-    const t0 = performance.now();
-    await client.list();
-    const elapsed = performance.now() - t0;
+    ).finally(() => (generating = false));
+    // Ordering, not time: a blocked event loop could answer no /api/tags until the generations ended.
+    let answeredDuring = 0;
+    while (generating) {
+      await client.list();
+      if (generating) answeredDuring++;
+    }
     await busy;
-    // a generous bound: a blocked event loop would make this wait for the generations
-    expect(elapsed).toBeLessThan(1000);
+    expect(answeredDuring).toBeGreaterThan(0);
   });
 });

@@ -287,7 +287,8 @@ describe('ftlab serve — the CLI process', () => {
       headers: { 'content-type': 'application/json' },
       body: '{"prompt":"finish me"}',
     });
-    await new Promise((r) => setTimeout(r, 100));
+    // SIGTERM once the request is in flight at the backend (it answers after 400 ms).
+    for (let i = 0; i < 400 && slowEcho.calls.generate + slowEcho.calls.chat === 0; i++) await new Promise((r) => setTimeout(r, 5));
     child.kill('SIGTERM');
     const res = await inflight;
     expect(res.status).toBe(200);
