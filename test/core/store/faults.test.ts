@@ -187,7 +187,7 @@ describe('writeFileAtomic', () => {
 
 describe('the class of bug', () => {
   it('no code in src/core/store creates folders with a recursive mkdir (it can spin forever; see src/core/store/home.ts)', () => {
-    const dir = join(__dirname, '../../src/store');
+    const dir = join(__dirname, '../../../src/core/store');
     const offenders = readdirSync(dir)
       .filter((f) => f.endsWith('.ts'))
       .filter((f) => /mkdirSync\([^)]*recursive:\s*true/.test(readFileSync(join(dir, f), 'utf8').replace(/^\s*\/\/.*$/gm, '')));

@@ -302,7 +302,7 @@ export interface CliRun {
  * starts listening is stopped with SIGTERM and reported as `listening`.
  */
 export function runCli(args: string[], hangGuardMs = 20_000): Promise<CliRun> {
-  const root = join(__dirname, '../..');
+  const root = join(__dirname, '../../..');
   const home = mkdtempSync(join(tmpdir(), 'ftlab-home-'));
   const child = spawn(process.execPath, [join(root, 'dist/cli.js'), ...args], {
     cwd: home,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const root = join(__dirname, '../..');
+const root = join(__dirname, '../../..');
 const F = join(root, 'test/engines/llm/fixtures/parity');
 const expected = JSON.parse(readFileSync(join(F, 'expected.json'), 'utf8'));
 

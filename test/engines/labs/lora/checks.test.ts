@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { checks } from '../../../../src/engines/labs/lora/checks.js';
 import type { CheckContext } from '../../../../src/engines/labs/types.js';
 
-const labDir = join(__dirname, '../../labs/lora');
+const labDir = join(__dirname, '../../../../labs/lora');
 const lab = parse(readFileSync(join(labDir, 'lab.yaml'), 'utf8'));
 const labChecks: Array<{ kind: string; args?: Record<string, unknown> }> = lab.steps.flatMap((s: any) => s.checks ?? []);
 const ctx = (adapter: string, seed = 7): CheckContext => ({ contentRoot: join(labDir, '../..'), labDir, options: { adapter: join(labDir, adapter) }, seed });
