@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Key } from 'ink';
 import { Command, defaultKeyBindings } from '../../src/ui/keys/keyBindings.js';
-import { commandFor, formatBinding, keyLabel, matches, parseBinding, toKeypress } from '../../src/ui/keys/keyMatchers.js';
+import { commandFor, formatBinding, keyLabel, matches, parseBinding, splitKeys, toKeypress } from '../../src/ui/keys/keyMatchers.js';
 import { dispatchKeypress, KeypressPriority } from '../../src/ui/contexts/KeypressContext.js';
 import { helpRows } from '../../src/ui/components/HelpOverlay.js';
 
@@ -62,9 +62,28 @@ describe('key table', () => {
     expect(commandFor(kp('jjj'), [Command.DOWN])).toBeUndefined(); // the provider splits runs before matching
     expect(kp('hello').isPaste).toBe(true);
   });
+  it('splits a run of bytes into the keys pressed: control bytes alone, typed characters in runs', () => {
+    const names = (input: string) => splitKeys(input, noKey).map((seg) => seg.map((k) => (k.ctrl ? `ctrl+${k.name}` : k.name)).join(''));
+    expect(names('\x7f\x7f\x7f')).toEqual(['backspace', 'backspace', 'backspace']);
+    expect(names('\b\b')).toEqual(['backspace', 'backspace']);
+    expect(names('ab\x7fc\r')).toEqual(['ab', 'backspace', 'c', 'return']);
+    expect(names('x\r\ny')).toEqual(['x', 'return', 'y']);
+    expect(names('\t\x15\x03')).toEqual(['tab', 'ctrl+u', 'ctrl+c']);
+    expect(splitKeys('a b', noKey)[0]!.map((k) => k.name)).toEqual(['a', 'space', 'b']);
+    // One key Ink already parsed stays one key.
+    expect(splitKeys('', { ...noKey, delete: true })).toEqual([[kp('', { delete: true })]]);
+  });
+  it('labels a command with the keys that work in a text field', () => {
+    expect(keyLabel(Command.NEXT_QUESTION, { max: 3, typing: true })).toBe('Tab/PgDn');
+    expect(keyLabel(Command.FLAG, { typing: true })).toBe('Ctrl+f');
+    expect(keyLabel(Command.HALF_PAGE_UP, { typing: true })).toBe(''); // Ctrl+U clears the field
+  });
   it('answer keys and exam keys never share a binding (both are live on an exam question)', () => {
     const owner = new Map<string, string>();
-    const examScreen = Object.entries(defaultKeyBindings).filter(([, info]) => info.group === 'Answer' || info.group === 'Exam');
+    // Enter goes back into a text field only once the field was left (Esc), where it submits nothing.
+    const examScreen = Object.entries(defaultKeyBindings).filter(
+      ([cmd, info]) => (info.group === 'Answer' || info.group === 'Exam') && cmd !== Command.EDIT_FIELD,
+    );
     for (const [cmd, info] of examScreen) {
       for (const b of info.bindings) {
         expect(owner.get(b), `${b} is bound to both ${owner.get(b)} and ${cmd}`).toBeUndefined();

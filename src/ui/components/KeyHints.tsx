@@ -9,7 +9,7 @@ export type Hint = Command | { command: Command; label: string; help?: string };
 
 export function hintText(
   hints: readonly Hint[],
-  opts: { ascii: boolean; compact: boolean; width: number; screenReader?: boolean },
+  opts: { ascii: boolean; compact: boolean; width: number; screenReader?: boolean; typing?: boolean },
 ): string {
   const parts: string[] = [];
   let used = 0;
@@ -18,8 +18,8 @@ export function hintText(
     const label = typeof h === 'string' ? defaultKeyBindings[command].short : h.label;
     // Screen readers get "action: key or key", read naturally; sighted layouts get "key action".
     const part = opts.screenReader
-      ? `${label}: ${keyLabel(command, { ascii: true, max: 2 }).replace('/', ' or ')}`
-      : `${keyLabel(command, { ascii: opts.ascii, max: opts.compact ? 1 : 2 })} ${label}`;
+      ? `${label}: ${keyLabel(command, { ascii: true, max: 2, typing: opts.typing }).replace('/', ' or ')}`
+      : `${keyLabel(command, { ascii: opts.ascii, max: opts.compact ? 1 : 2, typing: opts.typing })} ${label}`;
     // Drop hints that don't fit rather than wrapping the footer onto a second line.
     if (used + part.length + (parts.length ? 2 : 0) > opts.width) break;
     used += part.length + (parts.length ? 2 : 0);
@@ -28,11 +28,22 @@ export function hintText(
   return parts.join('  ');
 }
 
-export function KeyHints({ hints, width, compact = false }: { hints: readonly Hint[]; width: number; compact?: boolean }) {
+export function KeyHints({
+  hints,
+  width,
+  compact = false,
+  typing = false,
+}: {
+  hints: readonly Hint[];
+  width: number;
+  compact?: boolean;
+  /** The cursor is in a text field: label each command with the keys that still work there. */
+  typing?: boolean;
+}) {
   const { options, theme } = useUi();
   if (options.screenReader)
-    return <Text>Keys: {hintText(hints, { ascii: true, compact, width: Infinity, screenReader: true }).replace(/  /g, ', ')}</Text>;
-  const text = hintText(hints, { ascii: options.ascii, compact, width });
+    return <Text>Keys: {hintText(hints, { ascii: true, compact, width: Infinity, screenReader: true, typing }).replace(/  /g, ', ')}</Text>;
+  const text = hintText(hints, { ascii: options.ascii, compact, width, typing });
   return (
     <Text color={theme.text.muted} wrap="truncate-end">
       {text}

@@ -1,9 +1,9 @@
 // The only stdin listener of the app. Every component that wants keys subscribes here with a
 // priority; a key goes to the highest priority first and, within one priority, to the most recent
 // subscriber first (the innermost, newest component). A handler returns true to consume the key.
-import { createContext, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import { useInput } from 'ink';
-import { toKeypress, commandFor, type Keypress } from '../keys/keyMatchers.js';
+import { splitKeys, commandFor, type Keypress } from '../keys/keyMatchers.js';
 import type { Command } from '../keys/keyBindings.js';
 
 export enum KeypressPriority {
@@ -30,6 +30,7 @@ interface Subscriber {
 interface KeypressBus {
   subscribe(s: Subscriber): () => void;
   nextSeq(): number;
+  field: { get(): FieldState; set(state: FieldState): void; subscribe(listener: () => void): () => void };
 }
 
 const KeypressContext = createContext<KeypressBus | null>(null);
@@ -41,9 +42,16 @@ export function dispatchKeypress(subs: Iterable<Subscriber>, key: Keypress): boo
   return false;
 }
 
+/** Where the text cursor is: no text field on screen, typing in one, or a field that was left with Esc. */
+export type FieldState = 'none' | 'typing' | 'left';
+
 export function KeypressProvider({ children, isActive = true }: { children: ReactNode; isActive?: boolean }) {
   const subs = useRef(new Set<Subscriber>());
   const seq = useRef(0);
+  // Keys still to dispatch, in the order they were pressed (see below).
+  const queue = useRef<Keypress[][]>([]);
+  const draining = useRef<ReturnType<typeof setImmediate> | null>(null);
+  const field = useRef<{ state: FieldState; listeners: Set<() => void> }>({ state: 'none', listeners: new Set() });
   const bus = useMemo<KeypressBus>(
     () => ({
       subscribe(s) {
@@ -51,17 +59,48 @@ export function KeypressProvider({ children, isActive = true }: { children: Reac
         return () => void subs.current.delete(s);
       },
       nextSeq: () => ++seq.current,
+      field: {
+        get: () => field.current.state,
+        set(state) {
+          if (field.current.state === state) return;
+          field.current.state = state;
+          for (const l of field.current.listeners) l();
+        },
+        subscribe(l) {
+          field.current.listeners.add(l);
+          return () => void field.current.listeners.delete(l);
+        },
+      },
     }),
     [],
   );
+  useEffect(
+    () => () => {
+      if (draining.current) clearImmediate(draining.current);
+      queue.current = [];
+    },
+    [],
+  );
+  const dispatchSegment = (segment: Keypress[]) => {
+    for (const k of segment) dispatchKeypress(subs.current, k);
+  };
+  const drain = () => {
+    draining.current = null;
+    const next = queue.current.shift();
+    if (!next) return;
+    dispatchSegment(next);
+    if (queue.current.length) draining.current = setImmediate(drain);
+  };
   useInput(
     (input, key) => {
-      const kp = toKeypress(input, key);
-      // Ink hands over a run of characters typed faster than it reads (key repeat, a busy machine,
-      // a paste) as one string: dispatch them one by one, as the person pressed them.
-      if (kp.isPaste && !kp.ctrl && !kp.meta) {
-        for (const ch of input) dispatchKeypress(subs.current, toKeypress(ch, { ...key, shift: ch !== ch.toLowerCase() }));
-      } else dispatchKeypress(subs.current, kp);
+      // Ink hands over a run of keys pressed faster than it reads (key repeat, fast typing, a busy
+      // machine, a paste) as one string. Split it into the keys the person pressed; the first goes
+      // now, each further one on a later turn of the event loop, after React has committed what the
+      // previous one changed, so a Backspace after an Enter meets the screen the Enter opened.
+      const segments = splitKeys(input, key);
+      if (!queue.current.length && !draining.current) dispatchSegment(segments.shift()!);
+      queue.current.push(...segments);
+      if (queue.current.length && !draining.current) draining.current = setImmediate(drain);
     },
     { isActive },
   );
@@ -105,4 +144,20 @@ export function useCommands(actions: Partial<Record<Command, () => boolean | voi
     if (!cmd) return false;
     return actions[cmd]!() !== false;
   }, options);
+}
+
+/** Where the text cursor is (the footer shows only the keys that work there). */
+export function useFieldState(): FieldState {
+  const bus = useBus();
+  return useSyncExternalStore(bus.field.subscribe, bus.field.get, bus.field.get);
+}
+
+/** A text field says whether it is being typed in or was left; it clears the state when it goes. */
+export function useReportField(state: FieldState): void {
+  const bus = useBus();
+  useLayoutEffect(() => {
+    if (state === 'none') return;
+    bus.field.set(state);
+    return () => bus.field.set('none');
+  }, [bus, state]);
 }

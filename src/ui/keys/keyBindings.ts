@@ -47,6 +47,8 @@ export enum Command {
   OPEN_LESSON = 'answer.openLesson',
   PART_PREV = 'answer.partPrev',
   PART_NEXT = 'answer.partNext',
+  LEAVE_FIELD = 'answer.leaveField',
+  EDIT_FIELD = 'answer.editField',
   // exam
   FLAG = 'exam.flag',
   NAVIGATOR = 'exam.navigator',
@@ -146,6 +148,14 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.OPEN_LESSON]: { bindings: ['o'], description: 'open the lesson this question comes from', short: 'lesson', group: 'Answer' },
   [Command.PART_PREV]: { bindings: ['[', 'ctrl+p'], description: 'previous part of a case study', short: 'prev part', group: 'Answer' },
   [Command.PART_NEXT]: { bindings: [']', 'ctrl+n'], description: 'next part of a case study', short: 'next part', group: 'Answer' },
+  // A text field takes letters, so the one-letter keys work only after leaving it.
+  [Command.LEAVE_FIELD]: {
+    bindings: ['escape'],
+    description: 'leave the text field (letters become keys again)',
+    short: 'leave field',
+    group: 'Answer',
+  },
+  [Command.EDIT_FIELD]: { bindings: ['return'], description: 'type in the text field again', short: 'edit answer', group: 'Answer' },
 
   [Command.RATE_AGAIN]: { bindings: ['1'], description: 'rate: Again', short: 'again', group: 'Rate' },
   [Command.RATE_HARD]: { bindings: ['2'], description: 'rate: Hard', short: 'hard', group: 'Rate' },

@@ -73,6 +73,43 @@ export function toKeypress(input: string, key: Key): Keypress {
   return { ...base, meta, name: input, text: meta ? '' : input, shift: input !== input.toLowerCase() };
 }
 
+/**
+ * Splits what Ink hands over in one read into the keys the person pressed. Ink parses escape
+ * sequences itself but gives a run of plain bytes as one string ("\x7f\x7f\x7f" for three
+ * Backspaces, "42\r" for fast typing and Enter) with no key flag set: each control byte becomes its
+ * own key here (DEL/BS backspace, CR/LF return, TAB tab, other C0 bytes ctrl+letter), each printable
+ * character a typed key. Returns segments: a run of typed characters is one segment, each control
+ * key its own, so the dispatcher can let the screen update between keys that may change it.
+ */
+export function splitKeys(input: string, key: Key): Keypress[][] {
+  const kp = toKeypress(input, key);
+  if (!kp.isPaste || kp.ctrl || kp.meta) return [[kp]];
+  const base = { ctrl: false, meta: false, shift: false, text: '', isPaste: false };
+  const segments: Keypress[][] = [];
+  let run: Keypress[] = [];
+  const control = (k: Keypress) => {
+    if (run.length) segments.push(run);
+    run = [];
+    segments.push([k]);
+  };
+  const chars = [...input];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const code = ch.codePointAt(0)!;
+    if (ch === '\x7f' || ch === '\b') control({ ...base, name: 'backspace' });
+    else if (ch === '\r' || ch === '\n') {
+      if (ch === '\n' && chars[i - 1] === '\r') continue; // CR LF is one Enter
+      control({ ...base, name: 'return' });
+    } else if (ch === '\t') control({ ...base, name: 'tab' });
+    else if (ch === '\x1b') control({ ...base, name: 'escape' });
+    else if (code < 0x20) control({ ...base, ctrl: true, name: String.fromCharCode(code + 96) });
+    else if (ch === ' ') run.push({ ...base, name: 'space', text: ' ' });
+    else run.push({ ...base, name: ch, text: ch, shift: ch !== ch.toLowerCase() });
+  }
+  if (run.length) segments.push(run);
+  return segments;
+}
+
 export function bindingMatches(b: KeyBinding, k: Keypress): boolean {
   if (k.isPaste) return false;
   if (b.ctrl !== k.ctrl || b.meta !== k.meta) return false;
@@ -119,10 +156,27 @@ export function formatBinding(spec: string, ascii = false): string {
   return [b.ctrl ? 'Ctrl+' : '', b.meta ? 'Alt+' : '', b.shift ? 'Shift+' : '', name].join('');
 }
 
-/** "j/↓" style label of a command's bindings (the first `max` of them). */
-export function keyLabel(command: Command, opts: { ascii?: boolean; max?: number } = {}): string {
-  const list = defaultKeyBindings[command].bindings.slice(0, opts.max ?? 2);
+/**
+ * Does this binding still work while the cursor is in a text field? The field takes characters,
+ * Space, ←/→, Home/End, Backspace and Ctrl+U; Ctrl+letters (but U), Tab, Enter, Esc, ↑/↓ and
+ * PgUp/PgDn pass through to the screen.
+ */
+export function worksWhileTyping(spec: string): boolean {
+  const b = parseBinding(spec);
+  if (b.ctrl) return b.name.toLowerCase() !== 'u';
+  return ['tab', 'return', 'escape', 'up', 'down', 'pageup', 'pagedown'].includes(b.name);
+}
+
+/** "j/↓" style label of a command's bindings (the first `max` of them; with `typing`, only those that work in a text field). */
+export function keyLabel(command: Command, opts: { ascii?: boolean; max?: number; typing?: boolean } = {}): string {
+  const all = defaultKeyBindings[command].bindings;
+  const list = (opts.typing ? all.filter(worksWhileTyping) : all).slice(0, opts.max ?? 2);
   return list.map((s) => formatBinding(s, opts.ascii)).join('/');
+}
+
+/** Can the command be reached while typing in a text field? */
+export function reachableWhileTyping(command: Command): boolean {
+  return defaultKeyBindings[command].bindings.some(worksWhileTyping);
 }
 
 /** Does the key trigger the command? */

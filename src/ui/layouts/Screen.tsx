@@ -6,7 +6,8 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { Command } from '../keys/keyBindings.js';
-import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
+import { KeypressPriority, useCommands, useFieldState } from '../contexts/KeypressContext.js';
+import { reachableWhileTyping } from '../keys/keyMatchers.js';
 import { useUi } from '../contexts/UiContext.js';
 import { isNarrowWidth, useTerminalSize } from '../hooks/useTerminalSize.js';
 import { KeyHints, type Hint } from '../components/KeyHints.js';
@@ -87,8 +88,20 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
   const body: BodySize = { ...base, height: Math.max(1, base.height - warningRows) };
   const hintCommands = hints.map((h) => (typeof h === 'string' ? h : h.command));
   const hintLabels = new Map(hints.flatMap((h) => (typeof h !== 'string' && h.help ? [[h.command, h.help] as const] : [])));
-  const allHints: Hint[] = [...hints, Command.HELP];
-  if (!hintCommands.includes(Command.QUIT)) allHints.push(Command.QUIT);
+  // The footer shows only keys that work where the cursor is: in a text field letters are typed, so
+  // only Ctrl/Tab/Enter/Esc keys are listed; after Esc the field is left and Enter goes back in.
+  const field = useFieldState();
+  const typing = field === 'typing';
+  const commandOf = (h: Hint) => (typeof h === 'string' ? h : h.command);
+  let allHints: Hint[];
+  if (typing) {
+    allHints = hints.filter((h) => reachableWhileTyping(commandOf(h)));
+    if (!hintCommands.includes(Command.LEAVE_FIELD)) allHints.push(Command.LEAVE_FIELD);
+  } else {
+    allHints = field === 'left' ? [Command.EDIT_FIELD, ...hints.filter((h) => commandOf(h) !== Command.SUBMIT)] : [...hints];
+    allHints.push(Command.HELP);
+    if (!hintCommands.includes(Command.QUIT)) allHints.push(Command.QUIT);
+  }
 
   // The title line must never be wider than the terminal: a wrapped line would push the whole frame
   // down one row and Ink's redraw would then erase the wrong rows. Status wins; the title is cut.
@@ -139,7 +152,7 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
         <Box flexDirection="column" height={base.height} overflowY="hidden">
           {content}
         </Box>
-        <KeyHints hints={allHints} width={columns} compact />
+        <KeyHints hints={allHints} width={columns} compact typing={typing} />
       </Box>
     );
   }
@@ -159,7 +172,7 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
       </Box>
       {!narrow && <Text color={theme.border.default}>{rule}</Text>}
       <Box paddingX={narrow ? 0 : 1}>
-        <KeyHints hints={allHints} width={body.width} compact={narrow} />
+        <KeyHints hints={allHints} width={body.width} compact={narrow} typing={typing} />
       </Box>
     </Box>
   );

@@ -1,9 +1,11 @@
 // A one-line text input: typing inserts at the cursor, ←/→ Home/End move, Backspace deletes,
-// Ctrl+U clears, Enter submits. Pasted text arrives as one chunk and is inserted whole.
+// Ctrl+U clears, Enter submits, Esc leaves the field (letters are then the screen's keys again) and
+// Enter goes back into it. It tells the key system whether it is being typed in, so the footer shows
+// only the keys that work where the cursor is.
 import { Box, Text } from 'ink';
 import { Command } from '../keys/keyBindings.js';
 import { hit } from '../keys/keyMatchers.js';
-import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
+import { KeypressPriority, useKeypress, useReportField } from '../contexts/KeypressContext.js';
 import { useLive, useLiveProp } from '../hooks/useLive.js';
 import { Tone } from '../components/Tone.js';
 import { useUi } from '../contexts/UiContext.js';
@@ -17,11 +19,24 @@ export interface TextFieldProps {
   accept?: RegExp;
   placeholder?: string;
   label?: string;
+  /** Esc closes the field (a prompt that opens on demand) instead of leaving it on screen. */
+  onLeave?(): void;
 }
 
-export function TextField({ value, onChange, onSubmit, active = true, accept, placeholder = '', label = 'Answer' }: TextFieldProps) {
+export function TextField({
+  value,
+  onChange,
+  onSubmit,
+  active = true,
+  accept,
+  placeholder = '',
+  label = 'Answer',
+  onLeave,
+}: TextFieldProps) {
   const live = useLiveProp(value);
   const pos = useLive(value.length);
+  const editing = useLive(true);
+  useReportField(active ? (editing.get() ? 'typing' : 'left') : 'none');
   const { screenReader } = useUi().options;
   const at = Math.min(pos.get(), value.length);
   const change = (next: string, caret: number) => {
@@ -35,7 +50,15 @@ export function TextField({ value, onChange, onSubmit, active = true, accept, pl
     (k) => {
       const v = live.get();
       const p = Math.min(pos.get(), v.length);
-      if (hit(Command.SUBMIT, k)) onSubmit?.(v);
+      if (!editing.get()) {
+        if (!hit(Command.EDIT_FIELD, k)) return false;
+        editing.set(true);
+        return true;
+      }
+      if (hit(Command.LEAVE_FIELD, k)) {
+        if (onLeave) onLeave();
+        else editing.set(false);
+      } else if (hit(Command.SUBMIT, k)) onSubmit?.(v);
       else if (k.name === 'left' && !k.ctrl) pos.set(Math.max(0, p - 1));
       else if (k.name === 'right' && !k.ctrl) pos.set(Math.min(v.length, p + 1));
       else if (k.name === 'home') pos.set(0);
@@ -66,7 +89,12 @@ export function TextField({ value, onChange, onSubmit, active = true, accept, pl
     <Box>
       <Text>{label}: </Text>
       {value === '' && !active ? <Tone role="muted">{placeholder || '(empty)'}</Tone> : null}
-      {active ? (
+      {active && !editing.get() ? (
+        <Text>
+          {value}
+          <Tone role="muted"> (Enter to edit)</Tone>
+        </Text>
+      ) : active ? (
         <Text>
           {before}
           <Text inverse>{under}</Text>

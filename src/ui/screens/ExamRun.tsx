@@ -6,8 +6,8 @@ import { useEffect, useReducer, useState } from 'react';
 import { domainName, ExamTimeUpError, type ExamSession } from '../../core/exam/index.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen, useBodySize } from '../layouts/Screen.js';
-import { hit, label } from '../keys/keyMatchers.js';
-import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
+import { hit, keyLabel } from '../keys/keyMatchers.js';
+import { KeypressPriority, useFieldState, useKeypress } from '../contexts/KeypressContext.js';
 import { QuestionView, TYPE_LABEL } from '../questions/QuestionView.js';
 import { useLive } from '../hooks/useLive.js';
 import { Stack } from '../questions/Stack.js';
@@ -54,6 +54,9 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
   const item = items[session.current]!;
   const answered = items.filter((i) => session.isAnswered(i.key)).length;
   const g = useGlyphs();
+  // In a text field letters are typed: name only the keys that work there.
+  const typing = useFieldState() === 'typing';
+  const label = (c: Command, max = 2) => keyLabel(c, { max, typing });
 
   // The clock submits at zero, whatever is on screen.
   useEffect(() => {
@@ -126,8 +129,9 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
         />
         <Text> </Text>
         <Tone role="muted">
-          {label(Command.NEXT_QUESTION, false, 3)} next · {label(Command.PREV_QUESTION, false, 3)} previous · {label(Command.FLAG)} flag ·{' '}
+          {label(Command.NEXT_QUESTION, 3)} next · {label(Command.PREV_QUESTION, 3)} previous · {label(Command.FLAG)} flag ·{' '}
           {label(Command.NAVIGATOR)} navigator · {label(Command.EXAM_FINISH)} submit · answers are saved as you go
+          {typing ? ` · ${label(Command.LEAVE_FIELD)} leaves the field` : ''}
         </Tone>
       </Stack>
     );
@@ -136,7 +140,7 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
     <Screen
       title={title}
       status={status}
-      hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR]}
+      hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR, Command.EXAM_FINISH]}
       moreKeys={[
         Command.EXAM_FINISH,
         Command.SUBMIT,

@@ -171,7 +171,6 @@ export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps
     },
     { isActive: !typing, priority: KeypressPriority.Normal },
   );
-  useCommands({ [Command.BACK]: () => setTyping(false) }, { isActive: typing, priority: KeypressPriority.High });
 
   if (!data.ok) {
     return (
@@ -332,7 +331,13 @@ export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps
         {({ width, height }) => (
           <Box flexDirection="column">
             {renderBody(width, height).slice(0, Math.max(1, height - (typing ? 2 : 0)))}
-            {typing ? <TextField value={draft} onChange={setDraft} onSubmit={submit} label={view === 'own' ? 'File' : 'Answer'} /> : null}
+            {typing ? <TextField
+                value={draft}
+                onChange={setDraft}
+                onSubmit={submit}
+                onLeave={() => setTyping(false)}
+                label={view === 'own' ? 'File' : 'Answer'}
+              /> : null}
           </Box>
         )}
       </WithBodySize>

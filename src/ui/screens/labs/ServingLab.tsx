@@ -87,7 +87,6 @@ export default function ServingLab({ onExit }: LabScreenProps) {
     },
     { isActive: !typing, priority: KeypressPriority.Low },
   );
-  useCommands({ [Command.BACK]: () => setTyping(false) }, { isActive: typing, priority: KeypressPriority.High });
 
   return (
     <Screen title="Serving lab" status={state.model} hints={HINTS} moreKeys={[Command.LAB_PULL]}>
@@ -102,6 +101,7 @@ export default function ServingLab({ onExit }: LabScreenProps) {
           setTyping(false);
           if (v.trim()) void session.sendPrompt(v.trim());
         }}
+        onLeave={() => setTyping(false)}
       />
     </Screen>
   );
@@ -115,9 +115,10 @@ interface BodyProps {
   draft: string;
   setDraft(v: string): void;
   onSubmit(v: string): void;
+  onLeave(): void;
 }
 
-function Body({ state, panel, curl, typing, draft, setDraft, onSubmit }: BodyProps) {
+function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }: BodyProps) {
   const { theme, glyphs, options } = useUi();
   const { width, height } = useBodySize();
   const status = (label: string, s: { status: string; url?: string; pid?: number; message?: string; notice?: string }, extra = '') => {
@@ -200,6 +201,7 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit }: BodyPro
           value={draft}
           onChange={setDraft}
           onSubmit={onSubmit}
+          onLeave={onLeave}
         />
       ) : null}
       {body.slice(-panelRows).map((line, i) => (
