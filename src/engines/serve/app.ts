@@ -7,10 +7,20 @@
 // and a route added later is protected unless someone decides otherwise. See docs/security.md.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
-import { ApiError, classifyBackendError, ShutdownReason, shuttingDown, TimeoutReason } from './errors.js';
+import { ApiError, classifyBackendError, modelNotFound, ShutdownReason, shuttingDown, TimeoutReason } from './errors.js';
 import { createMetrics, type ServeMetrics } from './metrics.js';
-import type { ChatMessage, GenerationOptions, GenerationResult, ModelBackend } from './model-clients.js';
-import { chatBodySchema, errorSchema, generateBodySchema, generateResponseSchema, healthResponseSchema } from './schemas.js';
+import { sameOllamaModel, type ChatMessage, type GenerationOptions, type GenerationResult, type ModelBackend } from './model-clients.js';
+import { CompatError, maxNewTokens, plainMessages, stopList, unsupportedOpenAIField, usageOf, wantsStreamUsage } from './openai-compat.js';
+import {
+  chatBodySchema,
+  chatResponseSchema,
+  errorSchema,
+  generateBodySchema,
+  generateResponseSchema,
+  healthResponseSchema,
+  modelListSchema,
+  modelSchema,
+} from './schemas.js';
 import { onShutdown, StreamWriter, trackRequests } from './streams.js';
 
 export interface ServeAppOptions {
@@ -40,13 +50,18 @@ interface GenerateBody {
 
 interface ChatBody {
   model?: string;
-  messages: ChatMessage[];
+  /** Content may be a list of text parts; roles include developer and tool (see openai-compat.ts). */
+  messages: { role: string; content: unknown }[];
   stream?: boolean;
+  stream_options?: { include_usage?: boolean } | null;
   temperature?: number;
   top_p?: number;
   max_tokens?: number;
+  max_completion_tokens?: number;
   seed?: number;
   stop?: string | string[];
+  response_format?: { type: string; json_schema?: { name: string; schema?: Record<string, unknown> } };
+  [field: string]: unknown;
 }
 
 /** A route that answers without the API key. Everything else needs it. */
@@ -101,6 +116,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     // The docs (swagger-ui's routes) describe the API and hold no data: open. Decided once, on the route
     // pattern at registration; requests are then checked against the route they matched.
     if (r.url === '/docs' || r.url.startsWith('/docs/')) r.config = { ...(r.config ?? {}), ...PUBLIC };
+    documentRoute(r, Boolean(opts.apiKey));
     routes.push(r);
   });
 
@@ -113,9 +129,13 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
           title: 'ftlab serving API',
           version: opts.version,
           description:
-            'A small production-minded HTTP API in front of a model server (Ollama or OpenAI-compatible). Errors are JSON {error:{code,message,hint}}.',
+            'A small production-minded HTTP API in front of a model server (Ollama or OpenAI-compatible). Errors are JSON {error:{code,message,hint,type,param}}.',
+          license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        // /openapi.json replaces this with the address the client reached (see below).
+        servers: [{ url: 'http://127.0.0.1:8000', description: 'the default address of ftlab serve' }],
+        // The scheme is declared only when it is used (--api-key), so the document has no unused component.
+        ...(opts.apiKey ? { components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } } : {}),
       },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -224,8 +244,14 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
       schema: {
         summary: 'Generate a completion for a prompt (JSON, or Server-Sent Events with "stream": true)',
         body: generateBodySchema,
-        response: { 200: generateResponseSchema, '4xx': errorSchema, '5xx': errorSchema },
-        security: opts.apiKey ? [{ bearer: [] }] : [],
+        response: {
+          200: {
+            description: 'the completion; with "stream": true, text/event-stream of "token" events, then one "done" event (or "error")',
+            content: { 'application/json': { schema: generateResponseSchema }, 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          '4xx': errorSchema,
+          '5xx': errorSchema,
+        },
       },
     },
     async (req, reply) => {
@@ -271,33 +297,57 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
       schema: {
         summary: 'OpenAI-compatible chat completions (stream with "stream": true)',
         body: chatBodySchema,
-        response: { '4xx': errorSchema, '5xx': errorSchema },
-        security: opts.apiKey ? [{ bearer: [] }] : [],
+        response: {
+          200: {
+            description: 'the completion; with "stream": true, text/event-stream of chat.completion.chunk events ending in "data: [DONE]"',
+            content: { 'application/json': { schema: chatResponseSchema }, 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          '4xx': errorSchema,
+          '5xx': errorSchema,
+        },
       },
     },
     async (req, reply) => {
       const body = req.body;
       const model = body.model ?? opts.defaultModel;
+      const refused = unsupportedOpenAIField(body);
+      if (refused) throw fromCompat(refused);
+      let messages: ChatMessage[];
+      try {
+        messages = plainMessages(body.messages);
+      } catch (err) {
+        throw err instanceof CompatError ? fromCompat(err, 'bad_request') : err;
+      }
+      const includeUsage = wantsStreamUsage(body);
       const call = backendCall(req, reply, timeoutMs);
       const id = `chatcmpl-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
       const created = Math.floor(Date.now() / 1000);
       const options: GenerationOptions = {
         temperature: body.temperature,
         top_p: body.top_p,
-        num_predict: body.max_tokens,
+        num_predict: maxNewTokens(body) as number | undefined,
         seed: body.seed,
-        stop: typeof body.stop === 'string' ? [body.stop] : body.stop,
+        stop: stopList(body.stop),
       };
       const finish = (reason: string) => (reason === 'length' ? 'length' : 'stop');
       const sse = body.stream ? sseWriter(reply) : undefined;
+      const event = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+      // With include_usage every chunk but the last carries usage: null, and the last has choices: [] and the usage.
       const chunk = (delta: Record<string, string>, finish_reason: string | null) =>
-        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason }] })}\n\n`;
+        event({
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model,
+          choices: [{ index: 0, delta, finish_reason }],
+          ...(includeUsage ? { usage: null } : {}),
+        });
       let first = true;
       try {
         const r = await callBackend(metrics, 'chat', () =>
           opts.backend.chat({
             model,
-            messages: body.messages,
+            messages,
             options,
             signal: call.signal,
             onActivity: call.touch,
@@ -309,6 +359,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
               : undefined,
           }),
         );
+        const usage = usageOf(r.promptTokens, r.completionTokens);
         if (!sse) {
           return {
             id,
@@ -316,14 +367,12 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
             created,
             model,
             choices: [{ index: 0, message: { role: 'assistant', content: r.text }, finish_reason: finish(r.doneReason) }],
-            usage: {
-              prompt_tokens: r.promptTokens,
-              completion_tokens: r.completionTokens,
-              total_tokens: r.promptTokens + r.completionTokens,
-            },
+            usage,
           };
         }
-        sse.end(chunk({}, finish(r.doneReason)) + 'data: [DONE]\n\n');
+        if (first) sse.write(chunk({ role: 'assistant', content: '' }, null));
+        const usageChunk = includeUsage ? event({ id, object: 'chat.completion.chunk', created, model, choices: [], usage }) : '';
+        sse.end(chunk({}, finish(r.doneReason)) + usageChunk + 'data: [DONE]\n\n');
         return reply;
       } catch (err) {
         return failInStreamOrThrow(sse, toBackendError(err, opts, model, timeoutMs, call.signal));
@@ -333,27 +382,129 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     },
   );
 
-  app.get('/v1/models', { schema: { summary: 'The model this API serves (OpenAI-compatible list)' } }, async () => ({
-    object: 'list',
-    data: [{ id: opts.defaultModel, object: 'model', created: 0, owned_by: opts.backend.kind }],
-  }));
+  const startedAt = Math.floor(Date.now() / 1000);
+  const modelEntry = (id: string) => ({ id, object: 'model', created: startedAt, owned_by: opts.backend.kind });
+  app.get(
+    '/v1/models',
+    {
+      schema: {
+        summary: 'The model this API serves (OpenAI-compatible list)',
+        operationId: 'listModels',
+        response: { 200: modelListSchema, '4xx': errorSchema },
+      },
+    },
+    async () => ({ object: 'list', data: [modelEntry(opts.defaultModel)] }),
+  );
+  app.get<{ Params: { model: string } }>(
+    '/v1/models/:model',
+    {
+      schema: {
+        summary: 'One model (OpenAI-compatible): the default model, or any the backend has',
+        operationId: 'retrieveModel',
+        params: { type: 'object', required: ['model'], properties: { model: { type: 'string', minLength: 1, maxLength: 200 } } },
+        response: { 200: modelSchema, '4xx': errorSchema, '5xx': errorSchema },
+      },
+    },
+    async (req) => {
+      const id = req.params.model;
+      if (sameOllamaModel(id, opts.defaultModel)) return modelEntry(id);
+      let known: boolean;
+      try {
+        known = await opts.backend.hasModel(id, AbortSignal.timeout(Math.min(timeoutMs, 5000)));
+      } catch (err) {
+        throw classifyBackendError(err, opts.backend.url, Math.min(timeoutMs, 5000), id, opts.backend.kind);
+      }
+      if (!known) throw modelNotFound(id, opts.backend.kind);
+      return modelEntry(id);
+    },
+  );
 
   // Counters by route and status, latency, tokens and process figures: no request data, so it stays open for scrapers.
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)' }, config: PUBLIC }, async (_req, reply) => {
-    reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics (text exposition format)',
+        response: {
+          200: { description: 'metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+        },
+      },
+      config: PUBLIC,
+    },
+    async (_req, reply) => {
+      reply.header('content-type', metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
 
   if (opts.docs !== false) {
-    app.get('/openapi.json', { schema: { hide: true }, config: PUBLIC }, async () => app.swagger());
+    app.get('/openapi.json', { schema: { hide: true }, config: PUBLIC }, async (req) => {
+      const doc = app.swagger() as { servers?: { url: string; description?: string }[] };
+      // The address this client reached is the one its generated client should call.
+      const host = req.headers.host;
+      if (host && /^[\w.:[\]-]+$/.test(host))
+        return { ...doc, servers: [{ url: `${req.protocol}://${host}`, description: 'this server' }] };
+      return doc;
+    });
   }
   return app;
 }
 
 // --- helpers -----------------------------------------------------------------------------------
 
+/** `unsupported`: a field asks for something this API cannot do; otherwise the field itself is malformed. */
+function fromCompat(err: CompatError, code: 'unsupported' | 'bad_request' = 'unsupported'): ApiError {
+  return new ApiError(err.status, code, err.message, 'see /docs for what this API supports', undefined, err.param);
+}
+
+/** Ajv's instance path (/messages/0/content) as OpenAI writes a param (messages[0].content). */
+function paramOf(validation: unknown): string | null {
+  const first = Array.isArray(validation) ? (validation[0] as { instancePath?: string; params?: { missingProperty?: string } }) : undefined;
+  if (!first) return null;
+  const parts = (first.instancePath ?? '').split('/').filter(Boolean);
+  if (first.params?.missingProperty) parts.push(first.params.missingProperty);
+  if (!parts.length) return null;
+  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i ? `.${p}` : p)).join('');
+}
+
 function notFound(req: FastifyRequest): ApiError {
   return new ApiError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`, 'see /docs for the routes this API offers');
+}
+
+/** operationIds of the documented routes (names generated clients use). */
+const OPERATION_IDS: Record<string, string> = {
+  'GET /health': 'getHealth',
+  'POST /generate': 'generate',
+  'POST /v1/chat/completions': 'createChatCompletion',
+  'POST /v1/completions': 'createCompletion',
+  'POST /v1/embeddings': 'createEmbedding',
+  'GET /v1/models': 'listModels',
+  'GET /v1/models/:model': 'retrieveModel',
+  'GET /metrics': 'getMetrics',
+};
+
+/**
+ * Completes a documented route's OpenAPI description from what the server really does: its operationId, its
+ * security (the key on every route not marked public, none on public ones: the same rule the onRequest hook
+ * enforces), a 401 where the key is needed, and a 4xx answer on every route.
+ */
+function documentRoute(r: RouteOptions, keyed: boolean): void {
+  const schema = r.schema as (Record<string, unknown> & { hide?: boolean; response?: Record<string, unknown> }) | undefined;
+  if (!schema || schema.hide) return;
+  const method = [r.method].flat()[0];
+  const open = isPublic(r.config);
+  const response = { ...(schema.response ?? {}) };
+  if (!response['4xx'] && !response['400']) response['4xx'] = errorSchema;
+  if (keyed && !open) response['401'] = { ...errorSchema, description: 'the API key is missing or wrong' };
+  r.schema = {
+    ...schema,
+    operationId:
+      (schema.operationId as string | undefined) ??
+      OPERATION_IDS[`${method} ${r.url}`] ??
+      `${String(method).toLowerCase()}${r.url.replace(/\W+(\w)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    security: keyed && !open ? [{ bearer: [] }] : [],
+    response,
+  };
 }
 
 function round2(x: number): number {
@@ -453,6 +604,8 @@ function toApiError(err: unknown): ApiError {
       'bad_request',
       `invalid request ${where}: ${cleanValidation(e.message ?? '')}`,
       'see /docs for the request schema',
+      undefined,
+      paramOf(e.validation),
     );
   }
   switch (e?.code) {

@@ -1,9 +1,14 @@
-// The serving API's error contract: every error is JSON {error:{code,message,hint}} with a fitting status.
+// The serving API's error contract: every error is JSON {error:{code,message,hint,type,param}} with a fitting
+// status; `type` and `param` are OpenAI's fields (so the `openai` SDK and LangChain read them), `code`,
+// `message` and `hint` are ftlab's.
 // The backend client (backend.ts) turns every way a model server can fail into one of these, so a failure
 // reaches the client with the right status and the backend's own reason, never as a success.
 
+import { openAIErrorType } from './openai-compat.js';
+
 export type ApiErrorCode =
   | 'bad_request'
+  | 'unsupported'
   | 'unauthorized'
   | 'not_found'
   | 'model_not_found'
@@ -25,13 +30,15 @@ export class ApiError extends Error {
     readonly hint: string,
     /** Seconds for a Retry-After header (503s that are worth retrying). */
     readonly retryAfter?: number,
+    /** The request field at fault, when there is one (OpenAI's `param`, e.g. "messages[0].content"). */
+    readonly param: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
-  toBody(): { error: { code: ApiErrorCode; message: string; hint: string } } {
-    return { error: { code: this.code, message: this.message, hint: this.hint } };
+  toBody(): { error: { code: ApiErrorCode; message: string; hint: string; type: string; param: string | null } } {
+    return { error: { code: this.code, message: this.message, hint: this.hint, type: openAIErrorType(this.status), param: this.param } };
   }
 }
 

@@ -243,7 +243,10 @@ export class OpenAICompatibleBackend implements ModelBackend {
 
   async hasModel(name: string, signal: AbortSignal): Promise<boolean> {
     const body = await getJson(`${this.url}/models`, signal, this.kind, this.headers());
-    return (Array.isArray(body.data) ? body.data.filter(isObject) : []).some((m) => m.id === name);
+    // Ollama's /v1/models (and servers copying it) list "name:latest"; a client may ask for "name".
+    return (Array.isArray(body.data) ? body.data.filter(isObject) : []).some(
+      (m) => typeof m.id === 'string' && sameOllamaModel(m.id, name),
+    );
   }
 
   generate(call: GenerateCall): Promise<GenerationResult> {

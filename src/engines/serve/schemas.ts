@@ -53,10 +53,18 @@ export const generateResponseSchema = {
 
 export const errorSchema = {
   type: 'object',
+  required: ['error'],
   properties: {
     error: {
       type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, hint: { type: 'string' } },
+      required: ['code', 'message', 'hint', 'type', 'param'],
+      properties: {
+        code: { type: 'string', description: "ftlab's error code, e.g. bad_request, model_not_found, backend_busy" },
+        message: { type: 'string' },
+        hint: { type: 'string', description: 'what to do about it' },
+        type: { type: 'string', description: "OpenAI's error type, e.g. invalid_request_error, authentication_error, not_found_error" },
+        param: { type: ['string', 'null'], description: 'the request field at fault, if any' },
+      },
     },
   },
 } as const;
@@ -79,16 +87,52 @@ export const healthResponseSchema = {
   },
 } as const;
 
+const textPartSchema = {
+  type: 'object',
+  required: ['type'],
+  // Other part types (image_url, input_audio) are refused by the handler with a message that says why.
+  properties: { type: { type: 'string', description: 'only "text" is supported' }, text: { type: 'string' } },
+} as const;
+
 const messageSchema = {
   type: 'object',
   required: ['role', 'content'],
   properties: {
-    role: { type: 'string', enum: ['system', 'user', 'assistant'] },
-    content: { type: 'string' },
+    role: {
+      type: 'string',
+      enum: ['system', 'developer', 'user', 'assistant', 'tool'],
+      description: '"developer" is taken as "system"; a "tool" result is shown to the model as a user turn',
+    },
+    content: {
+      anyOf: [{ type: 'string' }, { type: 'array', maxItems: 64, items: textPartSchema }],
+      description: 'a string, or a list of text parts {type:"text", text} (joined)',
+    },
   },
 } as const;
 
-/** OpenAI clients send many optional fields; unknown ones are accepted and ignored. */
+export const responseFormatSchema = {
+  type: 'object',
+  required: ['type'],
+  description: 'structured output: "json_object" (any JSON object) or "json_schema" (a document valid against json_schema.schema)',
+  properties: {
+    type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] },
+    json_schema: {
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string' },
+        description: { type: 'string' },
+        schema: { type: 'object' },
+        strict: { type: ['boolean', 'null'] },
+      },
+    },
+  },
+} as const;
+
+/**
+ * OpenAI clients send many optional fields; unknown ones are accepted and ignored, except those that ask for
+ * something this API cannot do (tools, logprobs, n > 1…), which get a 400 naming the field.
+ */
 export const chatBodySchema = {
   type: 'object',
   required: ['messages'],
@@ -96,10 +140,64 @@ export const chatBodySchema = {
     model: { type: 'string', minLength: 1, maxLength: 200 },
     messages: { type: 'array', minItems: 1, maxItems: 256, items: messageSchema },
     stream: { type: 'boolean' },
+    stream_options: {
+      type: ['object', 'null'],
+      properties: { include_usage: { type: 'boolean', description: 'end the stream with a chunk holding the usage (choices: [])' } },
+    },
     temperature: { type: 'number', minimum: 0, maximum: 2 },
     top_p: { type: 'number', minimum: 0, maximum: 1 },
     max_tokens: { type: 'integer', minimum: 1, maximum: 32768 },
+    max_completion_tokens: { type: 'integer', minimum: 1, maximum: 32768, description: 'wins over max_tokens' },
     seed: { type: 'integer' },
     stop: { anyOf: [{ type: 'string' }, stopSchema] },
+    response_format: responseFormatSchema,
   },
+} as const;
+
+const usageRequired = { ...usageSchema, required: ['prompt_tokens', 'completion_tokens', 'total_tokens'] } as const;
+
+export const chatResponseSchema = {
+  type: 'object',
+  required: ['id', 'object', 'created', 'model', 'choices', 'usage'],
+  description: 'with "stream": true, text/event-stream of chat.completion.chunk objects, then "data: [DONE]"',
+  properties: {
+    id: { type: 'string' },
+    object: { type: 'string', enum: ['chat.completion'] },
+    created: { type: 'integer' },
+    model: { type: 'string' },
+    choices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'message', 'finish_reason'],
+        properties: {
+          index: { type: 'integer' },
+          message: {
+            type: 'object',
+            required: ['role', 'content'],
+            properties: { role: { type: 'string' }, content: { type: 'string' } },
+          },
+          finish_reason: { type: 'string', enum: ['stop', 'length'] },
+        },
+      },
+    },
+    usage: usageRequired,
+  },
+} as const;
+
+export const modelSchema = {
+  type: 'object',
+  required: ['id', 'object', 'created', 'owned_by'],
+  properties: {
+    id: { type: 'string' },
+    object: { type: 'string', enum: ['model'] },
+    created: { type: 'integer' },
+    owned_by: { type: 'string' },
+  },
+} as const;
+
+export const modelListSchema = {
+  type: 'object',
+  required: ['object', 'data'],
+  properties: { object: { type: 'string', enum: ['list'] }, data: { type: 'array', items: modelSchema } },
 } as const;

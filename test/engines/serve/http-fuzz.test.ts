@@ -112,7 +112,7 @@ describe('fuzz: ftlab serve', () => {
     await echo.close();
   });
 
-  it('no 5xx, every error is {error:{code,message,hint}}, still healthy after', async () => {
+  it('no 5xx, every error is {error:{code,message,hint,type,param}}, still healthy after', async () => {
     const routes = [
       { path: '/generate', valid: { prompt: 'hi', stream: false, options: { num_predict: 3 } } },
       { path: '/generate', valid: { prompt: 'hi', stream: true } },
@@ -148,7 +148,13 @@ describe('fuzz: ftlab serve', () => {
         expect(res.status, `${method} ${path} ${body.slice(0, 80)}`).toBeLessThan(500);
         if (res.status >= 400) {
           const parsed = JSON.parse(res.body);
-          expect(parsed.error).toEqual({ code: expect.any(String), message: expect.any(String), hint: expect.any(String) });
+          expect(parsed.error).toEqual({
+            code: expect.any(String),
+            message: expect.any(String),
+            hint: expect.any(String),
+            type: expect.any(String),
+            param: parsed.error.param === null ? null : expect.any(String),
+          });
         }
         if (res.type.startsWith('text/event-stream')) expect(res.body).toMatch(/event: (done|error)\ndata: .*\n\n$/);
       }),

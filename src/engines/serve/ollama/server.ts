@@ -9,6 +9,17 @@ import { basename, join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readConfig } from '../../llm/config.js';
 import { llamaParamEntries } from '../../llm/params.js';
+import {
+  CompatError,
+  maxNewTokens,
+  openAIErrorType,
+  plainMessages,
+  plainRole,
+  stopList,
+  unsupportedOpenAIField,
+  usageOf,
+  wantsStreamUsage,
+} from '../openai-compat.js';
 import { StreamWriter, onShutdown, trackRequests } from '../streams.js';
 import { GenerationPool, JobError, QueueFullError } from './pool.js';
 import type { JobInput, JobResult, ModelSpec, SamplingRequest } from './protocol.js';
@@ -153,17 +164,50 @@ function samplingFrom(options: unknown): SamplingRequest {
   };
 }
 
+/** Ollama's /api/chat messages: content is a string; roles are compared without case, as Ollama does. */
 function messagesFrom(value: unknown): { role: 'system' | 'user' | 'assistant'; content: string }[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new OllamaError(400, 'messages must be a list');
   return value.map((m, i) => {
     if (!m || typeof m !== 'object') throw new OllamaError(400, `messages[${i}] must be an object`);
-    const { role, content } = m as { role?: unknown; content?: unknown };
-    if (role !== 'system' && role !== 'user' && role !== 'assistant' && role !== 'tool')
-      throw new OllamaError(400, `messages[${i}].role must be system, user or assistant`);
-    if (content !== undefined && typeof content !== 'string') throw new OllamaError(400, `messages[${i}].content must be a string`);
-    return { role: role === 'tool' ? 'user' : role, content: (content as string | undefined) ?? '' };
+    const { role, content, images } = m as { role?: unknown; content?: unknown; images?: unknown };
+    if (content !== undefined && content !== null && typeof content !== 'string')
+      throw new OllamaError(400, `messages[${i}].content must be a string`);
+    if (Array.isArray(images) && images.length) throw new OllamaError(400, 'this model does not support images (no vision capability)');
+    return { role: plainRole(role, `messages[${i}].role`), content: (content as string | undefined) ?? '' };
   });
+}
+
+/**
+ * Ollama request fields that ask for a capability the micro model lacks: Ollama answers 400 for them
+ * rather than ignoring them, and so does this server.
+ */
+function refuseMissingCapabilities(body: Record<string, unknown>, model: string): void {
+  if (Array.isArray(body.tools) && body.tools.length) throw new OllamaError(400, `"${model}" does not support tools`);
+  if (body.think !== undefined && body.think !== null && body.think !== false)
+    throw new OllamaError(400, `"${model}" does not support thinking`);
+  if (Array.isArray(body.images) && body.images.length)
+    throw new OllamaError(400, `"${model}" does not support images (no vision capability)`);
+  if (typeof body.suffix === 'string' && body.suffix) throw new OllamaError(400, `"${model}" does not support insert`);
+  if (
+    body.raw === true &&
+    ((typeof body.system === 'string' && body.system) || (typeof body.template === 'string' && body.template) || body.context !== undefined)
+  )
+    throw new OllamaError(400, 'raw mode does not support template, system, or context');
+  if (body.logprobs === true) throw new OllamaError(400, 'logprobs are not supported by this server');
+  if (
+    body.keep_alive !== undefined &&
+    body.keep_alive !== null &&
+    typeof body.keep_alive !== 'number' &&
+    typeof body.keep_alive !== 'string'
+  )
+    throw new OllamaError(400, 'keep_alive must be a duration such as "5m" or a number of seconds');
+}
+
+/** keep_alive 0 (or "0", "0s"…) asks Ollama to unload the model after the request. */
+function unloads(keepAlive: unknown): boolean {
+  if (typeof keepAlive === 'number') return keepAlive === 0;
+  return typeof keepAlive === 'string' && /^0+(\.0+)?(ns|us|µs|ms|s|m|h)?$/.test(keepAlive.trim());
 }
 
 export async function buildBackendApp(o: BackendOptions): Promise<{ app: FastifyInstance; pool: GenerationPool }> {
@@ -222,7 +266,9 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     if (!req.routeOptions.url) return reply.code(404).type('text/plain').send('404 page not found');
     let status = 500;
     let message = 'internal error';
+    let param: string | null = null;
     if (err instanceof OllamaError) ({ status, message } = err);
+    else if (err instanceof CompatError) ({ status, message, param } = err);
     else if (err instanceof QueueFullError) {
       status = 503;
       message = err.message;
@@ -240,9 +286,9 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
       return reply.code(status).send({
         error: {
           message,
-          type: status === 404 ? 'not_found_error' : status >= 500 ? 'api_error' : 'invalid_request_error',
-          param: null,
-          code: null,
+          type: openAIErrorType(status),
+          param,
+          code: status === 404 && /^model /.test(message) ? 'model_not_found' : null,
         },
       });
     }
@@ -375,10 +421,16 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     const model = resolveModel(requested);
     if (body.prompt !== undefined && typeof body.prompt !== 'string') throw new OllamaError(400, 'prompt must be a string');
     if (body.system !== undefined && typeof body.system !== 'string') throw new OllamaError(400, 'system must be a string');
+    refuseMissingCapabilities(body, requested);
     const options = samplingFrom(body.options);
     const prompt = (body.prompt as string | undefined) ?? '';
     if (!prompt) {
-      // Ollama loads the model and answers at once when there is nothing to complete.
+      // Ollama loads the model and answers at once when there is nothing to complete, or unloads it
+      // when keep_alive is 0 (its documented "unload a model" request).
+      if (unloads(body.keep_alive)) {
+        lastUsed.delete(model.spec.name);
+        return { model: requested, created_at: created(), response: '', done: true, done_reason: 'unload' };
+      }
       lastUsed.set(model.spec.name, Date.now());
       return { model: requested, created_at: created(), response: '', done: true, done_reason: 'load' };
     }
@@ -398,9 +450,14 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     const body = parseBody(req);
     const requested = body.model as string;
     const model = resolveModel(requested);
+    refuseMissingCapabilities(body, requested);
     const messages = messagesFrom(body.messages);
     const options = samplingFrom(body.options);
     if (!messages.length) {
+      if (unloads(body.keep_alive)) {
+        lastUsed.delete(model.spec.name);
+        return { model: requested, created_at: created(), message: { role: 'assistant', content: '' }, done: true, done_reason: 'unload' };
+      }
       lastUsed.set(model.spec.name, Date.now());
       return { model: requested, created_at: created(), message: { role: 'assistant', content: '' }, done: true, done_reason: 'load' };
     }
@@ -419,23 +476,26 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
   }));
   app.get<{ Params: { model: string } }>('/v1/models/:model', async (req) => {
     const m = resolveModel(req.params.model);
-    return { id: m.spec.name, object: 'model', created: Math.floor(Date.parse(m.modifiedAt) / 1000), owned_by: 'ftlab' };
+    // Ollama echoes the id as the client asked for it ("ftlab-micro", not "ftlab-micro:latest").
+    return { id: req.params.model, object: 'model', created: Math.floor(Date.parse(m.modifiedAt) / 1000), owned_by: 'ftlab' };
   });
 
   app.post('/v1/chat/completions', async (req, reply) => {
     const body = parseBody(req);
     const requested = body.model as string;
     const model = resolveModel(requested);
-    const messages = messagesFrom(body.messages);
-    if (!messages.length) throw new OllamaError(400, 'messages must not be empty');
-    const stopRaw = body.stop;
+    const refused = unsupportedOpenAIField(body);
+    if (refused) throw refused;
+    const messages = plainMessages(body.messages);
+    if (!messages.length) throw new CompatError('messages must not be empty', 'messages');
     const options = samplingFrom({
       temperature: body.temperature,
       top_p: body.top_p,
       seed: body.seed,
-      num_predict: body.max_completion_tokens ?? body.max_tokens,
-      stop: stopRaw,
+      num_predict: maxNewTokens(body),
+      stop: stopList(body.stop),
     });
+    const includeUsage = wantsStreamUsage(body);
     lastUsed.set(model.spec.name, Date.now());
     const id = `chatcmpl-${Math.floor(Math.random() * 1e9)}`;
     const createdAt = Math.floor(Date.now() / 1000);
@@ -451,6 +511,8 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
       model: requested,
       system_fingerprint: 'fp_ftlab',
       choices: [{ index: 0, delta, finish_reason: finish }],
+      // With include_usage every chunk but the last carries usage: null (OpenAI's stream contract).
+      ...(includeUsage ? { usage: null } : {}),
     });
     let first = true;
     let result: JobResult;
@@ -475,11 +537,7 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
       throw new OllamaError(503, SHUTTING_DOWN);
     }
     const finish = result.doneReason === 'length' ? 'length' : 'stop';
-    const usage = {
-      prompt_tokens: result.promptTokens,
-      completion_tokens: result.evalTokens,
-      total_tokens: result.promptTokens + result.evalTokens,
-    };
+    const usage = usageOf(result.promptTokens, result.evalTokens);
     if (!stream) {
       return {
         id,
@@ -493,8 +551,7 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     }
     if (first) sse(chunk({ role: 'assistant', content: '' }, null));
     sse(chunk({}, finish));
-    const options2 = body.stream_options as { include_usage?: boolean } | undefined;
-    if (options2?.include_usage) sse({ id, object: 'chat.completion.chunk', created: createdAt, model: requested, choices: [], usage });
+    if (includeUsage) sse({ id, object: 'chat.completion.chunk', created: createdAt, model: requested, choices: [], usage });
     out!.end(event('[DONE]'));
     return reply;
   });
