@@ -1,6 +1,9 @@
 // The chat template shared by training, evaluation, generation and the serving backend:
-//   <s>System: …\nUser: …\nAssistant: …</s>\n
-// Only the assistant's words and its closing </s> are trained on for instruction formats.
+//   BOS System: …\nUser: …\nAssistant: …EOS\n
+// with the model's own BOS/EOS (<s>/</s> for the micro model, <|begin_of_text|>/<|eot_id|> for a
+// Llama-3 folder; no BOS for a tokenizer without one). Only the assistant's words and its closing EOS
+// are trained on for instruction formats. Message text is encoded with special tokens as plain text, so
+// a user who types "</s>" or "<|eot_id|>" cannot end a turn.
 import type { Tokenizer } from './tokenizer.js';
 
 export interface ChatMessage {
@@ -26,8 +29,12 @@ export function encodeChat(
   messages: ChatMessage[],
   opts: { addGenerationPrompt?: boolean; trainAll?: boolean } = {},
 ): { ids: number[]; mask: boolean[] } {
-  const ids: number[] = [tok.bosId];
-  const mask: boolean[] = [false];
+  const ids: number[] = [];
+  const mask: boolean[] = [];
+  if (tok.bosId !== null) {
+    ids.push(tok.bosId);
+    mask.push(false);
+  }
   const push = (piece: number[], train: boolean) => {
     for (const id of piece) {
       ids.push(id);
@@ -35,12 +42,14 @@ export function encodeChat(
     }
   };
   for (const m of messages) {
-    push(tok.encodeOrdinary(PREFIX[m.role]), false);
     if (m.role === 'assistant') {
+      // the prefix is encoded on its own so the answer starts on a token boundary, as it does when the
+      // generation prompt ends with "Assistant: "
+      push(tok.encodeOrdinary(PREFIX.assistant), false);
       push(tok.encodeOrdinary(m.content), true);
       push([tok.eosId], true);
       push(tok.encodeOrdinary('\n'), false);
-    } else push(tok.encodeOrdinary(m.content + '\n'), false);
+    } else push(tok.encodeOrdinary(PREFIX[m.role] + m.content + '\n'), false);
   }
   if (opts.addGenerationPrompt) push(tok.encodeOrdinary(PREFIX.assistant), false);
   return { ids, mask };

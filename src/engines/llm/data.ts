@@ -222,10 +222,10 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return -1;
 }
 
-/** <s>text</s> for `text` records (all trained on), the chat template otherwise. */
+/** BOS text EOS for `text` records (all trained on), the chat template otherwise. */
 export function encodeRecord(tok: Tokenizer, r: DataRecord): Example {
   if (r.format === 'text') {
-    const ids = [tok.bosId, ...tok.encodeOrdinary(r.text!), tok.eosId];
+    const ids = [...(tok.bosId === null ? [] : [tok.bosId]), ...tok.encodeOrdinary(r.text!), tok.eosId];
     return { line: r.line, ids, mask: ids.map((_, i) => i > 0) };
   }
   const { ids, mask } = encodeChat(tok, r.messages!);

@@ -81,6 +81,10 @@ export class InferenceModel {
       KD = KVH * hd;
     const pos = cache.len;
     if (pos >= cache.max) throw new Error(`context is full (${cache.max} tokens)`);
+    // an id outside the embedding would read another row's memory (subarray of negative bounds) and
+    // generate garbage silently; callers pass tokenizer ids that the loader checked against vocab_size
+    if (!Number.isInteger(token) || token < 0 || token >= c.vocabSize)
+      throw new Error(`token id ${token} is outside the model's vocabulary (0 to ${c.vocabSize - 1})`);
     const P = this.model.params;
     const x = Float32Array.from(P.view('model.embed_tokens.weight').subarray(token * C, token * C + C));
     const ln = new Float32Array(C),
@@ -213,6 +217,7 @@ export async function* generateStream(
   if (promptIds.length >= im.config.maxPositions)
     throw new Error(`the prompt has ${promptIds.length} tokens; the model's context is ${im.config.maxPositions}`);
   const cache = im.newCache(maxLen);
+  const stopIds = new Set(tok.stopIds);
   let logits!: Float32Array;
   for (const id of promptIds) logits = im.step(id, cache);
   const out: number[] = [];
@@ -226,7 +231,9 @@ export async function* generateStream(
       break;
     }
     const id = sampleToken(logits, sampling, rng);
-    if (id === tok.eosId) {
+    // EOS and the folder's other end-of-turn ids (generation_config.json) end the reply; other special
+    // tokens are generated but print nothing (tokenBytes skips them)
+    if (stopIds.has(id)) {
       doneReason = 'stop';
       break;
     }

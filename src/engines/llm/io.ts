@@ -11,7 +11,8 @@ import { LlamaModel } from './model.js';
 import { quantizeNF4, type NF4Tensor } from './nf4.js';
 import { llamaParamEntries, ParamSet, PROJECTIONS, type Projection } from './params.js';
 import { readSafetensors, writeSafetensors, type TensorMap } from './safetensors.js';
-import { Tokenizer } from './tokenizer.js';
+import { loadTokenizer, specialTokensConfig } from './special-tokens.js';
+import type { Tokenizer } from './tokenizer.js';
 
 // Every fault of a model or adapter folder is a ModelFileError (safetensors, config and tokenizer errors
 // are subclasses) whose message names the file; the loaders add the hint for the flag that named the folder.
@@ -54,7 +55,8 @@ export function checkAdapterFolder(dir: string): void {
 function readModelFolder(d: string, opts: { quantize?: boolean }): LoadedModel {
   checkModelFolder(d);
   const config = readConfig(join(d, 'config.json'));
-  const tokenizer = Tokenizer.fromFile(join(d, 'tokenizer.json'));
+  // tokenizer.json plus the files that name its special tokens (tokenizer_config.json, special_tokens_map.json)
+  const tokenizer = loadTokenizer(d);
   if (tokenizer.vocabSize > config.vocabSize)
     throw new ModelFileError(
       `${d}/tokenizer.json: has ${tokenizer.vocabSize} tokens, more than config.json's vocab_size ${config.vocabSize}`,
@@ -96,10 +98,7 @@ export function saveModel(dir: string, model: LlamaModel, tokenizer: Tokenizer, 
     JSON.stringify(
       {
         tokenizer_class: 'PreTrainedTokenizerFast',
-        bos_token: '<s>',
-        eos_token: '</s>',
-        pad_token: '</s>',
-        add_bos_token: true,
+        ...specialTokensConfig(tokenizer),
         model_max_length: model.config.maxPositions,
         chat_template: CHAT_TEMPLATE_JINJA,
       },
@@ -109,7 +108,15 @@ export function saveModel(dir: string, model: LlamaModel, tokenizer: Tokenizer, 
   );
   writeFileSync(
     join(dir, 'generation_config.json'),
-    JSON.stringify({ bos_token_id: model.config.bosTokenId, eos_token_id: model.config.eosTokenId }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        bos_token_id: model.config.bosTokenId,
+        // every id that ends generation (Llama-3-Instruct-style folders have several)
+        eos_token_id: tokenizer.stopIds.length > 1 ? tokenizer.stopIds : model.config.eosTokenId,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   return bytes;
 }

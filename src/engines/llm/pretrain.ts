@@ -48,7 +48,7 @@ export function corpusStream(corpusDir: string, tok: Tokenizer): { files: string
       .split(/\n\s*\n/)
       .map((p) => p.trim())
       .filter(Boolean);
-    for (const p of paragraphs) ids.push(tok.bosId, ...tok.encodeOrdinary(p), tok.eosId);
+    for (const p of paragraphs) ids.push(...(tok.bosId === null ? [] : [tok.bosId]), ...tok.encodeOrdinary(p), tok.eosId);
   }
   return { files, ids: Int32Array.from(ids) };
 }

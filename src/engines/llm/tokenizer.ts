@@ -1,28 +1,32 @@
-// Byte-level BPE in the Hugging Face `tokenizers` format (tokenizer.json). The shipped micro model
-// uses the degenerate case with no merges: one token per UTF-8 byte plus <s> and </s>. That keeps the
-// vocabulary at 258 (the embedding stays a small share of a ~100k-parameter model), nothing is ever
-// out of vocabulary, and the file still loads in `tokenizers`/transformers unchanged. Files with merges
-// (a trained byte-level BPE) are applied too, so the class is not tied to our choice.
+// Byte-level BPE in the Hugging Face `tokenizers` format (tokenizer.json), encoding to the same ids as
+// the Rust library (0.23; test/engines/llm/tokenizer-parity.test.ts holds it to that on the shipped
+// tokenizer and on Llama-3- and GPT-2-style fixtures). The pipeline is HF's: added tokens are cut out of
+// the raw text first (those with normalized=false), the rest is normalized and cut again (normalized=true),
+// then pre-tokenized (ByteLevel, Split, …), each piece is BPE-merged, and the post-processor's template
+// adds BOS/EOS. Decoding is HF's ByteLevel decoder. The stages live in tokenizer-pipeline.ts.
+//
+// The shipped micro model uses the degenerate case with no merges: one token per UTF-8 byte plus <s> and
+// </s>, which keeps the vocabulary at 258 and nothing out of vocabulary.
+//
+// Which tokens are BOS/EOS/PAD is not hard-coded: a model folder names them in tokenizer_config.json /
+// special_tokens_map.json (special-tokens.ts reads those and calls setSpecials). A bare tokenizer.json
+// falls back to <s>/</s> when it has them (the legacy ftlab byte tokenizer).
 import { ModelFileError, readJsonObject } from './errors.js';
+import {
+  BpeModel,
+  buildNormalizer,
+  buildPostProcessor,
+  buildPreTokenizer,
+  BYTE_CHAR,
+  byteLevelTokenBytes,
+  checkDecoder,
+  PipelineError,
+  type Framing,
+  type Normalizer,
+  type PreTokenizer,
+} from './tokenizer-pipeline.js';
 
-/** GPT-2's reversible map from bytes to printable unicode characters. */
-function bytesToUnicode(): string[] {
-  const bs: number[] = [];
-  for (let b = 33; b <= 126; b++) bs.push(b);
-  for (let b = 161; b <= 172; b++) bs.push(b);
-  for (let b = 174; b <= 255; b++) bs.push(b);
-  const map: string[] = new Array(256);
-  for (const b of bs) map[b] = String.fromCharCode(b);
-  let n = 0;
-  for (let b = 0; b < 256; b++) if (!bs.includes(b)) map[b] = String.fromCharCode(256 + n++);
-  return map;
-}
-
-const BYTE_CHAR = bytesToUnicode();
-const CHAR_BYTE = new Map(BYTE_CHAR.map((ch, b) => [ch, b]));
-const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
-
-/** A tokenizer.json the engine cannot use; the message starts with the file's path. */
+/** A tokenizer.json (or its special-token files) the engine cannot use; the message starts with the file's path. */
 export class TokenizerError extends ModelFileError {}
 
 /** Largest token id accepted (the id table is allocated from it). */
@@ -32,36 +36,105 @@ export interface AddedToken {
   id: number;
   content: string;
   special: boolean;
+  singleWord: boolean;
+  lstrip: boolean;
+  rstrip: boolean;
+  normalized: boolean;
+}
+
+export type SpecialRole = 'bos' | 'eos' | 'pad' | 'unk';
+export interface SpecialToken {
+  content: string;
+  id: number;
+}
+export type SpecialTokens = Record<SpecialRole, SpecialToken | null>;
+
+// Rust regex classes used by HF's added-token matching (\w, \s are Unicode there).
+const WORD_AT_END = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]$/u;
+const WORD_AT_START = /^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
+const SPACES_AT_END = /\p{White_Space}*$/u;
+const SPACES_AT_START = /^\p{White_Space}*/u;
+
+/** Added tokens to cut out of a string, leftmost-longest as HF's Aho-Corasick matcher does. */
+class AddedMatcher {
+  private readonly byFirst = new Map<string, Array<{ pattern: string; token: AddedToken }>>();
+  constructor(entries: Array<{ pattern: string; token: AddedToken }>) {
+    for (const e of entries) {
+      if (!e.pattern) continue;
+      const k = e.pattern[0];
+      const l = this.byFirst.get(k) ?? [];
+      l.push(e);
+      this.byFirst.set(k, l);
+    }
+    for (const l of this.byFirst.values()) l.sort((a, b) => b.pattern.length - a.pattern.length);
+  }
+
+  get empty(): boolean {
+    return this.byFirst.size === 0;
+  }
+
+  /** HF's AddedVocabulary::find_matches: spans of plain text and of added tokens (with their id). */
+  split(s: string, skipSpecial: boolean): Array<{ text: string; id?: number }> {
+    if (this.empty || !s) return [{ text: s }];
+    const out: Array<{ text: string; id?: number }> = [];
+    let startOffset = 0;
+    let pos = 0;
+    while (pos < s.length) {
+      const cands = this.byFirst.get(s[pos]);
+      const hit = cands?.find((c) => s.startsWith(c.pattern, pos));
+      if (!hit) {
+        pos++;
+        continue;
+      }
+      const matchEnd = pos + hit.pattern.length;
+      let start = pos;
+      let stop = matchEnd;
+      pos = matchEnd; // the matcher resumes after the match, whether or not it is used
+      const t = hit.token;
+      if (skipSpecial && t.special) continue;
+      if (t.singleWord) {
+        const startOk = start === 0 || !WORD_AT_END.test(s.slice(0, start));
+        const stopOk = stop === s.length || !WORD_AT_START.test(s.slice(stop));
+        if (!startOk || !stopOk) continue;
+      }
+      if (t.lstrip) start = Math.max(SPACES_AT_END.exec(s.slice(0, start))!.index, startOffset);
+      if (t.rstrip) stop += SPACES_AT_START.exec(s.slice(stop))![0].length;
+      if (startOffset < start) out.push({ text: s.slice(startOffset, start) });
+      out.push({ text: s.slice(start, stop), id: t.id });
+      startOffset = stop;
+    }
+    if (startOffset !== s.length) out.push({ text: s.slice(startOffset) });
+    return out;
+  }
 }
 
 export class Tokenizer {
   readonly vocab: Map<string, number>;
   readonly idToToken: string[];
-  readonly merges: Map<string, number>;
   readonly added: AddedToken[];
-  readonly useRegex: boolean;
-  readonly addBos: boolean;
-  readonly bosId: number;
-  readonly eosId: number;
+  private readonly addedById = new Map<number, AddedToken>();
+  /** The text an added token decodes to (its normalized form when it is matched after normalization). */
+  private readonly addedText = new Map<number, string>();
+  private readonly normalizer: Normalizer | null;
+  private readonly preTokenize: PreTokenizer;
+  private readonly model: BpeModel;
+  private readonly framing: Framing;
+  private readonly rawMatcher: AddedMatcher;
+  private readonly normalizedMatcher: AddedMatcher;
+  private special: SpecialTokens = { bos: null, eos: null, pad: null, unk: null };
+  private stops: number[] = [];
 
   /** `where` names the file in errors (a TokenizerError, which the CLI prints as one line). */
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
     readonly json: Record<string, any>,
-    where = 'tokenizer.json',
+    readonly where = 'tokenizer.json',
   ) {
     const fail = (msg: string) => new TokenizerError(`${where}: ${msg}`);
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw fail('expected a JSON object');
     const model = json.model ?? {};
-    if (typeof model !== 'object' || model.type !== 'BPE')
+    if (!model || typeof model !== 'object' || model.type !== 'BPE')
       throw fail(`model.type ${JSON.stringify(model?.type)} is not supported (byte-level BPE only)`);
-    const pre = json.pre_tokenizer;
-    const preList: unknown = pre?.type === 'Sequence' ? pre.pretokenizers : pre ? [pre] : [];
-    if (!Array.isArray(preList)) throw fail('pre_tokenizer.pretokenizers must be a list');
-    const byteLevel = preList.find((p: { type?: unknown } | null) => p?.type === 'ByteLevel');
-    if (!byteLevel) throw fail('only byte-level BPE (ByteLevel pre-tokenizer) is supported');
-    if (byteLevel.add_prefix_space) throw fail('add_prefix_space=true is not supported');
-    this.useRegex = byteLevel.use_regex !== false;
     // Ids index arrays: anything but a small non-negative integer is a damaged file.
     const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < MAX_VOCAB;
     const vocab = model.vocab;
@@ -73,25 +146,18 @@ export class Tokenizer {
     // Byte-level BPE must be able to spell any byte, or encoding fails later on some input.
     const missing = BYTE_CHAR.findIndex((ch) => !this.vocab.has(ch));
     if (missing >= 0) throw fail(`model.vocab has no token for byte ${missing} (byte-level BPE needs all 256)`);
-    const added = json.added_tokens ?? [];
-    if (!Array.isArray(added)) throw fail('added_tokens must be a list');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
-    this.added = added.map((t: any, i: number) => {
-      if (!t || typeof t !== 'object' || !isId(t.id) || typeof t.content !== 'string' || !t.content)
-        throw fail(`added_tokens[${i}] needs an integer "id" and a non-empty "content"`);
-      return { id: t.id, content: t.content, special: Boolean(t.special) };
-    });
-    // a loop, not Math.max(...ids): spreading a large vocabulary overflows the argument stack
-    let size = 0;
-    for (const id of this.vocab.values()) size = Math.max(size, id + 1);
-    for (const t of this.added) size = Math.max(size, t.id + 1);
-    this.idToToken = new Array(size);
-    for (const [tok, id] of this.vocab) this.idToToken[id] = tok;
-    for (const t of this.added) this.idToToken[t.id] = t.content;
-    this.merges = new Map();
+    if (model.dropout !== null && model.dropout !== undefined && model.dropout !== 0)
+      throw fail('model.dropout is set (BPE dropout randomises encoding; it is for training a tokenizer, not for using one)');
+    for (const key of ['continuing_subword_prefix', 'end_of_word_suffix'])
+      if (model[key] !== null && model[key] !== undefined && model[key] !== '')
+        throw fail(`model.${key} is not supported in a byte-level BPE`);
+    if (model.ignore_merges !== undefined && model.ignore_merges !== null && typeof model.ignore_merges !== 'boolean')
+      throw fail('model.ignore_merges must be true or false');
+
     const merges = model.merges ?? [];
     if (!Array.isArray(merges)) throw fail('model.merges must be a list');
-    merges.forEach((m: unknown, i: number) => {
+    const pairs: Array<[string, string]> = merges.map((m: unknown, i: number) => {
+      // "a b" (tokenizers < 0.20) or ["a", "b"]
       const pair = typeof m === 'string' ? m.split(' ') : m;
       if (
         !Array.isArray(pair) ||
@@ -101,17 +167,83 @@ export class Tokenizer {
       ) {
         throw fail(`model.merges[${i}] ${JSON.stringify(m)} is not a pair of vocabulary tokens whose join is in the vocabulary`);
       }
-      this.merges.set(pair.join(' '), i);
+      return pair as [string, string];
     });
-    const find = (content: string) => this.added.find((t) => t.content === content)?.id;
-    // The chat template and the datasets frame every sequence with these two.
-    const bos = find('<s>');
-    const eos = find('</s>');
-    if (bos === undefined || eos === undefined) throw fail('added_tokens must include <s> and </s> (the chat template uses them)');
-    this.bosId = bos;
-    this.eosId = eos;
-    const single = json.post_processor?.single;
-    this.addBos = Array.isArray(single) && single.some((x) => x?.SpecialToken?.id === '<s>');
+    this.model = new BpeModel(this.vocab, pairs, model.ignore_merges === true);
+
+    try {
+      this.normalizer = buildNormalizer(json.normalizer);
+      const pre = buildPreTokenizer(json.pre_tokenizer);
+      if (!pre.byteLevel) throw new PipelineError('pre_tokenizer', 'has no ByteLevel step (only byte-level BPE is supported)');
+      this.preTokenize = pre.run;
+      this.framing = buildPostProcessor(json.post_processor, isId);
+      checkDecoder(json.decoder);
+    } catch (e) {
+      if (e instanceof PipelineError) throw fail(e.message);
+      throw e;
+    }
+
+    const added = json.added_tokens ?? [];
+    if (!Array.isArray(added)) throw fail('added_tokens must be a list');
+    // HF gives an added token the vocabulary's id when it is a vocabulary token, else the next free id
+    // after the vocabulary; a file whose ids say otherwise would encode differently there.
+    let nextId = this.vocab.size;
+    const seen = new Map<string, number>();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON from a model folder; each field is checked before use
+    this.added = added.map((t: any, i: number) => {
+      if (!t || typeof t !== 'object' || !isId(t.id) || typeof t.content !== 'string' || !t.content)
+        throw fail(`added_tokens[${i}] needs an integer "id" and a non-empty "content"`);
+      const flag = (key: string, fallback: boolean): boolean => {
+        const v = t[key];
+        if (v === undefined || v === null) return fallback;
+        if (typeof v !== 'boolean') throw fail(`added_tokens[${i}].${key} must be true or false`);
+        return v;
+      };
+      if (seen.has(t.content))
+        throw fail(`added_tokens[${i}] repeats ${JSON.stringify(t.content)} (also added_tokens[${seen.get(t.content)}])`);
+      seen.set(t.content, i);
+      const expected = this.vocab.get(t.content) ?? nextId++;
+      if (t.id !== expected)
+        throw fail(
+          `added_tokens[${i}] ${JSON.stringify(t.content)} has id ${t.id}, but it is ${this.vocab.has(t.content) ? "model.vocab's" : 'the next free'} id ${expected} (added tokens take the vocabulary's id or continue after it)`,
+        );
+      const special = flag('special', false);
+      return {
+        id: t.id,
+        content: t.content,
+        special,
+        singleWord: flag('single_word', false),
+        lstrip: flag('lstrip', false),
+        rstrip: flag('rstrip', false),
+        normalized: flag('normalized', !special),
+      };
+    });
+    // a loop, not Math.max(...ids): spreading a large vocabulary overflows the argument stack
+    let size = 0;
+    for (const id of this.vocab.values()) size = Math.max(size, id + 1);
+    for (const t of this.added) size = Math.max(size, t.id + 1);
+    this.idToToken = new Array(size);
+    for (const [tok, id] of this.vocab) this.idToToken[id] = tok;
+    const raw: Array<{ pattern: string; token: AddedToken }> = [];
+    const norm: Array<{ pattern: string; token: AddedToken }> = [];
+    for (const t of this.added) {
+      this.idToToken[t.id] = t.content;
+      this.addedById.set(t.id, t);
+      const pattern = t.normalized && this.normalizer ? this.normalizer(t.content) : t.content;
+      this.addedText.set(t.id, pattern);
+      (t.normalized ? norm : raw).push({ pattern, token: t });
+    }
+    this.rawMatcher = new AddedMatcher(raw);
+    this.normalizedMatcher = new AddedMatcher(norm);
+    for (const id of [...this.framing.prefix, ...this.framing.suffix])
+      if (id >= size) throw fail(`post_processor adds token id ${id}, which is not in the vocabulary`);
+
+    // Legacy default (ftlab's byte tokenizer): <s>/</s> when present. Model folders name their own.
+    const byContent = (content: string): SpecialToken | null => {
+      const t = this.added.find((a) => a.content === content);
+      return t ? { content, id: t.id } : null;
+    };
+    this.setSpecials({ bos: byContent('<s>'), eos: byContent('</s>'), pad: null, unk: null });
   }
 
   static fromFile(path: string): Tokenizer {
@@ -127,80 +259,110 @@ export class Tokenizer {
     return this.idToToken.length;
   }
 
-  /** Text → ids. Special tokens written in the text are recognised; BOS is prepended as the post-processor says. */
-  encode(text: string, opts: { addSpecial?: boolean } = {}): number[] {
+  /** The id of a token by its text (added tokens first, then the vocabulary), as HF's token_to_id. */
+  tokenToId(content: string): number | undefined {
+    return this.added.find((t) => t.content === content)?.id ?? this.vocab.get(content);
+  }
+
+  /** Sets BOS/EOS/PAD/UNK and the ids that end generation (EOS plus any extra ones, e.g. generation_config.json's). */
+  setSpecials(s: SpecialTokens, extraStopIds: number[] = []): void {
+    this.special = { ...s };
+    this.stops = [...new Set([...(s.eos ? [s.eos.id] : []), ...extraStopIds])];
+  }
+
+  get specials(): Readonly<SpecialTokens> {
+    return this.special;
+  }
+
+  /** BOS id, or null for a tokenizer without one (the chat template then starts with the first turn). */
+  get bosId(): number | null {
+    return this.special.bos?.id ?? null;
+  }
+
+  /** EOS id; a model folder without one is rejected when it is loaded (special-tokens.ts). */
+  get eosId(): number {
+    if (!this.special.eos)
+      throw new TokenizerError(`${this.where}: no end-of-sequence token (name one as eos_token in tokenizer_config.json)`);
+    return this.special.eos.id;
+  }
+
+  /** Padding id: pad_token if named, else EOS (padded positions never count toward the loss). */
+  get padId(): number {
+    return this.special.pad?.id ?? this.eosId;
+  }
+
+  /** Ids that end generation. */
+  get stopIds(): readonly number[] {
+    return this.stops;
+  }
+
+  isSpecial(id: number): boolean {
+    return this.addedById.get(id)?.special ?? false;
+  }
+
+  /**
+   * Text → ids as HF's `encode(text, add_special_tokens)`: added tokens written in the text are
+   * recognised, and with addSpecial the post-processor's template adds BOS/EOS. With splitSpecial=false
+   * special tokens in the text are plain text (HF's encode_special_tokens=True).
+   */
+  encode(text: string, opts: { addSpecial?: boolean; splitSpecial?: boolean } = {}): number[] {
     const ids: number[] = [];
-    if ((opts.addSpecial ?? true) && this.addBos && this.bosId >= 0) ids.push(this.bosId);
-    // split on added tokens (longest first), then byte-level BPE on the pieces between them
-    const specials = [...this.added].sort((a, b) => b.content.length - a.content.length);
-    let i = 0;
-    let start = 0;
-    while (i < text.length) {
-      const hit = specials.find((t) => text.startsWith(t.content, i));
-      if (hit) {
-        if (i > start) for (const id of this.encodeOrdinary(text.slice(start, i))) ids.push(id);
-        ids.push(hit.id);
-        i += hit.content.length;
-        start = i;
-      } else i++;
+    const addSpecial = opts.addSpecial ?? true;
+    const skipSpecial = !(opts.splitSpecial ?? true);
+    if (addSpecial) for (const id of this.framing.prefix) ids.push(id);
+    // a Rust String is valid UTF-8: lone surrogates become U+FFFD, as TextEncoder would make them
+    const s = wellFormed(text);
+    for (const a of this.rawMatcher.split(s, skipSpecial)) {
+      if (a.id !== undefined) {
+        ids.push(a.id);
+        continue;
+      }
+      const normalized = this.normalizer ? this.normalizer(a.text) : a.text;
+      for (const b of this.normalizedMatcher.split(normalized, skipSpecial)) {
+        if (b.id !== undefined) ids.push(b.id);
+        else if (b.text)
+          // a loop, not push(...ids): a long text would overflow the argument stack
+          for (const piece of this.preTokenize([b.text])) for (const id of this.model.tokenize(piece)) ids.push(id);
+      }
     }
-    // a loop, not push(...ids): a long text would overflow the argument stack
-    if (start < text.length) for (const id of this.encodeOrdinary(text.slice(start))) ids.push(id);
+    if (addSpecial) for (const id of this.framing.suffix) ids.push(id);
     return ids;
   }
 
-  /** Text → ids with no special-token handling (used for template pieces). */
+  /** Text → ids with special tokens treated as text and none added (template pieces, user content). */
   encodeOrdinary(text: string): number[] {
-    const pieces = this.useRegex ? (text.match(GPT2_SPLIT) ?? []) : [text];
-    const out: number[] = [];
-    for (const piece of pieces) {
-      let parts = [...new TextEncoder().encode(piece)].map((b) => BYTE_CHAR[b]);
-      if (this.merges.size) parts = this.bpe(parts);
-      for (const p of parts) {
-        const id = this.vocab.get(p);
-        // unreachable for a tokenizer that passed the constructor's checks (all bytes and merges in the vocabulary)
-        if (id === undefined) throw new Error(`tokenizer: piece ${JSON.stringify(p)} is not in the vocabulary`);
-        out.push(id);
-      }
-    }
-    return out;
+    return this.encode(text, { addSpecial: false, splitSpecial: false });
   }
 
-  private bpe(parts: string[]): string[] {
-    for (;;) {
-      let best = -1;
-      let bestRank = Infinity;
-      for (let i = 0; i + 1 < parts.length; i++) {
-        const r = this.merges.get(parts[i] + ' ' + parts[i + 1]);
-        if (r !== undefined && r < bestRank) {
-          bestRank = r;
-          best = i;
-        }
-      }
-      if (best < 0) return parts;
-      parts.splice(best, 2, parts[best] + parts[best + 1]);
-    }
-  }
-
-  /** Printable form of each token (byte-level characters, or the special token's text). */
+  /** Printable form of each token (byte-level characters, or the added token's text). */
   tokenStrings(ids: number[]): string[] {
     return ids.map((id) => this.idToToken[id] ?? `<unk:${id}>`);
   }
 
-  /** Bytes of a token (specials give their text unless skipped). */
-  tokenBytes(id: number, skipSpecial = true): number[] {
-    const added = this.added.find((t) => t.id === id);
-    if (added) return skipSpecial && added.special ? [] : [...new TextEncoder().encode(added.content)];
+  /** Bytes of a token as HF's ByteLevel decoder gives them (special tokens give none unless kept). */
+  tokenBytes(id: number, skipSpecial = true): Uint8Array {
+    const added = this.addedById.get(id);
+    if (added) return skipSpecial && added.special ? new Uint8Array(0) : byteLevelTokenBytes(this.addedText.get(id)!);
     const tok = this.idToToken[id];
-    if (tok === undefined) return [];
-    return [...tok].map((ch) => CHAR_BYTE.get(ch) ?? 63);
+    return tok === undefined ? new Uint8Array(0) : byteLevelTokenBytes(tok);
   }
 
+  /** Ids → text as HF's decode (unknown ids are dropped; invalid UTF-8 becomes U+FFFD). */
   decode(ids: number[], skipSpecial = true): string {
-    const bytes: number[] = [];
-    for (const id of ids) bytes.push(...this.tokenBytes(id, skipSpecial));
-    return new TextDecoder().decode(new Uint8Array(bytes));
+    const parts = ids.map((id) => this.tokenBytes(id, skipSpecial));
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    return new TextDecoder().decode(bytes);
   }
+}
+
+/** Lone surrogates replaced by U+FFFD (String.prototype.toWellFormed, which the ES2023 lib does not declare). */
+function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 export function byteTokenizerJson(): Record<string, unknown> {

@@ -147,7 +147,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
   const valSet = opts.valFile ? encodeDataset(tokenizer, readJsonl(opts.valFile), block, opts.valFile) : null;
   const truncated = trainSet.truncated + (valSet?.truncated ?? 0);
   if (truncated) note(`${truncated} example(s) were longer than ${block} tokens and were cut to fit`);
-  const padId = tokenizer.eosId;
+  const padId = tokenizer.padId;
 
   const stepsPerEpoch = Math.max(1, Math.ceil(trainSet.examples.length / (opts.batch * opts.gradAccum)));
   const totalSteps = opts.steps ?? (opts.epochs ? Math.ceil(opts.epochs * stepsPerEpoch) : 100);

@@ -25,7 +25,7 @@ export function writeTinyModel(): string {
     rmsNormEps: 1e-5,
     ropeTheta: 10000,
     tieWordEmbeddings: false,
-    bosTokenId: tok.bosId,
+    bosTokenId: tok.bosId!, // the byte tokenizer has <s>
     eosTokenId: tok.eosId,
   };
   const params = new ParamSet(llamaParamEntries(config));
