@@ -6,7 +6,7 @@
 //   share ≤ cut:  100 + 600 · share / cut            (0 % → 100, 70 % → 700)
 //   share > cut:  700 + 300 · (share − cut)/(1 − cut) (70 % → 700, 100 % → 1000)
 // rounded down, so a result just under the cut never shows 700.
-import type { DomainScore, ExamItemResult } from '../store/exams.js';
+import type { DomainScore, ExamItemResult, TaskScore } from '../store/exams.js';
 
 export const SCALE_MIN = 100;
 export const SCALE_MAX = 1000;
@@ -33,4 +33,34 @@ export function byDomain(items: readonly ExamItemResult[]): DomainScore[] {
     map.set(item.domain, d);
   }
   return [...map.values()].sort((a, b) => a.domain - b.domain);
+}
+
+/**
+ * Score per AIF-C01 task statement, weakest first (lowest share right, then more items, then task number),
+ * so the top of the list is what to study next. Items without a task are left out.
+ */
+export function byTask(items: ReadonlyArray<Pick<ExamItemResult, 'task' | 'correct'>>): TaskScore[] {
+  const map = new Map<string, TaskScore>();
+  for (const item of items) {
+    if (!item.task) continue;
+    const t = map.get(item.task) ?? { task: item.task, correct: 0, total: 0 };
+    t.total++;
+    if (item.correct) t.correct++;
+    map.set(item.task, t);
+  }
+  return [...map.values()].sort(weakestFirst);
+}
+
+export function weakestFirst(
+  a: { task: string; correct: number; total: number },
+  b: { task: string; correct: number; total: number },
+): number {
+  return a.correct / a.total - b.correct / b.total || b.total - a.total || compareTasks(a.task, b.task);
+}
+
+/** "1.2" < "1.10" < "2.1": task numbers compare part by part. */
+export function compareTasks(a: string, b: string): number {
+  const [a1, a2] = a.split('.').map(Number);
+  const [b1, b2] = b.split('.').map(Number);
+  return (a1 ?? 0) - (b1 ?? 0) || (a2 ?? 0) - (b2 ?? 0);
 }

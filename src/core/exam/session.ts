@@ -8,8 +8,8 @@ import { layoutFor, type Layout } from '../quiz/shuffle.js';
 import type { Answer } from '../quiz/types.js';
 import type { ProgressStore } from '../store/index.js';
 import type { ExamAttemptRecord, ExamItemResult, ExamMode, ExamSessionRecord } from '../store/exams.js';
-import { planExam } from './blueprint.js';
-import { byDomain, PASSING_SCALED, scaledScore } from './score.js';
+import { planExam, seenInAttempts } from './blueprint.js';
+import { byDomain, byTask, PASSING_SCALED, scaledScore } from './score.js';
 
 /** One scored item as the exam screen shows it. */
 export interface ExamItem {
@@ -24,7 +24,9 @@ export interface ExamItem {
   draw: number;
   part: number;
   parts: number;
+  /** The item's domain (a case part may set its own) and AIF-C01 task statement, when known. */
   domain: number;
+  task?: string;
 }
 
 export type QuestionLookup = ReadonlyMap<string, Question> | ((id: string) => Question | undefined);
@@ -55,6 +57,7 @@ export class ExamSession {
       }
       if (q.type === 'case') {
         q.questions.forEach((sub, part) => {
+          const task = sub.task ?? q.task;
           this.items.push({
             index: this.items.length,
             key: `${q.id}/${sub.id}`,
@@ -63,10 +66,21 @@ export class ExamSession {
             draw: drawIndex,
             part,
             parts: q.questions.length,
-            domain: q.domain,
+            domain: sub.domain ?? q.domain,
+            ...(task ? { task } : {}),
           });
         });
-      } else this.items.push({ index: this.items.length, key: q.id, question: q, draw: drawIndex, part: 0, parts: 1, domain: q.domain });
+      } else
+        this.items.push({
+          index: this.items.length,
+          key: q.id,
+          question: q,
+          draw: drawIndex,
+          part: 0,
+          parts: 1,
+          domain: q.domain,
+          ...(q.task ? { task: q.task } : {}),
+        });
     });
   }
 
@@ -173,6 +187,7 @@ export class ExamSession {
         question: item.parent?.id ?? item.question.id,
         ...(item.parent ? { sub: item.question.id } : {}),
         domain: item.domain,
+        ...(item.task ? { task: item.task } : {}),
         answered: isGiven(answer),
         correct: grade.correct,
         flagged: this.isFlagged(item.key),
@@ -201,6 +216,7 @@ export class ExamSession {
       scaled,
       passed: scaled >= PASSING_SCALED,
       byDomain: byDomain(items),
+      byTask: byTask(items),
       notes,
     };
     this.store.exams.finish(attempt);
@@ -247,17 +263,23 @@ export interface StartOptions {
   mode?: ExamMode;
   seed?: number;
   now?: number;
+  /** Prefer questions not seen in earlier mocks (read from the attempt history); default true. */
+  avoidSeen?: boolean;
 }
 
-/** Draw and start a new exam (saved at once). Throws ExamInProgressError if one is already in progress. */
+/**
+ * Draw and start a new exam (saved at once). Questions the learner saw in earlier mocks come last (unseen
+ * first, then least recently seen). Throws ExamInProgressError if one is already in progress and
+ * ExamDrawError when the bank cannot supply the mode's exact number of items.
+ */
 export function startExam(store: ProgressStore, questions: readonly Question[], options: StartOptions = {}): ExamSession {
   const existing = store.exams.current();
   if (existing) throw new ExamInProgressError(existing.id);
   const mode = options.mode ?? 'full';
   const now = options.now ?? Date.now();
   const seed = options.seed ?? randomBytes(4).readUInt32LE(0);
-  const plan = planExam(questions, mode, seed);
-  if (plan.draws.length === 0) throw new RangeError('the question bank is empty: there is nothing to draw an exam from');
+  const seen = options.avoidSeen === false ? undefined : seenInAttempts(store.exams.attempts());
+  const plan = planExam(questions, mode, seed, { seen });
   const record: ExamSessionRecord = {
     v: 1,
     id: `exam-${now.toString(36)}-${randomBytes(3).toString('hex')}`,
@@ -266,7 +288,8 @@ export function startExam(store: ProgressStore, questions: readonly Question[], 
     startedAt: now,
     deadline: now + plan.durationMs,
     durationMs: plan.durationMs,
-    draws: plan.draws,
+    // Only what a resume needs: the bank supplies types and tasks again.
+    draws: plan.draws.map((d) => ({ question: d.question, domain: d.domain, items: d.items })),
     answers: {},
     flags: [],
     current: 0,

@@ -48,6 +48,8 @@ export interface ExamItemResult {
   /** Sub-question id for case items. */
   sub?: string;
   domain: number;
+  /** AIF-C01 task statement ("3.2") of the item (absent in attempts saved before tasks were kept). */
+  task?: string;
   answered: boolean;
   correct: boolean;
   flagged: boolean;
@@ -56,6 +58,12 @@ export interface ExamItemResult {
 
 export interface DomainScore {
   domain: number;
+  correct: number;
+  total: number;
+}
+
+export interface TaskScore {
+  task: string;
   correct: number;
   total: number;
 }
@@ -78,6 +86,8 @@ export interface ExamAttemptRecord {
   scaled: number;
   passed: boolean;
   byDomain: DomainScore[];
+  /** Score per task statement, weakest first (absent in attempts saved before tasks were kept). */
+  byTask?: TaskScore[];
   notes: string[];
 }
 

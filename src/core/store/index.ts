@@ -132,7 +132,7 @@ export type { StoreWarning } from './warnings.js';
 export { StoreError } from './errors.js';
 export { clearRepairs, pendingRepairs, type PendingRepair } from './repairs.js';
 export { ensureHome, resolveHome } from './home.js';
-export type { ExamAttemptRecord, ExamSessionRecord, ExamDraw, ExamItemResult, ExamMode, DomainScore } from './exams.js';
+export type { ExamAttemptRecord, ExamSessionRecord, ExamDraw, ExamItemResult, ExamMode, DomainScore, TaskScore } from './exams.js';
 export { ExamStore } from './exams.js';
 export {
   LOG_VERSION,
