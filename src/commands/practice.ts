@@ -1,8 +1,10 @@
 // `ftlab review`, `ftlab quiz` and `ftlab exam`: the TUI in a terminal; otherwise (no TTY, or --json)
 // a plain summary of what the screen would show, and exit. Nothing here waits for keys.
 import { printJson } from '../shared/output.js';
-import { UsageError } from '../shared/errors.js';
+import { FailedError, UsageError } from '../shared/errors.js';
 import type { ContentIndex } from '../core/content/loader.js';
+import { EXAM_TASKS } from '../core/content/schema.js';
+import { EXAM_MODES, ExamDrawError, domainName, notExamReason, planExam, type ExamPlan } from '../core/exam/index.js';
 import type { ExamAttemptRecord, ExamSessionRecord } from '../core/store/index.js';
 import { STATE_NAMES } from '../core/store/index.js';
 import { openTui, wantsTui, type StudyFlags } from './tui.js';
@@ -183,6 +185,7 @@ export function examSummary(attempts: ExamAttemptRecord[], current: ExamSessionR
       passed: a.passed,
       autoSubmitted: a.autoSubmitted,
       byDomain: a.byDomain,
+      byTask: Array.isArray(a.byTask) ? a.byTask : [],
     })),
   };
 }
@@ -215,6 +218,100 @@ export async function runExam(flags: ExamFlags): Promise<void> {
       );
     }
   } else out.push('No finished attempts yet.');
+  write(out, warnings);
+}
+
+// ---- exam draw ----------------------------------------------------------------------------------
+
+export interface ExamDrawFlags extends StudyFlags {
+  short?: boolean;
+  full?: boolean;
+  seed?: string;
+}
+
+/** Parse --seed: a whole number 0…2^32-1 (the draw's seeded random generator takes 32 bits). */
+export function parseSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n > 0xffffffff)
+    throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got "${text}"`);
+  return n;
+}
+
+/**
+ * `ftlab exam draw`: what a mock would ask, without starting one (nothing is written to the store). For
+ * instructors: the same bank and seed give the same draw. The learner's history is not used here (a
+ * learner's own mock also puts questions seen in earlier mocks last).
+ */
+export async function runExamDraw(flags: ExamDrawFlags): Promise<void> {
+  if (flags.short && flags.full) throw new UsageError('choose one of --short and --full');
+  const mode = flags.short ? 'short' : 'full';
+  const seed = parseSeed(flags.seed) ?? Math.floor(Math.random() * 0x1_0000_0000);
+  const data = openAppData({ contentRoot: flags.root, home: flags.home });
+  const warnings = announceStoreNotices(data.warnings);
+  let plan: ExamPlan;
+  try {
+    plan = planExam(data.content.questions, mode, seed);
+  } catch (err) {
+    if (err instanceof ExamDrawError) throw new FailedError(err.message, err.hint);
+    throw err;
+  }
+  const excluded: Record<string, number> = {};
+  for (const q of data.content.questions) {
+    const why = notExamReason(q);
+    if (why === null) continue;
+    const kind = q.exam === false ? 'examFalse' : q.type === 'case' ? 'caseWithNonExamParts' : `type:${q.type}`;
+    excluded[kind] = (excluded[kind] ?? 0) + 1;
+  }
+  const items = plan.draws.flatMap((d) => d.parts.map((p) => ({ ...p, question: d.question })));
+  const perTask: Record<string, number> = {};
+  for (const it of items) if (it.task) perTask[it.task] = (perTask[it.task] ?? 0) + 1;
+  const perType: Record<string, number> = {};
+  for (const it of items) perType[it.type] = (perType[it.type] ?? 0) + 1;
+  if (flags.json) {
+    printJson({
+      mode,
+      seed,
+      minutes: EXAM_MODES[mode].minutes,
+      scoredItems: items.length,
+      draws: plan.draws.length,
+      perDomain: Object.fromEntries(plan.perDomain),
+      perTask,
+      perType,
+      questions: plan.draws.map((d) => ({
+        id: d.question,
+        type: d.type,
+        domain: d.domain,
+        task: d.task ?? null,
+        items: d.parts.map((p) => ({ key: p.key, type: p.type, domain: p.domain, task: p.task ?? null })),
+      })),
+      excluded,
+      warnings: data.warnings,
+    });
+    return;
+  }
+  const out: string[] = [];
+  out.push(
+    `A ${mode} mock exam, seed ${seed}: ${items.length} scored items from ${plan.draws.length} questions, ${EXAM_MODES[mode].minutes} minutes.`,
+  );
+  out.push(`By domain: ${[...plan.perDomain].map(([d, n]) => `D${d} ${n}`).join(', ')} (AIF-C01 weights 20/24/28/14/14 %).`);
+  out.push(
+    `By type: ${Object.entries(perType)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ')}.`,
+  );
+  out.push('', 'Items in exam order (case parts one per line):');
+  items.forEach((it, i) => {
+    const task = it.task ? `${it.task} ${EXAM_TASKS[it.task as keyof typeof EXAM_TASKS] ?? ''}`.trim() : 'no task';
+    out.push(`  ${String(i + 1).padStart(2)}. ${it.key}  ${it.type}  D${it.domain} ${domainName(it.domain)}  ·  ${task}`);
+  });
+  const left = Object.entries(excluded);
+  if (left.length)
+    out.push(
+      '',
+      `Not drawable in a mock: ${left.map(([k, n]) => `${n} ${k === 'examFalse' ? 'marked exam: false' : k === 'caseWithNonExamParts' ? 'case(s) with a non-exam part' : k.slice(5)}`).join(', ')}.`,
+    );
+  out.push('', `Same draw again: ftlab exam draw --${mode} --seed ${seed}`);
   write(out, warnings);
 }
 

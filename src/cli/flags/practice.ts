@@ -51,18 +51,37 @@ export function register(program: Command): void {
       await runQuiz({ ...common(cmd, opts.json), lesson: opts.lesson, module: opts.module, domain: opts.domain, n: opts.n });
     });
 
-  program
+  const exam = program
     .command('exam')
     .description('a timed AIF-C01 style mock exam (resumes an exam in progress)')
-    .option('--short', 'a short exam')
-    .option('--full', 'the full exam: 65 questions in 90 minutes')
+    .option('--short', 'a short exam: 15 scored items in 20 minutes')
+    .option('--full', 'the full exam: 65 scored items in 90 minutes')
     .option('--json', 'print the exam in progress and the attempt history as one JSON document')
     .addHelpText(
       'after',
-      "\nExamples:\n  ftlab exam --short\n  ftlab exam --json             attempt history and any exam in progress\n\nNo feedback until you submit; answers are saved as you go, so quitting resumes later.\nThe scaled score is an estimate on the 100-1000 scale, not AWS's official score.",
+      "\nExamples:\n  ftlab exam --short\n  ftlab exam --json             attempt history and any exam in progress\n  ftlab exam draw --full --json a draw without starting it (see ftlab exam draw --help)\n\nOnly the exam's item types (multiple choice, multiple response, ordering, matching, case study),\ndrawn by the AIF-C01 domain weights; case-study parts count as items. Questions you saw in\nearlier mocks come last. No feedback until you submit; answers are saved as you go, so\nquitting resumes later. The scaled score is an estimate on the 100-1000 scale, not AWS's\nofficial score.",
     )
     .action(async (opts: { short?: boolean; full?: boolean; json?: boolean }, cmd: Command) => {
       const { runExam } = await import('../../commands/practice.js');
       await runExam({ ...common(cmd, opts.json), short: opts.short, full: opts.full });
+    });
+
+  exam
+    .command('draw')
+    .description('print a mock exam draw without starting it (ids, types, domains, tasks), for instructors')
+    .option('--short', 'draw a short exam (15 scored items)')
+    .option('--full', 'draw the full exam (65 scored items; the default)')
+    .option('--seed <n>', 'the draw seed (a whole number): the same bank and seed give the same draw')
+    .option('--json', 'print the draw as one JSON document')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  ftlab exam draw --full --seed 42 --json    every scored item with id, type, domain and task\n  ftlab exam draw --short                    a short draw with a random seed (printed, to repeat it)\n\nCase-study parts count as items. Only single, multi, order, match and case questions not marked\nexam: false are drawn. Nothing is started or saved; a learner's own mock also puts questions\nseen in earlier mocks last.",
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      // Commander lets `exam` take --short/--full/--json even after "draw" (they are exam's flags too), so
+      // read them from both commands.
+      const opts = cmd.optsWithGlobals() as { short?: boolean; full?: boolean; seed?: string; json?: boolean };
+      const { runExamDraw } = await import('../../commands/practice.js');
+      await runExamDraw({ ...common(cmd, opts.json), short: opts.short, full: opts.full, seed: opts.seed });
     });
 }
