@@ -9,8 +9,12 @@
 //   "mature"); mastery of a module = mastered cards / the module's cards in the bank;
 // - the due forecast counts cards already seen, by the study day they come due; overdue cards count today;
 // - the streak counts consecutive study days with any activity (a review, a finished lesson, exam or lab
-//   step); it is still alive when today has no activity yet but yesterday had.
-import type { Question } from '../content/schema.js';
+//   step); it is still alive when today has no activity yet but yesterday had;
+// - per AIF-C01 task statement: mock-exam items right / scored (every finished attempt) and reviews recalled
+//   (rated Hard/Good/Easy, quizzes included) / all reviews of the task's cards; the task's score is both
+//   together, and tasks are listed weakest first (never practised last), so the top is what to study next.
+import { EXAM_TASKS, type ExamTask, type Question } from '../content/schema.js';
+import { compareTasks } from '../exam/score.js';
 import type { ExamAttemptRecord } from '../store/exams.js';
 import type { ProgressStore } from '../store/index.js';
 import type { CardSnapshot, ReviewEntry } from '../store/reviews.js';
@@ -63,6 +67,21 @@ export interface ExamSummary {
   byDomain: ExamAttemptRecord['byDomain'];
 }
 
+export interface TaskStats {
+  /** Task statement number, "3.2". */
+  task: string;
+  title: string;
+  domain: number;
+  /** Questions in the bank for this task (a case counts once, under its own task). */
+  questions: number;
+  /** Mock-exam items of this task over all finished attempts. */
+  exam: { correct: number; total: number };
+  /** Reviews and quiz answers of this task's cards; recalled = rated Hard, Good or Easy. */
+  reviews: { recalled: number; total: number };
+  /** (exam right + reviews recalled) / (exam items + reviews), or null when never practised. */
+  score: number | null;
+}
+
 export interface Stats {
   generatedAt: string;
   /** The current study day (YYYY-MM-DD). */
@@ -77,6 +96,8 @@ export interface Stats {
   streak: { current: number; longest: number; activeToday: boolean; lastActiveDay: string | null };
   /** Finished mock exams, oldest first. */
   exams: ExamSummary[];
+  /** Every AIF-C01 task statement, weakest first (lowest score; never practised last). */
+  byTask: TaskStats[];
   totals: { reviews: number; studyDays: number; answerMs: number };
 }
 
@@ -188,6 +209,7 @@ export function computeStats(input: StatsInput): Stats {
   }));
 
   return {
+    byTask: taskStats(input.questions, reviews, attempts),
     generatedAt: new Date(now).toISOString(),
     today,
     cards,
@@ -204,6 +226,68 @@ export function computeStats(input: StatsInput): Stats {
     exams,
     totals: { reviews: reviews.length, studyDays: activeDays.size, answerMs },
   };
+}
+
+/** Per-task scores from exam items (their recorded task, else the bank's) and reviews (the card's task). */
+export function taskStats(
+  questions: ReadonlyArray<Question>,
+  reviews: readonly ReviewEntry[],
+  attempts: readonly ExamAttemptRecord[],
+): TaskStats[] {
+  const rows = new Map<string, TaskStats>(
+    (Object.keys(EXAM_TASKS) as ExamTask[]).map((task) => [
+      task,
+      {
+        task,
+        title: EXAM_TASKS[task],
+        domain: Number(task.split('.')[0]),
+        questions: 0,
+        exam: { correct: 0, total: 0 },
+        reviews: { recalled: 0, total: 0 },
+        score: null,
+      },
+    ]),
+  );
+  const cardTask = new Map<string, string>();
+  const itemTask = new Map<string, string>();
+  for (const q of questions) {
+    if (q.task) {
+      cardTask.set(q.id, q.task);
+      const row = rows.get(q.task);
+      if (row) row.questions++;
+    }
+    if (q.type === 'case') {
+      for (const p of q.questions) {
+        const t = p.task ?? q.task;
+        if (t) itemTask.set(`${q.id}/${p.id}`, t);
+      }
+    } else if (q.task) itemTask.set(q.id, q.task);
+  }
+  for (const e of reviews) {
+    const row = rows.get(cardTask.get(e.card) ?? '');
+    if (!row) continue;
+    row.reviews.total++;
+    if (e.rating > 1) row.reviews.recalled++;
+  }
+  for (const a of attempts) {
+    for (const item of a.items) {
+      const row = rows.get((typeof item.task === 'string' ? item.task : undefined) ?? itemTask.get(item.key) ?? '');
+      if (!row) continue;
+      row.exam.total++;
+      if (item.correct) row.exam.correct++;
+    }
+  }
+  for (const row of rows.values()) {
+    const total = row.exam.total + row.reviews.total;
+    row.score = total ? (row.exam.correct + row.reviews.recalled) / total : null;
+  }
+  return [...rows.values()].sort(
+    (a, b) =>
+      (a.score === null ? 1 : 0) - (b.score === null ? 1 : 0) ||
+      (a.score ?? 0) - (b.score ?? 0) ||
+      b.exam.total + b.reviews.total - (a.exam.total + a.reviews.total) ||
+      compareTasks(a.task, b.task),
+  );
 }
 
 /** Current and longest run of consecutive active days. */

@@ -5,7 +5,7 @@ import { bar, columns, percent, sparkline } from './charts.js';
 import type { Glyphs } from '../theme/glyphs.js';
 import type { Theme } from '../theme/tokens.js';
 import { noColorTheme } from '../theme/palettes.js';
-import { lineText, type Line } from '../markdown/text.js';
+import { lineText, wrapSpans, type Line } from '../markdown/text.js';
 import { warningLines } from '../../app/home-summary.js';
 
 const PASS_MARK = 700;
@@ -146,6 +146,19 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
       text(`Last exam by domain: ${last.byDomain.map((d) => `D${d.domain} ${d.correct}/${d.total}`).join(', ')}`, muted);
     }
   }
+
+  // ---- task statements -----------------------------------------------------------------------
+  // Weakest first (computeStats sorts), so the top lines say what to study next; titles wrap, never cut.
+  const tasks = s.byTask ?? [];
+  const practised = tasks.filter((t) => t.score !== null);
+  heading('AIF-C01 task statements, weakest first (mock-exam items and reviews together)');
+  if (!practised.length) text('Nothing practised yet: answer some cards or take a mock exam.', muted);
+  for (const t of practised) {
+    const detail = `${percent(t.score ?? 0).padStart(4)}  exam ${t.exam.correct}/${t.exam.total}, reviews ${t.reviews.recalled}/${t.reviews.total}`;
+    for (const row of wrapSpans([{ text: `${t.task} ${t.title}: ${detail}` }], width, [], [{ text: '    ' }])) out.push(row);
+  }
+  const untouched = tasks.filter((t) => t.score === null).map((t) => t.task);
+  if (untouched.length && practised.length) text(`Not practised yet: ${untouched.join(', ')}`, muted);
   return out;
 }
 

@@ -4,7 +4,7 @@ import { studyDay } from '../../../src/core/store/settings.js';
 import { Deck } from '../../../src/core/srs/deck.js';
 import { startExam } from '../../../src/core/exam/session.js';
 import { addDays, computeStats, streakOf } from '../../../src/core/stats/index.js';
-import { generatedBank } from '../quiz/fixtures.js';
+import { parse, singles } from '../exam/bank.js';
 import { tempHome } from '../store/helpers.js';
 
 const DAY = 86_400_000;
@@ -12,7 +12,8 @@ const DAY = 86_400_000;
 const NOW = new Date(2026, 2, 20, 12, 0, 0).getTime();
 
 describe('computeStats', () => {
-  const questions = generatedBank(10).map((q, i) => ({ ...q, module: i < 6 ? 'mod-a' : 'mod-b' }));
+  // 15 single-choice questions g-0…g-14 (D1 3, D2 4, D3 4, D4 2, D5 2, task "N.1"): exactly a short mock.
+  const questions = parse(singles([3, 4, 4, 2, 2])).map((q, i) => ({ ...q, id: `g-${i}`, module: i < 6 ? 'mod-a' : 'mod-b' }));
   const modules = [
     { id: 'mod-a', title: 'Module A' },
     { id: 'mod-b', title: 'Module B' },
@@ -65,8 +66,8 @@ describe('computeStats', () => {
   it('cards, forecast and mastery per module', () => {
     const { store, deck } = scenario();
     const s = computeStats({ store, deck, questions, modules, now: NOW });
-    expect(s.cards.total).toBe(10);
-    expect(s.cards.new).toBe(6);
+    expect(s.cards.total).toBe(15);
+    expect(s.cards.new).toBe(11);
     expect(s.cards.mastered).toBe(1);
     expect(s.forecast).toHaveLength(30);
     expect(s.forecast[0]!.day).toBe(s.today);
@@ -75,7 +76,7 @@ describe('computeStats', () => {
     expect(forecastTotal).toBe(seenDueWithin30);
     expect(s.mastery).toEqual([
       { module: 'mod-a', title: 'Module A', cards: 6, started: 3, mastered: 0, share: 0 },
-      { module: 'mod-b', title: 'Module B', cards: 4, started: 1, mastered: 1, share: 0.25 },
+      { module: 'mod-b', title: 'Module B', cards: 9, started: 1, mastered: 1, share: 1 / 9 },
     ]);
   });
 
@@ -85,11 +86,34 @@ describe('computeStats', () => {
     const attempt = exam.submit(NOW - 50);
     const s = computeStats({ store, deck, questions, modules, now: NOW });
     expect(s.exams).toHaveLength(1);
-    expect(s.exams[0]).toMatchObject({ id: attempt.id, total: 10, correct: 0, scaled: 100, passed: false });
+    expect(s.exams[0]).toMatchObject({ id: attempt.id, total: 15, correct: 0, scaled: 100, passed: false });
     expect(s.streak.activeToday).toBe(true);
     expect(s.streak.current).toBe(1); // yesterday had nothing
     expect(s.streak.longest).toBeGreaterThanOrEqual(2); // three and two days ago
     expect(JSON.parse(JSON.stringify(s))).toEqual(s); // plain data, ready for --json
+  });
+
+  it('per task statement: exam items and reviews together, weakest first, never practised last', () => {
+    const { store, deck } = scenario();
+    const exam = startExam(store, questions, { mode: 'short', now: NOW - 100, seed: 1 });
+    exam.answer('g-3', { type: 'single', choice: 0 }, NOW - 90); // one 2.1 item right
+    exam.submit(NOW - 50);
+    const s = computeStats({ store, deck, questions, modules, now: NOW });
+    expect(s.byTask).toHaveLength(14);
+    expect(s.byTask.map((t) => t.task).slice(0, 5)).toEqual(['4.1', '5.1', '2.1', '1.1', '3.1']);
+    // g-0 good twice, g-1 again twice, g-2 easy once: 3 of 5 reviews recalled; the 3 exam items all blank.
+    expect(s.byTask.find((t) => t.task === '1.1')).toEqual({
+      task: '1.1',
+      title: 'Explain basic AI concepts and terminologies',
+      domain: 1,
+      questions: 3,
+      exam: { correct: 0, total: 3 },
+      reviews: { recalled: 3, total: 5 },
+      score: 3 / 8,
+    });
+    expect(s.byTask.find((t) => t.task === '2.1')).toMatchObject({ exam: { correct: 1, total: 4 }, reviews: { total: 0 }, score: 0.25 });
+    expect(s.byTask.slice(5).every((t) => t.score === null && t.questions === 0)).toBe(true);
+    expect(s.byTask.slice(5).map((t) => t.task)).toEqual(['1.2', '1.3', '2.2', '2.3', '3.2', '3.3', '3.4', '4.2', '5.2']);
   });
 });
 
