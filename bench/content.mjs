@@ -181,7 +181,7 @@ function generateCourse(dir, total) {
 }
 
 function question(n, lesson, domain) {
-  const head = `- id: gen-${n}\n  lesson: ${lesson}\n  domain: ${domain}\n  difficulty: medium\n  prompt: "Generated question ${n} about ___ and more words to make it realistic?"\n  explanation: "Because the generator says so; the distractors are wrong for reasons ${n}."\n  sources: ["${lesson}#section-1"]\n`;
+  const head = `- id: gen-${n}\n  lesson: ${lesson}\n  domain: ${domain}\n  task: "${domain}.1"\n  difficulty: medium\n  prompt: "Generated question ${n} about ___ and more words to make it realistic?"\n  explanation: "Because the generator says so; the distractors are wrong for reasons ${n}."\n  sources: ["${lesson}#section-1"]\n`;
   switch (n % 8) {
     case 0:
       return head + `  type: single\n  choices: [alpha, beta, gamma, delta]\n  answer: ${n % 4}\n`;

@@ -94,6 +94,7 @@ export function writeFixtureCourse(dir = mkdtempSync(join(tmpdir(), 'ftlab-cours
       (n) => `- id: rank-q${n}
   lesson: ${FIXTURE_LESSONS.first}
   domain: 3
+  task: "3.3"
   difficulty: easy
   type: truefalse
   prompt: "Statement ${n}: B starts at zero."

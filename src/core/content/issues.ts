@@ -123,6 +123,7 @@ function issueToProblems(issue: Issue, ctx: IssueContext): Problem[] {
 /** What to write for a required field whose value is not obvious from its name. */
 const FIELD_HINTS: Record<string, string> = {
   tolerance: 'how far from "answer" a typed number may be and still count: 0 for an exact answer',
+  task: 'the AIF-C01 task statement the question tests, "N.M" with N its domain, e.g. task: "3.2"',
 };
 
 /** `choices[2]`, `questions[1].answer`. */

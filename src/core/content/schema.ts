@@ -64,14 +64,15 @@ const questionBase = {
   /** Exam-style scenario ("A company wants … which approach …"). */
   scenario: z.boolean().default(false),
   tags: z.array(z.string().min(1)).default([]),
-  /** Exam task statement ("3.2"); its number before the dot is the question's domain. */
-  task: examTask.optional(),
   /** false keeps a question out of mock exams (quizzes and review still use it). */
   exam: z.boolean().optional(),
 };
-/** Top-level questions say which lesson and domain they belong to; case sub-questions inherit them. */
-const topLevel = { lesson: id, domain };
-const subLevel = { lesson: id.optional(), domain: domain.optional() };
+/**
+ * Top-level questions say which lesson, domain and exam task statement ("3.2": its number before the
+ * dot is the domain, which `content check` verifies) they belong to; case sub-questions inherit them.
+ */
+const topLevel = { lesson: id, domain, task: examTask };
+const subLevel = { lesson: id.optional(), domain: domain.optional(), task: examTask.optional() };
 
 const choices = z.array(z.string().min(1)).min(2);
 
