@@ -2,23 +2,39 @@
 // `ftlab content check`). The caller passes the check kinds lab files may name.
 import { relative, join } from 'node:path';
 import { loadContent, type CheckKindSpecs, type ContentCounts } from './loader.js';
-import { formatProblem, type Problem } from './problems.js';
+import { compareProblems, formatProblem, type Problem } from './problems.js';
+import { qualityWarnings, type QualityOptions } from './quality.js';
 
 export interface CheckReport {
+  /** No problems (warnings do not count: they are listed, but the content works). */
   ok: boolean;
   root: string;
   problems: Problem[];
-  counts: ContentCounts;
+  /** Course-order and bank-quality warnings (messages start with "warning: "). */
+  warnings: Problem[];
+  counts: ContentCounts & { warnings: number };
 }
 
-export function checkContent(root: string, checkKinds: CheckKindSpecs): CheckReport {
+export function checkContent(root: string, checkKinds: CheckKindSpecs, quality: QualityOptions = {}): CheckReport {
   const index = loadContent(root, { checkKinds });
-  return { ok: index.problems.length === 0, root: index.root, problems: index.problems, counts: index.counts };
+  const warnings = [...index.warnings, ...qualityWarnings(index, quality)].sort(compareProblems);
+  return {
+    ok: index.problems.length === 0,
+    root: index.root,
+    problems: index.problems,
+    warnings,
+    counts: { ...index.counts, warnings: warnings.length },
+  };
 }
 
 /** One line per problem, with paths relative to the current directory so terminals can open them. */
 export function formatProblems(report: CheckReport, cwd = process.cwd()): string[] {
   return report.problems.map((p) => formatProblem({ ...p, path: displayPath(report.root, p.path, cwd) }));
+}
+
+/** One line per warning, as `formatProblems` does for problems. */
+export function formatWarnings(report: CheckReport, cwd = process.cwd()): string[] {
+  return report.warnings.map((p) => formatProblem({ ...p, path: displayPath(report.root, p.path, cwd) }));
 }
 
 function displayPath(root: string, path: string, cwd: string): string {

@@ -18,6 +18,7 @@ import {
   moduleSchema,
   questionSchema,
   QUESTION_TYPES,
+  type ExamTask,
   type LabDef,
   type LessonFrontMatter,
   type ModuleMeta,
@@ -63,6 +64,8 @@ export interface GradableItem {
   question: Question | SubQuestion;
   lesson: string;
   domain: number;
+  /** AIF-C01 task statement ("3.2"); case parts inherit their case's unless they name their own. */
+  task: ExamTask;
   module: string;
   source: SourceRef;
 }
@@ -94,6 +97,11 @@ export interface ContentIndex {
   items: GradableItem[];
   labs: LoadedLab[];
   problems: Problem[];
+  /**
+   * Things that work but read badly (a prerequisite that comes later in the course), as `warning: …`
+   * messages; `content check` adds the bank-quality warnings of quality.ts.
+   */
+  warnings: Problem[];
   counts: ContentCounts;
   moduleById: Map<string, LoadedModule>;
   lessonById: Map<string, LoadedLesson>;
@@ -335,7 +343,8 @@ export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
     }
     ok = checkAnswers(question, q.src, q.at, report) && ok;
     ok = checkSources(question.sources, q.src, [...q.at, 'sources'], lessonById, lessonIds, broken.lesson, unknown) && ok;
-    const subs: Array<{ sub: SubQuestion; lesson: string; domain: number }> = [];
+    ok = checkTask(question.task, question.domain, q.src, q.at, report) && ok;
+    const subs: Array<{ sub: SubQuestion; lesson: string; domain: number; task: ExamTask }> = [];
     if (question.type === 'case') {
       question.questions.forEach((sub, j) => {
         const at = [...q.at, 'questions', j];
@@ -345,7 +354,11 @@ export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
         }
         ok = checkAnswers(sub, q.src, at, report) && ok;
         ok = checkSources(sub.sources, q.src, [...at, 'sources'], lessonById, lessonIds, broken.lesson, unknown) && ok;
-        subs.push({ sub, lesson: sub.lesson ?? question.lesson, domain: sub.domain ?? question.domain });
+        const domain = sub.domain ?? question.domain;
+        const task = sub.task ?? question.task;
+        // A part that moves to another domain must name a task of that domain; one it inherits would not fit.
+        if (sub.task !== undefined || sub.domain !== undefined) ok = checkTask(task, domain, q.src, at, report, sub.task === undefined) && ok;
+        subs.push({ sub, lesson: sub.lesson ?? question.lesson, domain, task });
       });
     }
     if (!ok) continue;
@@ -355,7 +368,12 @@ export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
     const source = sourceOf(q.src, q.at);
     const loaded: LoadedQuestion =
       question.type === 'case'
-        ? { ...question, questions: subs.map((s) => ({ ...s.sub, lesson: s.lesson, domain: s.domain })), source, module: lesson.module }
+        ? {
+            ...question,
+            questions: subs.map((s) => ({ ...s.sub, lesson: s.lesson, domain: s.domain, task: s.task })),
+            source,
+            module: lesson.module,
+          }
         : { ...question, source, module: lesson.module };
     questionById.set(question.id, loaded);
     if (question.type === 'case') {
@@ -363,9 +381,10 @@ export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
         const item: GradableItem = {
           id: s.sub.id,
           parentId: question.id,
-          question: { ...s.sub, lesson: s.lesson, domain: s.domain },
+          question: { ...s.sub, lesson: s.lesson, domain: s.domain, task: s.task },
           lesson: s.lesson,
           domain: s.domain,
+          task: s.task,
           module: lessonById.get(s.lesson)!.module,
           source: sourceOf(q.src, [...q.at, 'questions', j]),
         };
@@ -373,7 +392,15 @@ export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
         itemById.set(item.id, item);
       });
     } else {
-      const item: GradableItem = { id: question.id, question, lesson: question.lesson, domain: question.domain, module: lesson.module, source };
+      const item: GradableItem = {
+        id: question.id,
+        question,
+        lesson: question.lesson,
+        domain: question.domain,
+        task: question.task,
+        module: lesson.module,
+        source,
+      };
       items.push(item);
       itemById.set(item.id, item);
     }
@@ -391,6 +418,7 @@ export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
     (a, b) => moduleOrder.get(a.module)! - moduleOrder.get(b.module)! || a.order - b.order || a.id.localeCompare(b.id),
   );
   const labList = [...labById.values()];
+  const warnings = prerequisiteOrderWarnings(firstLesson, sortedLessons);
   return {
     root,
     modules: sortedModules,
@@ -399,6 +427,7 @@ export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
     items,
     labs: labList,
     problems,
+    warnings,
     counts: {
       modules: moduleById.size,
       lessons: lessonById.size,
@@ -715,6 +744,21 @@ function checkAnswers(q: Question | SubQuestion, src: YamlSource, at: YamlPath, 
   return failures === 0;
 }
 
+/** A task statement belongs to one domain: "3.2" only fits a question of domain 3. */
+function checkTask(task: ExamTask, domain: number, src: YamlSource, at: YamlPath, report: (p: Problem) => void, inherited = false): boolean {
+  const taskDomain = Number(task.split('.')[0]);
+  if (taskDomain === domain) return true;
+  report(
+    src.problem(
+      inherited ? [...at, 'domain'] : [...at, 'task'],
+      inherited
+        ? `this part is in domain ${domain} but inherits task "${task}" (domain ${taskDomain}) from its case: give it a task of domain ${domain}`
+        : `task "${task}" belongs to domain ${taskDomain}, but the question is in domain ${domain}: change one of them`,
+    ),
+  );
+  return false;
+}
+
 /** `lesson-id#heading-slug` sources must name a lesson and one of its headings. */
 function checkSources(
   sources: string[],
@@ -744,6 +788,33 @@ function checkSources(
     }
   });
   return ok;
+}
+
+/**
+ * A prerequisite must come before the lesson in the course (module order, then lesson order): the home
+ * screen, `learn` and new review cards follow that order, so a later prerequisite sends the learner
+ * back and forth.
+ */
+function prerequisiteOrderWarnings(lessons: Array<Parsed<LessonFrontMatter>>, sorted: LoadedLesson[]): Problem[] {
+  const position = new Map(sorted.map((l, i) => [l.id, i]));
+  const out: Problem[] = [];
+  for (const l of lessons) {
+    const at = position.get(l.value.id);
+    if (at === undefined) continue;
+    l.value.prerequisites.forEach((ref, i) => {
+      const before = position.get(ref);
+      if (before === undefined || before < at) return;
+      const other = sorted[before]!;
+      out.push(
+        l.src.problem(
+          ['prerequisites', i],
+          `warning: prerequisite "${ref}" comes later in the course (${other.source.path}): ` +
+            'move its module before this one (module.yaml "order") or drop the prerequisite',
+        ),
+      );
+    });
+  }
+  return out.sort(compareProblems);
 }
 
 function reportPrerequisiteCycles(

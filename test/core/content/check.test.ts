@@ -74,12 +74,12 @@ describe('loadContent on valid content', () => {
 describe('content problems, each with its exact position', () => {
   it('bad YAML', () => {
     const dir = fixture({ [QUIZ]: replace('prompt: Pick b.', 'prompt: "Pick b.') });
-    expect(problems(dir)).toEqual([`${QUIZ}:7:19: invalid YAML: Missing closing "quote`]);
+    expect(problems(dir)).toEqual([`${QUIZ}:8:19: invalid YAML: Missing closing "quote`]);
   });
 
   it('missing required field points at the question', () => {
     const dir = fixture({ [QUIZ]: replace('  explanation: Usually.\n', '') });
-    expect(problems(dir)).toEqual([`${QUIZ}:21:3: missing required field "explanation"`]);
+    expect(problems(dir)).toEqual([`${QUIZ}:23:3: missing required field "explanation"`]);
   });
 
   it('missing field in lesson front matter is offset by the opening ---', () => {
@@ -95,12 +95,12 @@ describe('content problems, each with its exact position', () => {
 
   it('duplicate question id names the first definition', () => {
     const dir = fixture({ [QUIZ]: replace('- id: q-multi', '- id: q-single') });
-    expect(problems(dir)).toEqual([`${QUIZ}:12:7: duplicate question id "q-single" (first defined at ${QUIZ}:2:7)`]);
+    expect(problems(dir)).toEqual([`${QUIZ}:13:7: duplicate question id "q-single" (first defined at ${QUIZ}:2:7)`]);
   });
 
   it('duplicate id between a question and a case sub-question', () => {
     const dir = fixture({ [QUIZ]: replace('- id: q-case.b', '- id: q-tf') });
-    expect(problems(dir)).toEqual([`${QUIZ}:81:11: duplicate question id "q-tf" (first defined at ${QUIZ}:21:7)`]);
+    expect(problems(dir)).toEqual([`${QUIZ}:89:11: duplicate question id "q-tf" (first defined at ${QUIZ}:23:7)`]);
   });
 
   it('duplicate lesson id across files', () => {
@@ -110,38 +110,38 @@ describe('content problems, each with its exact position', () => {
   });
 
   it('dangling lesson reference suggests the closest id', () => {
-    const dir = fixture({ [QUIZ]: replace('  lesson: intro\n  domain: 1\n  difficulty: easy\n  type: single', '  lesson: intrp\n  domain: 1\n  difficulty: easy\n  type: single') });
+    const dir = fixture({ [QUIZ]: replace('  lesson: intro\n  domain: 1\n  task: "1.1"\n  difficulty: easy\n  type: single', '  lesson: intrp\n  domain: 1\n  task: "1.1"\n  difficulty: easy\n  type: single') });
     expect(problems(dir)).toEqual([`${QUIZ}:3:11: unknown lesson "intrp" (did you mean "intro"?)`]);
   });
 
   it('answer outside the choices', () => {
     const dir = fixture({ [QUIZ]: replace('  answer: 1\n  explanation: b', '  answer: 3\n  explanation: b') });
-    expect(problems(dir)).toEqual([`${QUIZ}:9:11: answer 3 is outside the choices (choices are numbered 0 to 2)`]);
+    expect(problems(dir)).toEqual([`${QUIZ}:10:11: answer 3 is outside the choices (choices are numbered 0 to 2)`]);
   });
 
   it('multi answers must be distinct and leave a wrong choice', () => {
     const dir = fixture({ [QUIZ]: replace('answers: [0, 3]', 'answers: [3, 3]') });
-    expect(problems(dir)).toEqual([`${QUIZ}:19:16: answer 3 is listed twice`]);
+    expect(problems(dir)).toEqual([`${QUIZ}:21:16: answer 3 is listed twice`]);
   });
 
   it('unknown question type lists the known ones', () => {
     const dir = fixture({ [QUIZ]: replace('type: truefalse', 'type: essay') });
     expect(problems(dir)).toEqual([
-      `${QUIZ}:25:9: unknown question type "essay" (expected one of: single, multi, truefalse, order, match, cloze, numeric, case)`,
+      `${QUIZ}:28:9: unknown question type "essay" (expected one of: single, multi, truefalse, order, match, cloze, numeric, case)`,
     ]);
   });
 
   it('unknown sub-question type inside a case', () => {
     const dir = fixture({ [QUIZ]: replace('      type: truefalse', '      type: case') });
     expect(problems(dir)).toEqual([
-      `${QUIZ}:82:13: unknown question type "case" (expected one of: single, multi, truefalse, order, match, cloze, numeric)`,
+      `${QUIZ}:90:13: unknown question type "case" (expected one of: single, multi, truefalse, order, match, cloze, numeric)`,
     ]);
   });
 
   it('unknown field suggests the intended one', () => {
     const dir = fixture({ [QUIZ]: replace('  explanation: Usually.', '  explaination: Usually.') });
     const out = problems(dir);
-    expect(out).toContain(`${QUIZ}:28:3: unknown field "explaination" (did you mean "explanation"?)`);
+    expect(out).toContain(`${QUIZ}:31:3: unknown field "explaination" (did you mean "explanation"?)`);
   });
 
   it('unknown lab check kind', () => {
@@ -200,7 +200,7 @@ describe('content problems, each with its exact position', () => {
   it('source anchors must name an existing heading', () => {
     const dir = fixture({ [QUIZ]: replace('intro#parameter-count', 'intro#parameter-counts') });
     expect(problems(dir)).toEqual([
-      `${QUIZ}:11:13: source "intro#parameter-counts": lesson "intro" has no heading "#parameter-counts" (did you mean "#parameter-count"?)`,
+      `${QUIZ}:12:13: source "intro#parameter-counts": lesson "intro" has no heading "#parameter-counts" (did you mean "#parameter-count"?)`,
     ]);
   });
 
@@ -218,7 +218,7 @@ describe('content problems, each with its exact position', () => {
     });
     const out = problems(dir);
     expect(out).toHaveLength(3);
-    expect(out.map((l) => l.split(':').slice(0, 2).join(':'))).toEqual([`${LAB}:16`, `${QUIZ}:19`, `${QUIZ}:25`]);
+    expect(out.map((l) => l.split(':').slice(0, 2).join(':'))).toEqual([`${LAB}:16`, `${QUIZ}:21`, `${QUIZ}:28`]);
   });
 });
 
@@ -246,7 +246,7 @@ describe('ftlab content check (CLI)', () => {
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.ok).toBe(false);
-    expect(doc.problems).toEqual([{ path: QUIZ, line: 9, col: 11, message: 'answer 3 is outside the choices (choices are numbered 0 to 2)' }]);
+    expect(doc.problems).toEqual([{ path: QUIZ, line: 10, col: 11, message: 'answer 3 is outside the choices (choices are numbered 0 to 2)' }]);
     expect(doc.counts).toMatchObject({ modules: 1, lessons: 2, questions: 7, problems: 1 });
   });
 
@@ -278,7 +278,7 @@ describe('what content check used to miss (issue 10)', () => {
   it('invalid UTF-8 in a quiz prompt is reported at the byte, and the bank is not loaded with U+FFFD in it', () => {
     const dir = withBytes(QUIZ, 'Pick b.', [0x50, 0x69, 0x63, 0x6b, 0x20, 0xff, 0x2e]);
     const c = loadContent(dir, { checkKinds: genericChecks });
-    expect(c.problems.map(formatProblem)).toEqual([`${QUIZ}:7:16: the file is not valid UTF-8 (byte 0xFF here): save it as UTF-8`]);
+    expect(c.problems.map(formatProblem)).toEqual([`${QUIZ}:8:16: the file is not valid UTF-8 (byte 0xFF here): save it as UTF-8`]);
     expect(c.counts.questions).toBe(0);
   });
 
@@ -289,13 +289,13 @@ describe('what content check used to miss (issue 10)', () => {
 
   it('counts every bad sequence, and a UTF-8 BOM is still fine', () => {
     const dir = withBytes(QUIZ, 'Usually.', [0xc3, 0x28, 0x20, 0xa0]);
-    expect(problems(dir)).toEqual([`${QUIZ}:28:16: the file is not valid UTF-8 (byte 0xC3 here, 2 bad sequences in all): save it as UTF-8`]);
+    expect(problems(dir)).toEqual([`${QUIZ}:31:16: the file is not valid UTF-8 (byte 0xC3 here, 2 bad sequences in all): save it as UTF-8`]);
     const bom = withBytes(INTRO, '---', [0xef, 0xbb, 0xbf, 0x2d, 0x2d, 0x2d]);
     expect(problems(bom)).toEqual([]);
   });
 
   it('a NUL byte and a terminal escape are reported', () => {
-    expect(problems(withBytes(QUIZ, 'Pick b.', 'Pick\u0000b.'))).toEqual([`${QUIZ}:7:15: a NUL byte in the file: content is plain text; delete it`]);
+    expect(problems(withBytes(QUIZ, 'Pick b.', 'Pick\u0000b.'))).toEqual([`${QUIZ}:8:15: a NUL byte in the file: content is plain text; delete it`]);
     expect(problems(withBytes(INTRO, 'A tip.', '\u001b[2JA tip.'))).toEqual([`${INTRO}:22:3: a control character (U+001B) in the file: content is plain text; delete it`]);
   });
 
@@ -310,7 +310,7 @@ describe('what content check used to miss (issue 10)', () => {
   it('a numeric question must state its tolerance (0 for an exact answer)', () => {
     const dir = fixture({ [QUIZ]: replace('  tolerance: 0\n', '') });
     expect(problems(dir)).toEqual([
-      `${QUIZ}:56:3: missing required field "tolerance" (how far from "answer" a typed number may be and still count: 0 for an exact answer)`,
+      `${QUIZ}:62:3: missing required field "tolerance" (how far from "answer" a typed number may be and still count: 0 for an exact answer)`,
     ]);
   });
 
@@ -332,7 +332,7 @@ describe('what content check used to miss (issue 10)', () => {
   });
 
   it('F-18: a stray indent in a bank is reported once, at the indented line', () => {
-    const dir = fixture({ [QUIZ]: replace('  domain: 1\n  difficulty: easy\n  type: single', '   domain: 1\n  difficulty: easy\n  type: single') });
+    const dir = fixture({ [QUIZ]: replace('  domain: 1\n  task: "1.1"\n  difficulty: easy\n  type: single', '   domain: 1\n  task: "1.1"\n  difficulty: easy\n  type: single') });
     expect(problems(dir)).toEqual([
       `${QUIZ}:4:4: invalid YAML: this line is indented more than line 3, so it continues that line's value: align it with the fields around it (or, if it is text, quote the value)`,
     ]);
@@ -354,12 +354,12 @@ describe('what content check used to miss (issue 10)', () => {
 
   it('a duplicate key names the key', () => {
     const dir = fixture({ [QUIZ]: replace('  explanation: Usually.', '  explanation: Usually.\n  prompt: Again.') });
-    expect(problems(dir)).toEqual([`${QUIZ}:29:3: invalid YAML: duplicate key "prompt": each field appears once per map (a missing "- " can merge two list items)`]);
+    expect(problems(dir)).toEqual([`${QUIZ}:32:3: invalid YAML: duplicate key "prompt": each field appears once per map (a missing "- " can merge two list items)`]);
   });
 
   it('a misspelled field is one problem, not also a missing one; several missing fields are one problem', () => {
     expect(problems(fixture({ [QUIZ]: replace('  explanation: Usually.', '  explaination: Usually.') }))).toEqual([
-      `${QUIZ}:28:3: unknown field "explaination" (did you mean "explanation"?)`,
+      `${QUIZ}:31:3: unknown field "explaination" (did you mean "explanation"?)`,
     ]);
     expect(problems(fixture({ [LAB]: (t) => t.split('\n')[0]! + '\n' }))).toEqual([`${LAB}:1:1: missing required fields "title", "summary", "minutes", "steps"`]);
   });
@@ -375,7 +375,7 @@ describe('what content check used to miss (issue 10)', () => {
       [QUIZ]: replace('  explanation: a and d.', '  explanation: a and d.\n  sources: ["intro#parameter-count"]'),
     });
     expect(problems(dir)).toEqual([
-      `${QUIZ}:11:13: source "intro#parameter-count": lesson "intro" has no heading "#parameter-count" (did you mean "#parameter-counts"?); 1 more reference to it`,
+      `${QUIZ}:12:13: source "intro#parameter-count": lesson "intro" has no heading "#parameter-count" (did you mean "#parameter-counts"?); 1 more reference to it`,
     ]);
   });
 
