@@ -1,23 +1,41 @@
 // The course meets its coverage minimums (issue 3): enough lessons per module, questions per lesson and
-// in total, every question type used, and a real share of exam-style scenarios.
+// in total, every question type used, and a real share of exam-style scenarios; and issue 14's shape of
+// an AIF-C01 bank: 600 questions, enough exam-type items per domain for four full mocks without
+// repeats, every task statement asked, "choose three" items, case studies of 2-4 parts and no
+// key-length cue.
 import { describe, expect, it } from 'vitest';
-import { loadBanks, loadLessons, loadModules } from './load.js';
+import { EXAM_TASKS } from '../../src/core/content/schema.js';
+import { keyIsUniquelyLongest } from '../../src/core/content/quality.js';
+import { loadBanks, loadLessons, loadModules, type QuestionLike } from './load.js';
 
 const TYPES = ['single', 'multi', 'truefalse', 'order', 'match', 'cloze', 'numeric', 'case'];
-const MIN_TOTAL = 320;
+const MIN_TOTAL = 600;
 const MIN_PER_LESSON = 8;
 const MIN_LESSONS_PER_MODULE = 3;
 const MIN_SCENARIO_SHARE = 1 / 3;
 const MIN_MODULES = 8;
-/** AIF-C01 domain weights: a full mock exam draws 65 questions in these shares. */
-const EXAM_QUESTIONS = 65;
-const DOMAIN_WEIGHTS: Record<number, number> = { 1: 0.2, 2: 0.24, 3: 0.28, 4: 0.14, 5: 0.14 };
+/** Items per domain in a full 65-item mock (AIF-C01 weights 20/24/28/14/14 %). */
+const BLUEPRINT: Record<number, number> = { 1: 13, 2: 16, 3: 18, 4: 9, 5: 9 };
+
+/** Four full mocks without repeats, per domain (issue 14). */
+const MOCKS = 4;
+const MIN_EXAM_ITEMS: Record<number, number> = { 1: 52, 2: 64, 3: 72, 4: 36, 5: 36 };
+const MIN_PER_TASK = 12;
+const MIN_CHOOSE_THREE = 6;
+const MAX_KEY_LONGEST = 0.3;
+/** The item types AIF-C01 uses; a case part counts when its own type is one of them. */
+const EXAM_TYPES = new Set(['single', 'multi', 'order', 'match']);
 
 const modules = loadModules();
 const lessons = loadLessons();
 const banks = loadBanks();
 // A case question counts once, however many sub-questions it has.
 const questions = banks.flatMap((b) => b.questions);
+/** Gradable items: non-case questions and case parts, with the case's domain and exam flag inherited. */
+const allItems: QuestionLike[] = questions.flatMap((q) =>
+  q.type === 'case' ? q.questions!.map((p) => ({ ...p, domain: p.domain ?? q.domain, exam: q.exam === false ? false : p.exam })) : [q],
+);
+const examItems = allItems.filter((i) => EXAM_TYPES.has(i.type) && i.exam !== false);
 
 describe('course coverage', () => {
   it(`has at least ${MIN_TOTAL} questions`, () => {
@@ -60,13 +78,43 @@ describe('course coverage', () => {
     expect(scenarios / questions.length).toBeGreaterThanOrEqual(MIN_SCENARIO_SHARE);
   });
 
-  it.each(Object.entries(DOMAIN_WEIGHTS).map(([d, w]) => [Number(d), w] as const))(
-    'domain %i has enough questions for a full mock exam without repeats',
-    (domain, weight) => {
-      const available = questions.filter((q) => q.domain === domain).length;
-      expect(available).toBeGreaterThanOrEqual(Math.ceil(EXAM_QUESTIONS * weight));
+  it.each(Object.entries(BLUEPRINT).map(([d, n]) => [Number(d), n] as const))(
+    'domain %i has enough exam-type items for four full mock exams without repeats',
+    (domain, perMock) => {
+      // Issue 14's minimums: 52, 64, 72, 36, 36 = four mocks of the blueprint's 13/16/18/9/9 items.
+      expect(Object.values(BLUEPRINT).reduce((a, b) => a + b)).toBe(65);
+      expect(MOCKS * perMock).toBe(MIN_EXAM_ITEMS[domain]);
+      expect(examItems.filter((i) => i.domain === domain).length).toBeGreaterThanOrEqual(MIN_EXAM_ITEMS[domain]!);
     },
   );
+
+  it('every question names an AIF-C01 task statement of its own domain', () => {
+    const bad = questions.filter((q) => typeof q.task !== 'string' || !(q.task in EXAM_TASKS) || q.task.split('.')[0] !== String(q.domain));
+    expect(bad.map((q) => `${q.id}: task ${String(q.task)}, domain ${String(q.domain)}`)).toEqual([]);
+  });
+
+  it.each(Object.keys(EXAM_TASKS).map((t) => [t] as const))(`task %s has at least ${MIN_PER_TASK} questions`, (task) => {
+    expect(questions.filter((q) => q.task === task).length).toBeGreaterThanOrEqual(MIN_PER_TASK);
+  });
+
+  it('multiple-response items include "Choose three"', () => {
+    const three = allItems.filter((q) => q.type === 'multi' && (q.answers as unknown[]).length === 3);
+    expect(three.length).toBeGreaterThanOrEqual(MIN_CHOOSE_THREE);
+    // The prompt says how many to choose, as the exam does.
+    expect(three.filter((q) => !/choose three/i.test(String(q.prompt))).map((q) => q.id)).toEqual([]);
+  });
+
+  it('case studies have 2 to 4 parts', () => {
+    const off = questions.filter((q) => q.type === 'case' && !(q.questions!.length >= 2 && q.questions!.length <= 4));
+    expect(off.map((q) => `${q.id}: ${q.questions!.length} parts`)).toEqual([]);
+  });
+
+  it(`the key is the uniquely longest option in at most ${MAX_KEY_LONGEST * 100} % of single-choice items`, () => {
+    const singles = allItems.filter((q) => q.type === 'single') as unknown as Array<{ choices: string[]; answer: number }>;
+    const cued = singles.filter(keyIsUniquelyLongest).length;
+    expect(singles.length).toBeGreaterThan(0);
+    expect(cued / singles.length).toBeLessThanOrEqual(MAX_KEY_LONGEST);
+  });
 
   it('every question cites sources', () => {
     expect(questions.filter((q) => !Array.isArray(q.sources) || q.sources.length === 0).map((q) => q.id)).toEqual([]);
