@@ -5,7 +5,16 @@ import { useState } from 'react';
 import type { ScreenProps } from '../app/routes.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
-import { examHistory, resumeExam, startExam, type ExamAttemptRecord, type ExamMode, type ExamSession } from '../../core/exam/index.js';
+import {
+  ExamDrawError,
+  examHistory,
+  notExamReason,
+  resumeExam,
+  startExam,
+  type ExamAttemptRecord,
+  type ExamMode,
+  type ExamSession,
+} from '../../core/exam/index.js';
 import { openAppData } from '../../app/app-data.js';
 import { ExamHistory } from './ExamHistory.js';
 import { ExamResult } from './ExamResult.js';
@@ -59,7 +68,7 @@ export default function Exam({ route }: ScreenProps<'exam'>) {
           mode={route.mode}
           saved={saved}
           attempts={data.store.exams.attempts().length}
-          questionCount={data.content.questions.length}
+          questionCount={data.content.questions.filter((q) => notExamReason(q) === null).length}
           now={clock()}
           notice={view.notice}
           warnings={data.warnings}
@@ -67,7 +76,9 @@ export default function Exam({ route }: ScreenProps<'exam'>) {
             try {
               setView({ kind: 'run', session: startExam(data.store, data.content.questions, { mode }) });
             } catch (err) {
-              setView({ kind: 'start', notice: (err as Error).message });
+              // E.g. a bank too small for the mode (with what to do), or an exam started in another window.
+              const message = err instanceof ExamDrawError ? `${err.message}. ${err.hint}` : (err as Error).message;
+              setView({ kind: 'start', notice: `Cannot start: ${message}` });
             }
           }}
           onResume={() => saved && setView({ kind: 'run', session: saved })}

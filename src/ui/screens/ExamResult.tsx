@@ -1,7 +1,9 @@
 // After submitting: pass/fail, the estimated scaled score (labelled as an estimate), the breakdown by
-// domain, and the way into reviewing every question or only the wrong ones, and the attempt history.
+// domain and by task statement (weakest first: what to study next), and the way into reviewing every
+// question or only the wrong ones, and the attempt history.
 import { Box, Text } from 'ink';
-import { domainName, PASSING_SCALED, type ExamAttemptRecord } from '../../core/exam/index.js';
+import { byTask, domainName, PASSING_SCALED, type ExamAttemptRecord } from '../../core/exam/index.js';
+import { EXAM_TASKS } from '../../core/content/schema.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit, label } from '../keys/keyMatchers.js';
@@ -9,6 +11,9 @@ import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs, useUi } from '../contexts/UiContext.js';
+import { useBodySize } from '../layouts/Screen.js';
+import { textWidth } from '../markdown/text.js';
+import type { TaskScore } from '../../core/store/exams.js';
 
 export interface ExamResultProps {
   attempt: ExamAttemptRecord;
@@ -34,6 +39,10 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
     { priority: KeypressPriority.Low },
   );
   const pct = attempt.total ? Math.round((100 * attempt.correct) / attempt.total) : 0;
+  // Attempts saved before tasks were kept have none; a damaged byTask falls back to the items.
+  const tasks = Array.isArray(attempt.byTask) ? attempt.byTask : byTask(attempt.items);
+  // Rows the rest of the result takes (the long lines wrap once at 80 columns), so the task list gets the rest.
+  const reservedRows = (notice ? 2 : 0) + 6 + attempt.byDomain.length + 2 * attempt.notes.length + 3;
   const minutes = Math.round((attempt.submittedAt - attempt.startedAt) / 60_000);
   const barWidth = 20;
   return (
@@ -78,6 +87,7 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
             </Box>
           );
         })}
+        {tasks.length ? <TaskBreakdown tasks={tasks} reservedRows={reservedRows} /> : null}
         {attempt.notes.map((n, i) => (
           <Tone key={i} role="muted">
             {n}
@@ -90,5 +100,35 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
         </Text>
       </Stack>
     </Screen>
+  );
+}
+
+/**
+ * Task statements, weakest first: what to study next. As many as fit below the rest of the result (each line
+ * wraps, never cut); the full list is in `ftlab exam --json` and `ftlab stats`.
+ */
+function TaskBreakdown({ tasks, reservedRows }: { tasks: readonly TaskScore[]; reservedRows: number }) {
+  const { width, height } = useBodySize();
+  const lines = tasks.map(
+    (t) =>
+      `${t.task}  ${t.correct}/${t.total} (${Math.round((100 * t.correct) / t.total)}%)  ${EXAM_TASKS[t.task as keyof typeof EXAM_TASKS] ?? ''}`,
+  );
+  let room = Math.max(1, height - reservedRows - 2);
+  const shown: string[] = [];
+  for (const line of lines) {
+    const rows = Math.max(1, Math.ceil(textWidth(line) / Math.max(1, width)));
+    if (shown.length > 0 && rows > room) break;
+    shown.push(line);
+    room -= rows;
+  }
+  const more = lines.length - shown.length;
+  return (
+    <>
+      <Text> </Text>
+      <Tone role="heading">By task statement, weakest first{more ? ` (${shown.length} of ${lines.length}; all in ftlab stats)` : ''}</Tone>
+      {shown.map((line, i) => (
+        <Text key={i}>{line}</Text>
+      ))}
+    </>
   );
 }

@@ -16,6 +16,7 @@ export interface ExamStartProps {
   /** The saved attempt, when one is in progress. */
   saved?: ExamSession;
   attempts: number;
+  /** Questions a mock may draw (exam item types, not marked exam: false). */
   questionCount: number;
   now: number;
   notice?: string;
@@ -121,8 +122,10 @@ export function ExamStart({
         {notice ? <Tone role="warn">{notice}</Tone> : null}
         <Tone role="heading">AIF-C01 style mock exam</Tone>
         <Text>
-          Questions are drawn by the exam's domain weights (20/24/28/14/14 %) from {questionCount} questions in the bank. No feedback until
-          you submit; answers are saved as you go, so you can quit and resume. At zero the exam is submitted automatically.
+          Scored items are drawn by the exam's domain weights (20/24/28/14/14 %) from the {questionCount} exam-type questions in the bank
+          (multiple choice, multiple response, ordering, matching, case studies; each case part counts as a question). Questions you saw in
+          earlier mocks come last. No feedback until you submit; answers are saved as you go, so you can quit and resume. At zero the exam
+          is submitted automatically.
         </Text>
         <Text> </Text>
         {row(

@@ -14,7 +14,8 @@ import { correctKeys } from './answers.js';
 import { KEY } from './fixtures.js';
 import { renderWithProviders } from '../helpers.js';
 
-const contentRoot = fileURLToPath(new URL('./content', import.meta.url));
+// Exactly one short mock of exam-type questions, plus questions a mock must never draw.
+const contentRoot = fileURLToPath(new URL('./exam-content', import.meta.url));
 let home: string;
 let data: AppData;
 
@@ -49,17 +50,18 @@ describe('exam screens', () => {
     await ui.until(() => expect(ui.lastFrame()).toContain('short: 15 questions, 20 minutes'));
     await ui.press(KEY.enter);
     const s = saved();
-    expect(s.items.length).toBe(9); // 7 questions + a case with 2 parts
-    await ui.until(() => expect(ui.lastFrame()).toMatch(/question 1 of 9/));
-    expect(ui.lastFrame()).toMatch(/\d+:\d\d left · 0\/9 answered/);
+    expect(s.items.length).toBe(15); // the advertised number: 12 questions + a case with 3 parts
+    expect(s.items.map((i) => i.question.type).filter((t) => !['single', 'multi', 'order', 'match'].includes(t))).toEqual([]);
+    await ui.until(() => expect(ui.lastFrame()).toMatch(/question 1 of 15/));
+    expect(ui.lastFrame()).toMatch(/\d+:\d\d left · 0\/15 answered/);
     // Answer every item but the last right, flag item 2, leave the last blank.
     for (const item of s.items.slice(0, -1)) {
-      await ui.until(() => expect(ui.lastFrame()).toContain(`question ${item.index + 1} of 9`));
+      await ui.until(() => expect(ui.lastFrame()).toContain(`question ${item.index + 1} of 15`));
       await ui.press(...correctKeys(item.question, s.layout(item)));
       if (item.index === 0) {
-        await ui.until(() => expect(ui.lastFrame()).toContain('question 2 of 9'));
+        await ui.until(() => expect(ui.lastFrame()).toContain('question 2 of 15'));
         await ui.press('\u001B[5~'); // PgUp: previous, also while a text answer has the keys
-        await ui.until(() => expect(ui.lastFrame()).toContain('question 1 of 9'));
+        await ui.until(() => expect(ui.lastFrame()).toContain('question 1 of 15'));
         // m marks (flags) for review; a typed answer's field takes letters, so there it is Ctrl+F.
         const typed = item.question.type === 'cloze' || item.question.type === 'numeric';
         await ui.press(typed ? '\u0006' : 'm');
@@ -67,9 +69,9 @@ describe('exam screens', () => {
         await ui.press(KEY.tab);
       }
     }
-    await ui.until(() => expect(ui.lastFrame()).toContain('question 9 of 9'));
+    await ui.until(() => expect(ui.lastFrame()).toContain('question 15 of 15'));
     expect(saved().isFlagged(s.items[0]!.key)).toBe(true);
-    expect(Object.keys(saved().items.filter((i) => saved().isAnswered(i.key)))).toHaveLength(8);
+    expect(Object.keys(saved().items.filter((i) => saved().isAnswered(i.key)))).toHaveLength(14);
     // No feedback before the end.
     expect(ui.lastFrame()).not.toMatch(/correct|wrong/i);
 
@@ -78,27 +80,40 @@ describe('exam screens', () => {
     await ui.until(() => expect(ui.lastFrame()).toContain('Navigator'));
     await ui.press(KEY.esc);
     await ui.press('\u0005'); // Ctrl+E finish
-    await ui.until(() => expect(ui.lastFrame()).toContain('1 question(s) not answered: 9'));
+    await ui.until(() => expect(ui.lastFrame()).toContain('1 question(s) not answered: 15'));
     expect(ui.lastFrame()).toContain('Flagged for review: 1');
     await ui.press('y');
     await ui.until(() => expect(ui.lastFrame()).toContain('PASS'));
     const f = ui.lastFrame()!;
-    expect(f).toContain('8 of 9 right (89%)');
+    expect(f).toContain('14 of 15 right (93%)');
     expect(f).toMatch(/Estimated scaled score: \d+ \/ 1000/);
     expect(f).toContain('not the official score');
     expect(f).toMatch(/3\. Applications of Foundation Models/);
+    // What to study next: the task statements, weakest first; the one wrong (blank) item's task leads.
+    expect(f).toContain('By task statement, weakest first');
+    const last = s.items[14]!;
+    expect(f).toContain(`${last.task}  0/1 (0%)`);
     expect(data.store.exams.current()).toBeUndefined();
     expect(data.store.exams.attempts()).toHaveLength(1);
 
     await ui.press('w');
     await ui.until(() => expect(ui.lastFrame()).toContain('Exam review (wrong answers)'));
     expect(ui.lastFrame()).toContain('not answered');
-    expect(ui.lastFrame()).toContain(s.items[8]!.question.explanation.slice(0, 25));
+    expect(ui.lastFrame()).toContain(s.items[14]!.question.explanation.slice(0, 25));
     await ui.press(KEY.esc, 'a');
-    await ui.until(() => expect(ui.lastFrame()).toContain('1 of 9'));
+    await ui.until(() => expect(ui.lastFrame()).toContain('1 of 15'));
     await ui.press(KEY.esc, 'h');
     await ui.until(() => expect(ui.lastFrame()).toContain('Exam history'));
-    expect(ui.lastFrame()).toMatch(/short\s+8\/9\s+~\s*\d+ pass/);
+    expect(ui.lastFrame()).toMatch(/short\s+14\/15\s+~\s*\d+ pass/);
+  });
+
+  it('shows the exam-type question count and refuses a full exam this bank cannot supply, saying why', async () => {
+    const ui = mountExam();
+    await ui.until(() => expect(ui.lastFrame()!.replace(/\s+/g, ' ')).toContain('from the 13 exam-type questions'));
+    await ui.press('f');
+    await ui.until(() => expect(ui.lastFrame()).toContain('Cannot start: the question bank cannot supply a full mock exam'));
+    expect(ui.lastFrame()!.replace(/\s+/g, ' ')).toContain('domain 1 needs 13 items and has 3');
+    expect(data.store.exams.current()).toBeUndefined();
   });
 
   it('the review shows choices in the order the exam showed them', async () => {
@@ -124,10 +139,10 @@ describe('exam screens', () => {
     s.goTo(3);
     const ui = mountExam();
     await ui.until(() => expect(ui.lastFrame()).toContain('An exam is in progress'));
-    expect(ui.lastFrame()).toContain('1 of 9 answered');
+    expect(ui.lastFrame()).toContain('1 of 15 answered');
     await ui.press('r');
-    await ui.until(() => expect(ui.lastFrame()).toContain('question 4 of 9'));
-    expect(ui.lastFrame()).toContain('1/9 answered');
+    await ui.until(() => expect(ui.lastFrame()).toContain('question 4 of 15'));
+    expect(ui.lastFrame()).toContain('1/15 answered');
   });
 
   it('submits automatically when the time ran out while ftlab was closed', async () => {
@@ -143,7 +158,7 @@ describe('exam screens', () => {
     const s = startExam(data.store, data.content.questions, { mode: 'short', seed: 5, now });
     const submitted: boolean[] = [];
     const ui = renderWithProviders(<ExamRun session={s} clock={() => now} onSubmit={(auto) => submitted.push(auto)} />, { columns: 100 });
-    await ui.until(() => expect(ui.lastFrame()).toMatch(/1[01]:00 left/));
+    await ui.until(() => expect(ui.lastFrame()).toMatch(/(20:00|19:5\d) left/));
     now = s.deadline + 1;
     await ui.until(() => expect(submitted).toEqual([true]), 3000);
   });
