@@ -28,6 +28,13 @@ export interface Attempt {
   entryId?: string;
   /** Quiz: index of the question in the quiz list. */
   position: number;
+  /** The grade of the first answer when the learner took its grading back (u) and answered again. */
+  firstGrade?: Grade;
+}
+
+/** Did the attempt count as right? Only if every answer given to the card was (undo keeps a wrong one). */
+export function attemptCorrect(a: Attempt): boolean {
+  return a.grade.correct && (a.firstGrade?.correct ?? true);
 }
 
 export interface SessionSummary {
@@ -60,6 +67,8 @@ export class PracticeSession {
   readonly history: Attempt[] = [];
   /** A one-line message for the learner (e.g. "Nothing to undo"). */
   notice?: string;
+  /** Good or Easy pressed once after a wrong answer: pressed again, it is recorded. */
+  confirming?: RatingValue;
 
   private readonly data: AppData;
   private readonly list: LoadedQuestion[];
@@ -68,6 +77,8 @@ export class PracticeSession {
   private readonly clock: () => number;
   private position = 0;
   private shownAt = 0;
+  /** The graded attempt whose grading was taken back (u before rating), until it is answered again. */
+  private retry?: Attempt;
 
   constructor(opts: SessionOptions) {
     this.kind = opts.kind;
@@ -102,11 +113,30 @@ export class PracticeSession {
     if (this.phase !== 'answer' || !this.question) return;
     const answerMs = Math.max(0, this.clock() - this.shownAt);
     const grade = gradeQuestion(this.question, answer);
-    const proposed = proposeRating({ correct: grade.correct, score: grade.score, answerMs, expectedMs: expectedAnswerMs(this.question) });
-    this.pending = { question: this.question, layout: this.layout, answer, grade, answerMs, proposed, position: this.position };
+    // A grading taken back with u still counts: the card was answered wrong once.
+    const firstGrade = this.retry?.question === this.question ? (this.retry.firstGrade ?? this.retry.grade) : undefined;
+    this.retry = undefined;
+    const attempt: Attempt = {
+      question: this.question,
+      layout: this.layout,
+      answer,
+      grade,
+      answerMs,
+      proposed: 1,
+      position: this.position,
+      firstGrade,
+    };
+    attempt.proposed = proposeRating({
+      correct: attemptCorrect(attempt),
+      score: grade.score,
+      answerMs,
+      expectedMs: expectedAnswerMs(this.question),
+    });
+    this.pending = attempt;
     this.draft = answer;
     this.phase = 'feedback';
-    this.notice = undefined;
+    this.notice = firstGrade && !firstGrade.correct ? 'Your first answer to this card was wrong, so it counts as wrong.' : undefined;
+    this.confirming = undefined;
   }
 
   /** Interval each rating would schedule for the card being rated. */
@@ -114,9 +144,19 @@ export class PracticeSession {
     return this.pending ? this.data.deck.preview(this.pending.question.id, this.clock()) : undefined;
   }
 
-  rate(rating: RatingValue): void {
+  /**
+   * Rate the graded card. After a wrong answer, Good and Easy are not one key away: the first press
+   * only asks (returns 'confirm'), the same rating again records it.
+   */
+  rate(rating: RatingValue): 'rated' | 'confirm' | 'ignored' {
     const a = this.pending;
-    if (this.phase !== 'feedback' || !a) return;
+    if (this.phase !== 'feedback' || !a) return 'ignored';
+    if (rating >= 3 && !attemptCorrect(a) && this.confirming !== rating) {
+      this.confirming = rating;
+      this.notice = `The answer was wrong: press ${rating} again to rate it ${ratingLabel(rating)} anyway (1 Again, 2 Hard).`;
+      return 'confirm';
+    }
+    this.confirming = undefined;
     const entry = this.data.deck.record(a.question.id, rating, { answerMs: a.answerMs, proposed: a.proposed, now: this.clock() });
     a.rating = rating;
     a.entryId = entry.id;
@@ -125,10 +165,31 @@ export class PracticeSession {
     this.notice = undefined;
     this.position = a.position + 1;
     this.advance();
+    return 'rated';
   }
 
-  /** Undo the last rating of this session: that card comes back, graded, waiting for a new rating. */
+  /**
+   * Undo. Before the card on screen is rated: take back its grading only (the answer comes back to be
+   * changed; a wrong first answer still counts). Otherwise undo the last rating of this session: that
+   * card comes back, graded, waiting for a new rating.
+   */
   undo(): boolean {
+    this.confirming = undefined;
+    if (this.phase === 'feedback' && this.pending && this.pending.rating === undefined) {
+      const a = this.pending;
+      this.retry = a;
+      this.pending = undefined;
+      this.question = a.question;
+      this.layout = a.layout;
+      this.draft = a.answer;
+      this.position = a.position;
+      this.phase = 'answer';
+      this.shownAt = this.clock() - a.answerMs;
+      this.notice = attemptCorrect(a)
+        ? 'Grading taken back: change the answer and submit it again.'
+        : 'Grading taken back: change the answer and submit it again (the wrong answer still counts).';
+      return true;
+    }
     const undone = this.data.deck.undoLast(this.clock());
     if (!undone) {
       this.notice = 'Nothing to undo.';
@@ -157,7 +218,7 @@ export class PracticeSession {
     for (const a of this.history) if (a.rating) byRating[(['again', 'hard', 'good', 'easy'] as const)[a.rating - 1]!]++;
     return {
       answered: this.history.length,
-      correct: this.history.filter((a) => a.grade.correct).length,
+      correct: this.history.filter(attemptCorrect).length,
       byRating,
       totalMs: this.history.reduce((s, a) => s + a.answerMs, 0),
     };

@@ -15,6 +15,7 @@ const fixture = join(ROOT, 'test/ui/questions/content');
 const bank = parse(readFileSync(join(fixture, 'quizzes/fx.yaml'), 'utf8')) as Question[];
 let course: string;
 let clozeOnly: string;
+let numericOnly: string;
 const homes: string[] = [];
 const sessions: CliSession[] = [];
 
@@ -42,6 +43,7 @@ const answerLine = (screen: string) => /Answer(?: \([^)]*\))?: (.*)$/m.exec(scre
 beforeAll(() => {
   course = courseWith(['cloze', 'numeric']);
   clozeOnly = courseWith(['cloze']);
+  numericOnly = courseWith(['numeric', 'truefalse']);
 });
 afterAll(() => {
   for (const s of sessions) {
@@ -52,7 +54,7 @@ afterAll(() => {
     }
   }
   for (const h of homes) removeHome(h);
-  for (const c of [course, clozeOnly]) rmSync(c, { recursive: true, force: true });
+  for (const c of [course, clozeOnly, numericOnly]) rmSync(c, { recursive: true, force: true });
 });
 
 describe('typing in text fields', () => {
@@ -103,6 +105,44 @@ describe('typing in text fields', () => {
     await app.waitFor('Esc leave field', T);
     app.press('escape');
     await app.waitFor('Enter edit answer', T);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  });
+});
+
+describe('honest ratings', () => {
+  it('refuses a malformed number, proposes Again after a wrong answer and asks before Good; u takes back only the grading', async () => {
+    const app = open(['quiz', '--lesson', 'fx-lesson', '-n', '2'], numericOnly);
+    for (let card = 1; card <= 2; card++) {
+      const screen = await app.waitFor(`${card}/2 ·`, T);
+      if (screen.includes('Numeric answer')) {
+        // A typo: "2," then Enter in one burst is refused with a hint and not graded.
+        app.type('2,\r');
+        await app.waitFor('is not a number (try', T);
+        expect(app.text()).not.toMatch(/Correct|Not right/);
+        app.type('\x7f\x7f12\r'); // wrong: 12
+        const feedback = await app.waitFor('Not right', T);
+        expect(feedback).toMatch(/\[1 Again [^\]]+\]/);
+        expect(feedback).toContain('Good (3) and Easy (4) need a second press');
+        // u before rating: back to the answer, the wrong answer still counts.
+        app.type('u');
+        await app.waitFor('Grading taken back', T);
+        app.type('\x15'); // Ctrl+U clears the field
+        app.type('65536\r');
+        const again = await app.waitFor('Correct', T);
+        expect(again).toContain('first answer to this card was wrong');
+        app.type('3');
+        await app.waitFor('press 3 again', T);
+        app.type('3');
+      } else {
+        app.type('f'); // wrong
+        app.press('enter');
+        await app.waitFor('Not right', T);
+        app.type('1');
+      }
+    }
+    const summary = await app.waitFor('Session summary', T);
+    expect(summary).toContain('Answered 2 · correct 0 (0%)');
     app.type('q');
     expect(await app.exited(T)).toBe(0);
   });

@@ -79,7 +79,12 @@ export function gradeItem(q: Question | SubQuestion, answer: Answer | undefined,
       // A hair of slack for binary floating point (0.1 + 0.2 style representation error).
       const slack = 1e-9 * Math.max(1, Math.abs(q.answer));
       const expected = `${q.answer}${q.tolerance ? ` ± ${q.tolerance}` : ''}${q.unit ? ` ${q.unit}` : ''}`;
-      return Math.abs(value - q.answer) <= q.tolerance + slack ? right : wrong(`expected ${expected}`);
+      // "1,024" reads as 1024 or as 1.024 (decimal comma): either reading that matches is right.
+      const readings = [
+        value,
+        ...(DECIMAL_COMMA_TOO.test(normaliseNumberText(a.text)) ? [Number(normaliseNumberText(a.text).replace(',', '.'))] : []),
+      ];
+      return readings.some((v) => Math.abs(v - q.answer) <= q.tolerance + slack) ? right : wrong(`expected ${expected}`);
     }
   }
 }
@@ -108,16 +113,32 @@ export function normaliseCloze(text: string, caseSensitive = false): string {
  * is not a number. A comma is a thousands separator only in groups of three digits; otherwise a decimal comma.
  */
 export function parseNumber(text: string): number | undefined {
-  let t = text
-    .normalize('NFKC')
-    .trim()
-    .replace(/[\s\u00a0\u202f_]/g, '')
-    .replace(/\u2212/g, '-');
-  if (t.endsWith('%')) t = t.slice(0, -1);
+  let t = normaliseNumberText(text);
   if (t === '') return undefined;
   if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?([eE][+-]?\d+)?$/.test(t)) t = t.replace(/,/g, '');
   else if (/^[+-]?\d*,\d+$/.test(t)) t = t.replace(',', '.');
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
   const value = Number(t);
   return Number.isFinite(value) ? value : undefined;
+}
+
+/** One comma before exactly three digits: a thousands separator or a decimal comma ("1,024"). */
+const DECIMAL_COMMA_TOO = /^[+-]?\d{1,3},\d{3}$/;
+
+function normaliseNumberText(text: string): string {
+  const t = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/[\s\u00a0\u202f_]/g, '')
+    .replace(/\u2212/g, '-');
+  return t.endsWith('%') ? t.slice(0, -1) : t;
+}
+
+/**
+ * Why a typed numeric answer cannot be graded ("2,", "1,0.5", "1e"), as a hint for the learner; undefined
+ * when it reads as a number or is blank. Such an answer is refused, not graded as wrong: it is a typo.
+ */
+export function numberProblem(text: string): string | undefined {
+  if (text.trim() === '' || parseNumber(text) !== undefined) return undefined;
+  return `"${text.trim()}" is not a number (try 2.5, 2,5 or 65,536)`;
 }

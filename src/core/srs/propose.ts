@@ -1,7 +1,7 @@
 // The rating the app proposes after an answer; the learner may always override it.
 //
-// Wrong → Again. A case question with some sub-questions wrong → Again below half right, else Hard.
-// Right → judged by answer time against what the question type normally takes: more than twice the
+// Wrong (a case question with any part wrong included) → Again: the answer was graded, so proposing
+// more than Again would tell FSRS the learner knew a card they did not. Right → judged by answer time against what the question type normally takes: more than twice the
 // expected time → Hard (recalled with effort), under 40 % of it → Easy, otherwise Good.
 import type { QuestionType } from '../content/schema.js';
 import type { RatingValue } from '../store/reviews.js';
@@ -25,15 +25,14 @@ export function expectedAnswerMs(question: { type: QuestionType; questions?: rea
 
 export interface ProposalInput {
   correct: boolean;
-  /** Share of items right (case questions); defaults to 1 when correct, 0 when not. */
+  /** Share of items right (case questions). A partly right answer is still proposed Again. */
   score?: number;
   answerMs: number;
   expectedMs: number;
 }
 
-export function proposeRating({ correct, score, answerMs, expectedMs }: ProposalInput): RatingValue {
-  const share = score ?? (correct ? 1 : 0);
-  if (!correct) return share >= 0.5 ? 2 : 1;
+export function proposeRating({ correct, answerMs, expectedMs }: ProposalInput): RatingValue {
+  if (!correct) return 1;
   if (answerMs > 2 * expectedMs) return 2;
   if (answerMs < 0.4 * expectedMs) return 4;
   return 3;

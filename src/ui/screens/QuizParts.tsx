@@ -22,8 +22,19 @@ export function QuestionHeader({ question, lessonTitle, position }: { question: 
 
 const NAMES: RatingName[] = ['again', 'hard', 'good', 'easy'];
 
-/** Again / Hard / Good / Easy, each with the interval it would schedule; the proposed one marked. */
-export function RatingBar({ previews, proposed }: { previews: Record<RatingName, IntervalPreview>; proposed: RatingValue }) {
+/**
+ * Again / Hard / Good / Easy, each with the interval it would schedule; the proposed one marked. After
+ * a wrong answer (`wrong`) Good and Easy ask for a second press, and the bar says so.
+ */
+export function RatingBar({
+  previews,
+  proposed,
+  wrong = false,
+}: {
+  previews: Record<RatingName, IntervalPreview>;
+  proposed: RatingValue;
+  wrong?: boolean;
+}) {
   const { screenReader } = useUi().options;
   if (screenReader) {
     return (
@@ -33,6 +44,7 @@ export function RatingBar({ previews, proposed }: { previews: Record<RatingName,
           <Text key={name}>
             {i + 1}. {RATING_LABELS[i]}: next in {previews[name].label}
             {proposed === i + 1 ? ' (proposed)' : ''}
+            {wrong && i >= 2 ? ' (press twice: the answer was wrong)' : ''}
           </Text>
         ))}
       </Box>
@@ -58,6 +70,7 @@ export function RatingBar({ previews, proposed }: { previews: Record<RatingName,
         );
       })}
       <Tone role="muted">{`  Enter = ${RATING_LABELS[proposed - 1]}`}</Tone>
+      {wrong ? <Tone role="muted">{'\n'}The answer was wrong: Good (3) and Easy (4) need a second press.</Tone> : null}
     </Text>
   );
 }

@@ -13,7 +13,7 @@ import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { QuestionView } from '../questions/QuestionView.js';
 import { Scroller } from '../questions/Scroller.js';
 import { Stack } from '../questions/Stack.js';
-import type { PracticeSession } from '../../app/practice-session.js';
+import { attemptCorrect, type PracticeSession } from '../../app/practice-session.js';
 import { Tone } from '../components/Tone.js';
 import { Explanation, QuestionHeader, RatingBar, SummaryView, Verdict } from './QuizParts.js';
 
@@ -98,7 +98,7 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
           {session.notice ? <Tone role="warn">{session.notice}</Tone> : null}
           <Text bold>{pending.question.prompt}</Text>
           <Verdict attempt={pending} />
-          <RatingBar previews={previews} proposed={pending.proposed} />
+          <RatingBar previews={previews} proposed={pending.proposed} wrong={!attemptCorrect(pending)} />
           <Text> </Text>
           <Explanation text={pending.question.explanation} lessonTitle={lesson?.title} />
           <Text> </Text>

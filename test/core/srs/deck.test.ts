@@ -125,9 +125,9 @@ describe('queue, next card and daily limits', () => {
 
 describe('proposed rating', () => {
   const expected = 20_000;
-  it('wrong → Again; mostly-right case → Hard; right by answer time → Hard/Good/Easy', () => {
+  it('wrong → Again, even a mostly-right case; right by answer time → Hard/Good/Easy', () => {
     expect(proposeRating({ correct: false, answerMs: 1000, expectedMs: expected })).toBe(1);
-    expect(proposeRating({ correct: false, score: 2 / 3, answerMs: 1000, expectedMs: expected })).toBe(2);
+    expect(proposeRating({ correct: false, score: 2 / 3, answerMs: 1000, expectedMs: expected })).toBe(1); // partly right is still wrong
     expect(proposeRating({ correct: false, score: 1 / 3, answerMs: 1000, expectedMs: expected })).toBe(1);
     expect(proposeRating({ correct: true, answerMs: 50_000, expectedMs: expected })).toBe(2);
     expect(proposeRating({ correct: true, answerMs: 15_000, expectedMs: expected })).toBe(3);
