@@ -25,7 +25,7 @@ const bankArb = (minSingles: number, maxSingles: number) =>
     extra: fc.boolean(),
   });
 
-type BankSpec = { singles: number[]; cases: Array<fc.RecordValue<typeof caseArb>>; extra: boolean };
+type BankSpec = { singles: number[]; cases: Array<typeof caseArb extends fc.Arbitrary<infer C> ? C : never>; extra: boolean };
 
 function build(spec: BankSpec) {
   return parse([
