@@ -101,7 +101,10 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on', port, 11436)
     .option('--model <name...>', 'model names it claims to have', ['ftlab-micro'])
     .option('--delay <ms>', 'wait this long before each answer', (v: string) => positiveInt('delay')(v), 0)
-    .addHelpText('after', '\nIt answers /api/version, /api/tags, /api/show, /api/generate and /api/chat; the answer is "echo: <prompt>".')
+    .addHelpText(
+      'after',
+      '\nIt keeps Ollama\'s contract (/, /api/version, /api/tags, /api/ps, /api/show, /api/generate, /api/chat, /api/pull, /v1/models, /v1/chat/completions;\nnum_predict, stop, durations in ns, 405/404, CORS from OLLAMA_ORIGINS); the answer is "echo: <prompt>".',
+    )
     .action(async (o) => {
       const { startEchoBackend } = await import('../../engines/serve/echo-backend.js');
       const { findFreePort } = await import('../../commands/serve.js');

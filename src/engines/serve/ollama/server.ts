@@ -20,6 +20,7 @@ import {
   usageOf,
   wantsStreamUsage,
 } from '../openai-compat.js';
+import { allowedOrigins, corsDecision } from '../cors.js';
 import { StreamWriter, onShutdown, trackRequests } from '../streams.js';
 import { GenerationPool, JobError, QueueFullError } from './pool.js';
 import type { JobInput, JobResult, ModelSpec, SamplingRequest } from './protocol.js';
@@ -36,6 +37,8 @@ export interface BackendOptions {
   workers: number;
   maxQueue: number;
   logLevel?: string;
+  /** Extra CORS origins, with OLLAMA_ORIGINS's syntax (default: the OLLAMA_ORIGINS environment variable). */
+  origins?: string;
 }
 
 interface ModelInfo {
@@ -233,6 +236,8 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: err.message }),
   });
   app.removeContentTypeParser('text/plain');
+  // Bodies are parsed by parseBody (also JSON ones), so an empty or broken body gets Ollama's own message.
+  app.removeContentTypeParser('application/json');
   // Ollama accepts JSON bodies whatever the content type says (curl -d sends form encoding by default).
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -260,10 +265,45 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
 
   // Decided on the matched route, not the raw URL (which may be percent-encoded).
   const isOpenAI = (req: FastifyRequest) => (req.routeOptions.url ?? '').startsWith('/v1/');
+  // Every route's method and pattern, so that a known path asked with the wrong method gets 405 (as Ollama
+  // answers) rather than 404, and an unknown one a JSON 404 that the ollama and openai clients can read.
+  const known: { method: string; pattern: RegExp }[] = [];
+  app.addHook('onRoute', (r) => {
+    const pattern = new RegExp(`^${r.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`);
+    for (const method of [r.method].flat()) known.push({ method, pattern });
+  });
+  const noRoute = (req: FastifyRequest, reply: FastifyReply) => {
+    let path = req.url.split('?')[0];
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      /* a malformed escape: match the raw path */
+    }
+    const methods = [...new Set(known.filter((k) => k.pattern.test(path)).map((k) => k.method))];
+    const openai = path.startsWith('/v1/');
+    const send = (status: number, message: string) =>
+      openai
+        ? reply.code(status).send({ error: { message, type: openAIErrorType(status), param: null, code: null } })
+        : reply.code(status).send({ error: message });
+    if (methods.length) {
+      reply.header('allow', methods.join(', '));
+      return send(405, `405 method not allowed: ${req.method} ${path} (use ${methods.filter((m) => m !== 'HEAD').join(' or ')})`);
+    }
+    return send(404, `404 page not found: ${req.method} ${path} is not a route of ftlab backend (its routes: docs/serving.md)`);
+  };
+  const origins = allowedOrigins(o.origins);
+  app.addHook('onRequest', async (req, reply) => {
+    const cors = corsDecision(req.method, req.headers.origin, origins, req.headers['access-control-request-method'] as string | undefined);
+    // On the raw response, so that streamed (hijacked) replies carry them too.
+    for (const [name, value] of Object.entries(cors.headers)) reply.raw.setHeader(name, value);
+    if (cors.status) return reply.code(cors.status).send();
+    return undefined;
+  });
+
   app.setErrorHandler((err, req, reply) => {
     // No route matched (e.g. PUT /v1/chat/completions): the body was parsed anyway, but its errors do not
     // matter; the answer is the unknown route's.
-    if (!req.routeOptions.url) return reply.code(404).type('text/plain').send('404 page not found');
+    if (!req.routeOptions.url) return noRoute(req, reply);
     let status = 500;
     let message = 'internal error';
     let param: string | null = null;
@@ -294,7 +334,7 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     }
     return reply.code(status).send({ error: message });
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain').send('404 page not found'));
+  app.setNotFoundHandler(noRoute);
   trackRequests(app, (reply) => void reply.code(503).send({ error: SHUTTING_DOWN }));
 
   const tagEntry = (name: string, m: ModelInfo) => ({
@@ -314,6 +354,8 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
   });
 
   app.get('/', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('Ollama is running'));
+  // Browsers send a preflight to any route; the CORS hook answers it (204) or refuses it (403) first.
+  app.options('/*', async (_req, reply) => reply.code(204).send());
   app.get('/api/version', async () => ({ version: OLLAMA_API_VERSION }));
   app.get('/api/tags', async () => ({ models: [...models].map(([name, m]) => tagEntry(name, m)) }));
   app.get('/api/ps', async () => ({
