@@ -13,10 +13,13 @@ import { CLI, KEYS, ROOT, removeHome, spawnCli, tempHome, type CliSession } from
 const T = 20_000;
 const course = join(ROOT, 'test/ui/questions/content');
 const bank = parse(readFileSync(join(course, 'quizzes/fx.yaml'), 'utf8')) as Question[];
+// Mock exams draw only exam item types, exactly 15 for --short: this course is exactly one short mock.
+const examCourse = join(ROOT, 'test/ui/questions/exam-content');
+const examBank = parse(readFileSync(join(examCourse, 'quizzes/ex.yaml'), 'utf8')) as Question[];
 let home: string;
 const sessions: CliSession[] = [];
-const open = (args: string[]) => {
-  const s = spawnCli(args, { home, content: course });
+const open = (args: string[], content = course) => {
+  const s = spawnCli(args, { home, content });
   sessions.push(s);
   return s;
 };
@@ -54,7 +57,7 @@ function numberOf(screen: string, text: string): number {
 /** Which question of the bank is on screen (by its prompt). */
 function questionOnScreen(screen: string): Question | SubQuestion {
   const flat = screen.replace(/\s+/g, ' ');
-  const all: (Question | SubQuestion)[] = bank.flatMap((q) => (q.type === 'case' ? [...q.questions] : [q]));
+  const all: (Question | SubQuestion)[] = [...bank, ...examBank].flatMap((q) => (q.type === 'case' ? [...q.questions] : [q]));
   const hit = all.find((q) => flat.includes(q.prompt.replace(/\s+/g, ' ').slice(0, 40)));
   if (!hit) throw new Error(`no known question on screen:\n${screen}`);
   return hit;
@@ -192,27 +195,28 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
   });
 
   it('takes and submits a short exam, then finds it in the history', async () => {
-    const app = open(['exam', '--short']);
+    const app = open(['exam', '--short'], examCourse);
     await app.waitFor('short: 15 questions', T);
     app.press('enter');
-    await app.waitFor('question 1 of 9', T);
+    // Exactly the advertised number, case parts included (issue 12.7).
+    await app.waitFor('question 1 of 15', T);
     // Answer the first three items as someone who knows them; leave the rest blank.
     for (let i = 1; i <= 3; i++) {
-      await app.waitFor(`question ${i} of 9`, T);
+      await app.waitFor(`question ${i} of 15`, T);
       await app.settle(80, T);
       const screen = app.text();
       expect(screen).toMatch(/\d+:\d\d left/);
       await typeKeys(app, answerKeys(questionOnScreen(screen), screen));
     }
-    await app.waitFor('3/9 answered', T);
+    await app.waitFor('3/15 answered', T);
     // Ctrl+E, not s: question 4 is drawn at random and may be a typed answer, whose field takes letters.
     app.press('ctrlE');
     const confirm = await app.waitFor('Submit the exam?', T);
-    expect(confirm).toContain('6 question(s) not answered: 4, 5, 6, 7, 8, 9');
+    expect(confirm).toMatch(/12 question\(s\) not answered: 4, 5, 6, 7/);
     app.type('y');
     const result = await app.waitFor('Estimated scaled score', T);
     expect(result).toContain('FAIL');
-    expect(result).toContain('3 of 9 right');
+    expect(result).toContain('3 of 15 right');
     expect(result.replace(/\s+/g, ' ')).toContain('not the official score');
     app.type('w');
     await app.waitFor('Exam review (wrong answers)', T);
@@ -226,13 +230,13 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
     const json = JSON.parse(r.stdout);
     expect(json.inProgress).toBeNull();
     expect(json.history).toHaveLength(1);
-    expect(json.history[0]).toMatchObject({ mode: 'short', correct: 3, total: 9, passed: false });
+    expect(json.history[0]).toMatchObject({ mode: 'short', correct: 3, total: 15, passed: false });
 
-    const again = open(['exam']);
+    const again = open(['exam'], examCourse);
     await again.waitFor('attempt history (1)', T);
     again.type('h');
     const h = await again.waitFor('Exam history', T);
-    expect(h).toMatch(/short\s+3\/9\s+~\s*\d+ fail/);
+    expect(h).toMatch(/short\s+3\/15\s+~\s*\d+ fail/);
     again.type('q');
     await again.waitFor('AIF-C01 style mock exam', T);
     again.type('q');
@@ -240,26 +244,26 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
   });
 
   it('quits mid-exam and resumes it where it was', async () => {
-    const app = open(['exam', '--short']);
+    const app = open(['exam', '--short'], examCourse);
     await app.waitFor('short: 15 questions', T);
     app.press('enter');
-    await app.waitFor('question 1 of 9', T);
+    await app.waitFor('question 1 of 15', T);
     await app.settle(80, T);
     const screen = app.text();
     await typeKeys(app, answerKeys(questionOnScreen(screen), screen));
-    await app.waitFor('question 2 of 9', T);
+    await app.waitFor('question 2 of 15', T);
     app.press('ctrlC');
     expect(await app.exited(T)).toBe(0);
 
     const plainSummary = plain('exam');
-    expect(plainSummary.stdout).toMatch(/Exam in progress: short, 1 of 9 answered/);
+    expect(plainSummary.stdout).toMatch(/Exam in progress: short, 1 of 15 answered/);
 
-    const again = open(['exam']);
+    const again = open(['exam'], examCourse);
     await again.waitFor('An exam is in progress', T);
-    expect(again.text()).toContain('1 of 9 answered');
+    expect(again.text()).toContain('1 of 15 answered');
     again.type('r');
-    const resumed = await again.waitFor('question 2 of 9', T);
-    expect(resumed).toContain('1/9 answered');
+    const resumed = await again.waitFor('question 2 of 15', T);
+    expect(resumed).toContain('1/15 answered');
     // Ctrl+C, not q: question 2 may be a typed answer, whose field takes q as a letter.
     again.press('ctrlC');
     expect(await again.exited(T)).toBe(0);
