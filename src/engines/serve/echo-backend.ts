@@ -178,6 +178,8 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
   const ollamaTurn = async (res: ServerResponse, body: Record<string, unknown>, isChat: boolean) => {
     const model = modelOf(body.model);
     const options = optionsOf(body.options);
+    if (body.format !== undefined && body.format !== null && body.format !== '')
+      throw new HttpError(400, `"${model}" cannot constrain its output to JSON (format is not supported by ftlab echo-backend)`);
     let prompt: string;
     let empty: boolean;
     if (isChat) {

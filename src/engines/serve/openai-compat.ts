@@ -86,6 +86,12 @@ export function unsupportedOpenAIField(body: Record<string, unknown>): CompatErr
     return new CompatError('n must be 1: this server returns one choice per request', 'n');
   if (body.best_of !== undefined && body.best_of !== null && body.best_of !== 1)
     return new CompatError('best_of must be 1: this server returns one choice per request', 'best_of');
+  const rf = body.response_format as { type?: unknown } | undefined | null;
+  if (rf && typeof rf === 'object' && rf.type !== undefined && rf.type !== 'text')
+    return new CompatError(
+      `response_format ${JSON.stringify(rf.type)} is not supported yet: this server cannot constrain the reply to JSON, so it refuses rather than return text that does not parse`,
+      'response_format',
+    );
   if (body.echo === true) return new CompatError('echo is not supported by this server', 'echo');
   if (body.suffix !== undefined && body.suffix !== null && body.suffix !== '')
     return new CompatError('suffix is not supported: this model cannot insert text', 'suffix');

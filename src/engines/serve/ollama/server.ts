@@ -198,6 +198,9 @@ function refuseMissingCapabilities(body: Record<string, unknown>, model: string)
   )
     throw new OllamaError(400, 'raw mode does not support template, system, or context');
   if (body.logprobs === true) throw new OllamaError(400, 'logprobs are not supported by this server');
+  // Structured output is not implemented yet: refusing beats a 200 whose text does not parse.
+  if (body.format !== undefined && body.format !== null && body.format !== '')
+    throw new OllamaError(400, `"${model}" cannot constrain its output to JSON yet (format is not supported by ftlab backend)`);
   if (
     body.keep_alive !== undefined &&
     body.keep_alive !== null &&
