@@ -52,7 +52,29 @@ export function lessonProgress(data: AppData, lessonId: string): LessonProgress 
   return data.store.settings.get().lessons[lessonId] ?? {};
 }
 
-/** Question (card) ids of the whole bank, in bank order. */
-export function cardIds(content: ContentIndex): string[] {
-  return content.questions.map((q) => q.id);
+export type NewCardOrder = 'opened-first' | 'course';
+
+/**
+ * Question (card) ids in study order: the course's order (module order, then lesson order, then the
+ * bank's order within a lesson), not the order the bank files load in. The Deck introduces new cards
+ * in this order. With `progress` (the learner's lessons) and the default "opened-first", cards of
+ * lessons the learner has opened or completed come first, each group in course order.
+ */
+export function cardIds(content: ContentIndex, progress?: { lessons: Record<string, LessonProgress>; newCardOrder?: string }): string[] {
+  const rank = new Map(lessonsInOrder(content).map((l, i) => [l.id, i]));
+  const opened = (id: string) => {
+    const p = progress?.lessons[id];
+    return p !== undefined && (p.lastOpenedAt !== undefined || p.completedAt !== undefined || p.position !== undefined);
+  };
+  const firstOpened = progress !== undefined && progress.newCardOrder !== 'course';
+  const key = (lessonId: string) => (firstOpened && !opened(lessonId) ? 1e9 : 0) + (rank.get(lessonId) ?? 1e8);
+  return content.questions
+    .map((q, i) => ({ id: q.id, k: key(q.lesson), i }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((x) => x.id);
+}
+
+/** The cards in the learner's study order (their opened lessons and their new-card setting). */
+export function studyOrder(data: AppData): string[] {
+  return cardIds(data.content, data.store.settings.get());
 }

@@ -11,7 +11,7 @@ import {
   type RatingName,
   type RatingValue,
 } from '../core/srs/index.js';
-import { cardIds, type AppData } from './app-data.js';
+import { studyOrder, type AppData } from './app-data.js';
 
 export type PracticeKind = 'quiz' | 'review';
 export type Phase = 'answer' | 'feedback' | 'done';
@@ -84,7 +84,7 @@ export class PracticeSession {
     this.kind = opts.kind;
     this.data = opts.data;
     this.list = opts.questions ?? [];
-    this.ids = cardIds(opts.data.content);
+    this.ids = studyOrder(opts.data);
     this.seed = opts.seed ?? String(Date.now());
     this.clock = opts.clock ?? Date.now;
     this.advance();

@@ -8,7 +8,7 @@ import { EXAM_MODES, ExamDrawError, domainName, notExamReason, planExam, type Ex
 import type { ExamAttemptRecord, ExamSessionRecord } from '../core/store/index.js';
 import { STATE_NAMES } from '../core/store/index.js';
 import { openTui, wantsTui, type StudyFlags } from './tui.js';
-import { cardIds, openAppData } from '../app/app-data.js';
+import { openAppData, studyOrder } from '../app/app-data.js';
 import { announceStoreNotices } from '../app/store-session.js';
 import { DEFAULT_QUIZ_SIZE, describeQuizFilter, dueLines, matchingQuestions, type QuizFilter } from '../app/quiz-plan.js';
 
@@ -20,7 +20,7 @@ export async function runReview(flags: StudyFlags): Promise<void> {
   const warnings = announceStoreNotices(data.warnings);
   const now = Date.now();
   data.deck.refresh();
-  const queue = data.deck.queue(cardIds(data.content), now);
+  const queue = data.deck.queue(studyOrder(data), now);
   const limits = data.deck.limits();
   const describe = (id: string) => {
     const q = data.content.questionById.get(id)!;

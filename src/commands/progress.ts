@@ -197,7 +197,7 @@ export function runRepairs(opts: { clear?: boolean; json?: boolean }): void {
 }
 
 /** `ftlab progress limits`: show or change the daily limits. */
-export function runLimits(opts: { new?: string; reviews?: string; json?: boolean }): void {
+export function runLimits(opts: { new?: string; reviews?: string; newOrder?: string; json?: boolean }): void {
   const parse = (flag: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
     const n = Number(value);
@@ -207,7 +207,15 @@ export function runLimits(opts: { new?: string; reviews?: string; json?: boolean
   };
   const newPerDay = parse('--new', opts.new);
   const reviewsPerDay = parse('--reviews', opts.reviews);
+  if (opts.newOrder !== undefined && !['opened-first', 'course'].includes(opts.newOrder))
+    throw new UsageError(`--new-order must be "opened-first" or "course" (got "${opts.newOrder}")`);
   const store = open();
+  if (opts.newOrder !== undefined) {
+    const order = opts.newOrder;
+    store.settings.update((s) => {
+      s.newCardOrder = order;
+    });
+  }
   const limits =
     newPerDay === undefined && reviewsPerDay === undefined
       ? store.settings.get().limits
@@ -215,8 +223,13 @@ export function runLimits(opts: { new?: string; reviews?: string; json?: boolean
           ...(newPerDay !== undefined ? { newPerDay } : {}),
           ...(reviewsPerDay !== undefined ? { reviewsPerDay } : {}),
         }).limits;
-  if (opts.json) printJson(limits);
-  else process.stdout.write(`Daily limits: ${limits.newPerDay} new cards, ${limits.reviewsPerDay} reviews\n`);
+  const newOrder = store.settings.get().newCardOrder;
+  if (opts.json) printJson({ ...limits, newOrder });
+  else
+    process.stdout.write(
+      `Daily limits: ${limits.newPerDay} new cards, ${limits.reviewsPerDay} reviews\n` +
+        `New cards come ${newOrder === 'course' ? 'from the whole course, in course order' : 'from lessons you have opened first, then the rest, in course order'} (--new-order ${newOrder})\n`,
+    );
 }
 
 function formatBytes(n: number): string {

@@ -32,9 +32,16 @@ export function register(program: Command): void {
     .description('show or change the daily limits for new cards and reviews')
     .option('--new <n>', 'new cards introduced per day')
     .option('--reviews <n>', 'reviews of already-seen cards per day')
+    .option(
+      '--new-order <order>',
+      'which new cards come first: opened-first (lessons you opened, then the rest; the default) or course (all, in course order)',
+    )
     .option('--json', 'print the limits as JSON')
-    .addHelpText('after', '\nExamples:\n  ftlab progress limits\n  ftlab progress limits --new 10 --reviews 150')
-    .action(async (opts: { new?: string; reviews?: string; json?: boolean }) => {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ftlab progress limits\n  ftlab progress limits --new 10 --reviews 150\n  ftlab progress limits --new-order course',
+    )
+    .action(async (opts: { new?: string; reviews?: string; newOrder?: string; json?: boolean }) => {
       const { runLimits } = await import('../../commands/progress.js');
       runLimits(opts);
     });

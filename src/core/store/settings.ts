@@ -45,6 +45,11 @@ const fields = {
     }),
     () => ({ newPerDay: 20, reviewsPerDay: 200 }),
   ),
+  /**
+   * Which new cards come first: "opened-first" (cards of lessons the learner has opened, then the rest;
+   * both in course order) or "course" (every card in course order).
+   */
+  newCardOrder: z._default(z.string().check(z.regex(/^(opened-first|course)$/)), 'opened-first'),
   /** FSRS target probability of recalling a card when it comes due. */
   desiredRetention: z._default(z.number().check(z.gte(0.7), z.lte(0.99)), 0.9),
   /** Local hour at which a new study day starts (Anki's "next day starts at"). */

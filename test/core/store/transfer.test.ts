@@ -112,7 +112,7 @@ describe('ftlab progress (CLI)', () => {
     Deck.open(openStore({ home })).record('shown', 3);
     const set = cli(home, 'limits', '--new', '7', '--json');
     expect(set.status).toBe(0);
-    expect(JSON.parse(set.stdout)).toEqual({ newPerDay: 7, reviewsPerDay: 200 });
+    expect(JSON.parse(set.stdout)).toEqual({ newPerDay: 7, reviewsPerDay: 200, newOrder: 'opened-first' });
     expect(cli(home, 'limits', '--reviews', 'lots').status).toBe(2);
     const show = cli(home, 'show', '--json');
     expect(show.status).toBe(0);
