@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const fx = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const fx = fileURLToPath(new URL('../engines/metrics/fixtures/', import.meta.url));
 const expected = JSON.parse(readFileSync(fx + 'expected.json', 'utf8'));
 const version = JSON.parse(readFileSync(root + 'package.json', 'utf8')).version as string;
 const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli.js', 'metrics', ...args], { cwd: root, encoding: 'utf8' });

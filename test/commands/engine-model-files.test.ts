@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fuzzParams } from '../../helpers/fuzz.js';
+import { fuzzParams } from '../helpers/fuzz.js';
 import {
   copyFolder,
   expectCleanFailure,
@@ -19,7 +19,7 @@ import {
   show,
   withHeader,
   type CliRun,
-} from './model-folders.js';
+} from '../engines/llm/model-folders.js';
 
 const made: string[] = [];
 afterAll(() => made.forEach(removeFolder));

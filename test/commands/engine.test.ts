@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const root = join(__dirname, '../../..');
+const root = join(__dirname, '../..');
 const F = join(root, 'test/engines/llm/fixtures/parity');
 const tmp = mkdtempSync(join(tmpdir(), 'ftlab-cli-'));
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args], { encoding: 'utf8', cwd: tmp });
