@@ -1,6 +1,7 @@
 // What a quiz or review would contain, in words: shared by the screens and the plain-text summaries
 // printed without a TTY. Selection itself is src/core/quiz (selectQuestions) and src/core/srs (the due queue).
 import type { ContentIndex, LoadedQuestion } from '../core/content/loader.js';
+import type { QuestionType } from '../core/content/schema.js';
 import { selectQuestions, type QuestionFilter } from '../core/quiz/index.js';
 import type { DailyLimits, DueQueue } from '../core/srs/index.js';
 import { formatInterval } from '../core/srs/index.js';
@@ -11,12 +12,32 @@ export interface QuizFilter {
   lesson?: string;
   module?: string;
   domain?: number;
+  type?: QuestionType;
   n?: number;
 }
 
+/** Question types in words (the quiz picker, titles, --type's help). */
+export const QUESTION_TYPE_NAMES: Record<QuestionType, string> = {
+  single: 'single choice',
+  multi: 'multiple response',
+  truefalse: 'true/false',
+  order: 'ordering',
+  match: 'matching',
+  cloze: 'fill in the blank',
+  numeric: 'numeric answer',
+  case: 'case study',
+};
+
 /** The quiz's questions: matching the filter, a seeded random sample of n (default 10). */
 export function pickQuizQuestions(content: ContentIndex, filter: QuizFilter, seed: number | string = Date.now()): LoadedQuestion[] {
-  const f: QuestionFilter = { lesson: filter.lesson, module: filter.module, domain: filter.domain, n: filter.n ?? DEFAULT_QUIZ_SIZE, seed };
+  const f: QuestionFilter = {
+    lesson: filter.lesson,
+    module: filter.module,
+    domain: filter.domain,
+    type: filter.type,
+    n: filter.n ?? DEFAULT_QUIZ_SIZE,
+    seed,
+  };
   return selectQuestions(content.questions, f, (lessonId) => content.lessonById.get(lessonId)?.module) as LoadedQuestion[];
 }
 
@@ -24,7 +45,7 @@ export function pickQuizQuestions(content: ContentIndex, filter: QuizFilter, see
 export function matchingQuestions(content: ContentIndex, filter: QuizFilter): LoadedQuestion[] {
   return selectQuestions(
     content.questions,
-    { lesson: filter.lesson, module: filter.module, domain: filter.domain },
+    { lesson: filter.lesson, module: filter.module, domain: filter.domain, type: filter.type },
     (l) => content.lessonById.get(l)?.module,
   ) as LoadedQuestion[];
 }
@@ -34,6 +55,7 @@ export function describeQuizFilter(content: ContentIndex, filter: QuizFilter): s
   if (filter.lesson) parts.push(`lesson "${content.lessonById.get(filter.lesson)?.title ?? filter.lesson}"`);
   if (filter.module) parts.push(`module "${content.moduleById.get(filter.module)?.title ?? filter.module}"`);
   if (filter.domain !== undefined) parts.push(`domain ${filter.domain}`);
+  if (filter.type) parts.push(QUESTION_TYPE_NAMES[filter.type]);
   return parts.length ? parts.join(', ') : 'all questions';
 }
 

@@ -3,7 +3,7 @@
 import { printJson } from '../shared/output.js';
 import { FailedError, UsageError } from '../shared/errors.js';
 import type { ContentIndex } from '../core/content/loader.js';
-import { EXAM_TASKS } from '../core/content/schema.js';
+import { EXAM_TASKS, QUESTION_TYPES, type QuestionType } from '../core/content/schema.js';
 import { EXAM_MODES, ExamDrawError, domainName, notExamReason, planExam, type ExamPlan } from '../core/exam/index.js';
 import type { ExamAttemptRecord, ExamSessionRecord } from '../core/store/index.js';
 import { STATE_NAMES } from '../core/store/index.js';
@@ -67,6 +67,7 @@ export interface QuizFlags extends StudyFlags {
   lesson?: string;
   module?: string;
   domain?: string;
+  type?: string;
   n?: string;
 }
 
@@ -95,6 +96,11 @@ export function parseQuizFilter(content: ContentIndex, flags: QuizFlags): QuizFi
       throw new UsageError(`--domain must be an AIF-C01 domain number 1-5, got "${flags.domain}"`);
     filter.domain = d;
   }
+  if (flags.type !== undefined) {
+    if (!(QUESTION_TYPES as readonly string[]).includes(flags.type))
+      throw new UsageError(`unknown question type "${flags.type}"`, `types: ${QUESTION_TYPES.join(', ')}`);
+    filter.type = flags.type as QuestionType;
+  }
   if (flags.n !== undefined) {
     const n = Number(flags.n);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`-n must be a whole number of questions ≥ 1, got "${flags.n}"`);
@@ -107,7 +113,10 @@ export async function runQuiz(flags: QuizFlags): Promise<void> {
   const data = openAppData({ contentRoot: flags.root, home: flags.home });
   const filter = parseQuizFilter(data.content, flags);
   if (wantsTui(flags))
-    return openTui({ screen: 'quiz', lesson: filter.lesson, module: filter.module, domain: filter.domain, count: filter.n }, flags);
+    return openTui(
+      { screen: 'quiz', lesson: filter.lesson, module: filter.module, domain: filter.domain, type: filter.type, count: filter.n },
+      flags,
+    );
   const warnings = announceStoreNotices(data.warnings);
   const matching = matchingQuestions(data.content, filter);
   const size = Math.min(matching.length, filter.n ?? DEFAULT_QUIZ_SIZE);
@@ -119,6 +128,7 @@ export async function runQuiz(flags: QuizFlags): Promise<void> {
         lesson: filter.lesson ?? null,
         module: filter.module ?? null,
         domain: filter.domain ?? null,
+        type: filter.type ?? null,
         n: filter.n ?? DEFAULT_QUIZ_SIZE,
       },
       matching: matching.length,

@@ -2,13 +2,14 @@
 // a person types: one key at a time, in bursts (several keys in one write, as a terminal delivers fast
 // typing), and as held-key repeat (one key every ~30 ms without waiting for the screen).
 // The course is the practice fixture course cut down to the questions each journey needs.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Question } from '../../src/core/content/schema.js';
-import { ROOT, removeHome, spawnCli, tempHome, type CliSession } from './pty.js';
+import { CLI, ROOT, removeHome, spawnCli, tempHome, type CliSession } from './pty.js';
 
 const T = 20_000;
 const fixture = join(ROOT, 'test/ui/questions/content');
@@ -145,5 +146,61 @@ describe('honest ratings', () => {
     expect(summary).toContain('Answered 2 · correct 0 (0%)');
     app.type('q');
     expect(await app.exited(T)).toBe(0);
+  });
+});
+
+describe('quiz picker', () => {
+  it('Home → Quiz offers what to practise and how many; a question type starts a quiz of that type only', async () => {
+    const app = open([], fixture);
+    await app.waitFor('Next:', T);
+    app.type('z');
+    await app.waitFor('choose what to practise', T);
+    const picker = app.text();
+    for (const heading of ['Everything', 'By module', 'By AIF-C01 domain', 'By question type']) expect(picker).toContain(heading);
+    // Fewer questions: ← from 10 to 5; then move down to "fill in the blank".
+    app.press('left');
+    await app.waitFor('5 questions', T);
+    // The highlighted row (the title's "ftlab ›" aside); each j waits for the cursor to move, as a person would.
+    const selected = () =>
+      app
+        .text()
+        .split('\n')
+        .find((l) => l.includes('›') && !l.includes('ftlab')) ?? '';
+    for (let i = 0; i < 40 && !selected().includes('fill in the blank'); i++) {
+      const before = selected();
+      app.type('j');
+      await app.waitUntil(() => selected() !== before, T);
+    }
+    expect(app.text()).toMatch(/› fill in the blank 1 question$/m);
+    app.press('enter');
+    await app.waitFor('Quiz · fill in the blank', T);
+    expect(app.text()).toContain('1/1 ·');
+    expect(app.text()).toContain('Fill in the blank');
+    app.press('escape', 'escape'); // leave the field, then the quiz: back at the picker
+    await app.waitFor('choose what to practise', T);
+    app.type('q'); // back home, then quit
+    await app.waitFor('Next:', T);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  });
+
+  it('ftlab quiz --type filters by question type, with any of --lesson/--module/--domain', () => {
+    const home = tempHome('ftlab-journey-');
+    homes.push(home);
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, FTLAB_HOME: home, FTLAB_CONTENT: fixture, CI: 'true' },
+      });
+    const ok = run('quiz', '--type', 'numeric', '--lesson', 'fx-lesson', '--json');
+    expect(ok.status).toBe(0);
+    const json = JSON.parse(ok.stdout);
+    expect(json.filter).toMatchObject({ type: 'numeric', lesson: 'fx-lesson' });
+    expect(json.byType).toEqual({ numeric: 1 });
+    const bad = run('quiz', '--type', 'essay');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('unknown question type "essay"');
+    expect(bad.stderr).toContain('types: single, multi');
   });
 });

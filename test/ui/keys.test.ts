@@ -70,6 +70,8 @@ describe('key table', () => {
     expect(names('x\r\ny')).toEqual(['x', 'return', 'y']);
     expect(names('\t\x15\x03')).toEqual(['tab', 'ctrl+u', 'ctrl+c']);
     expect(splitKeys('a b', noKey)[0]!.map((k) => k.name)).toEqual(['a', 'space', 'b']);
+    // Esc twice in one read (Ink: escape + meta, input "\x1b") is two Escapes.
+    expect(splitKeys('\x1b', { ...noKey, escape: true, meta: true }).map((seg) => seg[0]!.name)).toEqual(['escape', 'escape']);
     // One key Ink already parsed stays one key.
     expect(splitKeys('', { ...noKey, delete: true })).toEqual([[kp('', { delete: true })]]);
   });

@@ -40,16 +40,26 @@ export function register(program: Command): void {
     .option('--lesson <id>', 'questions of one lesson')
     .option('--module <id>', 'questions of one module')
     .option('--domain <n>', 'questions of one AIF-C01 domain (1-5)')
+    .option('--type <type>', 'questions of one type: single, multi, truefalse, order, match, cloze, numeric or case')
     .option('-n <count>', 'number of questions (default 10)')
     .option('--json', 'print the matching questions as one JSON document instead of starting the quiz')
     .addHelpText(
       'after',
-      '\nExamples:\n  ftlab quiz --lesson peft-lora\n  ftlab quiz --domain 3 -n 20\n  ftlab quiz --module peft --json\n\nAnswers are rated into your spaced-repetition deck like reviews.',
+      '\nExamples:\n  ftlab quiz --lesson peft-lora\n  ftlab quiz --domain 3 -n 20\n  ftlab quiz --type order --module peft\n  ftlab quiz --module peft --json\n\nAnswers are rated into your spaced-repetition deck like reviews.',
     )
-    .action(async (opts: { lesson?: string; module?: string; domain?: string; n?: string; json?: boolean }, cmd: Command) => {
-      const { runQuiz } = await import('../../commands/practice.js');
-      await runQuiz({ ...common(cmd, opts.json), lesson: opts.lesson, module: opts.module, domain: opts.domain, n: opts.n });
-    });
+    .action(
+      async (opts: { lesson?: string; module?: string; domain?: string; type?: string; n?: string; json?: boolean }, cmd: Command) => {
+        const { runQuiz } = await import('../../commands/practice.js');
+        await runQuiz({
+          ...common(cmd, opts.json),
+          lesson: opts.lesson,
+          module: opts.module,
+          domain: opts.domain,
+          type: opts.type,
+          n: opts.n,
+        });
+      },
+    );
 
   const exam = program
     .command('exam')

@@ -1,11 +1,14 @@
-// Choosing questions for a quiz: by lesson, module or AIF-C01 domain, optionally a seeded sample of n.
-import type { Question } from '../content/schema.js';
+// Choosing questions for a quiz: by lesson, module or AIF-C01 domain and/or question type, optionally a
+// seeded sample of n.
+import type { Question, QuestionType } from '../content/schema.js';
 import { rng, shuffled } from './random.js';
 
 export interface QuestionFilter {
   lesson?: string;
   module?: string;
   domain?: number;
+  /** Only questions of this type (a case question is one type: "case"). */
+  type?: QuestionType;
   /** At most this many (a case question counts once). */
   n?: number;
   /** Sample order seed; without one the bank order is kept. */
@@ -25,6 +28,7 @@ export function selectQuestions<Q extends Question & { module?: string }>(
     (q) =>
       (filter.lesson === undefined || q.lesson === filter.lesson) &&
       (filter.domain === undefined || q.domain === filter.domain) &&
+      (filter.type === undefined || q.type === filter.type) &&
       (filter.module === undefined || (q.module ?? moduleOf(q.lesson)) === filter.module),
   );
   if (filter.seed !== undefined) out = shuffled(out, rng(filter.seed));

@@ -1,6 +1,8 @@
 // Every screen of the app and the parameters it opens with. Screens navigate with
 // useNavigation().push({ screen: 'lesson', lessonId }) and friends.
 
+import type { QuestionType } from '../../core/content/schema.js';
+
 export type Route =
   | { screen: 'home' }
   /** Lesson list grouped by module. */
@@ -10,8 +12,8 @@ export type Route =
   | { screen: 'stats' }
   | { screen: 'help' }
   | { screen: 'labs' }
-  /** Quiz screen (src/ui/screens/Quiz.tsx, built by the practice-screen engineer). */
-  | { screen: 'quiz'; lesson?: string; module?: string; domain?: number; count?: number }
+  /** Quiz screen (src/ui/screens/Quiz.tsx); `pick` opens the picker (lesson/module/domain/type, count) first. */
+  | { screen: 'quiz'; lesson?: string; module?: string; domain?: number; type?: QuestionType; count?: number; pick?: boolean }
   /** Due-card review (src/ui/screens/Review.tsx). */
   | { screen: 'review' }
   /** Mock exam (src/ui/screens/Exam.tsx). */

@@ -83,6 +83,8 @@ export function toKeypress(input: string, key: Key): Keypress {
  */
 export function splitKeys(input: string, key: Key): Keypress[][] {
   const kp = toKeypress(input, key);
+  // Esc pressed twice before a read: Ink reports one Escape with meta set and the second ESC as input.
+  if (key.escape && input === '\x1b') return [[kp], [kp]];
   if (!kp.isPaste || kp.ctrl || kp.meta) return [[kp]];
   const base = { ctrl: false, meta: false, shift: false, text: '', isPaste: false };
   const segments: Keypress[][] = [];

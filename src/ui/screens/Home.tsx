@@ -45,7 +45,7 @@ function HomeReady({ data }: { data: HomeData }) {
     {
       [Command.GO_LEARN]: go({ screen: 'lessons' }),
       [Command.GO_REVIEW]: go({ screen: 'review' }),
-      [Command.GO_QUIZ]: go({ screen: 'quiz' }),
+      [Command.GO_QUIZ]: go({ screen: 'quiz', pick: true }),
       [Command.GO_EXAM]: go({ screen: 'exam' }),
       [Command.GO_LABS]: go({ screen: 'labs' }),
       [Command.GO_STATS]: go({ screen: 'stats' }),
@@ -74,7 +74,12 @@ function HomeBody({ summary, onOpen }: { summary: HomeSummary; onOpen: (r: Route
     { key: 'next', label: `Next: ${s.next.label}`, value: s.next.route },
     { key: 'learn', label: 'Learn', detail: `lessons by module (${s.lessonsDone}/${s.lessons} done)  [l]`, value: { screen: 'lessons' } },
     { key: 'review', label: 'Review', detail: `${s.due} due, ${s.newToday} new today  [r]`, value: { screen: 'review' } },
-    { key: 'quiz', label: 'Quiz', detail: 'practise a lesson, module or domain  [z]', value: { screen: 'quiz' } },
+    {
+      key: 'quiz',
+      label: 'Quiz',
+      detail: 'practise a lesson, module, domain or question type  [z]',
+      value: { screen: 'quiz', pick: true },
+    },
     {
       key: 'exam',
       label: 'Exam',
