@@ -50,4 +50,15 @@ describe('lab progress', () => {
     expect(s.get().labs.demo?.steps.a).toMatchObject({ passed: false, detail: 'wrong port' });
     expect(labStanding(s, lab).passed).toBe(0);
   });
+
+  it('a failed run never erases an earlier pass (a later server down, an adapter moved)', () => {
+    const s = settings();
+    recordLabRun(s, lab, [{ stepId: 'a', passed: true }]);
+    const standing = recordLabRun(s, lab, [{ stepId: 'a', passed: false, detail: 'could not reach the API' }]);
+    expect(standing.passed).toBe(1);
+    expect(s.get().labs.demo?.steps.a?.passed).toBe(true);
+    // A step never passed records its failure.
+    recordLabRun(s, lab, [{ stepId: 'b', passed: false, detail: 'loss did not drop' }]);
+    expect(s.get().labs.demo?.steps.b).toMatchObject({ passed: false, detail: 'loss did not drop' });
+  });
 });

@@ -23,6 +23,8 @@ export interface CheckResult {
   /** What was observed. */
   detail?: string;
   data?: unknown;
+  /** Why the check could not run here (then `ok` is true: a skip fails nothing). */
+  skipped?: string;
   ms: number;
 }
 
@@ -40,6 +42,8 @@ export interface VerifyReport {
   seed: number;
   passed: number;
   failed: number;
+  /** Checks that could not run here (counted in neither passed nor failed). */
+  skipped: number;
   total: number;
   steps: StepResult[];
 }
@@ -109,6 +113,7 @@ export async function runCheck(
         timer.unref?.();
       }),
     ]);
+    if (outcome.skipped) return { ...base, ok: true, skipped: outcome.skipped, ms: performance.now() - started };
     if (!outcome.ok) return failed(outcome.detail ?? '', outcome.data);
     return {
       ...base,
@@ -140,9 +145,10 @@ export async function verifyLab(lab: LoadedLab, opts: VerifyOptions): Promise<Ve
     steps.push({ id: step.id, title: step.title, ok: checks.length === step.checks.length && checks.every((c) => c.ok), checks });
   }
   const all = steps.flatMap((s) => s.checks);
-  const passed = all.filter((c) => c.ok).length;
+  const skipped = all.filter((c) => c.skipped).length;
+  const passed = all.filter((c) => c.ok).length - skipped;
   const total = steps.reduce((n, s) => n + (lab.steps.find((x) => x.id === s.id)?.checks.length ?? 0), 0);
-  return { lab: lab.id, title: lab.title, ok: passed === total, seed, passed, failed: total - passed, total, steps };
+  return { lab: lab.id, title: lab.title, ok: passed + skipped === total, seed, passed, failed: total - passed - skipped, skipped, total, steps };
 }
 
 export interface ReportStyle {
@@ -162,7 +168,9 @@ export function formatReport(report: VerifyReport, style: ReportStyle = {}): str
     out.push('', `Step ${i + 1}/${report.steps.length}: ${step.title} [${step.id}]`);
     if (step.checks.length === 0) out.push('  (no checks in this step)');
     for (const c of step.checks) {
-      if (c.ok) {
+      if (c.skipped) {
+        out.push(`  ${paint(33, style.ascii ? '[skip]' : '–')} ${c.kind}: skipped: ${c.skipped}`);
+      } else if (c.ok) {
         out.push(`  ${paint(32, pass)} ${c.kind}${c.detail ? `: ${c.detail}` : ''}`);
       } else {
         out.push(`  ${paint(31, fail)} ${c.kind}: ${c.message}`);
@@ -171,6 +179,12 @@ export function formatReport(report: VerifyReport, style: ReportStyle = {}): str
       }
     }
   });
-  out.push('', report.ok ? paint(32, `All ${report.total} checks passed.`) : paint(31, `${report.passed}/${report.total} checks passed, ${report.failed} failed.`));
+  const skips = report.skipped ? `, ${report.skipped} skipped (could not run here: see above)` : '';
+  out.push(
+    '',
+    report.ok
+      ? paint(32, report.skipped ? `${report.passed}/${report.total} checks passed${skips}, none failed.` : `All ${report.total} checks passed.`)
+      : paint(31, `${report.passed}/${report.total} checks passed, ${report.failed} failed${skips}.`),
+  );
   return out.join('\n');
 }

@@ -21,6 +21,11 @@ export interface CheckOutcome {
   detail?: string;
   /** Structured data for --json reports (per-item tables, numbers compared). */
   data?: unknown;
+  /**
+   * The check could not run against this setup (why, and what would let it run): reported as skipped,
+   * neither passed nor failed. `ok` is ignored then.
+   */
+  skipped?: string;
 }
 
 export interface CheckKind {

@@ -18,6 +18,7 @@ import { Command } from '../keys/keyBindings.js';
 import { Screen, useBodySize } from '../layouts/Screen.js';
 import { renderMarkdown } from '../markdown/render.js';
 import type { Line } from '../markdown/text.js';
+import { inAppCheckOptions } from '../../app/lab-artefacts.js';
 
 /** Props of a lab's own screen component. */
 export interface LabScreenProps {
@@ -100,7 +101,13 @@ function Runner({ lab }: { lab: LoadedLab }) {
     for (let i = 0; i < step.checks.length; i++) {
       if (abort.current.signal.aborted) return;
       results.push(
-        await runCheck(lab, step, i, { contentRoot: env.contentRoot, home: env.home, options: {}, seed, signal: abort.current.signal }),
+        await runCheck(lab, step, i, {
+          contentRoot: env.contentRoot,
+          home: env.home,
+          options: inAppCheckOptions(lab.id, data.store.home).options,
+          seed,
+          signal: abort.current.signal,
+        }),
       );
       setStates((s) => ({ ...s, [step.id]: { status: 'running', done: i + 1 } }));
     }
@@ -139,7 +146,8 @@ function Runner({ lab }: { lab: LoadedLab }) {
     { priority: KeypressPriority.Low, isActive: LabScreen === undefined },
   );
 
-  if (LabScreen) return <LabScreen contentRoot={env.contentRoot} home={env.home} onExit={() => setLabScreen(undefined)} />;
+  // The progress folder, not a temp dir: what the lab screen trains must outlive it, for grading here.
+  if (LabScreen) return <LabScreen contentRoot={env.contentRoot} home={data.store.home} onExit={() => setLabScreen(undefined)} />;
 
   // Steps without checks are reading steps: only graded steps count toward the lab.
   const gradedSteps = lab.steps.filter((s) => s.checks.length > 0).length;
@@ -167,6 +175,7 @@ function Runner({ lab }: { lab: LoadedLab }) {
         hasOwnScreen={ownScreen !== undefined}
         top={top}
         setTop={setTop}
+        gradingNote={inAppCheckOptions(lab.id, data.store.home).note}
       />
     </Screen>
   );
@@ -181,10 +190,12 @@ interface BodyProps {
   hasOwnScreen: boolean;
   top: number;
   setTop: (f: (t: number) => number) => void;
+  /** What the in-app checks grade (the lab screen's artefacts), when the lab needs one. */
+  gradingNote?: string;
 }
 
 /** Rows: the step list, a rule, the instructions (scrollable), a rule, the check panel. */
-function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, setTop }: BodyProps) {
+function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, setTop, gradingNote }: BodyProps) {
   const { theme, glyphs, options } = useUi();
   const { width, height } = useBodySize();
   const step = lab.steps[stepIndex]!;
@@ -201,9 +212,9 @@ function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, set
   );
   const stepRows = Math.min(lab.steps.length, Math.max(1, Math.floor(height / 4)));
   const results = state.status === 'done' ? state.results : [];
-  const checkLines = checkPanel(step.checks.length, state, results, showHints, glyphs, hasOwnScreen).flatMap((l) =>
-    wrapLine(l, Math.max(20, width)),
-  );
+  const panel = checkPanel(step.checks.length, state, results, showHints, glyphs, hasOwnScreen);
+  if (gradingNote && step.checks.length > 0 && state.status === 'idle') panel.splice(1, 0, { text: gradingNote, tone: 'muted' });
+  const checkLines = panel.flatMap((l) => wrapLine(l, Math.max(20, width)));
   // The check panel gets what the instructions leave, and at least a third of the body.
   const panelRows = Math.min(checkLines.length, Math.max(Math.floor(height / 3), height - stepRows - 2 - instructions.length));
   const instructionRows = Math.max(1, height - stepRows - panelRows - 2);
@@ -315,13 +326,19 @@ function checkPanel(
     lines.push({ text: `Running checks… ${state.done}/${count}`, tone: 'muted' });
   } else {
     const failed = results.filter((r) => !r.ok);
+    const skipped = results.filter((r) => r.skipped);
+    const ran = `${results.length - failed.length - skipped.length}/${results.length} checks passed`;
+    const skips = skipped.length ? `, ${skipped.length} skipped` : '';
     lines.push(
       failed.length
-        ? { text: `${results.length - failed.length}/${results.length} checks passed.`, tone: 'fail' }
-        : { text: `All ${results.length} checks passed.`, tone: 'ok' },
+        ? { text: `${ran}${skips}.`, tone: 'fail' }
+        : skipped.length
+          ? { text: `${ran}${skips}, none failed.`, tone: 'ok' }
+          : { text: `All ${results.length} checks passed.`, tone: 'ok' },
     );
     for (const r of results) {
-      if (r.ok) lines.push({ text: `${glyphs.check} ${r.kind}`, tone: 'ok' });
+      if (r.skipped) lines.push({ text: `- skipped ${r.kind}: ${r.skipped}`, tone: 'muted' });
+      else if (r.ok) lines.push({ text: `${glyphs.check} ${r.kind}`, tone: 'ok' });
       else {
         lines.push({ text: `${glyphs.cross} ${r.message}`, tone: 'fail' });
         if (r.detail) lines.push({ text: `    observed: ${r.detail}` });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent, type LoadedLab } from '../../../src/core/content/loader.js';
 import { devCheckLab, freePort } from '../../../src/engines/labs/dev-check.js';
 import { genericChecks } from '../../../src/engines/labs/checks/index.js';
-import { verifyLab } from '../../../src/engines/labs/runner.js';
+import { formatReport, verifyLab } from '../../../src/engines/labs/runner.js';
 import type { CheckKindTable } from '../../../src/engines/labs/types.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -60,7 +60,7 @@ describe('runner', () => {
       onResult: (r) => seen.push(`${r.kind}:${r.ok}`),
     });
     expect(seen).toEqual(['pass:true', 'fail:false', 'throws:false', 'hangs:false', 'missing:false']);
-    expect(report).toMatchObject({ lab: 'unit', ok: false, seed: 42, passed: 1, failed: 4, total: 5 });
+    expect(report).toMatchObject({ lab: 'unit', ok: false, seed: 42, passed: 1, failed: 4, skipped: 0, total: 5 });
     const [pass, fail, throws, hangs, missing] = report.steps[0]!.checks;
     expect(pass).toMatchObject({ ok: true, data: { seed: 42 } });
     expect(pass!.message).toBeUndefined();
@@ -68,6 +68,22 @@ describe('runner', () => {
     expect(throws!.detail).toBe('the check could not run: boom');
     expect(hangs!.detail).toBe('the check could not run: no answer within 0 s');
     expect(missing!.detail).toBe('unknown check kind "missing" (run ftlab content check)');
+  });
+
+  it('a check that could not run is skipped with its reason: neither passed nor failed, and the run stays green', async () => {
+    const skipKinds: CheckKindTable = {
+      ...kinds,
+      cannot: { description: 'needs a setup', run: async () => ({ ok: false, skipped: 'needs -o start="CMD"' }) },
+    };
+    const green = await verifyLab(labWith([{ kind: 'pass' }, { kind: 'cannot' }]), { contentRoot: good, checkKinds: skipKinds, seed: 1 });
+    expect(green).toMatchObject({ ok: true, passed: 1, failed: 0, skipped: 1, total: 2 });
+    expect(green.steps[0]!.checks[1]).toMatchObject({ ok: true, skipped: 'needs -o start="CMD"' });
+    const text = formatReport(green, { ascii: true });
+    expect(text).toContain('[skip] cannot: skipped: needs -o start="CMD"');
+    expect(text).toContain('1/2 checks passed, 1 skipped (could not run here: see above), none failed.');
+    const red = await verifyLab(labWith([{ kind: 'fail' }, { kind: 'cannot' }]), { contentRoot: good, checkKinds: skipKinds, seed: 1 });
+    expect(red).toMatchObject({ ok: false, passed: 0, failed: 1, skipped: 1 });
+    expect(formatReport(red)).toContain('0/2 checks passed, 1 failed, 1 skipped');
   });
 
   it('draws a fresh seed per run unless one is given', async () => {

@@ -201,8 +201,8 @@ export const checks: CheckKindTable = {
         if (!t.echo) {
           return {
             ok: false,
-            detail:
-              'not run: the grader can only take the backend down for an API it started itself; run again with -o start="CMD" (the grader sets PORT and OLLAMA_HOST), e.g. -o start="uvicorn app:app --port {port}"',
+            skipped:
+              'the grader can only take the backend down for an API it started itself; to run it, pass -o start="CMD" (the grader sets PORT and OLLAMA_HOST), e.g. -o start="uvicorn app:app --port {port}"',
           };
         }
         const up = await call(`${t.url}/health`, {}, ctx.signal);
