@@ -176,7 +176,7 @@ beforeAll(() => {
   );
   write(
     'bad-content/quizzes/x.yaml',
-    '- id: q1\n  lesson: nope\n  domain: 1\n  difficulty: easy\n  type: single\n  prompt: P\n  choices: [a, b]\n  answer: 5\n  explanation: E\n',
+    '- id: q1\n  lesson: nope\n  domain: 1\n  task: "1.1"\n  difficulty: easy\n  type: single\n  prompt: P\n  choices: [a, b]\n  answer: 5\n  explanation: E\n',
   );
   mkdirSync(join(work, 'bad-content/labs'), { recursive: true });
 });
@@ -700,7 +700,7 @@ describe.concurrent('content check', { timeout: SLOW_MACHINE_MS }, () => {
     }
     expect(r.stdout).toMatch(/01-l\.md:7:\d+: .*domain/);
     expect(r.stdout).toMatch(/x\.yaml:2:\d+: .*nope/);
-    expect(r.stdout).toMatch(/x\.yaml:8:\d+: .*answer/);
+    expect(r.stdout).toMatch(/x\.yaml:9:\d+: .*answer/);
   });
 
   it('--json: {ok:false, problems:[{path,line,col,message}]} with paths relative to the content root', async ({ expect }) => {
