@@ -35,6 +35,10 @@ export interface DoctorOptions {
   stdout?: NodeJS.WriteStream;
   /** Timeout for each Ollama request. */
   timeoutMs?: number;
+  /** Where the built-in backend is looked for when OLLAMA_HOST is unset (tests point it at port 0 servers). */
+  builtinBackendUrl?: string;
+  /** Ollama's default address when OLLAMA_HOST is unset (tests only, as above). */
+  ollamaDefaultUrl?: string;
 }
 
 const MIN_NODE_MAJOR = 20;
@@ -50,7 +54,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     checkStore(opts.home, env),
   ];
   checks.push(checkOllamaBinary(env));
-  checks.push(...(await checkOllamaServer(env, opts.timeoutMs ?? 1500)));
+  checks.push(...(await checkOllamaServer(env, opts.timeoutMs ?? 1500, opts.builtinBackendUrl, opts.ollamaDefaultUrl)));
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
 }
 
@@ -244,13 +248,34 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
   return res.json();
 }
 
-async function checkOllamaServer(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<DoctorCheck[]> {
-  const base = ollamaBaseUrl(env);
-  const via = env.OLLAMA_HOST ? `OLLAMA_HOST=${env.OLLAMA_HOST}` : 'default';
+/** Where `ftlab backend` listens unless told otherwise (its --port default). */
+export const BUILTIN_BACKEND_URL = 'http://127.0.0.1:11435';
+
+async function checkOllamaServer(
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  builtin = BUILTIN_BACKEND_URL,
+  ollamaDefault?: string,
+): Promise<DoctorCheck[]> {
+  let base = env.OLLAMA_HOST ? ollamaBaseUrl(env) : (ollamaDefault ?? ollamaBaseUrl(env));
+  let via = env.OLLAMA_HOST ? `OLLAMA_HOST=${env.OLLAMA_HOST}` : 'default';
   let version: string;
+  const versionAt = async (url: string) => {
+    const body = (await getJson(`${url}/api/version`, timeoutMs)) as { version?: unknown };
+    return typeof body?.version === 'string' ? body.version : 'unknown';
+  };
   try {
-    const body = (await getJson(`${base}/api/version`, timeoutMs)) as { version?: unknown };
-    version = typeof body?.version === 'string' ? body.version : 'unknown';
+    try {
+      version = await versionAt(base);
+    } catch (err) {
+      // The hint below suggests "ftlab backend", which listens on its own port: look there too.
+      if (env.OLLAMA_HOST) throw err;
+      version = await versionAt(builtin).catch(() => {
+        throw err;
+      });
+      base = builtin;
+      via = `ftlab backend's port; tools that read OLLAMA_HOST need OLLAMA_HOST=${new URL(builtin).host}`;
+    }
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
@@ -259,7 +284,7 @@ async function checkOllamaServer(env: NodeJS.ProcessEnv, timeoutMs: number): Pro
         name: 'ollama-server',
         status: 'warn',
         required: false,
-        summary: `${base} (${via}) is not reachable: ${why}`,
+        summary: `${base} (${via}) is not reachable: ${why}${env.OLLAMA_HOST ? '' : `; nor is ${builtin} (ftlab backend)`}`,
         details: { url: base, reachable: false },
         hint: 'start it with "ollama serve" (or "ftlab backend" for the built-in one), or set OLLAMA_HOST',
       },

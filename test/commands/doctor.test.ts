@@ -103,6 +103,48 @@ describe('ftlab doctor', () => {
     expect(byName['ollama-models']).toMatchObject({ status: 'warn', summary: 'no models pulled yet' });
   });
 
+  it('without OLLAMA_HOST, finds the built-in backend on its own port when the Ollama default does not answer', async () => {
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', () => r()));
+    const deadPort = (dead.address() as { port: number }).port;
+    await new Promise<void>((r) => dead.close(() => r()));
+    const backend = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(req.url === '/api/version' ? '{"version":"ftlab"}' : '{"models":[{"name":"ftlab-micro"}]}');
+    });
+    await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(backend.address() as { port: number }).port}`;
+    try {
+      // OLLAMA_HOST unset means 127.0.0.1:11434 and the backend's 11435: ephemeral ports stand in for both.
+      const ports = { ollamaDefaultUrl: `http://127.0.0.1:${deadPort}` };
+      const found = await runDoctor({
+        contentRoot: good,
+        home: join(work, 'home'),
+        env: { PATH: '' },
+        builtinBackendUrl: url,
+        ...ports,
+        ...fakeTerminal(),
+      });
+      const check = found.checks.find((c) => c.name === 'ollama-server')!;
+      expect(check.summary).toMatch(
+        new RegExp(`^${url} \\(ftlab backend's port; tools that read OLLAMA_HOST need OLLAMA_HOST=127\\.0\\.0\\.1:\\d+\\) answers`),
+      );
+      expect(check.status).toBe('ok');
+      await new Promise<void>((r) => backend.close(() => r()));
+      const none = await runDoctor({
+        contentRoot: good,
+        home: join(work, 'home'),
+        env: { PATH: '' },
+        builtinBackendUrl: `http://127.0.0.1:${deadPort}`,
+        ...ports,
+        ...fakeTerminal(),
+      });
+      expect(none.checks.find((c) => c.name === 'ollama-server')!.summary).toContain(`nor is http://127.0.0.1:${deadPort} (ftlab backend)`);
+    } finally {
+      backend.close();
+    }
+  });
+
   it('an unreachable server is a warning that names the URL and how to start one', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));

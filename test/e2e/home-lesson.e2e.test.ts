@@ -90,7 +90,7 @@ describe('home and lesson reader in a pseudo-terminal', () => {
     await again.waitFor('✓', T);
     expect(bodyTop(again)).toBe(afterScroll);
     again.press('ctrlC');
-    expect(await again.exited(T)).toBe(0);
+    expect(await again.exited(T)).toBe(130); // Ctrl-C is an interrupt
     expect(again.screen.modes.cursorVisible).toBe(true);
   });
 

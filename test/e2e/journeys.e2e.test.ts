@@ -204,3 +204,26 @@ describe('quiz picker', () => {
     expect(bad.stderr).toContain('types: single, multi');
   });
 });
+
+describe('small truths', () => {
+  it('Ctrl-C quits with status 130, as shells expect of an interrupt', async () => {
+    const app = open([], fixture);
+    await app.waitFor('Next:', T);
+    app.type('\x03');
+    expect(await app.exited(T)).toBe(130);
+    expect(app.screen.modes.cursorVisible).toBe(true);
+  });
+
+  it('learn --help examples name lessons that exist in the shipped course', () => {
+    const home = tempHome('ftlab-journey-');
+    homes.push(home);
+    const env = { ...process.env, FTLAB_HOME: home, CI: 'true', FTLAB_CONTENT: undefined };
+    const help = spawnSync(process.execPath, [CLI, 'learn', '--help'], { cwd: ROOT, encoding: 'utf8', env });
+    const ids = [...help.stdout.matchAll(/^ {2}ftlab learn ([a-z][a-z0-9-]*)\b/gm)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      const r = spawnSync(process.execPath, [CLI, 'learn', id, '--json'], { cwd: ROOT, encoding: 'utf8', env });
+      expect(r.status, `${id}: ${r.stderr}`).toBe(0);
+    }
+  });
+});

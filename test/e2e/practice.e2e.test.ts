@@ -253,7 +253,7 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
     await typeKeys(app, answerKeys(questionOnScreen(screen), screen));
     await app.waitFor('question 2 of 15', T);
     app.press('ctrlC');
-    expect(await app.exited(T)).toBe(0);
+    expect(await app.exited(T)).toBe(130); // Ctrl-C is an interrupt
 
     const plainSummary = plain('exam');
     expect(plainSummary.stdout).toMatch(/Exam in progress: short, 1 of 15 answered/);
@@ -266,7 +266,7 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
     expect(resumed).toContain('1/15 answered');
     // Ctrl+C, not q: question 2 may be a typed answer, whose field takes q as a letter.
     again.press('ctrlC');
-    expect(await again.exited(T)).toBe(0);
+    expect(await again.exited(T)).toBe(130); // Ctrl-C is an interrupt
   });
 
   it('opens the lesson from the feedback and comes back to the same card', async () => {

@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--json', 'print the lesson list (or the lesson: metadata, headings, progress) as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  ftlab learn                   lesson list\n  ftlab learn lora-basics       open a lesson where you left it\n  ftlab learn --json            lessons with progress, for scripts\n\nIn the reader: j/k or arrows scroll, space/PgDn page, g/G top/bottom, t contents, c complete,\nz quiz me on this lesson, ? all keys. Without a terminal the lesson is printed as plain text.',
+      '\nExamples:\n  ftlab learn                   lesson list\n  ftlab learn peft-lora         open a lesson where you left it\n  ftlab learn --json            lessons with progress, for scripts\n\nIn the reader: j/k or arrows scroll, space/PgDn page, g/G top/bottom, t contents, c complete,\nz quiz me on this lesson, ? all keys. Without a terminal the lesson is printed as plain text.',
     )
     .action(async (lessonId: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       const { runLearn } = await import('../../commands/learn.js');

@@ -38,7 +38,16 @@ export function App({ initial, ui, env, onExit }: AppProps) {
 function ScreenHost() {
   const nav = useNavigation();
   const { theme } = useUi();
-  useCommands({ [Command.FORCE_QUIT]: () => nav.exit() }, { priority: KeypressPriority.Critical });
+  // Ctrl-C ends the app as an interrupt: shells (and `ftlab … && next`) expect status 130 (128 + SIGINT).
+  useCommands(
+    {
+      [Command.FORCE_QUIT]: () => {
+        process.exitCode = 130;
+        nav.exit();
+      },
+    },
+    { priority: KeypressPriority.Critical },
+  );
   useCommands(
     {
       [Command.QUIT]: () => (nav.depth > 1 ? nav.back() : nav.exit()),
