@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Box } from 'ink';
 import { Command } from '../keys/keyBindings.js';
 import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
-import { useBodySize } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
 import { StyledLine } from './StyledLine.js';
 import type { Line } from '../markdown/text.js';
 

@@ -3,33 +3,17 @@
 // tells the body exactly how many rows and columns it has (useBodySize), so screens render only
 // what fits and the whole frame stays below the terminal height (no scroll-back spill, no flicker).
 // `?` opens the help overlay listing the screen's commands.
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { Command } from '../keys/keyBindings.js';
 import { KeypressPriority, useCommands, useFieldState } from '../contexts/KeypressContext.js';
 import { reachableWhileTyping } from '../keys/keyMatchers.js';
 import { useUi } from '../contexts/UiContext.js';
 import { isNarrowWidth, useTerminalSize } from '../hooks/useTerminalSize.js';
+import { BodySizeContext, type BodySize, type LayoutMode } from '../hooks/useBodySize.js';
 import { KeyHints, type Hint } from '../components/KeyHints.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
 import { cutText, lineText, textWidth, wrapSpans } from '../markdown/text.js';
-
-export type LayoutMode = 'default' | 'narrow' | 'screen-reader';
-
-export interface BodySize {
-  width: number;
-  height: number;
-  mode: LayoutMode;
-}
-
-const BodySizeContext = createContext<BodySize | null>(null);
-
-/** Rows and columns the current screen body may use. */
-export function useBodySize(): BodySize {
-  const size = useContext(BodySizeContext);
-  if (!size) throw new Error('useBodySize must be used inside <Screen>');
-  return size;
-}
 
 /** Pure layout arithmetic, shared with tests: rows/cols of the body for a terminal size. */
 export function bodySizeFor(columns: number, rows: number, screenReader: boolean): BodySize {

@@ -4,7 +4,7 @@
 import { Box, measureElement, Text, type DOMElement } from 'ink';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useUi } from '../contexts/UiContext.js';
-import { useBodySize } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
 import { Command } from '../keys/keyBindings.js';
 import { hit } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';

@@ -11,7 +11,7 @@ import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { Stack } from '../questions/Stack.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs, useUi } from '../contexts/UiContext.js';
-import { useBodySize } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
 import { textWidth } from '../markdown/text.js';
 import type { TaskScore } from '../../core/store/exams.js';
 

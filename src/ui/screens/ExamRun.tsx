@@ -2,10 +2,12 @@
 // as they change, flags, a countdown in the title line that submits the exam at zero, and the
 // navigator and submit confirmation as overlays of the same screen. No feedback before the end.
 import { Box, Text } from 'ink';
-import { useEffect, useReducer, useState } from 'react';
+import { useEffect, useReducer } from 'react';
 import { domainName, ExamTimeUpError, type ExamSession } from '../../core/exam/index.js';
 import { Command } from '../keys/keyBindings.js';
-import { Screen, useBodySize } from '../layouts/Screen.js';
+import { Screen } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
+import { useTicker } from '../hooks/useTicker.js';
 import { hit, keyLabel } from '../keys/keyMatchers.js';
 import { KeypressPriority, useFieldState, useKeypress } from '../contexts/KeypressContext.js';
 import { QuestionView, TYPE_LABEL } from '../questions/QuestionView.js';
@@ -22,16 +24,6 @@ export function formatClock(ms: number): string {
   const sec = s % 60;
   const mm = String(m).padStart(h ? 2 : 1, '0');
   return `${h ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
-}
-
-/** Re-renders every `ms` milliseconds (the countdown). */
-export function useTicker(ms: number, clock: () => number): number {
-  const [now, setNow] = useState(clock);
-  useEffect(() => {
-    const t = setInterval(() => setNow(clock()), ms);
-    return () => clearInterval(t);
-  }, [ms, clock]);
-  return now;
 }
 
 export interface ExamRunProps {

@@ -1,6 +1,7 @@
 // Help: how ftlab is meant to be used, and every key in the key table.
 import { useMemo } from 'react';
-import { Screen, useBodySize } from '../layouts/Screen.js';
+import { Screen } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
 import { ScrollView, SCROLL_KEYS } from '../components/ScrollView.js';
 import { useUi } from '../contexts/UiContext.js';
 import { Command, defaultKeyBindings, type CommandGroup } from '../keys/keyBindings.js';

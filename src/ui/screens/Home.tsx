@@ -2,7 +2,8 @@
 // progress per module. Everything is sized to the body, so 80×24 shows it all.
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { Screen, useBodySize } from '../layouts/Screen.js';
+import { Screen } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
 import { SelectList, type ListItem } from '../components/SelectList.js';
 import { Command } from '../keys/keyBindings.js';
 import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';

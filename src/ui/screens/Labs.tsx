@@ -1,7 +1,8 @@
 // The labs shipped with the content: what each needs and how far the learner got. Enter opens the
 // lab runner (src/ui/screens/LabRunner.tsx); `ftlab lab verify ID` grades a lab without the UI.
 import { Text } from 'ink';
-import { Screen, useBodySize } from '../layouts/Screen.js';
+import { Screen } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
 import { SelectList, type ListItem } from '../components/SelectList.js';
 import { Command } from '../keys/keyBindings.js';
 import { useNavigation } from '../contexts/NavigationContext.js';

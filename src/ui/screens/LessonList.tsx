@@ -1,5 +1,6 @@
 // Lessons grouped by module, in reading order, with what is done and what is in progress.
-import { Screen, useBodySize } from '../layouts/Screen.js';
+import { Screen } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
 import { SelectList, type ListItem } from '../components/SelectList.js';
 import { Command } from '../keys/keyBindings.js';
 import { useNavigation } from '../contexts/NavigationContext.js';

@@ -7,7 +7,8 @@ import type { ScreenProps } from '../app/routes.js';
 import type { Route } from '../app/routes.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
 import { Command } from '../keys/keyBindings.js';
-import { Screen, useBodySize } from '../layouts/Screen.js';
+import { Screen } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
 import { openAppData, type AppData } from '../../app/app-data.js';
 import {
   DEFAULT_QUIZ_SIZE,

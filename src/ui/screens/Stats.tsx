@@ -1,7 +1,8 @@
 // Statistics as terminal charts: reviews per day, retention, 30-day due forecast, mastery per
 // module and exam history (data: computeStats in src/core/stats). Scrolls when it does not fit.
 import { useMemo } from 'react';
-import { Screen, useBodySize } from '../layouts/Screen.js';
+import { Screen } from '../layouts/Screen.js';
+import { useBodySize } from '../hooks/useBodySize.js';
 import { ScrollView, SCROLL_KEYS } from '../components/ScrollView.js';
 import { useUi } from '../contexts/UiContext.js';
 import { useAppData } from '../hooks/useAppData.js';

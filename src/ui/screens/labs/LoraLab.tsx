@@ -18,7 +18,8 @@ import { percent, sparkline } from '../../components/charts.js';
 import { useUi } from '../../contexts/UiContext.js';
 import { KeypressPriority, useCommands } from '../../contexts/KeypressContext.js';
 import { Command } from '../../keys/keyBindings.js';
-import { Screen, useBodySize } from '../../layouts/Screen.js';
+import { Screen } from '../../layouts/Screen.js';
+import { useBodySize } from '../../hooks/useBodySize.js';
 import type { Glyphs } from '../../theme/glyphs.js';
 
 export interface LabScreenProps {
@@ -143,6 +144,10 @@ export default function LoraLab({ contentRoot, home, onExit }: LabScreenProps) {
       },
       [Command.LAB_STOP]: () => session.stop(),
       [Command.LAB_SAMPLE]: () => setSample((s) => s + 1),
+      // q too: it goes back to the lab's steps, like Esc, rather than quitting ftlab from inside a lab.
+      [Command.QUIT]: () => {
+        void session.dispose().then(onExit);
+      },
       [Command.BACK]: () => {
         void session.dispose().then(onExit);
       },

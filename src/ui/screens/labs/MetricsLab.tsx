@@ -14,7 +14,8 @@ import { BERTSCORE_NOTE, brevityWalkthrough, loadOwnFile, markMatches, PARAPHRAS
 import { useUi } from '../../contexts/UiContext.js';
 import { KeypressPriority, useCommands } from '../../contexts/KeypressContext.js';
 import { Command } from '../../keys/keyBindings.js';
-import { Screen, useBodySize } from '../../layouts/Screen.js';
+import { Screen } from '../../layouts/Screen.js';
+import { useBodySize } from '../../hooks/useBodySize.js';
 import { TextField } from '../../questions/TextField.js';
 
 export interface LabScreenProps {

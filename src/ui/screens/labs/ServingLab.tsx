@@ -8,7 +8,8 @@ import { progressBar, sparkline } from '../../components/charts.js';
 import { useUi } from '../../contexts/UiContext.js';
 import { KeypressPriority, useCommands } from '../../contexts/KeypressContext.js';
 import { Command } from '../../keys/keyBindings.js';
-import { Screen, useBodySize } from '../../layouts/Screen.js';
+import { Screen } from '../../layouts/Screen.js';
+import { useBodySize } from '../../hooks/useBodySize.js';
 import { TextField } from '../../questions/TextField.js';
 
 export interface LabScreenProps {
@@ -53,6 +54,19 @@ export default function ServingLab({ onExit }: LabScreenProps) {
   const [panel, setPanel] = useState<Panel>('log');
   const [typing, setTyping] = useState(false);
   const [draft, setDraft] = useState('Explain LoRA in one sentence.');
+  // q/Esc go back to the lab's steps; with servers running, only after the learner says so (they stop).
+  const [confirmLeave, setConfirmLeave] = useState(false);
+  const leave = () => void session.dispose().then(onExit);
+  const askToLeave = () => {
+    const s = session.state;
+    if (s.backend.status === 'running' || s.api.status === 'running' || s.backend.status === 'starting' || s.api.status === 'starting')
+      setConfirmLeave(true);
+    else leave();
+  };
+  useCommands(
+    { [Command.CONFIRM]: leave, [Command.CANCEL]: () => setConfirmLeave(false), [Command.QUIT]: () => setConfirmLeave(false) },
+    { isActive: confirmLeave, priority: KeypressPriority.Critical },
+  );
   useEffect(() => {
     const onChange = (s: ServingLabState) => setState(s);
     session.on('change', onChange);
@@ -81,15 +95,22 @@ export default function ServingLab({ onExit }: LabScreenProps) {
         void session.fetchMetrics();
       },
       [Command.LAB_PULL]: () => void session.pull(),
-      [Command.BACK]: () => {
-        void session.dispose().then(onExit);
-      },
+      [Command.BACK]: askToLeave,
+      [Command.QUIT]: askToLeave,
     },
-    { isActive: !typing, priority: KeypressPriority.Low },
+    { isActive: !typing && !confirmLeave, priority: KeypressPriority.Low },
   );
 
   return (
-    <Screen title="Serving lab" status={state.model} hints={HINTS} moreKeys={[Command.LAB_PULL]}>
+    <Screen
+      title="Serving lab"
+      status={state.model}
+      hints={confirmLeave ? [Command.CONFIRM, Command.CANCEL] : HINTS}
+      moreKeys={[Command.LAB_PULL]}
+      warnings={
+        confirmLeave ? ['Stop the model server and the serving API and go back to the lab steps? y stops them, n stays'] : undefined
+      }
+    >
       <Body
         state={state}
         panel={panel}
