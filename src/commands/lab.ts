@@ -94,12 +94,34 @@ export interface OpenFlags extends OutputStyle {
   screenReader?: boolean;
   home?: string;
   interactive: boolean;
+  /** Serving lab: where its model server (--port) and API (--api-port) listen. */
+  port?: string;
+  apiPort?: string;
+}
+
+/**
+ * `lab open serving --port N --api-port N`: the serving lab's ports, handed to its screen through
+ * FTLAB_SERVING_LAB_PORTS (0 = any free port). Other labs start no servers, so the flags are refused there.
+ */
+export function servingPortsFlag(labId: string, flags: Pick<OpenFlags, 'port' | 'apiPort'>): string | undefined {
+  if (flags.port === undefined && flags.apiPort === undefined) return undefined;
+  if (labId !== 'serving') throw new UsageError(`--port and --api-port are for the serving lab only (this is "${labId}")`);
+  const parse = (flag: string, value: string | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n > 65535)
+      throw new UsageError(`${flag} must be a port number from 0 to 65535 (0 = any free port), got "${value}"`);
+    return n;
+  };
+  return `${parse('--port', flags.port, 11435)},${parse('--api-port', flags.apiPort, 8000)}`;
 }
 
 /** The lab runner in a terminal; without one, the lab's steps as plain text (or JSON). */
 export async function openLab(root: string, id: string, flags: OpenFlags): Promise<number> {
   const index = loadLabs(root);
   const lab = findLab(index, id);
+  const ports = servingPortsFlag(lab.id, flags);
+  if (ports !== undefined) process.env.FTLAB_SERVING_LAB_PORTS = ports;
   if (flags.interactive && !flags.json) {
     const { openTui } = await import('./tui.js');
     await openTui(

@@ -227,3 +227,50 @@ describe('small truths', () => {
     }
   });
 });
+
+describe('serving lab ports and leaving a lab screen', () => {
+  it('lab open serving --port/--api-port starts where told and says where; q asks before it stops the servers', async () => {
+    const app = spawnCli(['lab', 'open', 'serving', '--port', '0', '--api-port', '0'], { home: tempHome('ftlab-journey-') });
+    homes.push(app.home);
+    sessions.push(app);
+    await app.waitFor('press o to open it', T);
+    app.type('o');
+    await app.waitFor('Serving lab', T);
+    app.type('b');
+    const up = await app.waitFor(/model server: running http:\/\/127\.0\.0\.1:(\d+) \(pid (\d+)\)/, 30_000);
+    const [, port, pid] = /model server: running http:\/\/127\.0\.0\.1:(\d+) \(pid (\d+)\)/.exec(up)!;
+    expect(Number(port)).not.toBe(11435); // --port 0: any free port, not the default
+    app.type('q');
+    await app.waitFor('Stop the model server and the serving API', T);
+    app.type('n');
+    await app.waitForGone('Stop the model server', T);
+    expect(app.text()).toContain('model server: running');
+    app.type('q');
+    await app.waitFor('Stop the model server', T);
+    app.type('y');
+    await app.waitFor('Lab: Serving', T); // back at the runner, not out of ftlab
+    const alive = () => {
+      try {
+        process.kill(Number(pid), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && alive(); i++) await sleep(50);
+    expect(alive()).toBe(false);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  }, 60_000);
+
+  it('--port is refused for labs without servers, and must be a port', () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    const other = run('lab', 'open', 'metrics', '--port', '9000');
+    expect(other.status).toBe(2);
+    expect(other.stderr).toContain('--port and --api-port are for the serving lab only');
+    const bad = run('lab', 'open', 'serving', '--api-port', 'eighty');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--api-port must be a port number from 0 to 65535');
+  });
+});

@@ -22,7 +22,13 @@ export function register(program: Command): void {
     .description('open the interactive lab runner (without a terminal: print the steps)')
     .argument('<id>', 'lab id (see ftlab lab list)')
     .option('--json', "print the lab's steps as one JSON document instead")
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+    .option('--port <port>', 'serving lab: port of its model server (default 11435; 0 = any free port)')
+    .option('--api-port <port>', 'serving lab: port of its serving API (default 8000; 0 = any free port)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ftlab lab open serving\n  ftlab lab open serving --port 12435 --api-port 8080\n  OLLAMA_HOST=127.0.0.1:11434 ftlab lab open serving   # use a running Ollama instead of the built-in backend',
+    )
+    .action(async (id: string, opts: { json?: boolean; port?: string; apiPort?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals();
       const root = contentRoot(globals.content);
       const { openLab } = await import('../../commands/lab.js');
@@ -32,6 +38,8 @@ export function register(program: Command): void {
         screenReader: Boolean(globals.screenReader),
         home: homeOverride(),
         interactive: isInteractive(),
+        port: opts.port,
+        apiPort: opts.apiPort,
       });
     });
 
