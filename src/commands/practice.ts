@@ -3,7 +3,8 @@
 import { printJson } from '../shared/output.js';
 import { FailedError, UsageError } from '../shared/errors.js';
 import type { ContentIndex } from '../core/content/loader.js';
-import { EXAM_TASKS, QUESTION_TYPES, type QuestionType } from '../core/content/schema.js';
+import type { QuestionType } from '../core/content/schema.js';
+import { EXAM_TASKS, QUESTION_TYPES } from '../core/content/vocabulary.js';
 import { EXAM_MODES, ExamDrawError, domainName, notExamReason, planExam, type ExamPlan } from '../core/exam/index.js';
 import type { ExamAttemptRecord, ExamSessionRecord } from '../core/store/index.js';
 import { STATE_NAMES } from '../core/store/index.js';

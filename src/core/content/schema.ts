@@ -11,24 +11,9 @@ const id = z
 export const domain = z.number().int().min(1).max(5);
 export const difficulty = z.enum(['easy', 'medium', 'hard']);
 
-/** The task statements of the AIF-C01 exam guide, by number ("N.M" where N is the domain). */
-export const EXAM_TASKS = {
-  '1.1': 'Explain basic AI concepts and terminologies',
-  '1.2': 'Identify practical use cases for AI',
-  '1.3': 'Describe the ML development lifecycle',
-  '2.1': 'Explain the basic concepts of generative AI',
-  '2.2': 'Understand the capabilities and limitations of generative AI for solving business problems',
-  '2.3': 'Describe AWS infrastructure and technologies for building generative AI applications',
-  '3.1': 'Describe design considerations for applications that use foundation models',
-  '3.2': 'Choose effective prompt engineering techniques',
-  '3.3': 'Describe the training and fine-tuning process for foundation models',
-  '3.4': 'Describe methods to evaluate foundation model performance',
-  '4.1': 'Explain the development of AI systems that are responsible',
-  '4.2': 'Recognize the importance of transparent and explainable models',
-  '5.1': 'Explain methods to secure AI systems',
-  '5.2': 'Recognize governance and compliance regulations for AI systems',
-} as const;
-export type ExamTask = keyof typeof EXAM_TASKS;
+import { EXAM_TASKS, QUESTION_TYPES, type ExamTask } from './vocabulary.js';
+
+export { EXAM_TASKS, QUESTION_TYPES, type ExamTask };
 export const examTask = z.enum(Object.keys(EXAM_TASKS) as [ExamTask, ...ExamTask[]]);
 
 export const moduleSchema = z.strictObject({
@@ -176,7 +161,6 @@ export const questionSchema = z.discriminatedUnion('type', [
 /** quizzes/<module>.yaml is a YAML list of questions. */
 export const questionBankSchema = z.array(questionSchema);
 
-export const QUESTION_TYPES = ['single', 'multi', 'truefalse', 'order', 'match', 'cloze', 'numeric', 'case'] as const;
 
 // ---- Labs -----------------------------------------------------------------------------------
 

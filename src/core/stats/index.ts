@@ -13,7 +13,8 @@
 // - per AIF-C01 task statement: mock-exam items right / scored (every finished attempt) and reviews recalled
 //   (rated Hard/Good/Easy, quizzes included) / all reviews of the task's cards; the task's score is both
 //   together, and tasks are listed weakest first (never practised last), so the top is what to study next.
-import { EXAM_TASKS, type ExamTask, type Question } from '../content/schema.js';
+import type { Question } from '../content/schema.js';
+import { EXAM_TASKS, type ExamTask } from '../content/vocabulary.js';
 import { compareTasks } from '../exam/score.js';
 import type { ExamAttemptRecord } from '../store/exams.js';
 import type { ProgressStore } from '../store/index.js';

@@ -3,7 +3,7 @@
 // question or only the wrong ones, and the attempt history.
 import { Box, Text } from 'ink';
 import { byTask, domainName, PASSING_SCALED, type ExamAttemptRecord } from '../../core/exam/index.js';
-import { EXAM_TASKS } from '../../core/content/schema.js';
+import { EXAM_TASKS } from '../../core/content/vocabulary.js';
 import { Command } from '../keys/keyBindings.js';
 import { Screen } from '../layouts/Screen.js';
 import { hit, label } from '../keys/keyMatchers.js';

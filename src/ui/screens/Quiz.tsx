@@ -18,7 +18,7 @@ import {
   QUESTION_TYPE_NAMES,
   type QuizFilter,
 } from '../../app/quiz-plan.js';
-import { QUESTION_TYPES } from '../../core/content/schema.js';
+import { QUESTION_TYPES } from '../../core/content/vocabulary.js';
 import { SelectList, type ListItem } from '../components/SelectList.js';
 import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
