@@ -5,6 +5,7 @@ import type { QuestionType } from '../core/content/schema.js';
 import { selectQuestions, type QuestionFilter } from '../core/quiz/index.js';
 import type { DailyLimits, DueQueue } from '../core/srs/index.js';
 import { formatInterval } from '../core/srs/index.js';
+import { plural } from '../shared/plural.js';
 
 export const DEFAULT_QUIZ_SIZE = 10;
 
@@ -73,9 +74,11 @@ export function dueLines(q: DueQueue, limits: DailyLimits, now: number): string[
     lines.push(`Daily review limit reached (${limits.reviewsPerDay}); ${q.counts.reviewsDue} more reviews wait for tomorrow.`);
   }
   if (q.counts.newAvailable > q.fresh.length && q.counts.newLeftToday === 0) {
-    lines.push(`Daily new-card limit reached (${limits.newPerDay}); ${q.counts.newAvailable} new cards wait.`);
+    lines.push(
+      `Daily new-card limit reached (${limits.newPerDay}); ${plural(q.counts.newAvailable, 'new card')} ${q.counts.newAvailable === 1 ? 'waits' : 'wait'}.`,
+    );
   }
   if (q.nextLearningDue !== undefined) lines.push(`Next learning card due in ${formatInterval(Math.max(0, q.nextLearningDue - now))}.`);
-  lines.push(`Today: ${q.counts.reviewsToday} reviews, ${q.counts.newToday} new cards.`);
+  lines.push(`Today: ${plural(q.counts.reviewsToday, 'review')}, ${plural(q.counts.newToday, 'new card')}.`);
   return lines;
 }

@@ -2,6 +2,7 @@
 // on-screen order. Matching and ordering are all-or-nothing; a case question grades each sub-question alone.
 import type { Question, SubQuestion } from '../content/schema.js';
 import type { Answer, Grade, ItemGrade } from './types.js';
+import { plural } from '../../shared/plural.js';
 
 /** Grade a whole question (a review card). `answer` undefined = not answered (counts as wrong). */
 export function gradeQuestion(question: Question, answer: Answer | undefined): Grade {
@@ -35,7 +36,7 @@ export function gradeItem(q: Question | SubQuestion, answer: Answer | undefined,
       if (same) return right;
       const missing = [...expected].filter((i) => !chosen.has(i)).length;
       const extra = [...chosen].filter((i) => !expected.has(i)).length;
-      return wrong(`choose exactly ${expected.size}: ${missing} right choice(s) missing, ${extra} wrong choice(s) picked`);
+      return wrong(`choose exactly ${expected.size}: ${plural(missing, 'right choice')} missing, ${plural(extra, 'wrong choice')} picked`);
     }
     case 'truefalse': {
       const a = answer as Extract<Answer, { type: 'truefalse' }>;
@@ -48,7 +49,7 @@ export function gradeItem(q: Question | SubQuestion, answer: Answer | undefined,
       const ok = given.length === q.items.length && new Set(a.order).size === a.order.length && given.every((t, i) => t === q.items[i]);
       if (ok) return right;
       const misplaced = q.items.filter((t, i) => given[i] !== t).length;
-      return wrong(`${misplaced} of ${q.items.length} item(s) out of place`);
+      return wrong(`${misplaced} of ${plural(q.items.length, 'item')} out of place`);
     }
     case 'match': {
       const a = answer as Extract<Answer, { type: 'match' }>;
@@ -57,7 +58,7 @@ export function gradeItem(q: Question | SubQuestion, answer: Answer | undefined,
         const r = a.rights[i];
         if (r === undefined || r < 0 || q.pairs[r]?.right !== pair.right) wrongPairs++;
       });
-      return wrongPairs === 0 ? right : wrong(`${wrongPairs} of ${q.pairs.length} pair(s) wrong; all pairs must be right`);
+      return wrongPairs === 0 ? right : wrong(`${wrongPairs} of ${plural(q.pairs.length, 'pair')} wrong; all pairs must be right`);
     }
     case 'cloze': {
       const a = answer as Extract<Answer, { type: 'cloze' }>;

@@ -7,6 +7,7 @@ import type { Theme } from '../theme/tokens.js';
 import { noColorTheme } from '../theme/palettes.js';
 import { lineText, wrapSpans, type Line } from '../markdown/text.js';
 import { warningLines } from '../../app/home-summary.js';
+import { plural } from '../../shared/plural.js';
 
 const PASS_MARK = 700;
 
@@ -29,7 +30,7 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
     `Cards ${c.total}: ${c.new} new, ${c.learning + c.relearning} learning, ${c.review} in review, ${c.mastered} mastered; ${c.dueNow} due now`,
   );
   text(
-    `Streak ${s.streak.current} day${s.streak.current === 1 ? '' : 's'} (longest ${s.streak.longest})${s.streak.activeToday ? ', studied today' : ''}; ${s.totals.reviews} reviews on ${s.totals.studyDays} study days`,
+    `Streak ${s.streak.current} day${s.streak.current === 1 ? '' : 's'} (longest ${s.streak.longest})${s.streak.activeToday ? ', studied today' : ''}; ${plural(s.totals.reviews, 'review')} on ${plural(s.totals.studyDays, 'study day')}`,
   );
 
   // ---- reviews per day -----------------------------------------------------------------------

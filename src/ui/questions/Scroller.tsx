@@ -10,6 +10,7 @@ import { hit } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { useLive } from '../hooks/useLive.js';
 import { Tone } from '../components/Tone.js';
+import { plural } from '../../shared/plural.js';
 
 export function Scroller({
   children,
@@ -57,7 +58,7 @@ export function Scroller({
       {maxTop > 0 ? (
         <Tone role="muted">
           {below > 0
-            ? `${glyphs.arrowDown} ${below} more line(s): j/${glyphs.arrowDown} scroll, PgDn page`
+            ? `${glyphs.arrowDown} ${plural(below, 'more line')}: j/${glyphs.arrowDown} scroll, PgDn page`
             : `${glyphs.arrowUp} k/${glyphs.arrowUp} scroll back up`}
         </Tone>
       ) : (

@@ -16,6 +16,7 @@ import { Stack } from '../questions/Stack.js';
 import { Tone } from '../components/Tone.js';
 import { useGlyphs, useUi } from '../contexts/UiContext.js';
 import type { Answer } from '../questions/types.js';
+import { plural } from '../../shared/plural.js';
 
 export function formatClock(ms: number): string {
   const s = Math.max(0, Math.ceil(ms / 1000));
@@ -246,7 +247,7 @@ export function ExamConfirm({
       <Tone role="heading">Submit the exam?</Tone>
       {blanks.length ? (
         <Tone role="warn">
-          {blanks.length} question(s) not answered: {list(blanks)}
+          {plural(blanks.length, 'question')} not answered: {list(blanks)}
         </Tone>
       ) : (
         <Text>Every question has an answer.</Text>

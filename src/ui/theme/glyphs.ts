@@ -75,7 +75,8 @@ export const asciiGlyphs: Glyphs = {
   border: 'classic',
   bullet: '*',
   pointer: '>',
-  check: 'x',
+  // Not "x": read aloud (screen readers get these glyphs) or seen, an x means "no".
+  check: '+',
   cross: '-',
   hr: '-',
   ellipsis: '...',

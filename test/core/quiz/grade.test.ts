@@ -27,7 +27,7 @@ describe('grading', () => {
     expect(gradeQuestion(q('q-order'), { type: 'order', order: [0, 1, 2, 3] }).correct).toBe(true);
     const swapped = gradeQuestion(q('q-order'), { type: 'order', order: [0, 2, 1, 3] });
     expect(swapped.correct).toBe(false);
-    expect(swapped.items[0]!.feedback).toBe('2 of 4 item(s) out of place');
+    expect(swapped.items[0]!.feedback).toBe('2 of 4 items out of place');
     expect(gradeQuestion(q('q-order'), { type: 'order', order: [0, 1, 2] }).correct).toBe(false);
     expect(gradeQuestion(q('q-order'), { type: 'order', order: [0, 1, 1, 3] }).correct).toBe(false);
   });

@@ -80,7 +80,7 @@ describe('exam screens', () => {
     await ui.until(() => expect(ui.lastFrame()).toContain('Navigator'));
     await ui.press(KEY.esc);
     await ui.press('\u0005'); // Ctrl+E finish
-    await ui.until(() => expect(ui.lastFrame()).toContain('1 question(s) not answered: 15'));
+    await ui.until(() => expect(ui.lastFrame()).toContain('1 question not answered: 15'));
     expect(ui.lastFrame()).toContain('Flagged for review: 1');
     await ui.press('y');
     await ui.until(() => expect(ui.lastFrame()).toContain('PASS'));
