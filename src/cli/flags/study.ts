@@ -1,5 +1,5 @@
 // ftlab (home), ftlab learn [LESSON_ID], ftlab stats [--json]. Interactive in a terminal; a plain-text
-// summary (or one JSON document with --json) otherwise. Implementations load lazily: src/ui/commands/.
+// summary (or one JSON document with --json) otherwise. Implementations load lazily from src/commands/.
 import type { Command } from 'commander';
 import { contentRoot, homeOverride } from '../../shared/paths.js';
 
