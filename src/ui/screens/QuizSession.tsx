@@ -55,7 +55,9 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
         if (rating) return (act(() => session.rate(rating)), true);
         if (hit(Command.SUBMIT, k) || k.name === 'space') return (act(() => session.rate(waiting.proposed)), true);
         if (hit(Command.OPEN_LESSON, k) && lessonOf(waiting.question.lesson)) {
-          nav.push({ screen: 'lesson', lessonId: waiting.question.lesson });
+          // At the section the question cites ("lesson-id#section"), when it cites one of its lesson.
+          const cited = waiting.question.sources.find((src) => src.startsWith(`${waiting.question.lesson}#`));
+          nav.push({ screen: 'lesson', lessonId: waiting.question.lesson, ...(cited ? { anchor: cited.split('#')[1] } : {}) });
           return true;
         }
       }
