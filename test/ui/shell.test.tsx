@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Text } from 'ink';
-import { Screen, bodySizeFor, useBodySize } from '../../src/ui/layouts/Screen.js';
+import { Screen, bodySizeFor } from '../../src/ui/layouts/Screen.js';
+import { useBodySize } from '../../src/ui/hooks/useBodySize.js';
 import { SelectList, windowStart } from '../../src/ui/components/SelectList.js';
 import { Command } from '../../src/ui/keys/keyBindings.js';
 import { pickTheme } from '../../src/ui/theme/palettes.js';
