@@ -1,4 +1,4 @@
-// An outside grader's view of DESIGN.md's "CLI contract": every check drives the BUILT CLI (dist/cli.js,
+// An outside grader's view of the CLI contract (README's Commands section; the product spec, ../shared/DESIGN.md): every check drives the BUILT CLI (dist/cli.js,
 // rebuilt by the global setup) in a child process with no TTY, FTLAB_HOME in a temporary folder and tiny
 // inputs. Child processes run concurrently (describe.concurrent) so the file stays fast on 2 cores; each one
 // has its own kill timer so a command that hangs fails its test instead of the suite.

@@ -1,9 +1,9 @@
 // Every check kind a lab.yaml may name, by kind. `ftlab content check` rejects unknown kinds and runs
 // each kind's validateArgs; `ftlab lab verify` runs them.
 //
-// Each lab contributes `export const checks: CheckKindTable` from src/engines/labs/<lab-id>/checks.ts; add its
-// import here when the file lands. Keep those modules light at import time (import engines inside
-// run()), because content validation loads this table.
+// Each lab contributes `export const checks: CheckKindTable` from src/engines/labs/<lab-id>/checks.ts,
+// imported below. Keep those modules light at import time (import engines inside run()), because
+// content validation loads this table (the callers pass it to the content loader).
 import { genericChecks } from './checks/index.js';
 import { checks as loraChecks } from './lora/checks.js';
 import { checks as metricsChecks } from './metrics/checks.js';

@@ -1,5 +1,5 @@
-// Perplexity from per-token log-probabilities (natural log), the hook the training engine feeds
-// with its model's outputs: mean negative log-likelihood over the tokens, and exp of it.
+// Perplexity from per-token log-probabilities (natural log), as `ftlab metrics perplexity` reads them:
+// mean negative log-likelihood over the tokens, and exp of it.
 // Streaming: add tokens as they are produced; nothing but two running numbers is kept.
 
 export interface PerplexityResult {
