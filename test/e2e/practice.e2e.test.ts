@@ -212,7 +212,7 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
     // Ctrl+E, not s: question 4 is drawn at random and may be a typed answer, whose field takes letters.
     app.press('ctrlE');
     const confirm = await app.waitFor('Submit the exam?', T);
-    expect(confirm).toMatch(/12 question\(s\) not answered: 4, 5, 6, 7/);
+    expect(confirm).toMatch(/12 questions not answered: 4, 5, 6, 7/);
     app.type('y');
     const result = await app.waitFor('Estimated scaled score', T);
     expect(result).toContain('FAIL');

@@ -160,11 +160,11 @@ describe('quiz screen', () => {
     const ui = mountSession(session);
     await ui.settle();
     await ui.press(...correctKeys(q, session.layout));
-    await ui.until(() => expect(ui.lastFrame()).toMatch(/(\d+) more line\(s\)/));
-    const before = Number(/(\d+) more line\(s\)/.exec(ui.lastFrame()!)![1]);
+    await ui.until(() => expect(ui.lastFrame()).toMatch(/(\d+) more lines?/));
+    const before = Number(/(\d+) more lines?/.exec(ui.lastFrame()!)![1]);
     await ui.press('j', 'j');
     await ui.until(() =>
-      expect(Number(/(\d+) more line\(s\)|scroll back up/.exec(ui.lastFrame()!)![1] ?? 0)).toBe(Math.max(0, before - 2)),
+      expect(Number(/(\d+) more lines?|scroll back up/.exec(ui.lastFrame()!)![1] ?? 0)).toBe(Math.max(0, before - 2)),
     );
   });
 
