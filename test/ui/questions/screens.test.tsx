@@ -163,9 +163,7 @@ describe('quiz screen', () => {
     await ui.until(() => expect(ui.lastFrame()).toMatch(/(\d+) more lines?/));
     const before = Number(/(\d+) more lines?/.exec(ui.lastFrame()!)![1]);
     await ui.press('j', 'j');
-    await ui.until(() =>
-      expect(Number(/(\d+) more lines?|scroll back up/.exec(ui.lastFrame()!)![1] ?? 0)).toBe(Math.max(0, before - 2)),
-    );
+    await ui.until(() => expect(Number(/(\d+) more lines?|scroll back up/.exec(ui.lastFrame()!)![1] ?? 0)).toBe(Math.max(0, before - 2)));
   });
 
   it('keeps typed letters in a text answer away from the app shortcuts', async () => {
