@@ -216,5 +216,6 @@ describe('Ollama conformance', () => {
 
   // The tiny model generates a token in well over 10 µs; a 5 ms delay makes the echo backend's total ≥ 5e6 ns.
   conformance('ftlab backend', () => ({ base: backendUrl, model: 'ftlab-micro', minTotalNs: 10_000 }));
-  conformance('ftlab echo-backend', () => ({ base: echo.url, model: 'ftlab-micro', minTotalNs: 5_000_000 }));
+  // The echo backend waits 5 ms (a timer, which Node may fire up to 1 ms before a monotonic clock says 5 ms).
+  conformance('ftlab echo-backend', () => ({ base: echo.url, model: 'ftlab-micro', minTotalNs: 4_000_000 }));
 });
