@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Question, SubQuestion } from '../../src/core/content/schema.js';
 import { CLI, KEYS, ROOT, removeHome, spawnCli, tempHome, type CliSession } from './pty.js';
+import { orderKeys } from '../helpers/order-keys.js';
 
 const T = 20_000;
 const course = join(ROOT, 'test/ui/questions/content');
@@ -76,25 +77,7 @@ function answerKeys(q: Question | SubQuestion, screen: string): string[] {
       // Current order from the numbered lines; move each item up into place with K.
       const cur = q.items.map((item) => numberOf(screen, item) - 1);
       const shown = cur.map((_, pos) => q.items.findIndex((_, i) => cur[i] === pos)); // item index at each position
-      const keys: string[] = [];
-      let cursor = 0;
-      for (let target = 0; target < shown.length; target++) {
-        const p = shown.indexOf(target);
-        while (cursor < p) {
-          keys.push('j');
-          cursor++;
-        }
-        while (cursor > p) {
-          keys.push('k');
-          cursor--;
-        }
-        for (let i = p; i > target; i--) {
-          keys.push('K');
-          [shown[i - 1], shown[i]] = [shown[i]!, shown[i - 1]!];
-          cursor--;
-        }
-      }
-      return [...keys, KEYS.enter];
+      return [...orderKeys(shown), KEYS.enter];
     }
     case 'match': {
       const rights = screen.slice(screen.indexOf('Right-hand sides:'));

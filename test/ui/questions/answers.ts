@@ -2,6 +2,7 @@
 // learner who knows the answer would type them.
 import type { Question, SubQuestion } from '../../../src/core/content/schema.js';
 import type { Layout } from '../../../src/core/quiz/index.js';
+import { orderKeys } from '../../helpers/order-keys.js';
 import { KEY } from './fixtures.js';
 
 const pos = (perm: number[] | undefined, orig: number) => (perm ? perm.indexOf(orig) : orig);
@@ -14,28 +15,8 @@ export function correctKeys(q: Question | SubQuestion, layout: Layout = {}): str
       return [...q.answers.map((a) => String(pos(layout.choices, a) + 1)), KEY.enter];
     case 'truefalse':
       return [q.answer ? 't' : 'f', KEY.enter];
-    case 'order': {
-      const cur = layout.items ? [...layout.items] : q.items.map((_, i) => i);
-      const keys: string[] = [];
-      let cursor = 0;
-      for (let target = 0; target < cur.length; target++) {
-        const p = cur.indexOf(target);
-        while (cursor < p) {
-          keys.push('j');
-          cursor++;
-        }
-        while (cursor > p) {
-          keys.push('k');
-          cursor--;
-        }
-        for (let i = p; i > target; i--) {
-          keys.push('K');
-          [cur[i - 1], cur[i]] = [cur[i]!, cur[i - 1]!];
-          cursor--;
-        }
-      }
-      return [...keys, KEY.enter];
-    }
+    case 'order':
+      return [...orderKeys(layout.items ?? q.items.map((_, i) => i)), KEY.enter];
     case 'match':
       return [...q.pairs.map((_, i) => String(pos(layout.rights, i) + 1)), KEY.enter];
     case 'cloze':
