@@ -5,7 +5,7 @@
 import type { LlamaConfig } from './config.js';
 import { matmulBackwardInput, matmulBackwardWeight, matmulForward } from './kernels/index.js';
 import type { LoraAdapter, LoraModule } from './lora.js';
-import { dequantizeNF4, type NF4Tensor } from './nf4.js';
+import { dequantizeNF4, nf4Bytes, type NF4Tensor } from './nf4.js';
 import {
   attentionBackward,
   attentionForward,
@@ -124,7 +124,7 @@ export class LlamaModel {
   /** Bytes held by the base weights (fp32 tensors + NF4 tensors). */
   baseBytes(): number {
     let b = this.params.size * 4;
-    for (const q of this.quantized?.values() ?? []) b += q.packed.byteLength + q.absmax.byteLength;
+    for (const q of this.quantized?.values() ?? []) b += nf4Bytes(q);
     return b;
   }
 

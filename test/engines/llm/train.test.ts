@@ -107,11 +107,11 @@ describe('NF4', () => {
     const w = Float32Array.from({ length: 200 }, () => rng.normal());
     const q = quantizeNF4(w, [200]);
     expect(q.packed.length).toBe(100);
-    expect(q.absmax.length).toBe(4);
+    expect(q.absmax!.length).toBe(4);
     const d = dequantizeNF4(q);
     let maxGap = 0;
     for (let i = 1; i < 16; i++) maxGap = Math.max(maxGap, NF4_CODE[i] - NF4_CODE[i - 1]);
-    for (let i = 0; i < 200; i++) expect(Math.abs(d[i] - w[i])).toBeLessThanOrEqual((maxGap / 2) * q.absmax[Math.floor(i / 64)] + 1e-6);
+    for (let i = 0; i < 200; i++) expect(Math.abs(d[i] - w[i])).toBeLessThanOrEqual((maxGap / 2) * q.absmax![Math.floor(i / 64)] + 1e-6);
     // each block's largest magnitude is exact
     const i0 = Array.from(w.subarray(0, 64)).reduce((b, x, i, a) => (Math.abs(x) > Math.abs(a[b]) ? i : b), 0);
     expect(d[i0]).toBeCloseTo(w[i0], 6);
