@@ -400,6 +400,16 @@ export function meanTokenConfidence(logProbs: number[]): number {
   return Math.exp(mean(logProbs));
 }
 
+/** Arithmetic mean of the token probabilities: never below the geometric mean, so a laxer confidence. */
+export function meanTokenProbability(logProbs: number[]): number {
+  return mean(logProbs.map((lp) => Math.exp(lp)));
+}
+
+/** Probability of the whole sequence: the product of the token probabilities, exp(sum of log-probs). */
+export function sequenceProbability(logProbs: number[]): number {
+  return Math.exp(sum(logProbs));
+}
+
 /** Alert or rollback threshold expressed as a multiple of a baseline rate (e.g. 2x the error rate). */
 export function relativeThreshold(baseline: number, multiplier: number): number {
   return baseline * multiplier;

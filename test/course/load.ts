@@ -89,7 +89,10 @@ export function questionIndex(banks: Bank[]): Map<string, QuestionLike> {
 export interface Figure {
   /** Lesson whose text must contain the value exactly as written. */
   lesson?: string;
-  /** Numeric question (or case sub-question) whose answer must equal the value. */
+  /**
+   * Question (or case sub-question): a numeric one's answer must equal the value; any other must contain it in
+   * its text (a choice or the explanation), as a lesson does.
+   */
   question?: string;
   expect: string | number;
   compute: () => number | string;

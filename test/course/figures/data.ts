@@ -52,6 +52,5 @@ export const figures: Figure[] = [
   { question: 'data-clean-balance-split-q01', expect: 9600, compute: () => splitSizes(12_000, 0.1, 0.1).train },
   { question: 'data-clean-balance-split-q02', expect: 300, compute: () => stepsPerEpoch(9_600, 16, 2) },
   { question: 'data-clean-balance-split-q03', expect: 90, compute: () => keptPercent(8_000, 7_200) },
-  { question: 'data-clean-balance-split-q10b', expect: 460, compute: () => splitSizes(5_000 - 400, 0.1, 0.1).validation },
   { question: 'data-templates-tokens-size-q03', expect: 500, compute: () => tokensFromChars(2_000) },
 ];

@@ -292,7 +292,8 @@ export const figures: Figure[] = [
     expect: 20,
     compute: () => round(-reductionPercent(percentOf(300, 12_000), percentOf(360, 12_000)), 6),
   },
-  { question: 'evaluation-human-judge-ab-q10b', expect: 55, compute: () => percentOf(110, 200) },
+  { question: 'evaluation-human-judge-ab-q10b', expect: '110 / 200 = 55 %', compute: () => `110 / 200 = ${percentOf(110, 200)} %` },
+  { question: 'evaluation-human-judge-ab-q10b', expect: '110 / 160 = 68.75 %', compute: () => `110 / 160 = ${percentOf(110, 160)} %` },
 
   // evaluation-benchmarks-bedrock
   {
@@ -302,5 +303,5 @@ export const figures: Figure[] = [
   },
   { lesson: 'evaluation-benchmarks-bedrock', expect: '1 - 21/252 = 0.9167', compute: () => `1 - 21/252 = ${f4(passAtK(10, 3, 5))}` },
   { question: 'evaluation-benchmarks-bedrock-q02', expect: 0.6009, compute: () => round(passAtK(20, 5, 3), 4) },
-  { question: 'evaluation-benchmarks-bedrock-q10b', expect: 0.3, compute: () => round(passAtK(40, 12, 1), 4) },
+  { question: 'evaluation-benchmarks-bedrock-q10b', expect: 'pass@1 is 0.3,', compute: () => `pass@1 is ${round(passAtK(40, 12, 1), 4)},` },
 ];

@@ -4,6 +4,7 @@ import {
   GB,
   baseWithAdaptersBytes,
   blendedPrice,
+  breakEvenMonths,
   costAfterCache,
   fmtFixed,
   fmtInt,
@@ -12,9 +13,12 @@ import {
   loraModelParams,
   mean,
   meanTokenConfidence,
+  meanTokenProbability,
   monthlyInferenceCost,
   percentOf,
   reductionPercent,
+  sequenceProbability,
+  sum,
   tokenCost,
   weightBytes,
 } from '../formulas.js';
@@ -30,6 +34,8 @@ const after = monthlyInferenceCost(50_000, 1_550, 400, 3, 15);
 const adapterParams = loraModelParams(32, QV, 16);
 const adapterBytes = weightBytes(adapterParams, 16);
 const base7b = weightBytes(7e9, 16);
+/** Token log-probabilities of the answer in the loan-support case (operations-governance-explainability-q10). */
+const CASE_LP = [-0.1, -0.2, -0.9, -0.4];
 
 export const figures: Figure[] = [
   // operations-cost-control
@@ -72,6 +78,22 @@ export const figures: Figure[] = [
   },
   { question: 'operations-cost-control-q01', expect: 210, compute: () => round(monthlyInferenceCost(200_000, 1_200, 300, 0.5, 1.5), 6) },
   { question: 'operations-cost-control-q02', expect: 3000, compute: () => costAfterCache(4_000, 0.25) },
+  {
+    question: 'operations-cost-control-q10c',
+    expect: '240,000 / 20,000 = 12 months',
+    compute: () => `240,000 / 20,000 = ${breakEvenMonths(240_000, 20_000)} months`,
+  },
+  {
+    question: 'operations-cost-control-q10c',
+    expect: '240,000 / 15,000 = 16 months',
+    compute: () => `240,000 / 15,000 = ${breakEvenMonths(240_000, 15_000)} months`,
+  },
+  // The saving below which break-even passes the 36-month life: one-off cost / 36 months.
+  {
+    question: 'operations-cost-control-q10c',
+    expect: 'about $6,667 a month',
+    compute: () => `about $${fmtInt(Math.round(breakEvenMonths(240_000, 36)))} a month`,
+  },
   {
     question: 'operations-cost-control-q05',
     expect: 1.48,
@@ -142,7 +164,17 @@ export const figures: Figure[] = [
   },
   {
     question: 'operations-governance-explainability-q10a',
-    expect: 0.6703,
-    compute: () => round(meanTokenConfidence([-0.1, -0.2, -0.9, -0.4]), 4),
+    expect: '-1.6 / 4 = -0.4, and exp(-0.4) = 0.670,',
+    compute: () => `${sum(CASE_LP)} / 4 = ${mean(CASE_LP)}, and exp(${mean(CASE_LP)}) = ${fmtFixed(meanTokenConfidence(CASE_LP), 3)},`,
+  },
+  {
+    question: 'operations-governance-explainability-q10a',
+    expect: 'probabilities is 0.700',
+    compute: () => `probabilities is ${fmtFixed(meanTokenProbability(CASE_LP), 3)}`,
+  },
+  {
+    question: 'operations-governance-explainability-q10a',
+    expect: 'exp(-1.6) = 0.202',
+    compute: () => `exp(${sum(CASE_LP)}) = ${fmtFixed(sequenceProbability(CASE_LP), 3)}`,
   },
 ];
