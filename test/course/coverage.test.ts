@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { EXAM_TASKS } from '../../src/core/content/schema.js';
 import { keyIsUniquelyLongest } from '../../src/core/content/quality.js';
+import type { Question } from '../../src/core/content/schema.js';
+import { drawItems, notExamReason } from '../../src/core/exam/blueprint.js';
 import { loadBanks, loadLessons, loadModules, type QuestionLike } from './load.js';
 
 const TYPES = ['single', 'multi', 'truefalse', 'order', 'match', 'cloze', 'numeric', 'case'];
@@ -23,8 +25,6 @@ const MIN_EXAM_ITEMS: Record<number, number> = { 1: 52, 2: 64, 3: 72, 4: 36, 5: 
 const MIN_PER_TASK = 12;
 const MIN_CHOOSE_THREE = 6;
 const MAX_KEY_LONGEST = 0.3;
-/** The item types AIF-C01 uses; a case part counts when its own type is one of them. */
-const EXAM_TYPES = new Set(['single', 'multi', 'order', 'match']);
 
 const modules = loadModules();
 const lessons = loadLessons();
@@ -35,7 +35,13 @@ const questions = banks.flatMap((b) => b.questions);
 const allItems: QuestionLike[] = questions.flatMap((q) =>
   q.type === 'case' ? q.questions!.map((p) => ({ ...p, domain: p.domain ?? q.domain, exam: q.exam === false ? false : p.exam })) : [q],
 );
-const examItems = allItems.filter((i) => EXAM_TYPES.has(i.type) && i.exam !== false);
+/**
+ * Scored items a mock can draw, by the mock's own rule (src/core/exam): a case counts with all its parts only
+ * when every part is an exam type, since the mock never draws part of a case.
+ */
+const examItems = questions
+  .filter((q) => notExamReason(q as unknown as Question) === null)
+  .flatMap((q) => drawItems(q as unknown as Question));
 
 describe('course coverage', () => {
   it(`has at least ${MIN_TOTAL} questions`, () => {

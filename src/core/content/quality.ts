@@ -4,12 +4,15 @@
 //  - key-length cue: in a bank's single-choice items the key is the uniquely longest option too often,
 //    so a test-wise learner scores above their knowledge (the real exam keeps option lengths parallel);
 //  - near-duplicates: two questions, in any banks, that ask the same thing with the same answer in other
-//    words, so the second one is answered from memory (token-set Jaccard of the normalised prompt + key).
+//    words, so the second one is answered from memory (token-set Jaccard of the normalised prompt + key);
+//  - a case study that never reaches a mock exam by accident: a part of a type the exam does not use
+//    (numeric, cloze, true/false) keeps the whole case out of mocks, which `exam: false` should say on purpose.
 // Only `content check` runs these (the pairwise comparison costs a few tens of milliseconds on a
 // 700-item course, which start-up does not pay).
 import type { ContentIndex, GradableItem } from './loader.js';
 import type { Problem } from './problems.js';
 import type { Question, SubQuestion } from './schema.js';
+import { EXAM_PART_TYPES } from './vocabulary.js';
 
 export interface QualityOptions {
   /** A bank warns when more than this share of its single-choice items have the key as the uniquely longest option. */
@@ -36,7 +39,37 @@ export const QUALITY_DEFAULTS: Required<QualityOptions> = { keyLongestShare: 0.3
 
 export function qualityWarnings(index: ContentIndex, opts: QualityOptions = {}): Problem[] {
   const o = { ...QUALITY_DEFAULTS, ...opts };
-  return [...keyLengthWarnings(index.items, o), ...nearDuplicateWarnings(index.items, o)];
+  return [...keyLengthWarnings(index.items, o), ...nearDuplicateWarnings(index.items, o), ...caseExamWarnings(index)];
+}
+
+// ---- Case studies kept out of mocks by a part's type ---------------------------------------------
+
+const PART_TYPES: ReadonlySet<string> = new Set(EXAM_PART_TYPES);
+
+/**
+ * A case the mock exam can never draw because a part has a non-exam type (src/core/exam: a case is drawn only
+ * whole), while nothing says so on purpose: neither the case nor any part is marked `exam: false`. Reported at
+ * the first such part, the one to rewrite.
+ */
+function caseExamWarnings(index: ContentIndex): Problem[] {
+  const out: Problem[] = [];
+  for (const q of index.questions) {
+    if (q.type !== 'case' || q.exam === false || q.questions.some((p) => p.exam === false)) continue;
+    const bad = q.questions.filter((p) => !PART_TYPES.has(p.type));
+    if (bad.length === 0) continue;
+    const first = index.itemById.get(bad[0]!.id)?.source ?? q.source;
+    const parts = bad.map((p) => `${p.id} (${p.type})`).join(', ');
+    out.push({
+      path: first.path,
+      line: first.line,
+      col: first.col,
+      message:
+        `warning: case ${q.id} is never drawn for a mock exam: ${bad.length === 1 ? 'part' : 'parts'} ${parts} ${bad.length === 1 ? 'is not an exam type' : 'are not exam types'} ` +
+        '(a mock draws a case only when every part is single, multi, order or match); ' +
+        `rewrite ${bad.length === 1 ? 'that part' : 'those parts'}, or mark the case exam: false to keep it for quizzes and review on purpose`,
+    });
+  }
+  return out;
 }
 
 // ---- Key-length cue -----------------------------------------------------------------------------

@@ -21,3 +21,12 @@ export const EXAM_TASKS = {
 export type ExamTask = keyof typeof EXAM_TASKS;
 
 export const QUESTION_TYPES = ['single', 'multi', 'truefalse', 'order', 'match', 'cloze', 'numeric', 'case'] as const;
+
+/**
+ * The item types AIF-C01 uses: multiple choice, multiple response, ordering, matching and case study.
+ * Numeric, cloze and true/false questions stay in quizzes and review. (Here rather than in core/exam so
+ * that `content check` can warn about a case the mock would never draw without importing the exam layer.)
+ */
+export const EXAM_ITEM_TYPES = ['single', 'multi', 'order', 'match', 'case'] as const;
+/** The types a case part may have for the mock to draw its case. */
+export const EXAM_PART_TYPES = ['single', 'multi', 'order', 'match'] as const;

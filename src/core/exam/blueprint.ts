@@ -8,6 +8,7 @@
 // bounded search over the cases finds a combination that single items can complete. A bank that cannot
 // supply the draw is an error that says which domain is short, never a shorter exam.
 import type { Question, SubQuestion } from '../content/schema.js';
+import { EXAM_ITEM_TYPES, EXAM_PART_TYPES } from '../content/vocabulary.js';
 import { rng, shuffled } from '../quiz/random.js';
 import type { ExamDraw, ExamMode } from '../store/exams.js';
 
@@ -30,12 +31,9 @@ export const EXAM_MODES: Record<ExamMode, { questions: number; minutes: number }
   short: { questions: 15, minutes: 20 },
 };
 
-/**
- * The item types AIF-C01 uses: multiple choice, multiple response, ordering, matching and case study.
- * Numeric, cloze and true/false questions stay in quizzes and review.
- */
-export const EXAM_ITEM_TYPES = ['single', 'multi', 'order', 'match', 'case'] as const;
-const PART_TYPES: ReadonlySet<string> = new Set(['single', 'multi', 'order', 'match']);
+// The exam's item types live with the content vocabulary, which `content check` shares.
+export { EXAM_ITEM_TYPES };
+const PART_TYPES: ReadonlySet<string> = new Set(EXAM_PART_TYPES);
 
 /**
  * Why a question may not appear in a mock exam, or null when it may. A case is drawable only when every part

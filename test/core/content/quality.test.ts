@@ -1,5 +1,6 @@
 // The exam task on every question, and the warnings of `ftlab content check` (issue 14): key-length cues
-// per bank, near-duplicate questions across banks and prerequisites that come later in the course. Each
+// per bank, near-duplicate questions across banks, case studies no mock can draw by accident, and
+// prerequisites that come later in the course. Each
 // test writes a small course into a copy of the valid fixture and asserts the exact problem or warning.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -203,6 +204,37 @@ describe('warnings: near-duplicate questions', () => {
 
   it('the thresholds are the documented defaults', () => {
     expect(QUALITY_DEFAULTS).toEqual({ keyLongestShare: 0.3, keyLongestMinItems: 5, sameKey: 0.6, nearDuplicate: 0.25 });
+  });
+});
+
+describe('warnings: a case study that no mock exam can draw', () => {
+  // The fixture's q-case (a single and a true/false part) is marked exam: false on purpose.
+  const unmarked = (t: string) => t.replace(/\n {2}# The true\/false part[^\n]*\n {2}exam: false\n$/, '\n');
+
+  it('a case mixing exam and non-exam part types, not marked exam: false, is a warning at the first such part', () => {
+    const dir = fixture({ [QUIZ]: unmarked });
+    expect(problems(dir)).toEqual([]);
+    expect(warnings(dir)).toEqual([
+      `${QUIZ}:89:7: warning: case q-case is never drawn for a mock exam: part q-case.b (truefalse) is not an exam type ` +
+        '(a mock draws a case only when every part is single, multi, order or match); ' +
+        'rewrite that part, or mark the case exam: false to keep it for quizzes and review on purpose',
+    ]);
+  });
+
+  it('every non-exam part is named, and a case with no exam-type part at all is caught too', () => {
+    const dir = fixture({ [QUIZ]: (t) => unmarked(t).replace('      type: single\n      prompt: Which method?', '      type: cloze\n      prompt: The cheaper method is ___.').replace('      choices: [LoRA, full]\n      answer: 0\n', '      answers: [LoRA]\n') });
+    expect(problems(dir)).toEqual([]);
+    expect(warnings(dir)).toEqual([expect.stringMatching(/^quizzes\/basics\.yaml:82:7: warning: case q-case is never drawn for a mock exam: parts q-case\.a \(cloze\), q-case\.b \(truefalse\) are not exam types /)]);
+  });
+
+  it('no warning once the part is an exam type, or when the case or one of its parts says exam: false', () => {
+    const rewritten = fixture({ [QUIZ]: (t) => unmarked(t).replace('      type: truefalse\n      lesson: next\n      prompt: QLoRA quantizes the base.\n      answer: true\n', '      type: single\n      lesson: next\n      prompt: What does QLoRA quantise?\n      choices: [The frozen base, The adapters]\n      answer: 0\n') });
+    expect(problems(rewritten)).toEqual([]);
+    expect(warnings(rewritten)).toEqual([]);
+    const partMarked = fixture({ [QUIZ]: (t) => unmarked(t) + '      exam: false\n' });
+    expect(problems(partMarked)).toEqual([]);
+    expect(warnings(partMarked)).toEqual([]);
+    expect(warnings(good)).toEqual([]);
   });
 });
 
