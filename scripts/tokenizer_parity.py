@@ -12,16 +12,21 @@ records what `tokenizers` gives for:
 test/engines/llm/tokenizer-parity.test.ts compares ftlab with the committed expected.json, so the suite
 needs no Python; with `tokenizers` importable the test also re-runs this script and compares live.
 
+It also records what the library's BpeTrainer learns (vocabulary and merges, GPT-2-style ByteLevel
+pre-tokenizer, the 256-byte initial alphabet, <s> and </s> first) from bpe-train-texts.json, which
+test/engines/llm/bpe-train.test.ts compares with ftlab's own trainer (src/engines/llm/bpe-train.ts):
+bpe-train.json.
+
     python3 scripts/tokenizer_parity.py            # print the JSON
-    python3 scripts/tokenizer_parity.py --write    # rewrite expected.json (after make-tokenizer-fixtures.mjs)
-    python3 scripts/tokenizer_parity.py --check    # exit 1 if expected.json differs from the library
+    python3 scripts/tokenizer_parity.py --write    # rewrite expected.json and bpe-train.json
+    python3 scripts/tokenizer_parity.py --check    # exit 1 if either differs from the library
 """
 import json
 import os
 import sys
 
 import tokenizers
-from tokenizers import Tokenizer
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 FIX = os.path.join(ROOT, "test", "engines", "llm", "fixtures", "tokenizers")
@@ -59,23 +64,51 @@ def reference():
     return out
 
 
+# vocabulary sizes the trainer is compared at: one that stops on the size, one that runs out of pairs
+TRAIN_SIZES = [700, 5000]
+
+
+def train_reference():
+    with open(os.path.join(FIX, "bpe-train-texts.json"), encoding="utf-8") as f:
+        texts = json.load(f)
+    runs = []
+    for size in TRAIN_SIZES:
+        tok = Tokenizer(models.BPE())
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+        tok.decoder = decoders.ByteLevel()
+        trainer = trainers.BpeTrainer(
+            vocab_size=size,
+            min_frequency=2,
+            special_tokens=["<s>", "</s>"],
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+            show_progress=False,
+        )
+        tok.train_from_iterator(texts, trainer)
+        model = json.loads(tok.to_str())["model"]
+        runs.append({"vocab_size": size, "min_frequency": 2, "vocab": model["vocab"], "merges": model["merges"]})
+    return {"tokenizers_version": tokenizers.__version__, "runs": runs}
+
+
 def main():
     ref = reference()
-    path = os.path.join(FIX, "expected.json")
+    trained = train_reference()
+    outputs = [(os.path.join(FIX, "expected.json"), ref, "results"), (os.path.join(FIX, "bpe-train.json"), trained, "runs")]
     if "--write" in sys.argv:
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(ref, f, ensure_ascii=False, separators=(",", ":"))
-            f.write("\n")
-        print(f"wrote {path} (tokenizers {ref['tokenizers_version']})")
+        for path, data, _ in outputs:
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+                f.write("\n")
+            print(f"wrote {path} (tokenizers {data['tokenizers_version']})")
     elif "--check" in sys.argv:
-        with open(path, encoding="utf-8") as f:
-            committed = json.load(f)
-        if committed["results"] != ref["results"]:
-            print(f"{path} differs from tokenizers {ref['tokenizers_version']}", file=sys.stderr)
-            sys.exit(1)
-        print(f"expected.json agrees with tokenizers {ref['tokenizers_version']}")
+        for path, data, key in outputs:
+            with open(path, encoding="utf-8") as f:
+                committed = json.load(f)
+            if committed[key] != data[key]:
+                print(f"{path} differs from tokenizers {data['tokenizers_version']}", file=sys.stderr)
+                sys.exit(1)
+        print(f"expected.json and bpe-train.json agree with tokenizers {ref['tokenizers_version']}")
     else:
-        json.dump(ref, sys.stdout, ensure_ascii=False)
+        json.dump({"encode": ref, "train": trained}, sys.stdout, ensure_ascii=False)
 
 
 if __name__ == "__main__":
