@@ -1,9 +1,23 @@
 // Runs `ftlab backend` as a process: load the models into workers, listen, stop cleanly on a signal.
+import { join } from 'node:path';
 import { FailedError } from '../shared/errors.js';
 import { findFreePort } from '../engines/serve/ports.js';
 import { DEFAULT_GRACE_MS, serveUntilSignal } from '../engines/serve/streams.js';
-import { buildBackendApp, withTag, type BackendOptions } from '../engines/serve/ollama/server.js';
+import { buildBackendApp, type BackendOptions } from '../engines/serve/ollama/server.js';
 import { checkAdapterFolder, checkModelFolder } from '../engines/llm/io.js';
+import { ensureHome, resolveHome } from '../core/store/home.js';
+
+/**
+ * Where /api/create and /api/copy keep their models across restarts: <progress home>/backend/models.json.
+ * An unusable home only costs persistence (the models then live as long as the process), with a note.
+ */
+function registryFile(): { file?: string; note?: string } {
+  try {
+    return { file: join(ensureHome(resolveHome()), 'backend', 'models.json') };
+  } catch (err) {
+    return { note: `created models will not be kept after a restart: ${(err as Error).message.split('\n')[0]}` };
+  }
+}
 
 /**
  * A start-up failure as the user sees it: a bad folder (FailedError, ModelFileError) or a file that
@@ -25,7 +39,10 @@ export async function runBackend(o: BackendOptions & { host: string; port: numbe
     // the workers' load as a ModelFileError, after the pool has terminated them (so the process can exit).
     checkModelFolder(o.modelDir);
     for (const a of o.adapters) checkAdapterFolder(a.dir);
-    built = await buildBackendApp(o);
+    const registry = registryFile();
+    if (registry.note) process.stderr.write(`ftlab backend: ${registry.note}\n`);
+    built = await buildBackendApp({ ...o, registryFile: registry.file });
+    for (const note of built.notes) process.stderr.write(`ftlab backend: ${note}\n`);
   } catch (err) {
     throw loadFailure(err);
   }
@@ -45,7 +62,7 @@ export async function runBackend(o: BackendOptions & { host: string; port: numbe
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
-  const names = [withTag(o.name), ...o.adapters.map((a) => withTag(a.name))];
+  const names = [...built.models.keys()];
   process.stderr.write(
     `ftlab backend: Ollama-compatible API on http://${o.host}:${port}  models: ${names.join(', ')}  (${o.workers} worker${o.workers > 1 ? 's' : ''})\n` +
       `  try: curl -s http://${o.host}:${port}/api/tags   use with: OLLAMA_HOST=http://${o.host}:${port}   stop: Ctrl-C\n`,

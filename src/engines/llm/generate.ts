@@ -72,6 +72,25 @@ export class InferenceModel {
   /** Runs one token at position cache.len, appends its keys/values, returns the next-token logits [V]. */
   step(token: number, cache: KvCache): Float32Array {
     const c = this.config;
+    const logits = new Float32Array(c.vocabSize);
+    const P = this.model.params;
+    matmulForward(
+      logits,
+      this.hidden(token, cache),
+      P.view(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'),
+      1,
+      c.hiddenSize,
+      c.vocabSize,
+    );
+    return logits;
+  }
+
+  /**
+   * Runs one token like `step` but returns its final hidden state [C] (after the last RMSNorm: what the LM
+   * head reads), without the vocabulary projection. Embeddings pool these.
+   */
+  hidden(token: number, cache: KvCache): Float32Array {
+    const c = this.config;
     const C = c.hiddenSize,
       H = c.numHeads,
       KVH = c.numKvHeads,
@@ -138,9 +157,7 @@ export class InferenceModel {
     }
     cache.len++;
     rmsnormForward(ln, rstd, x, P.view('model.norm.weight'), 1, C, c.rmsNormEps);
-    const logits = new Float32Array(c.vocabSize);
-    matmulForward(logits, ln, P.view(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'), 1, C, c.vocabSize);
-    return logits;
+    return ln;
   }
 }
 

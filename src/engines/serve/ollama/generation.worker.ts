@@ -2,14 +2,16 @@
 // time off the HTTP server's event loop, streaming text pieces back. Aborts are honoured between tokens.
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeChat } from '../../llm/chat.js';
+import { EmbedInputError, embedIds, embedInputIds } from '../../llm/embed.js';
 import { generateStream, InferenceModel } from '../../llm/generate.js';
-import { loadAdapter, loadModel, ModelFileError } from '../../llm/io.js';
+import { loadAdapter, loadModel, ModelFileError, type LoadedModel } from '../../llm/io.js';
 import type { Tokenizer } from '../../llm/tokenizer.js';
 import type { FromWorker, JobResult, ModelSpec, RunMessage, ToWorker } from './protocol.js';
 
 interface Loaded {
   model: InferenceModel;
   tokenizer: Tokenizer;
+  spec: ModelSpec;
 }
 
 const port = parentPort!;
@@ -18,13 +20,28 @@ const specs = (workerData as { models: ModelSpec[] }).models;
 
 const t0 = process.hrtime.bigint();
 const models = new Map<string, Loaded>();
+// Several names may share one base folder or one base + adapter (a copy, a model with its own SYSTEM):
+// each is read and merged once. The revision (the files' digest) is part of the key, so a model created
+// again after its adapter was retrained in place is read again.
+const bases = new Map<string, LoadedModel>();
+const merged = new Map<string, InferenceModel>();
+const mergedKey = (spec: ModelSpec) => `${spec.modelDir}\0${spec.adapterDir ?? ''}\0${spec.revision ?? ''}`;
+
+function loadSpec(spec: ModelSpec): Loaded {
+  let base = bases.get(spec.modelDir);
+  if (!base) bases.set(spec.modelDir, (base = loadModel(spec.modelDir)));
+  const key = mergedKey(spec);
+  let model = merged.get(key);
+  if (!model) {
+    const adapter = spec.adapterDir ? loadAdapter(spec.adapterDir, base.model.config).adapter : null;
+    merged.set(key, (model = new InferenceModel(base.model, adapter)));
+  }
+  return { model, tokenizer: base.tokenizer, spec };
+}
+
 let loadError: unknown;
 try {
-  for (const spec of specs) {
-    const base = loadModel(spec.modelDir);
-    const adapter = spec.adapterDir ? loadAdapter(spec.adapterDir, base.model.config).adapter : null;
-    models.set(spec.name, { model: new InferenceModel(base.model, adapter), tokenizer: base.tokenizer });
-  }
+  for (const spec of specs) models.set(spec.name, loadSpec(spec));
 } catch (e) {
   loadError = e;
 }
@@ -46,6 +63,26 @@ function onMessage(msg: ToWorker): void {
     running.get(msg.id)?.abort();
     return;
   }
+  if (msg.type === 'load') {
+    try {
+      models.set(msg.spec.name, loadSpec(msg.spec));
+      send({ type: 'loaded', id: msg.id });
+    } catch (err) {
+      const e = err as Error;
+      if (e instanceof ModelFileError) send({ type: 'load-failed', id: msg.id, message: e.message, hint: e.hint, user: true });
+      else send({ type: 'load-failed', id: msg.id, message: e?.stack ?? String(e), user: false });
+    }
+    return;
+  }
+  if (msg.type === 'unload') {
+    models.delete(msg.name);
+    // Free what no remaining name uses (a running job keeps its own reference until it ends).
+    const used = new Set([...models.values()].map((m) => mergedKey(m.spec)));
+    for (const key of merged.keys()) if (!used.has(key)) merged.delete(key);
+    const usedBases = new Set([...models.values()].map((m) => m.spec.modelDir));
+    for (const dir of bases.keys()) if (!usedBases.has(dir)) bases.delete(dir);
+    return;
+  }
   run(msg).catch((err: Error) => send({ type: 'error', id: msg.id, message: err.message, status: 500 }));
 }
 
@@ -58,14 +95,17 @@ async function run(msg: RunMessage): Promise<void> {
   const controller = new AbortController();
   running.set(msg.id, controller);
   try {
+    if (msg.input.kind === 'embed') return await runEmbed(msg.id, msg.input, loaded, controller.signal);
     let promptIds: number[];
     if (msg.input.kind === 'chat') {
-      promptIds = encodeChat(tokenizer, msg.input.messages, { addGenerationPrompt: true }).ids;
+      promptIds = encodeChat(tokenizer, withSystem(msg.input.messages, loaded.spec.system), { addGenerationPrompt: true }).ids;
     } else if (msg.input.raw) {
       promptIds = tokenizer.encode(msg.input.prompt, { addSpecial: true });
     } else {
       const messages = [
-        ...(msg.input.system ? [{ role: 'system' as const, content: msg.input.system }] : []),
+        ...((msg.input.system ?? loaded.spec.system)
+          ? [{ role: 'system' as const, content: msg.input.system ?? loaded.spec.system! }]
+          : []),
         { role: 'user' as const, content: msg.input.prompt },
       ];
       promptIds = encodeChat(tokenizer, messages, { addGenerationPrompt: true }).ids;
@@ -79,7 +119,7 @@ async function run(msg: RunMessage): Promise<void> {
         status: 400,
       });
     }
-    const o = msg.options;
+    const o = withDefaults(msg.options, loaded.spec.parameters);
     const maxTokens = o.num_predict === undefined || o.num_predict < 0 ? context - promptIds.length : o.num_predict;
     const started = process.hrtime.bigint();
     let firstPieceAt: bigint | undefined;
@@ -120,4 +160,68 @@ async function run(msg: RunMessage): Promise<void> {
   } finally {
     running.delete(msg.id);
   }
+}
+
+/** A model's own SYSTEM (from /api/create) applies when the conversation has no system turn, as in Ollama. */
+function withSystem<M extends { role: string; content: string }>(
+  messages: M[],
+  system: string | undefined,
+): (M | { role: 'system'; content: string })[] {
+  if (!system || messages.some((m) => m.role === 'system')) return messages;
+  return [{ role: 'system', content: system }, ...messages];
+}
+
+/** The request's options over the model's PARAMETER defaults (a request's undefined leaves the default). */
+function withDefaults(options: RunMessage['options'], defaults: RunMessage['options'] | undefined): RunMessage['options'] {
+  if (!defaults) return options;
+  const out: RunMessage['options'] = { ...defaults };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/** Embeds each input on its own (so a batch gives exactly the vectors of single requests). */
+async function runEmbed(
+  id: number,
+  input: Extract<RunMessage['input'], { kind: 'embed' }>,
+  loaded: Loaded,
+  signal: AbortSignal,
+): Promise<void> {
+  const started = process.hrtime.bigint();
+  const { model, tokenizer } = loaded;
+  const embeddings: Float32Array[] = [];
+  let tokens = 0;
+  for (let i = 0; i < input.inputs.length; i++) {
+    let prepared;
+    try {
+      prepared = embedInputIds(tokenizer, model.config.maxPositions, input.inputs[i], {
+        truncate: input.truncate,
+        vocabSize: model.config.vocabSize,
+      });
+    } catch (err) {
+      if (!(err instanceof EmbedInputError)) throw err;
+      const where = input.inputs.length > 1 ? `input[${i}]: ` : '';
+      return send({ type: 'error', id, message: `${where}${err.message}`, status: 400 });
+    }
+    embeddings.push(embedIds(model, prepared.ids, prepared.skip, input.normalize));
+    tokens += prepared.ids.length;
+    // let an abort in between inputs
+    await yieldToEventLoop();
+    if (signal.aborted) return send({ type: 'error', id, message: 'request cancelled', status: 499 });
+  }
+  const ns = Number(process.hrtime.bigint() - started);
+  send({
+    type: 'done',
+    id,
+    result: {
+      text: '',
+      doneReason: 'stop',
+      promptTokens: tokens,
+      evalTokens: 0,
+      promptEvalNs: ns,
+      evalNs: 0,
+      loadNs: 0,
+      context: [],
+      embeddings,
+    },
+  });
 }

@@ -61,6 +61,11 @@ export class GenerationPool {
   private broken: string | undefined;
   /** Load time of the first worker, reported as Ollama's load_duration on the first request. */
   loadNs = 0;
+  /** Models being loaded into running workers (addModel): the workers that have not answered yet. */
+  private loads = new Map<
+    number,
+    { spec: ModelSpec; waiting: Set<Slot>; failure?: Error; resolve: () => void; reject: (e: Error) => void }
+  >();
 
   constructor(
     private readonly models: ModelSpec[],
@@ -131,6 +136,7 @@ export class GenerationPool {
   }
 
   private onWorkerGone(slot: Slot, err: Error): void {
+    for (const [id, load] of this.loads) if (load.waiting.delete(slot)) this.finishLoad(id);
     const job = slot.job;
     slot.job = undefined;
     if (job) this.settle(job, () => job.reject(new JobError(`generation failed: ${err.message}`, 500)));
@@ -152,6 +158,17 @@ export class GenerationPool {
 
   private onMessage(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready' || m.type === 'load-error') return;
+    if (m.type === 'loaded' || m.type === 'load-failed') {
+      const load = this.loads.get(m.id);
+      if (!load) return;
+      if (m.type === 'load-failed')
+        load.failure ??= m.user
+          ? new ModelFileError(m.message, m.hint)
+          : new Error(`a generation worker could not load the model: ${m.message}`);
+      load.waiting.delete(slot);
+      this.finishLoad(m.id);
+      return;
+    }
     const job = slot.job;
     if (!job || job.id !== m.id) return;
     if (m.type === 'piece') {
@@ -210,8 +227,46 @@ export class GenerationPool {
     }
   }
 
+  /**
+   * Serves one more model (or replaces one of the same name) in every worker: a model made by /api/create
+   * or /api/copy. Resolves once every running worker has it; a worker started later gets it with the rest.
+   * If a worker cannot load it, it is removed everywhere and this rejects (ModelFileError for a bad folder).
+   */
+  addModel(spec: ModelSpec): Promise<void> {
+    if (this.closed) return Promise.reject(new JobError('the backend is shutting down', 503));
+    const at = this.models.findIndex((m) => m.name === spec.name);
+    if (at >= 0) this.models[at] = spec;
+    else this.models.push(spec);
+    const id = this.nextId++;
+    // Also to workers still starting: their port queues the message until they have loaded the rest.
+    for (const slot of this.slots) slot.worker.postMessage({ type: 'load', id, spec });
+    const waiting = new Set(this.slots.filter((s) => s.loaded));
+    if (!waiting.size) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.loads.set(id, { spec, waiting, resolve, reject }));
+  }
+
+  /** Stops serving a model; jobs already running on it finish, queued ones get a 404 from the worker. */
+  removeModel(name: string): void {
+    const at = this.models.findIndex((m) => m.name === name);
+    if (at >= 0) this.models.splice(at, 1);
+    for (const slot of this.slots) slot.worker.postMessage({ type: 'unload', name });
+  }
+
+  private finishLoad(id: number): void {
+    const load = this.loads.get(id);
+    if (!load || load.waiting.size) return;
+    this.loads.delete(id);
+    if (!load.failure) return load.resolve();
+    if (this.models.includes(load.spec)) this.removeModel(load.spec.name);
+    load.reject(load.failure);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    for (const [id, load] of this.loads) {
+      this.loads.delete(id);
+      load.reject(new JobError('the backend is shutting down', 503));
+    }
     for (const job of this.queue.splice(0)) job.reject(new JobError('the backend is shutting down', 503));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }

@@ -8,6 +8,11 @@ export interface ModelSpec {
   modelDir: string;
   /** PEFT adapter folder merged on top, if any. */
   adapterDir?: string;
+  /** The files' digest: a model re-created from changed files is read again, not taken from the worker's cache. */
+  revision?: string;
+  /** Defaults a model made with /api/create carries (Modelfile SYSTEM and PARAMETER lines). */
+  system?: string;
+  parameters?: SamplingRequest;
 }
 
 /** Ollama's sampling options, as the serving API passes them on. */
@@ -15,7 +20,9 @@ export type SamplingRequest = GenerationOptions;
 
 export type JobInput =
   | { kind: 'generate'; prompt: string; system?: string; raw?: boolean }
-  | { kind: 'chat'; messages: { role: 'system' | 'user' | 'assistant'; content: string }[] };
+  | { kind: 'chat'; messages: { role: 'system' | 'user' | 'assistant'; content: string }[] }
+  /** Texts (or token ids) to embed, each on its own; `normalize` false gives the raw mean (Ollama's legacy /api/embeddings). */
+  | { kind: 'embed'; inputs: (string | number[])[]; truncate: boolean; normalize: boolean };
 
 export interface RunMessage {
   type: 'run';
@@ -30,7 +37,19 @@ export interface AbortMessage {
   id: number;
 }
 
-export type ToWorker = RunMessage | AbortMessage;
+/** Loads one more model (a model made with /api/create or /api/copy) into a running worker. */
+export interface LoadMessage {
+  type: 'load';
+  id: number;
+  spec: ModelSpec;
+}
+
+export interface UnloadMessage {
+  type: 'unload';
+  name: string;
+}
+
+export type ToWorker = RunMessage | AbortMessage | LoadMessage | UnloadMessage;
 
 export interface JobResult {
   text: string;
@@ -42,6 +61,8 @@ export interface JobResult {
   evalNs: number;
   loadNs: number;
   context: number[];
+  /** One vector per input of an embed job. */
+  embeddings?: Float32Array[];
 }
 
 export type FromWorker =
@@ -50,4 +71,6 @@ export type FromWorker =
   | { type: 'load-error'; message: string; hint?: string; user: boolean }
   | { type: 'piece'; id: number; text: string }
   | { type: 'done'; id: number; result: JobResult }
-  | { type: 'error'; id: number; message: string; status: number };
+  | { type: 'error'; id: number; message: string; status: number }
+  | { type: 'loaded'; id: number }
+  | { type: 'load-failed'; id: number; message: string; hint?: string; user: boolean };

@@ -3,12 +3,10 @@
 // Emulated: GET / · /api/version · /api/tags · POST /api/show · GET /api/ps · POST /api/generate ·
 // POST /api/chat (NDJSON streaming by default, stream:false) · POST /api/pull (local models only) ·
 // GET /v1/models · POST /v1/chat/completions (OpenAI-compatible, SSE when stream:true).
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+// In their own modules: embeddings (embed.ts: /api/embed, /api/embeddings, /v1/embeddings), /v1/completions
+// (completions.ts), model management (models-registry.ts: /api/create, /api/copy, DELETE /api/delete).
+import { basename } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { readConfig } from '../../llm/config.js';
-import { llamaParamEntries } from '../../llm/params.js';
 import {
   CompatError,
   maxNewTokens,
@@ -22,8 +20,15 @@ import {
 } from '../openai-compat.js';
 import { allowedOrigins, corsDecision } from '../cors.js';
 import { StreamWriter, onShutdown, trackRequests } from '../streams.js';
+import { registerCompletionRoutes } from './completions.js';
+import { unloads, type BackendContext } from './context.js';
+import { registerEmbedRoutes } from './embed.js';
+import { registerModelRoutes, restoreModels } from './models-registry.js';
 import { GenerationPool, JobError, QueueFullError } from './pool.js';
-import type { JobInput, JobResult, ModelSpec, SamplingRequest } from './protocol.js';
+import { describeModels, modelfileText, parametersText, withTag, type ModelInfo } from './models.js';
+import type { JobInput, JobResult, SamplingRequest } from './protocol.js';
+
+export { withTag };
 
 /** The Ollama API level this server emulates (reported by /api/version). */
 export const OLLAMA_API_VERSION = '0.12.0';
@@ -39,65 +44,11 @@ export interface BackendOptions {
   logLevel?: string;
   /** Extra CORS origins, with OLLAMA_ORIGINS's syntax (default: the OLLAMA_ORIGINS environment variable). */
   origins?: string;
-}
-
-interface ModelInfo {
-  spec: ModelSpec;
-  size: number;
-  digest: string;
-  modifiedAt: string;
-  parameterSize: string;
-  parent: string;
-  contextLength: number;
-  family: string;
-}
-
-export const withTag = (name: string): string => (name.includes(':') ? name : `${name}:latest`);
-
-function fileDigest(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-function humanParams(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  return `${(n / 1e3).toFixed(1)}K`;
-}
-
-function describeModels(o: BackendOptions): Map<string, ModelInfo> {
-  const config = readConfig(join(o.modelDir, 'config.json'));
-  const params = llamaParamEntries(config).reduce((sum, [, shape]) => sum + shape.reduce((a, b) => a * b, 1), 0);
-  const weights = join(o.modelDir, 'model.safetensors');
-  const baseStat = statSync(weights);
-  const baseDigest = fileDigest(weights);
-  const out = new Map<string, ModelInfo>();
-  const baseName = withTag(o.name);
-  out.set(baseName, {
-    spec: { name: baseName, modelDir: o.modelDir },
-    size: baseStat.size,
-    digest: baseDigest,
-    modifiedAt: baseStat.mtime.toISOString(),
-    parameterSize: humanParams(params),
-    parent: '',
-    contextLength: config.maxPositions,
-    family: 'llama',
-  });
-  for (const a of o.adapters) {
-    const file = join(a.dir, 'adapter_model.safetensors');
-    const st = statSync(file);
-    const name = withTag(a.name);
-    out.set(name, {
-      spec: { name, modelDir: o.modelDir, adapterDir: a.dir },
-      size: baseStat.size + st.size,
-      digest: createHash('sha256').update(baseDigest).update(fileDigest(file)).digest('hex'),
-      modifiedAt: st.mtime.toISOString(),
-      parameterSize: humanParams(params),
-      parent: baseName,
-      contextLength: config.maxPositions,
-      family: 'llama',
-    });
-  }
-  return out;
+  /**
+   * Where models made with /api/create and /api/copy are kept across restarts (`ftlab backend` uses
+   * <progress home>/backend/models.json); without it they live as long as the process.
+   */
+  registryFile?: string;
 }
 
 const SHUTTING_DOWN = 'the server is shutting down, please try again';
@@ -210,14 +161,17 @@ function refuseMissingCapabilities(body: Record<string, unknown>, model: string)
     throw new OllamaError(400, 'keep_alive must be a duration such as "5m" or a number of seconds');
 }
 
-/** keep_alive 0 (or "0", "0s"…) asks Ollama to unload the model after the request. */
-function unloads(keepAlive: unknown): boolean {
-  if (typeof keepAlive === 'number') return keepAlive === 0;
-  return typeof keepAlive === 'string' && /^0+(\.0+)?(ns|us|µs|ms|s|m|h)?$/.test(keepAlive.trim());
-}
-
-export async function buildBackendApp(o: BackendOptions): Promise<{ app: FastifyInstance; pool: GenerationPool }> {
+export async function buildBackendApp(o: BackendOptions): Promise<{
+  app: FastifyInstance;
+  pool: GenerationPool;
+  /** Every model served, by name with tag (the command line's, then the registry's); live. */
+  models: ReadonlyMap<string, ModelInfo>;
+  /** Registry entries skipped at start, one line each. */
+  notes: string[];
+}> {
   const models = describeModels(o);
+  const defaultBase = models.get(withTag(o.name))!;
+  const notes = o.registryFile ? restoreModels(o.registryFile, models) : [];
   const pool = new GenerationPool(
     [...models.values()].map((m) => m.spec),
     o.workers,
@@ -375,9 +329,10 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     const body = parseBody(req);
     const m = resolveModel(body.model ?? body.name);
     return {
-      license: "MIT (ftlab micro model, trained from ftlab's own text)",
-      modelfile: `# Modelfile generated by ftlab backend\nFROM ${m.spec.modelDir}${m.spec.adapterDir ? `\nADAPTER ${m.spec.adapterDir}` : ''}\n`,
-      parameters: 'temperature 0.8\ntop_k 40\ntop_p 0.9',
+      license: m.license ?? "MIT (ftlab micro model, trained from ftlab's own text)",
+      modelfile: modelfileText(m),
+      parameters: parametersText(m),
+      ...(m.spec.system !== undefined ? { system: m.spec.system } : {}),
       template: '{{ if .System }}System: {{ .System }}\n{{ end }}User: {{ .Prompt }}\nAssistant: ',
       details: tagEntry(m.spec.name, m).details,
       model_info: { 'general.architecture': 'llama', 'general.parameter_count': m.parameterSize, 'llama.context_length': m.contextLength },
@@ -601,10 +556,15 @@ export async function buildBackendApp(o: BackendOptions): Promise<{ app: Fastify
     return reply;
   });
 
+  const context: BackendContext = { parseBody, resolveModel, jobSignal, pool, models, lastUsed };
+  registerEmbedRoutes(app, context);
+  registerCompletionRoutes(app, context);
+  registerModelRoutes(app, context, o.registryFile, defaultBase);
+
   app.addHook('onClose', async () => {
     await pool.close();
   });
-  return { app, pool };
+  return { app, pool, models, notes };
 }
 
 /** "name=DIR" or "DIR" (named after the folder) → adapter entry. */
