@@ -60,9 +60,18 @@ export function describeQuizFilter(content: ContentIndex, filter: QuizFilter): s
   return parts.length ? parts.join(', ') : 'all questions';
 }
 
-/** Title-line status of the review screen: "12 due · 5 new · limits 88/200, 15/20 left". */
-export function dueStatus(q: DueQueue, limits: DailyLimits): string {
-  return `${q.due.length} due · ${q.fresh.length} new · left today ${q.counts.reviewsLeftToday}/${limits.reviewsPerDay} reviews, ${q.counts.newLeftToday}/${limits.newPerDay} new`;
+/**
+ * Title-line status of the review screen, as parts (most important first): reviews due now, cards in
+ * learning (due now or in a few minutes, as Anki counts them), new cards, what the daily limits leave:
+ * ["12 due", "1 learning", "5 new", "left today 88/200 reviews, 15/20 new"].
+ */
+export function dueStatus(q: DueQueue, limits: DailyLimits): string[] {
+  return [
+    `${q.due.length - q.counts.learningDue} due`,
+    `${q.counts.learningDue + q.counts.learningLater} learning`,
+    `${q.fresh.length} new`,
+    `left today ${q.counts.reviewsLeftToday}/${limits.reviewsPerDay} reviews, ${q.counts.newLeftToday}/${limits.newPerDay} new`,
+  ];
 }
 
 /** What is left in the review queue, in sentences (summary screen and non-TTY output). */

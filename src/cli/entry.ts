@@ -16,6 +16,14 @@ for (const stream of [process.stdout, process.stderr]) {
 if (process.env.FTLAB_PARENT_WATCH !== undefined) void import('../shared/parent-watch.js').then((m) => m.watchParent());
 
 async function run(argv: string[]): Promise<number> {
+  // --ascii: every byte written is ASCII, lesson text and messages included (see shared/ascii.ts).
+  const end = argv.indexOf('--');
+  const options = argv.slice(2, end >= 0 ? end : undefined);
+  if (options.includes('--ascii')) {
+    const { asciiOnly } = await import('../shared/ascii.js');
+    asciiOnly(process.stdout);
+    asciiOnly(process.stderr);
+  }
   if (argv.length === 2 && isInteractive()) {
     try {
       const { runHome } = await import('../commands/home.js');

@@ -15,7 +15,6 @@ export function buildProgram(): Command {
     .option('--content <dir>', 'content root holding content/, quizzes/ and labs/ (env FTLAB_CONTENT)')
     .option('--screen-reader', 'plain text layout: no box art, readable lists')
     .option('--ascii', 'ASCII borders instead of box-drawing characters')
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
       '\nEnvironment:\n  FTLAB_HOME     where progress is stored (default: the OS config dir)\n  FTLAB_CONTENT  same as --content\n  NO_COLOR       disable colour\n\nExit codes: 0 success, 1 checks or validation failed, 2 usage error.',
@@ -24,15 +23,33 @@ export function buildProgram(): Command {
   program.configureOutput({
     writeErr: (s) => process.stderr.write(s),
     writeOut: (s) => process.stdout.write(s),
+    outputError: (s, write) => write(ftlabStyle(s)),
   });
   registerAll(program);
-  // Every subcommand exits through exitOverride too, so usage errors map to exit 2.
+  // Every subcommand exits through exitOverride too, so usage errors map to exit 2, and its usage
+  // errors end with a hint naming the command's own --help.
   const applyOverride = (cmd: Command): void => {
     cmd.exitOverride();
+    cmd.showHelpAfterError(`hint: run ${commandPath(cmd)} --help for its options`);
     cmd.commands.forEach(applyOverride);
   };
-  program.commands.forEach(applyOverride);
+  applyOverride(program);
   return program;
+}
+
+/** "ftlab lab verify" for the verify subcommand. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Commander's "error: unknown option '--x'\n(Did you mean --y?)" in ftlab's one-line style. */
+export function ftlabStyle(message: string): string {
+  return message
+    .replace(/^error: /, 'ftlab: ')
+    .replace(/\s*\(Did you mean (.+?)\?\)/, ' (did you mean $1?)')
+    .replace(/\s*$/, '\n');
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -229,6 +229,30 @@ describe('small truths', () => {
   });
 });
 
+describe('usage errors in one style', () => {
+  const run = (...args: string[]) => {
+    const home = tempHome('ftlab-journey-');
+    homes.push(home);
+    return spawnSync(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', FTLAB_HOME: home },
+    });
+  };
+  it('repeats a bad value as typed and words unknown options like every other ftlab error, with a hint', () => {
+    const days = run('stats', '--days', 'abc');
+    expect(days.status).toBe(2);
+    expect(days.stderr).toContain('--days must be a whole number from 1 to 365 (got abc)');
+    const unknown = run('stats', '--dayz', '3');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe("ftlab: unknown option '--dayz' (did you mean --days?)\nhint: run ftlab stats --help for its options\n");
+    const missing = run('lab', 'verify');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe("ftlab: missing required argument 'id'\nhint: run ftlab lab verify --help for its options\n");
+    expect(run('--no-such-flag').stderr).toMatch(/^ftlab: unknown option '--no-such-flag'\nhint: run ftlab --help/);
+  });
+});
+
 describe('serving lab ports and leaving a lab screen', () => {
   it('lab open serving --port/--api-port starts where told and says where; q asks before it stops the servers', async () => {
     const app = spawnCli(['lab', 'open', 'serving', '--port', '0', '--api-port', '0'], { home: tempHome('ftlab-journey-') });

@@ -178,9 +178,7 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
   });
 
   it('takes and submits a short exam, then finds it in the history', async () => {
-    const app = open(['exam', '--short'], examCourse);
-    await app.waitFor('short: 15 questions', T);
-    app.press('enter');
+    const app = open(['exam', '--short'], examCourse); // --short starts the exam at once
     // Exactly the advertised number, case parts included (issue 12.7).
     await app.waitFor('question 1 of 15', T);
     // Answer the first three items as someone who knows them; leave the rest blank.
@@ -227,9 +225,7 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
   });
 
   it('quits mid-exam and resumes it where it was', async () => {
-    const app = open(['exam', '--short'], examCourse);
-    await app.waitFor('short: 15 questions', T);
-    app.press('enter');
+    const app = open(['exam', '--short'], examCourse); // --short starts the exam at once
     await app.waitFor('question 1 of 15', T);
     await app.settle(80, T);
     const screen = app.text();

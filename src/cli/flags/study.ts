@@ -48,9 +48,9 @@ export function register(program: Command): void {
     .command('stats')
     .description('charts of reviews per day, retention, due forecast, mastery per module and exam history')
     .option('--json', 'print the statistics as one JSON document')
-    .option('--days <n>', 'history window in days (default 30)', (v) => Number(v))
+    .option('--days <n>', 'history window in days, 1 to 365 (default 30)')
     .addHelpText('after', '\nExamples:\n  ftlab stats\n  ftlab stats --json | jq .retention.overall')
-    .action(async (opts: { json?: boolean; days?: number }, cmd: Command) => {
+    .action(async (opts: { json?: boolean; days?: string }, cmd: Command) => {
       const { runStats } = await import('../../commands/stats.js');
       await runStats({ ...common(cmd), json: Boolean(opts.json), days: opts.days });
     });

@@ -49,6 +49,8 @@ export interface DueQueue {
     /** Review-state cards due now before the daily limit is applied. */
     reviewsDue: number;
     learningDue: number;
+    /** Learning/relearning cards that come due later (after an Again, in a few minutes). */
+    learningLater: number;
     /** Cards never reviewed, before the limit. */
     newAvailable: number;
     reviewsToday: number;
@@ -418,6 +420,7 @@ export class Deck {
     const fresh: string[] = [];
     let newAvailable = 0;
     let nextLearningDue: number | undefined;
+    let learningLater = 0;
     const ids = Array.isArray(cardIds) ? (cardIds as readonly string[]) : [...cardIds];
     const records = this.recordsOf(ids);
     for (let i = 0; i < ids.length; i++) {
@@ -429,7 +432,10 @@ export class Deck {
       } else if (snap.state === 2) {
         if (snap.due <= now) review.push([id, snap.due]);
       } else if (snap.due <= now) learning.push([id, snap.due]);
-      else if (nextLearningDue === undefined || snap.due < nextLearningDue) nextLearningDue = snap.due;
+      else {
+        learningLater++;
+        if (nextLearningDue === undefined || snap.due < nextLearningDue) nextLearningDue = snap.due;
+      }
     }
     const byDue = (a: [string, number], b: [string, number]) => a[1] - b[1];
     review.sort(byDue);
@@ -440,6 +446,7 @@ export class Deck {
       counts: {
         reviewsDue: review.length,
         learningDue: learning.length,
+        learningLater,
         newAvailable,
         reviewsToday: today.reviews,
         newToday: today.newCards,

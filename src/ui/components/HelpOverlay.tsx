@@ -84,7 +84,7 @@ export function HelpOverlay({ commands, labels, height, width, onClose }: HelpOv
       <Box flexDirection="column">
         <Text>Keys (press ? or Esc to close):</Text>
         {shown.map((l, i) => (
-          <Text key={i}>{l.text}</Text>
+          <Text key={i}>{l.text || ' '}</Text>
         ))}
       </Box>
     );
@@ -96,8 +96,9 @@ export function HelpOverlay({ commands, labels, height, width, onClose }: HelpOv
         Esc closes
       </Text>
       {shown.map((l, i) => (
+        // An empty <Text> takes no row in Ink: a blank separator is a space, so every counted row is drawn.
         <Text key={i} bold={l.heading} color={l.heading ? theme.text.accent : undefined} wrap="truncate-end">
-          {l.text}
+          {l.text || ' '}
         </Text>
       ))}
     </Box>

@@ -16,11 +16,15 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
   const sr = Boolean(opts.screenReader);
   const width = Math.max(40, opts.width);
   const out: Line[] = [];
+  // Prose wraps (a continuation row indented by two), so nothing is cut at 60 columns.
+  const wrapped = (t: string, style: Omit<Line[number], 'text'>) => {
+    for (const row of wrapSpans([{ text: t, ...style }], width, [], [{ text: '  ' }])) out.push(row);
+  };
   const heading = (text: string) => {
     if (out.length) out.push([]);
-    out.push([{ text, bold: true, color: theme.text.accent }]);
+    wrapped(text, { bold: true, color: theme.text.accent });
   };
-  const text = (t: string, style: Omit<Line[number], 'text'> = {}) => out.push([{ text: t, ...style }]);
+  const text = (t: string, style: Omit<Line[number], 'text'> = {}) => wrapped(t, style);
   const muted = { color: theme.text.muted, dim: !theme.hasColor };
 
   // ---- overview ------------------------------------------------------------------------------
@@ -103,15 +107,27 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
   // ---- mastery -------------------------------------------------------------------------------
   heading('Mastery per module (cards in review with stability of 21 days or more)');
   const mods = s.mastery.filter((m) => m.cards > 0 || m.title);
-  const titleW = Math.min(26, Math.max(8, ...mods.map((m) => m.title.length)));
-  const barW = Math.max(8, Math.min(30, width - titleW - 26));
+  // Titles are never cut: the title column is as wide as the longest title that still leaves room
+  // for an 8-cell bar and the longest tail; a title wider than that gets its own row above its bar.
+  const tails = mods.map((m) =>
+    m.cards ? `${percent(m.share)}  ${m.mastered}/${m.cards} mastered, ${m.started} started` : 'no questions',
+  );
+  const tailW = Math.max(0, ...tails.map((t) => t.length));
+  const fitW = Math.max(8, width - tailW - 2 - 8);
+  const titleW = Math.min(fitW, Math.max(8, ...mods.map((m) => m.title.length).filter((n) => n <= fitW)));
+  const barW = Math.max(8, Math.min(30, width - titleW - tailW - 2));
   if (!mods.length) text('No modules.', muted);
-  for (const m of mods) {
-    const label = m.title.length > titleW ? m.title.slice(0, titleW - 1) + '.' : m.title.padEnd(titleW);
-    const tail = m.cards ? `${percent(m.share)}  ${m.mastered}/${m.cards} mastered, ${m.started} started` : 'no questions';
-    if (sr) text(`${m.title}: ${tail}`);
-    else out.push([{ text: label + ' ' }, { text: bar(m.share, 1, barW, g), color: theme.chart.good }, { text: ' ' + tail, ...muted }]);
-  }
+  mods.forEach((m, i) => {
+    const tail = tails[i]!;
+    if (sr) return text(`${m.title}: ${tail}`);
+    const barSpans = [
+      { text: bar(m.share, 1, barW, g), color: theme.chart.good },
+      { text: ' ' + tail, ...muted },
+    ];
+    if (m.title.length <= titleW) return out.push([{ text: m.title.padEnd(titleW) + ' ' }, ...barSpans]);
+    for (const row of wrapSpans([{ text: m.title }], width)) out.push(row);
+    out.push([{ text: ' '.repeat(Math.min(titleW + 1, width - barW - tailW - 1)) }, ...barSpans]);
+  });
 
   // ---- exams ---------------------------------------------------------------------------------
   heading(`Mock exams (${s.exams.length} taken; scores are estimates on the 100-1000 scale, pass at ${PASS_MARK})`);

@@ -26,11 +26,44 @@ export function bodySizeFor(columns: number, rows: number, screenReader: boolean
   return { width, height: Math.max(1, usable - chrome), mode };
 }
 
+/**
+ * The title line's two halves for `inner` columns. What gives way first is the least important: the
+ * short title replaces the full one, then status parts go from the end (the last part is the least
+ * important), then the title is cut with a marker, and only then the one status part left.
+ */
+export function titleLine(
+  title: string,
+  titleShort: string | undefined,
+  status: string | readonly string[] | undefined,
+  inner: number,
+  pointer = '›',
+  ellipsis = '…',
+): { titleText: string; statusText: string } {
+  const parts = (typeof status === 'string' ? [status] : [...(status ?? [])]).filter(Boolean);
+  const full = (t: string) => `ftlab ${pointer} ${t}`;
+  const fits = (t: string, st: string) => textWidth(t) + (st ? 1 + textWidth(st) : 0) <= inner;
+  const titles = [full(title), ...(titleShort ? [full(titleShort)] : [])];
+  for (let keep = parts.length; keep >= Math.min(1, parts.length); keep--) {
+    const st = parts.slice(0, keep).join(' · ');
+    for (const t of titles) if (fits(t, st)) return { titleText: t, statusText: st };
+  }
+  // Nothing fits whole: keep the most important status part (cut to leave the title 12 columns).
+  const statusText = cutText(parts[0] ?? '', Math.max(0, inner - 12));
+  const shortest = titles[titles.length - 1]!;
+  const room = Math.max(1, inner - textWidth(statusText) - (statusText ? 1 : 0));
+  const mark = ellipsis.slice(0, 1);
+  const titleText = textWidth(shortest) > room ? cutText(shortest, room - 1) + mark : shortest;
+  return { titleText, statusText };
+}
+
 export interface ScreenProps {
   /** Shown in the title line after "ftlab ›". */
   title: string;
-  /** Right-hand side of the title line (progress, timer…). */
-  status?: string;
+  /** Right-hand side of the title line (progress, timer…): one string, or parts joined with " · ",
+   * most important first; when the line is too narrow, parts are dropped from the end. */
+  status?: string | readonly string[];
+  /** A shorter title, used before any status part is dropped (e.g. without the mode or the lesson). */
+  titleShort?: string;
   /** Commands this screen answers to, in footer order; the help overlay lists them all. */
   hints?: readonly Hint[];
   /** Extra commands listed only in the help overlay. */
@@ -40,7 +73,7 @@ export interface ScreenProps {
   children: ReactNode;
 }
 
-export function Screen({ title, status, hints = [], moreKeys = [], warnings = [], children }: ScreenProps) {
+export function Screen({ title, titleShort, status, hints = [], moreKeys = [], warnings = [], children }: ScreenProps) {
   const { options, theme, glyphs } = useUi();
   const { columns, rows } = useTerminalSize();
   const [helpOpen, setHelpOpen] = useState(false);
@@ -88,12 +121,9 @@ export function Screen({ title, status, hints = [], moreKeys = [], warnings = []
   }
 
   // The title line must never be wider than the terminal: a wrapped line would push the whole frame
-  // down one row and Ink's redraw would then erase the wrong rows. Status wins; the title is cut.
+  // down one row and Ink's redraw would then erase the wrong rows.
   const inner = columns - (base.mode === 'default' ? 2 : 0);
-  const statusText = cutText(status ?? '', Math.max(0, inner - 12));
-  const fullTitle = `ftlab ${glyphs.pointer} ${title}`;
-  const titleRoom = Math.max(1, inner - textWidth(statusText) - (statusText ? 1 : 0));
-  const titleText = textWidth(fullTitle) > titleRoom ? cutText(fullTitle, titleRoom - 1) + glyphs.ellipsis.slice(0, 1) : fullTitle;
+  const { titleText, statusText } = titleLine(title, titleShort, status, inner, glyphs.pointer, glyphs.ellipsis);
   const gap = Math.max(statusText ? 1 : 0, inner - textWidth(titleText) - textWidth(statusText));
   const rule = glyphs.hr.repeat(Math.max(0, columns));
 

@@ -90,8 +90,12 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
             <Box width={2} flexShrink={0}>
               {focused ? <Tone role="cursor">{g.cursor}</Tone> : <Text> </Text>}
             </Box>
+            {/* The item letter in its own column: a wrapped item hangs under its text, not under the letter. */}
+            <Box width={letter(i).length + 2} flexShrink={0}>
+              <Text bold={focused}>{letter(i)}.</Text>
+            </Box>
             <Text bold={focused}>
-              {letter(i)}. {pair.left} {g.arrow} {pick < 0 ? <Tone role="muted">(none yet)</Tone> : rightLabel(pick)}
+              {pair.left} {g.arrow} {pick < 0 ? <Tone role="muted">(none yet)</Tone> : rightLabel(pick)}
               {verdict ? (
                 <>
                   {'  '}
@@ -106,10 +110,12 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
         <Box flexDirection="column" marginTop={1}>
           <Text>Right-hand sides:</Text>
           {rights.map((pair, pos) => (
-            <Text key={pair}>
-              {'  '}
-              {pos + 1}. {question.pairs[pair]!.right}
-            </Text>
+            <Box key={pair} paddingLeft={2}>
+              <Box width={String(rights.length).length + 2} flexShrink={0}>
+                <Text>{pos + 1}.</Text>
+              </Box>
+              <Text>{question.pairs[pair]!.right}</Text>
+            </Box>
           ))}
         </Box>
       ) : null}

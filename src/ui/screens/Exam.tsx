@@ -36,6 +36,15 @@ export default function Exam({ route }: ScreenProps<'exam'>) {
   const nav = useNavigation();
   const data = openAppData({ contentRoot: env.contentRoot, home: env.home });
   const lookup = data.content.questionById;
+  const tryStart = (mode: ExamMode): { session: ExamSession } | { notice: string } => {
+    try {
+      return { session: startExam(data.store, data.content.questions, { mode }) };
+    } catch (err) {
+      // E.g. a bank too small for the mode (with what to do), or an exam started in another window.
+      const message = err instanceof ExamDrawError ? `${err.message}. ${err.hint}` : (err as Error).message;
+      return { notice: `Cannot start: ${message}` };
+    }
+  };
   const [view, setView] = useState<View>(() => {
     const resumed = resumeExam(data.store, lookup, clock());
     if (resumed.status === 'auto-submitted')
@@ -44,6 +53,17 @@ export default function Exam({ route }: ScreenProps<'exam'>) {
         attempt: resumed.attempt,
         notice: 'Time ran out while ftlab was closed: the exam was submitted with the answers saved before the deadline.',
       };
+    // `ftlab exam --short|--full` starts that exam at once; when it cannot, the start screen says why.
+    if (route.mode) {
+      if (resumed.status === 'in-progress')
+        return {
+          kind: 'start',
+          notice: `A ${resumed.session.mode} exam is already in progress: resume it (r) or discard it (d) before a new ${route.mode} exam starts.`,
+        };
+      const started = tryStart(route.mode);
+      if ('session' in started) return { kind: 'run', session: started.session };
+      return { kind: 'start', notice: started.notice };
+    }
     return { kind: 'start' };
   });
   // Re-read on every render of the start view: another window may have finished or started one.
@@ -73,13 +93,8 @@ export default function Exam({ route }: ScreenProps<'exam'>) {
           notice={view.notice}
           warnings={data.warnings}
           onStart={(mode: ExamMode) => {
-            try {
-              setView({ kind: 'run', session: startExam(data.store, data.content.questions, { mode }) });
-            } catch (err) {
-              // E.g. a bank too small for the mode (with what to do), or an exam started in another window.
-              const message = err instanceof ExamDrawError ? `${err.message}. ${err.hint}` : (err as Error).message;
-              setView({ kind: 'start', notice: `Cannot start: ${message}` });
-            }
+            const started = tryStart(mode);
+            setView('session' in started ? { kind: 'run', session: started.session } : { kind: 'start', notice: started.notice });
           }}
           onResume={() => saved && setView({ kind: 'run', session: saved })}
           onDiscard={() => {

@@ -82,8 +82,15 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
   );
 
   const flagged = session.isFlagged(item.key);
-  const status = `${formatClock(remaining)} left · ${answered}/${items.length} answered${session.flagged().length ? ` · ${session.flagged().length} flagged` : ''}`;
+  // Most important first: which question and the clock stay when the line is narrow.
+  const flaggedCount = session.flagged().length;
+  const status = [
+    `${formatClock(remaining)} left`,
+    `${answered}/${items.length} answered`,
+    ...(flaggedCount ? [`${flaggedCount} flagged`] : []),
+  ];
   const title = `Exam (${session.mode}) · question ${session.current + 1} of ${items.length}`;
+  const titleShort = `Question ${session.current + 1} of ${items.length}`;
 
   let body;
   if (overlay.get() === 'navigator') {
@@ -132,6 +139,7 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
   return (
     <Screen
       title={title}
+      titleShort={titleShort}
       status={status}
       hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR, Command.EXAM_FINISH]}
       moreKeys={[
@@ -245,14 +253,25 @@ export function ExamConfirm({
   return (
     <Stack>
       <Tone role="heading">Submit the exam?</Tone>
+      {/* Label and list side by side: a long list wraps under itself (a hanging indent). */}
       {blanks.length ? (
-        <Tone role="warn">
-          {plural(blanks.length, 'question')} not answered: {list(blanks)}
-        </Tone>
+        <Box>
+          <Box flexShrink={0}>
+            <Tone role="warn">{plural(blanks.length, 'question')} not answered: </Tone>
+          </Box>
+          <Tone role="warn">{list(blanks)}</Tone>
+        </Box>
       ) : (
         <Text>Every question has an answer.</Text>
       )}
-      {flagged.length ? <Text>Flagged for review: {list(flagged)}</Text> : null}
+      {flagged.length ? (
+        <Box>
+          <Box flexShrink={0}>
+            <Text>Flagged for review: </Text>
+          </Box>
+          <Text>{list(flagged)}</Text>
+        </Box>
+      ) : null}
       <Text> </Text>
       <Text>y submit now · n / Esc go back{blanks.length ? ' · Enter go to the first blank' : ''}</Text>
     </Stack>

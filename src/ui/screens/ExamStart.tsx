@@ -84,6 +84,7 @@ export function ExamStart({
         warnings={warnings}
       >
         <Stack>
+          {notice ? <Tone role="warn">{notice}</Tone> : null}
           <Tone role="heading">An exam is in progress</Tone>
           <Text>
             {saved.mode} exam started {new Date(saved.startedAt).toLocaleString()}: {answered} of {saved.items.length} answered,{' '}

@@ -156,7 +156,13 @@ function Reader({ lessonId, anchor }: { lessonId: string; anchor?: string }) {
 
   const pct = maxTop === 0 ? 100 : Math.round((clampedTop / maxTop) * 100);
   const lastShown = Math.min(lines.length, clampedTop + height);
-  const status = `${flash ? flash + ' · ' : ''}${completed ? glyphs.check + ' ' : ''}${pct}% · ${lastShown}/${lines.length} · ${lesson.minutes} min`;
+  // Most important first: on a narrow line the minutes go, then the line position, never the percentage.
+  const status = [
+    ...(flash ? [flash] : []),
+    `${completed ? glyphs.check + ' ' : ''}${pct}%`,
+    `${lastShown}/${lines.length}`,
+    `${lesson.minutes} min`,
+  ];
   const visible = lines.slice(clampedTop, clampedTop + height);
   return (
     <Screen title={lesson.title} status={status} hints={HINTS} moreKeys={MORE}>

@@ -97,20 +97,27 @@ export function Verdict({ attempt }: { attempt: Attempt }) {
       {grade.items
         .filter((i) => !i.correct && i.feedback)
         .map((i) => (
-          <Tone key={i.key} role="muted">
-            {'  '}
-            {parts > 1 ? `${i.key.split('/').pop()}: ` : ''}
-            {i.feedback}
-          </Tone>
+          // A box, not leading spaces: a wrapped note keeps its indent (a hanging indent).
+          <Box key={i.key} paddingLeft={2}>
+            <Tone role="muted">
+              {parts > 1 ? `${i.key.split('/').pop()}: ` : ''}
+              {i.feedback}
+            </Tone>
+          </Box>
         ))}
     </Box>
   );
 }
 
+/** Many explanations end with "Lesson: <title>."; with the lesson line below, that would say it twice. */
+export function withoutLessonTail(text: string): string {
+  return text.trim().replace(/\s*Lesson: [^\n]*$/, '');
+}
+
 export function Explanation({ text, lessonTitle }: { text: string; lessonTitle?: string }) {
   return (
     <Box flexDirection="column">
-      <Text>{text.trim()}</Text>
+      <Text>{lessonTitle ? withoutLessonTail(text) : text.trim()}</Text>
       {lessonTitle ? <Tone role="accent">Lesson: {lessonTitle} (press o to open it)</Tone> : null}
     </Box>
   );

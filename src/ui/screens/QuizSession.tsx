@@ -22,7 +22,7 @@ export interface PracticeScreenProps {
   session: PracticeSession;
   data: AppData;
   /** Right side of the title line (queue counts, limits). */
-  status?: (session: PracticeSession) => string;
+  status?: (session: PracticeSession) => string | string[];
   /** Extra summary lines at the end (e.g. when the next review is due). */
   doneLines?: (session: PracticeSession) => string[];
 }

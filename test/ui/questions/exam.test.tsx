@@ -46,9 +46,10 @@ const saved = (): ExamSession => {
 
 describe('exam screens', () => {
   it('takes a short exam: answers, flag, navigator, blanks listed, submit, result, review, history', async () => {
+    // `ftlab exam --short` starts the exam at once: no menu, no Enter.
     const ui = mountExam('short');
-    await ui.until(() => expect(ui.lastFrame()).toContain('short: 15 questions, 20 minutes'));
-    await ui.press(KEY.enter);
+    await ui.until(() => expect(ui.lastFrame()).toMatch(/question 1 of 15/));
+    expect(ui.lastFrame()).not.toContain('short: 15 questions, 20 minutes');
     const s = saved();
     expect(s.items.length).toBe(15); // the advertised number: 12 questions + a case with 3 parts
     expect(s.items.map((i) => i.question.type).filter((t) => !['single', 'multi', 'order', 'match'].includes(t))).toEqual([]);
@@ -116,6 +117,19 @@ describe('exam screens', () => {
     await ui.until(() => expect(ui.lastFrame()).toContain('Cannot start: the question bank cannot supply a full mock exam'));
     expect(ui.lastFrame()!.replace(/\s+/g, ' ')).toContain('domain 1 needs 13 items and has 3');
     expect(data.store.exams.current()).toBeUndefined();
+  });
+
+  it('--full that the bank cannot supply, or --short while an exam is in progress, says why on the start screen', async () => {
+    const full = mountExam('full');
+    await full.until(() => expect(full.lastFrame()).toContain('Cannot start: the question bank cannot supply a full mock exam'));
+    full.unmount();
+    const s = startExam(data.store, data.content.questions, { mode: 'short', seed: 7 });
+    const again = mountExam('short');
+    await again.until(() =>
+      expect(again.lastFrame()!.replace(/\s+/g, ' ')).toContain('A short exam is already in progress: resume it (r)'),
+    );
+    expect(again.lastFrame()).toContain('An exam is in progress');
+    expect(saved().items.map((i) => i.key)).toEqual(s.items.map((i) => i.key)); // nothing new was started
   });
 
   it('the review shows choices in the order the exam showed them', async () => {
