@@ -9,7 +9,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import { ApiError, classifyBackendError, modelNotFound, ShutdownReason, shuttingDown, TimeoutReason } from './errors.js';
 import { createMetrics, type ServeMetrics } from './metrics.js';
-import { sameOllamaModel, type ChatMessage, type GenerationOptions, type GenerationResult, type ModelBackend } from './model-clients.js';
+import {
+  sameOllamaModel,
+  type BackendModel,
+  type ChatMessage,
+  type GenerationOptions,
+  type GenerationResult,
+  type ModelBackend,
+} from './model-clients.js';
 import { CompatError, maxNewTokens, plainMessages, stopList, unsupportedOpenAIField, usageOf, wantsStreamUsage } from './openai-compat.js';
 import {
   chatBodySchema,
@@ -382,24 +389,35 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     },
   );
 
-  const startedAt = Math.floor(Date.now() / 1000);
-  const modelEntry = (id: string) => ({ id, object: 'model', created: startedAt, owned_by: opts.backend.kind });
+  // The backend's own models as OpenAI lists them (Ollama's names keep their tag, as Ollama's /v1/models has
+  // them), the default model first; asking the backend each time keeps the list true after a pull or delete.
+  const backendModels = async (model: string) => {
+    const ms = Math.min(timeoutMs, 5000);
+    let models: BackendModel[];
+    try {
+      models = await opts.backend.listModels(AbortSignal.timeout(ms));
+    } catch (err) {
+      throw classifyBackendError(err, opts.backend.url, ms, model, opts.backend.kind);
+    }
+    const isDefault = (m: BackendModel) => (sameOllamaModel(m.id, opts.defaultModel) ? 0 : 1);
+    return models.sort((a, b) => isDefault(a) - isDefault(b)).map((m) => ({ ...m, object: 'model' as const }));
+  };
   app.get(
     '/v1/models',
     {
       schema: {
-        summary: 'The model this API serves (OpenAI-compatible list)',
+        summary: 'The models the backend serves (OpenAI-compatible list), the default model first',
         operationId: 'listModels',
-        response: { 200: modelListSchema, '4xx': errorSchema },
+        response: { 200: modelListSchema, '4xx': errorSchema, '5xx': errorSchema },
       },
     },
-    async () => ({ object: 'list', data: [modelEntry(opts.defaultModel)] }),
+    async () => ({ object: 'list', data: await backendModels(opts.defaultModel) }),
   );
   app.get<{ Params: { model: string } }>(
     '/v1/models/:model',
     {
       schema: {
-        summary: 'One model (OpenAI-compatible): the default model, or any the backend has',
+        summary: 'One model the backend serves (OpenAI-compatible), named with or without its tag',
         operationId: 'retrieveModel',
         params: { type: 'object', required: ['model'], properties: { model: { type: 'string', minLength: 1, maxLength: 200 } } },
         response: { 200: modelSchema, '4xx': errorSchema, '5xx': errorSchema },
@@ -407,15 +425,10 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     },
     async (req) => {
       const id = req.params.model;
-      if (sameOllamaModel(id, opts.defaultModel)) return modelEntry(id);
-      let known: boolean;
-      try {
-        known = await opts.backend.hasModel(id, AbortSignal.timeout(Math.min(timeoutMs, 5000)));
-      } catch (err) {
-        throw classifyBackendError(err, opts.backend.url, Math.min(timeoutMs, 5000), id, opts.backend.kind);
-      }
-      if (!known) throw modelNotFound(id, opts.backend.kind);
-      return modelEntry(id);
+      const found = (await backendModels(id)).find((m) => sameOllamaModel(m.id, id));
+      if (!found) throw modelNotFound(id, opts.backend.kind);
+      // OpenAI (and Ollama) answer with the id as asked
+      return { ...found, id };
     },
   );
 

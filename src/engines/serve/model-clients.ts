@@ -49,6 +49,13 @@ export interface ChatCall extends CallBase {
   messages: ChatMessage[];
 }
 
+/** A model as OpenAI's /v1/models lists it: `created` in seconds since the epoch. */
+export interface BackendModel {
+  id: string;
+  created: number;
+  owned_by: string;
+}
+
 export interface ModelBackend {
   readonly kind: 'ollama' | 'openai';
   readonly url: string;
@@ -56,6 +63,8 @@ export interface ModelBackend {
   version(signal: AbortSignal): Promise<string>;
   /** Whether the named model can be used without pulling. */
   hasModel(name: string, signal: AbortSignal): Promise<boolean>;
+  /** Every model the backend has, in its own spelling (Ollama: "name:tag"). */
+  listModels(signal: AbortSignal): Promise<BackendModel[]>;
   generate(call: GenerateCall): Promise<GenerationResult>;
   chat(call: ChatCall): Promise<GenerationResult>;
 }
@@ -168,6 +177,19 @@ export class OllamaBackend implements ModelBackend {
     );
   }
 
+  /** /api/tags as Ollama's own /v1/models reports it: created from modified_at, owned_by the namespace or "library". */
+  async listModels(signal: AbortSignal): Promise<BackendModel[]> {
+    const body = await getJson(`${this.url}/api/tags`, signal, this.kind);
+    return (Array.isArray(body.models) ? body.models.filter(isObject) : []).flatMap((m) => {
+      const id = typeof m.name === 'string' ? m.name : typeof m.model === 'string' ? m.model : undefined;
+      if (!id) return [];
+      const modified = typeof m.modified_at === 'string' ? Date.parse(m.modified_at) : NaN;
+      const path = id.split(':')[0].split('/');
+      const created = Number.isFinite(modified) ? Math.floor(modified / 1000) : 0;
+      return [{ id, created, owned_by: path.length > 1 ? path.at(-2)! : 'library' }];
+    });
+  }
+
   generate(call: GenerateCall): Promise<GenerationResult> {
     const body = { model: call.model, prompt: call.prompt, system: call.system, options: call.options, stream: true };
     return this.stream('/api/generate', body, call, (m) => m.response);
@@ -246,6 +268,21 @@ export class OpenAICompatibleBackend implements ModelBackend {
     // Ollama's /v1/models (and servers copying it) list "name:latest"; a client may ask for "name".
     return (Array.isArray(body.data) ? body.data.filter(isObject) : []).some(
       (m) => typeof m.id === 'string' && sameOllamaModel(m.id, name),
+    );
+  }
+
+  async listModels(signal: AbortSignal): Promise<BackendModel[]> {
+    const body = await getJson(`${this.url}/models`, signal, this.kind, this.headers());
+    return (Array.isArray(body.data) ? body.data.filter(isObject) : []).flatMap((m) =>
+      typeof m.id === 'string'
+        ? [
+            {
+              id: m.id,
+              created: Number.isInteger(m.created) ? (m.created as number) : 0,
+              owned_by: typeof m.owned_by === 'string' && m.owned_by ? m.owned_by : 'openai-compatible',
+            },
+          ]
+        : [],
     );
   }
 

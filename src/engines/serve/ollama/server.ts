@@ -27,6 +27,7 @@ import { registerModelRoutes, restoreModels } from './models-registry.js';
 import { GenerationPool, JobError, QueueFullError } from './pool.js';
 import { describeModels, modelfileText, parametersText, withTag, type ModelInfo } from './models.js';
 import type { JobInput, JobResult, SamplingRequest } from './protocol.js';
+import { renderTemplate, TemplateError } from './template.js';
 
 export { withTag };
 
@@ -149,6 +150,8 @@ function refuseMissingCapabilities(body: Record<string, unknown>, model: string)
   )
     throw new OllamaError(400, 'raw mode does not support template, system, or context');
   if (body.logprobs === true) throw new OllamaError(400, 'logprobs are not supported by this server');
+  if (body.top_logprobs !== undefined && (typeof body.top_logprobs !== 'number' || body.top_logprobs < 0 || body.top_logprobs > 20))
+    throw new OllamaError(400, 'top_logprobs must be between 0 and 20');
   // Structured output is not implemented yet: refusing beats a 200 whose text does not parse.
   if (body.format !== undefined && body.format !== null && body.format !== '')
     throw new OllamaError(400, `"${model}" cannot constrain its output to JSON yet (format is not supported by ftlab backend)`);
@@ -159,6 +162,18 @@ function refuseMissingCapabilities(body: Record<string, unknown>, model: string)
     typeof body.keep_alive !== 'string'
   )
     throw new OllamaError(400, 'keep_alive must be a duration such as "5m" or a number of seconds');
+}
+
+/** A request's own `template` rendered into the exact prompt (then encoded as raw), or undefined without one. */
+function templated(body: Record<string, unknown>, prompt: string, model: ModelInfo): JobInput | undefined {
+  if (body.template === undefined || body.template === null || body.template === '') return undefined;
+  if (typeof body.template !== 'string') throw new OllamaError(400, 'template must be a string');
+  try {
+    const system = (body.system as string | undefined) ?? model.spec.system;
+    return { kind: 'generate', prompt: renderTemplate(body.template, { System: system, Prompt: prompt }), raw: true };
+  } catch (err) {
+    throw err instanceof TemplateError ? new OllamaError(400, err.message) : err;
+  }
 }
 
 export async function buildBackendApp(o: BackendOptions): Promise<{
@@ -439,7 +454,7 @@ export async function buildBackendApp(o: BackendOptions): Promise<{
       reply,
       model,
       requested,
-      { kind: 'generate', prompt, system: body.system as string | undefined, raw: body.raw === true },
+      templated(body, prompt, model) ?? { kind: 'generate', prompt, system: body.system as string | undefined, raw: body.raw === true },
       options,
       body.stream !== false,
       false,
