@@ -3,11 +3,10 @@
 // loaded twice. Screens use `useAppData()`; commands call `openAppData()` directly.
 import { loadContent, type ContentIndex, type LoadedLesson } from '../core/content/loader.js';
 import { checkKinds } from '../engines/labs/registry.js';
-import { formatProblem } from '../core/content/problems.js';
 import type { LessonProgress } from '../core/store/index.js';
 import { appContext, type AppData, type AppEnv } from './context.js';
 import { openSession } from './store-session.js';
-import { outlineOf, writeCachedOutline } from './outline-cache.js';
+import { contentWarnings, outlineOf, writeCachedOutline } from './outline-cache.js';
 
 export type { AppData, AppEnv };
 
@@ -19,7 +18,7 @@ export function openAppData(env: AppEnv): AppData {
   const content = loadContent(env.contentRoot, { checkKinds });
   const ordered = lessonsInOrder(content);
   // Store notices first: a screen shows the first warnings, and a repaired progress file matters most.
-  const warnings = [...storeWarnings, ...content.problems.map((p) => `skipped: ${formatProblem(p)}`)];
+  const warnings = [...storeWarnings, ...contentWarnings(content)];
   const data: AppData = { content, store, deck, warnings, lessonsInOrder: ordered, outline: outlineOf(content, ordered) };
   appContext.setLoaded(env, data);
   // Keep the home screen's outline cache in step with what was just loaded.

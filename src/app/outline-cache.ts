@@ -17,8 +17,18 @@ export interface CourseOutline {
   /** Top-level questions (one card each). */
   questions: Array<{ id: string; lesson: string; module: string }>;
   labs: number;
-  /** Content problems, formatted as `skipped: path:line:col: message`. */
+  /** Content problems (see contentWarnings). */
   warnings: string[];
+}
+
+/**
+ * Content problems as warning lines: `skipped: path:line:col: message` for what the loader left out,
+ * `problem: …` for a problem in a lesson, module or lab that still loaded (an unknown prerequisite, a
+ * lesson in another module's folder). A question with any problem is always left out.
+ */
+export function contentWarnings(content: ContentIndex): string[] {
+  const loaded = new Set<string>([...content.lessons, ...content.modules, ...content.labs].map((x) => x.source.path));
+  return content.problems.map((p) => `${loaded.has(p.path) ? 'problem' : 'skipped'}: ${formatProblem(p)}`);
 }
 
 export function outlineOf(content: ContentIndex, ordered: readonly LoadedLesson[]): CourseOutline {
@@ -27,7 +37,7 @@ export function outlineOf(content: ContentIndex, ordered: readonly LoadedLesson[
     lessons: ordered.map((l) => ({ id: l.id, title: l.title, module: l.module, order: l.order, minutes: l.minutes, domain: l.domain })),
     questions: content.questions.map((q) => ({ id: q.id, lesson: q.lesson, module: q.module })),
     labs: content.labs.length,
-    warnings: content.problems.map((p) => `skipped: ${formatProblem(p)}`),
+    warnings: contentWarnings(content),
   };
 }
 

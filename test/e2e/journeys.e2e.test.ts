@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Question } from '../../src/core/content/schema.js';
 import { CLI, ROOT, removeHome, spawnCli, tempHome, type CliSession } from './pty.js';
+import { writeFixtureCourse } from '../ui/fixtures.js';
 
 const T = 20_000;
 const fixture = join(ROOT, 'test/ui/questions/content');
@@ -17,6 +18,8 @@ const bank = parse(readFileSync(join(fixture, 'quizzes/fx.yaml'), 'utf8')) as Qu
 let course: string;
 let clozeOnly: string;
 let numericOnly: string;
+let orderOnly: string;
+let threeLessons: string;
 const homes: string[] = [];
 const sessions: CliSession[] = [];
 
@@ -45,6 +48,8 @@ beforeAll(() => {
   course = courseWith(['cloze', 'numeric']);
   clozeOnly = courseWith(['cloze']);
   numericOnly = courseWith(['numeric', 'truefalse']);
+  orderOnly = courseWith(['order']);
+  threeLessons = writeFixtureCourse();
 });
 afterAll(() => {
   for (const s of sessions) {
@@ -55,7 +60,7 @@ afterAll(() => {
     }
   }
   for (const h of homes) removeHome(h);
-  for (const c of [course, clozeOnly, numericOnly]) rmSync(c, { recursive: true, force: true });
+  for (const c of [course, clozeOnly, numericOnly, orderOnly, threeLessons]) rmSync(c, { recursive: true, force: true });
 });
 
 describe('typing in text fields', () => {
@@ -225,6 +230,72 @@ describe('small truths', () => {
     for (const id of ids) {
       const r = spawnSync(process.execPath, [CLI, 'learn', id, '--json'], { cwd: ROOT, encoding: 'utf8', env });
       expect(r.status, `${id}: ${r.stderr}`).toBe(0);
+    }
+  });
+});
+
+/** The last line of the screen (the key-hint footer). */
+const footer = (screen: string) => screen.trimEnd().split('\n').pop() ?? '';
+/** The highlighted row of a list (the title line's "ftlab ›" aside). */
+const selectedRow = (screen: string) => screen.split('\n').find((l) => /^\s*›/.test(l) && !l.includes('ftlab')) ?? '';
+
+describe('what the screen says where the learner is', () => {
+  it('an ordering question says how to move items, on screen and in the footer, and K/J move them', async () => {
+    const app = open(['quiz', '--lesson', 'fx-lesson'], orderOnly);
+    const screen = await app.waitFor('Put the items in order', T);
+    expect(screen.replace(/\s+/g, ' ')).toMatch(/K\/Shift\+↑ \/ J\/Shift\+↓ move the highlighted item up \/ down/);
+    expect(footer(screen)).toMatch(/K\/Shift\+↑ move up\s+J\/Shift\+↓ move down/);
+    const first = /^\s*❯?\s*1\. (.+)$/m.exec(screen)![1]!.trim();
+    app.type('J'); // the item under the cursor (the first) moves down one place
+    await app.waitUntil(() => new RegExp(`2\\. ${first}`).test(app.text()), T);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  });
+
+  it('back from the reader, the lesson list has its cursor on the lesson n moved to', async () => {
+    const app = open(['learn'], threeLessons);
+    await app.waitFor('Lessons', T);
+    await app.waitUntil(() => selectedRow(app.text()).includes('Rank basics'), T);
+    app.press('enter');
+    await app.waitFor('% ·', T);
+    app.type('n');
+    await app.waitFor('ftlab › Alpha scaling', T);
+    app.press('escape');
+    await app.waitFor('done', T);
+    await app.waitUntil(() => selectedRow(app.text()).includes('Alpha scaling'), T);
+    // Enter opens the lesson under the cursor: the one read last.
+    app.press('enter');
+    await app.waitFor('ftlab › Alpha scaling', T);
+    app.press('escape');
+    await app.waitUntil(() => selectedRow(app.text()).includes('Alpha scaling'), T);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  });
+
+  it('the warning banner says "skipped" only for what was left out; a lesson that loaded is a "problem"', async () => {
+    const dir = writeFixtureCourse();
+    try {
+      // An unknown prerequisite: the lesson still loads. A question naming an unknown lesson: left out.
+      const lesson = join(dir, 'content/02-serving/01-serving-intro.md');
+      writeFileSync(lesson, readFileSync(lesson, 'utf8').replace('domain: 3\n', 'domain: 3\nprerequisites: [no-such-lesson]\n'));
+      writeFileSync(
+        join(dir, 'quizzes/extra.yaml'),
+        '- id: stray-q\n  lesson: nowhere\n  domain: 3\n  task: "3.3"\n  difficulty: easy\n  type: truefalse\n  prompt: "A stray."\n  answer: true\n  explanation: "x"\n',
+      );
+      const app = open([], dir);
+      const home = await app.waitFor('Next:', T);
+      const flat = home.replace(/\s+/g, ' ');
+      expect(flat).toMatch(/problem: content\/02-serving\/01-serving-intro\.md:\d+:\d+: unknown lesson "no-such-lesson"/);
+      expect(flat).toMatch(/skipped: quizzes\/extra\.yaml:\d+:\d+: unknown lesson "nowhere"/);
+      expect(flat).not.toMatch(/skipped: content\/02-serving/);
+      app.type('l');
+      await app.waitFor('Serving intro', T); // the lesson with the problem is listed and opens
+      app.type('q');
+      await app.waitFor('Next:', T);
+      app.type('q');
+      expect(await app.exited(T)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,7 @@
 // so that ↑↓ carry it, space again drops it; enter confirms the order.
 import { Box, Text } from 'ink';
 import { Command } from '../keys/keyBindings.js';
-import { hit } from '../keys/keyMatchers.js';
+import { hit, label } from '../keys/keyMatchers.js';
 import { useKeypress } from '../contexts/KeypressContext.js';
 import { useLive, useLiveProp } from '../hooks/useLive.js';
 import { OptionRow } from './OptionRow.js';
@@ -17,6 +17,7 @@ export function OrderItems({ question, value, onChange, onSubmit, layout, active
   const cursor = useLive(0);
   const grabbed = useLive(false);
   const g = useGlyphs();
+  const ascii = g.ascii;
 
   const move = (delta: -1 | 1) => {
     const from = cursor.get();
@@ -50,7 +51,13 @@ export function OrderItems({ question, value, onChange, onSubmit, layout, active
 
   return (
     <Box flexDirection="column">
-      {reveal === 'none' ? <Tone role="muted">Put the items in order (first at the top).</Tone> : null}
+      {reveal === 'none' ? (
+        <Tone role="muted">
+          Put the items in order (first at the top): {label(Command.MOVE_ITEM_UP, ascii)} / {label(Command.MOVE_ITEM_DOWN, ascii)} move the
+          highlighted item up / down, or {label(Command.TOGGLE, ascii)} picks it up and {label(Command.UP, ascii, 1)}/
+          {label(Command.DOWN, ascii, 1)} carry it.
+        </Tone>
+      ) : null}
       {current.map((orig, pos) => {
         const atCursor = active && pos === cursor.get();
         let verdict;

@@ -141,7 +141,14 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
       title={title}
       titleShort={titleShort}
       status={status}
-      hints={[Command.NEXT_QUESTION, Command.PREV_QUESTION, Command.FLAG, Command.NAVIGATOR, Command.EXAM_FINISH]}
+      hints={[
+        ...(item.question.type === 'order' ? [Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN] : []),
+        Command.NEXT_QUESTION,
+        Command.PREV_QUESTION,
+        Command.FLAG,
+        Command.NAVIGATOR,
+        Command.EXAM_FINISH,
+      ]}
       moreKeys={[
         Command.EXAM_FINISH,
         Command.SUBMIT,

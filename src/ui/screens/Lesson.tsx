@@ -12,6 +12,7 @@ import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
 import { useUi } from '../contexts/UiContext.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
+import { useShownLesson } from '../hooks/useLastLesson.js';
 import { useAppData } from '../hooks/useAppData.js';
 import { findLesson, lineForSource, neighbours, setCompleted, unknownLessonHint } from '../../app/lessons.js';
 import { lessonProgress } from '../../app/app-data.js';
@@ -66,6 +67,7 @@ function endBlock(opts: { completed: boolean; next?: string; theme: Theme; glyph
 
 function Reader({ lessonId, anchor }: { lessonId: string; anchor?: string }) {
   const data = useAppData();
+  useShownLesson(lessonId);
   const nav = useNavigation();
   const { theme, glyphs, options } = useUi();
   const { columns, rows } = useTerminalSize();

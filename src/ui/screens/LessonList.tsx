@@ -7,6 +7,7 @@ import { useNavigation } from '../contexts/NavigationContext.js';
 import { useUi } from '../contexts/UiContext.js';
 import { useAppData } from '../hooks/useAppData.js';
 import { lessonListModel } from '../../app/lesson-list.js';
+import { lastShownLesson } from '../hooks/useLastLesson.js';
 import type { ScreenProps } from '../app/routes.js';
 
 export default function LessonList({ route }: ScreenProps<'lessons'>) {
@@ -21,12 +22,16 @@ export default function LessonList({ route }: ScreenProps<'lessons'>) {
       hints={[Command.DOWN, Command.UP, Command.SELECT, Command.BACK]}
       moreKeys={[Command.TOP, Command.BOTTOM, Command.PAGE_DOWN, Command.PAGE_UP]}
     >
-      <Body moduleId={route.moduleId} />
+      <Body route={route} />
     </Screen>
   );
 }
 
-function Body({ moduleId }: { moduleId?: string }) {
+/** Lesson lists that opened a lesson: when one shows again, the reader is what it comes back from. */
+const opened = new WeakSet<ScreenProps<'lessons'>['route']>();
+
+function Body({ route }: { route: ScreenProps<'lessons'>['route'] }) {
+  const moduleId = route.moduleId;
   const data = useAppData();
   const nav = useNavigation();
   const { height } = useBodySize();
@@ -61,12 +66,19 @@ function Body({ moduleId }: { moduleId?: string }) {
     });
   const firstOfModule = moduleId ? model.find((m) => m.id === moduleId)?.lessons[0]?.id : undefined;
   const resume = model.flatMap((m) => m.lessons).find((l) => l.status === 'started')?.id;
+  // Back from the reader, the cursor is on the lesson it showed last (n/p may have moved it on).
+  const shown = opened.has(route) ? lastShownLesson() : undefined;
+  const back = shown && items.some((i) => i.key === shown) ? shown : undefined;
   return (
     <SelectList
       items={items}
       height={height}
-      initialKey={firstOfModule ?? resume}
-      onSelect={(id) => id && nav.push({ screen: 'lesson', lessonId: id })}
+      initialKey={back ?? firstOfModule ?? resume}
+      onSelect={(id) => {
+        if (!id) return;
+        opened.add(route);
+        nav.push({ screen: 'lesson', lessonId: id });
+      }}
     />
   );
 }

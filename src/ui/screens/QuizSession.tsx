@@ -70,9 +70,14 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
     { priority: KeypressPriority.Low },
   );
 
+  // An ordering question's footer says how to move items (they are its only non-obvious keys).
+  const answerHints =
+    session.question?.type === 'order'
+      ? [Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN, Command.SUBMIT, Command.UNDO]
+      : [Command.SUBMIT, Command.UNDO];
   const hints =
     session.phase === 'answer'
-      ? [Command.SUBMIT, Command.UNDO]
+      ? answerHints
       : session.phase === 'feedback'
         ? [Command.RATE_AGAIN, Command.RATE_HARD, Command.RATE_GOOD, Command.RATE_EASY, Command.UNDO, Command.OPEN_LESSON]
         : [Command.UNDO, Command.BACK];
