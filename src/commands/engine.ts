@@ -8,7 +8,16 @@ import { FailedError, UsageError } from '../shared/errors.js';
 import { DatasetError, DatasetFileError, encodeDataset, readJsonl } from '../engines/llm/data.js';
 import { evaluateLoss } from '../engines/llm/eval.js';
 import { chatPromptIds, generateStream, InferenceModel } from '../engines/llm/generate.js';
-import { loadAdapter, loadModel, saveModel, type LoadedModel } from '../engines/llm/io.js';
+import {
+  adapterBaseQuantization,
+  loadAdapter,
+  loadModel,
+  parseQuantizationTag,
+  quantizationTag,
+  saveModel,
+  type LoadedModel,
+  type QuantizeOptions,
+} from '../engines/llm/io.js';
 import { mergedWeights } from '../engines/llm/lora.js';
 import { withWeights } from '../engines/llm/model.js';
 import { PROJECTIONS, type Projection } from '../engines/llm/params.js';
@@ -45,10 +54,12 @@ export interface TrainFlags extends CommonFlags {
   seed?: string;
   out?: string;
   resume?: boolean;
+  doubleQuant?: boolean;
 }
 export interface EvalFlags extends CommonFlags {
   data?: string;
   format?: string;
+  quantize?: string;
 }
 export interface GenerateFlags extends CommonFlags {
   prompt?: string;
@@ -60,6 +71,7 @@ export interface GenerateFlags extends CommonFlags {
   topP?: string;
   seed?: string;
   stop?: string[];
+  quantize?: string;
 }
 export interface MergeFlags extends CommonFlags {
   out?: string;
@@ -113,11 +125,28 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
   }
 }
 
-function load(opts: Opts, quantize = false): LoadedModel {
+function load(opts: Opts, quant: QuantizeOptions = {}): LoadedModel {
   const dir = opts.model ? resolve(opts.model) : defaultModelDir(opts);
   if (!existsSync(dir))
     throw new UsageError(`model folder not found: ${dir}`, 'pass --model DIR with config.json, model.safetensors and tokenizer.json');
-  return loadModel(dir, { quantize });
+  return loadModel(dir, quant);
+}
+
+/**
+ * How to hold the base for eval-model and generate: as --quantize says, or else as the adapter was
+ * trained (a QLoRA adapter records its NF4 base in its safetensors metadata), or else fp32.
+ */
+function baseQuantization(flag: string | undefined, adapterDir: string | undefined): QuantizeOptions {
+  if (flag !== undefined) {
+    if (flag === 'none') return {};
+    const q = parseQuantizationTag(flag);
+    if (!q) throw new UsageError(`--quantize must be none, nf4 or nf4-double-quant (got ${JSON.stringify(flag)})`);
+    return q;
+  }
+  const q = adapterDir ? adapterBaseQuantization(adapterDir) : null;
+  if (q)
+    note(`the adapter was trained on an NF4 base (${quantizationTag(q)}): the base is quantised the same way (--quantize none for fp32)`);
+  return q ?? {};
 }
 
 function parseTargets(v: string): Projection[] {
@@ -137,6 +166,8 @@ function parseTargets(v: string): Projection[] {
 export async function runTrain(opts: TrainFlags): Promise<void> {
   const method = (opts.method ?? 'lora') as Method;
   if (!['lora', 'qlora', 'full'].includes(method)) throw new UsageError(`--method must be lora, qlora or full (got ${method})`);
+  if (opts.doubleQuant && method !== 'qlora')
+    throw new UsageError('--double-quant quantises the NF4 base of QLoRA', 'add --method qlora, or leave out --double-quant');
   if (opts.steps !== undefined && opts.epochs !== undefined) throw new UsageError('pass either --steps or --epochs, not both');
   const lab = labDir(opts);
   const dataFile = resolve(opts.data ?? join(lab, 'data/train.jsonl'));
@@ -171,6 +202,7 @@ export async function runTrain(opts: TrainFlags): Promise<void> {
     minDelta: TRAIN_DEFAULTS.minDelta,
     blockSize: posInt(opts.block ?? TRAIN_DEFAULTS.blockSize, '--block'),
     resume: Boolean(opts.resume),
+    doubleQuant: Boolean(opts.doubleQuant),
   };
   const json = Boolean(opts.json);
   const ac = new AbortController();
@@ -193,7 +225,9 @@ export async function runTrain(opts: TrainFlags): Promise<void> {
           note(`${info.method}: ${info.peft_line}`);
           note(`${info.train_examples} training / ${info.val_examples} validation examples, ${info.total_steps} steps`);
           if (info.method === 'qlora')
-            note(`base weights in memory: ${mb(info.base_memory_bytes)} as NF4 (fp32 would be ${mb(info.base_memory_fp32_bytes)})`);
+            note(
+              `base weights in memory: ${mb(info.base_memory_bytes)} with the projections as NF4 at ${info.base_quant_bits_per_weight?.toFixed(3)} bits per weight${info.double_quant ? ' (double-quantised scales)' : ''} (fp32 would be ${mb(info.base_memory_fp32_bytes)})`,
+            );
         },
         onStep: (e) => {
           if (json) {
@@ -236,9 +270,14 @@ export async function runTrain(opts: TrainFlags): Promise<void> {
       train_loss_last: summary.train_loss_last,
       base_memory_bytes: summary.base_memory_bytes,
       base_memory_fp32_bytes: summary.base_memory_fp32_bytes,
+      base_quant_bits_per_weight: summary.base_quant_bits_per_weight,
+      double_quant: summary.double_quant,
+      peak_rss_bytes: summary.peak_rss_bytes,
       stopped_early: summary.stopped_early,
       interrupted: summary.interrupted,
       checkpoint: summary.checkpoint,
+      resumed_from_step: summary.resumed_from_step,
+      modelfile: summary.modelfile,
     };
     if (json) process.stdout.write(JSON.stringify(out) + '\n');
     else {
@@ -249,6 +288,9 @@ export async function runTrain(opts: TrainFlags): Promise<void> {
       if (summary.val_loss_before !== null)
         console.log(`validation loss ${summary.val_loss_before.toFixed(4)} → ${summary.val_loss_after?.toFixed(4)}`);
       console.log(`${kind} written to ${summary.out} (${kb(summary.adapter_bytes)}; base model.safetensors ${kb(summary.base_bytes)})`);
+      // tensor bytes are what the method changes; the process's peak RSS is what the run really used
+      console.log(`memory: base weights ${mb(summary.base_memory_bytes)} as held · process peak RSS ${mb(summary.peak_rss_bytes)}`);
+      console.log(`Ollama: ollama create my-model -f ${summary.modelfile}`);
       if (summary.checkpoint) console.log(`resume with the same flags plus --resume`);
     }
     if (summary.interrupted) process.exitCode = interruptCode;
@@ -275,7 +317,7 @@ const mb = (b: number) => `${(b / 1048576).toFixed(2)} MiB`;
 export async function runEvalModel(opts: EvalFlags): Promise<void> {
   await guard(async () => {
     if (!opts.data) throw new UsageError('--data F.jsonl is required');
-    const { model, tokenizer } = load(opts);
+    const { model, tokenizer } = load(opts, baseQuantization(opts.quantize, opts.adapter && resolve(opts.adapter)));
     if (opts.adapter) model.adapter = loadAdapter(resolve(opts.adapter), model.config).adapter;
     const file = resolve(opts.data);
     const records = readJsonl(file);
@@ -283,28 +325,51 @@ export async function runEvalModel(opts: EvalFlags): Promise<void> {
     if (truncated) note(`${truncated} record(s) were longer than the model's ${model.config.maxPositions}-token context and were cut`);
     const r = evaluateLoss(model, examples, tokenizer.eosId);
     const result: Record<string, unknown> = { loss: r.loss, perplexity: r.perplexity, tokens: r.tokens };
+    let report: import('../engines/labs/lora/task.js').TicketReport | null = null;
     if (opts.format) {
       if (opts.format !== 'ticket') throw new UsageError(`--format: unknown scorer "${opts.format}" (available: ticket)`);
-      const { formatCompliance } = await import('../engines/labs/lora/task.js');
+      const { scoreTickets, taskOfRecords, TaskError } = await import('../engines/labs/lora/task.js');
+      let task;
+      try {
+        task = taskOfRecords(records);
+      } catch (e) {
+        if (e instanceof TaskError)
+          throw new UsageError(
+            `--format ticket: ${e.message}`,
+            'each record needs an expected answer of "label: value" lines, as in labs/lora/data',
+          );
+        throw e;
+      }
       // generation merges the adapter into a copy of the weights instead of running it unmerged
       const adapter = model.adapter;
       model.adapter = null;
       const im = new InferenceModel(model, adapter);
-      const rep = await formatCompliance(im, tokenizer, records);
+      report = await scoreTickets(im, tokenizer, records, { task });
+      const perLabel = Object.entries(report.labels);
       Object.assign(result, {
-        format_compliance: rep.format_compliance,
-        category_accuracy: rep.category_accuracy,
-        priority_accuracy: rep.priority_accuracy,
-        samples: rep.samples,
+        format_compliance: report.format_compliance,
+        // <label>_accuracy (category_accuracy, priority_accuracy) and the majority baseline of each label
+        ...Object.fromEntries(perLabel.map(([k, v]) => [`${k}_accuracy`, v.accuracy])),
+        labels: report.labels,
+        exact_match: report.exact_match,
+        exact_match_majority: report.exact_match_majority,
+        samples: report.samples,
       });
     }
     if (opts.json) printJson(result);
     else {
       console.log(`loss ${r.loss.toFixed(6)}  perplexity ${r.perplexity.toFixed(4)}  tokens ${r.tokens}`);
-      if (result.format_compliance !== undefined)
-        console.log(
-          `format compliance ${(100 * (result.format_compliance as number)).toFixed(1)}%  category accuracy ${(100 * (result.category_accuracy as number)).toFixed(1)}%  priority accuracy ${(100 * (result.priority_accuracy as number)).toFixed(1)}%`,
-        );
+      if (report) {
+        const p = (x: number) => `${(100 * x).toFixed(1)}%`;
+        console.log(`format compliance ${p(report.format_compliance)} of ${report.n}`);
+        for (const [k, v] of Object.entries(report.labels))
+          console.log(`${k} accuracy ${p(v.accuracy)}  (majority baseline ${p(v.majority.accuracy)}: always "${v.majority.value}")`);
+        const guessing = Object.entries(report.labels).filter(([, v]) => v.accuracy <= v.majority.accuracy);
+        if (report.format_compliance >= 0.5 && guessing.length)
+          console.log(
+            `the answers have the format, but ${guessing.map(([k]) => k).join(' and ')} ${guessing.length > 1 ? 'are' : 'is'} no better than always giving the most common value`,
+          );
+      }
     }
   });
 }
@@ -314,7 +379,7 @@ export async function runEvalModel(opts: EvalFlags): Promise<void> {
 export async function runGenerate(opts: GenerateFlags): Promise<void> {
   await guard(async () => {
     if (opts.prompt === undefined) throw new UsageError('--prompt TEXT is required');
-    const { model, tokenizer } = load(opts);
+    const { model, tokenizer } = load(opts, baseQuantization(opts.quantize, opts.adapter && resolve(opts.adapter)));
     const adapter = opts.adapter ? loadAdapter(resolve(opts.adapter), model.config).adapter : null;
     const im = new InferenceModel(model, adapter);
     const ids = opts.raw

@@ -1,8 +1,8 @@
 // Model and adapter folders in the Hugging Face layouts:
 //   model:   config.json, model.safetensors, tokenizer.json, tokenizer_config.json, generation_config.json
 //   adapter: adapter_config.json, adapter_model.safetensors (PEFT)
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CHAT_TEMPLATE_JINJA } from './chat.js';
 import { configToJson, readConfig, type LlamaConfig } from './config.js';
 import { ADAPTER_HINT, MODEL_HINT, ModelFileError, readJsonObject, withHint } from './errors.js';
@@ -24,7 +24,13 @@ export interface LoadedModel {
   tokenizer: Tokenizer;
 }
 
-export function loadModel(dir: string, opts: { quantize?: boolean } = {}): LoadedModel {
+/** How a model's projections are held: fp32, or NF4 (QLoRA) with the absmax scales fp32 or double-quantised. */
+export interface QuantizeOptions {
+  quantize?: boolean;
+  doubleQuant?: boolean;
+}
+
+export function loadModel(dir: string, opts: QuantizeOptions = {}): LoadedModel {
   try {
     return readModelFolder(resolve(dir), opts);
   } catch (e) {
@@ -52,7 +58,7 @@ export function checkAdapterFolder(dir: string): void {
   if (!existsSync(join(d, 'adapter_model.safetensors'))) throw new ModelFileError(`${d}: missing adapter_model.safetensors`, ADAPTER_HINT);
 }
 
-function readModelFolder(d: string, opts: { quantize?: boolean }): LoadedModel {
+function readModelFolder(d: string, opts: QuantizeOptions): LoadedModel {
   checkModelFolder(d);
   const config = readConfig(join(d, 'config.json'));
   // tokenizer.json plus the files that name its special tokens (tokenizer_config.json, special_tokens_map.json)
@@ -78,7 +84,7 @@ function readModelFolder(d: string, opts: { quantize?: boolean }): LoadedModel {
   const params = new ParamSet(kept);
   for (const [name, shape] of entries) {
     const t = tensors.get(name)!;
-    if (quantized && projNames.has(name)) quantized.set(name, quantizeNF4(t.data, shape));
+    if (quantized && projNames.has(name)) quantized.set(name, quantizeNF4(t.data, shape, { doubleQuant: opts.doubleQuant }));
     else params.view(name).set(t.data);
   }
   return { dir: d, model: new LlamaModel(config, params, quantized), tokenizer };
@@ -145,14 +151,99 @@ export function peftConfigJson(c: LoraConfig, baseModel: string): Record<string,
   };
 }
 
-/** Saves adapter_config.json + adapter_model.safetensors; returns the safetensors size in bytes. */
-export function saveAdapter(dir: string, adapter: LoraAdapter, baseModel: string): number {
+/**
+ * How a file in `fromDir` names the base folder: its path relative to `fromDir`, with forward slashes
+ * (Ollama resolves a Modelfile's paths against the Modelfile's folder), never an absolute path of the
+ * training machine. A base on another drive (Windows) is named by its folder name alone.
+ */
+export function baseReference(fromDir: string, baseDir: string): string {
+  const rel = relative(resolve(fromDir), resolve(baseDir));
+  if (isAbsolute(rel)) return basename(resolve(baseDir));
+  return rel === '' ? '.' : rel.split(sep).join('/');
+}
+
+/**
+ * The safetensors metadata key that records which base an adapter was trained against: "nf4" or
+ * "nf4-double-quant" for QLoRA (the frozen base was NF4, so eval-model and generate quantise it the same
+ * way by default); absent for LoRA on the fp32 base. PEFT ignores it.
+ */
+export const BASE_QUANTIZATION_KEY = 'base_quantization';
+
+export function quantizationTag(q: QuantizeOptions): string | null {
+  return q.quantize ? (q.doubleQuant ? 'nf4-double-quant' : 'nf4') : null;
+}
+
+export function parseQuantizationTag(tag: string | undefined): QuantizeOptions | null {
+  if (tag === 'nf4') return { quantize: true, doubleQuant: false };
+  if (tag === 'nf4-double-quant') return { quantize: true, doubleQuant: true };
+  return null;
+}
+
+/**
+ * Saves adapter_config.json + adapter_model.safetensors; returns the safetensors size in bytes.
+ * `baseDir` is written relative to the adapter folder (base_model_name_or_path); `base` records a
+ * quantised base (QLoRA) in the safetensors metadata.
+ */
+export function saveAdapter(dir: string, adapter: LoraAdapter, baseDir: string, base: QuantizeOptions = {}): number {
   mkdirSync(dir, { recursive: true });
   const tensors: TensorMap = new Map();
   for (const s of adapter.params.specs) tensors.set(s.name, { shape: s.shape, data: adapter.params.view(s.name) });
-  const bytes = writeSafetensors(join(dir, 'adapter_model.safetensors'), tensors, { format: 'pt' });
-  writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify(peftConfigJson(adapter.config, baseModel), null, 2) + '\n');
+  const tag = quantizationTag(base);
+  const meta = { format: 'pt', ...(tag ? { [BASE_QUANTIZATION_KEY]: tag } : {}) };
+  const bytes = writeSafetensors(join(dir, 'adapter_model.safetensors'), tensors, meta);
+  const config = peftConfigJson(adapter.config, baseReference(dir, baseDir));
+  writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify(config, null, 2) + '\n');
   return bytes;
+}
+
+/** ftlab's chat template (chat.ts) in Ollama's Go-template syntax: System/User lines, then "Assistant: ". */
+export const OLLAMA_TEMPLATE = '{{ if .System }}System: {{ .System }}\n{{ end }}User: {{ .Prompt }}\nAssistant: ';
+
+/**
+ * An Ollama Modelfile next to a trained adapter (FROM the base folder, ADAPTER this folder) or model
+ * (FROM this folder), so `ollama create NAME -f DIR/Modelfile` imports it. Paths are relative to the
+ * Modelfile, as Ollama reads them. TEMPLATE is the chat template the model was trained with (Ollama
+ * cannot derive it from this tokenizer_config.json's custom template). Returns the file's path.
+ */
+export function writeModelfile(dir: string, opts: { baseDir?: string; adapter: boolean }): string {
+  const from = opts.adapter && opts.baseDir ? baseReference(dir, opts.baseDir) : '.';
+  const text = [
+    '# Written by ftlab train. Import into Ollama with:  ollama create my-model -f Modelfile',
+    '# (paths are relative to this file; see docs/engine.md, "Taking the files elsewhere")',
+    `FROM ${from}`,
+    ...(opts.adapter ? ['ADAPTER .'] : []),
+    `TEMPLATE """${OLLAMA_TEMPLATE}"""`,
+    '',
+  ].join('\n');
+  const path = join(dir, 'Modelfile');
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The metadata of a safetensors file, read from its header alone (an adapter's base quantisation). */
+export function readSafetensorsMetadata(path: string): Record<string, string> {
+  const fd = openSync(path, 'r');
+  try {
+    const len = Buffer.alloc(8);
+    if (readSync(fd, len, 0, 8, 0) < 8) return {};
+    const n = Number(len.readBigUInt64LE(0));
+    if (!(n > 0 && n <= 100_000_000)) return {};
+    const header = Buffer.alloc(n);
+    readSync(fd, header, 0, n, 8);
+    const meta = (JSON.parse(header.toString('utf8')) as { __metadata__?: unknown }).__metadata__;
+    return meta && typeof meta === 'object' ? (meta as Record<string, string>) : {};
+  } catch {
+    return {}; // loadAdapter reports a damaged file properly
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The base quantisation an adapter folder records (QLoRA), or null for an fp32 base or no such folder. */
+export function adapterBaseQuantization(dir: string): QuantizeOptions | null {
+  const p = join(resolve(dir), 'adapter_model.safetensors');
+  if (!existsSync(p)) return null;
+  return parseQuantizationTag(readSafetensorsMetadata(p)[BASE_QUANTIZATION_KEY]);
 }
 
 /** Reads the PEFT config keys we honour, rejecting the ones that would change the maths silently. */

@@ -34,7 +34,8 @@ async function loadBoth(ctx: CheckContext, args: Record<string, unknown>) {
   const e = await engine();
   const dir = adapterDir(ctx);
   if (!dir) return { e, error: NO_ADAPTER } as const;
-  const base = e.io.loadModel(labPath(ctx, args.base, 'base'));
+  // a QLoRA adapter is graded on the NF4 base it was trained against (its safetensors metadata says so)
+  const base = e.io.loadModel(labPath(ctx, args.base, 'base'), e.io.adapterBaseQuantization(dir) ?? {});
   try {
     const { adapter, bytes } = e.io.loadAdapter(dir, base.model.config);
     return { e, base, adapter, bytes, dir } as const;
@@ -141,8 +142,10 @@ const mergeEquals: CheckKind = {
   },
 };
 
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
 const formatCompliance: CheckKind = {
-  description: 'with the adapter, greedy answers to held-out tickets follow the two-line category/priority format',
+  description: 'with the adapter, greedy answers to held-out tickets follow the answer format (one "label: value" line per label)',
   validateArgs: (a) => [...numArg('min', 0, 1)(a), ...numArg('sample', 1, 10000)(a)],
   async run(ctx, args) {
     const r = await loadBoth(ctx, args);
@@ -154,13 +157,83 @@ const formatCompliance: CheckKind = {
     const rng = new e.rng.Rng(ctx.seed);
     const pick = rng.shuffle(records.slice()).slice(0, args.sample as number);
     const im = new e.gen.InferenceModel(base.model, adapter);
-    const rep = await e.task.formatCompliance(im, base.tokenizer, pick, { signal: ctx.signal });
+    const rep = await e.task.scoreTickets(im, base.tokenizer, pick, { task: e.task.taskOfRecords(records), signal: ctx.signal });
     const min = args.min as number;
     const firstBad = rep.samples.find((s) => !s.format_ok);
     return {
       ok: rep.format_compliance >= min,
-      detail: `format compliance ${(100 * rep.format_compliance).toFixed(1)} % on ${rep.n} held-out tickets (needed ≥ ${100 * min} %); category accuracy ${(100 * rep.category_accuracy).toFixed(1)} %${firstBad ? `; e.g. line ${firstBad.line} got ${JSON.stringify(firstBad.output.slice(0, 60))}` : ''}`,
-      data: { format_compliance: rep.format_compliance, category_accuracy: rep.category_accuracy, priority_accuracy: rep.priority_accuracy, n: rep.n },
+      detail: `format compliance ${pct(rep.format_compliance)} on ${rep.n} held-out tickets (needed ≥ ${100 * min} %)${firstBad ? `; e.g. line ${firstBad.line} got ${JSON.stringify(firstBad.output.slice(0, 60))}` : ''} (whether the labels are right is graded by lora-label-accuracy)`,
+      data: { format_compliance: rep.format_compliance, n: rep.n },
+    };
+  },
+};
+
+// The base model's answers depend only on the base, the data and how the base is held: scored once per
+// process (the lab runner grades again after every run).
+const baseReports = new Map<string, Promise<import('./task.js').TicketReport>>();
+
+const labelAccuracy: CheckKind = {
+  description:
+    'with the adapter, the labels of the held-out answers are right: each label at least min_accuracy and at least min_margin above the majority baseline (always answering the most common value)',
+  validateArgs: (a) => [
+    ...numArg('min_accuracy', 0, 1)(a),
+    ...numArg('min_margin', 0, 1)(a),
+    ...(typeof a.data === 'string' ? [] : ['"data" must name a JSONL file in the lab folder']),
+  ],
+  async run(ctx, args) {
+    const r = await loadBoth(ctx, args);
+    if ('error' in r) return r.error as CheckOutcome;
+    const { e, base, adapter, dir } = r;
+    const file = labPath(ctx, args.data, 'data/heldout.jsonl');
+    const records = e.data.readJsonl(file);
+    const task = e.task.taskOfRecords(records);
+    const rule = { minAccuracy: args.min_accuracy as number, minMargin: args.min_margin as number };
+    const rep = await e.task.scoreTickets(new e.gen.InferenceModel(base.model, adapter), base.tokenizer, records, { task, signal: ctx.signal });
+    const quant = e.io.adapterBaseQuantization(dir);
+    const key = JSON.stringify([base.dir, file, quant]);
+    let basePromise = baseReports.get(key);
+    if (!basePromise) {
+      basePromise = e.task.scoreTickets(new e.gen.InferenceModel(base.model, null), base.tokenizer, records, { task, signal: ctx.signal });
+      baseReports.set(key, basePromise);
+      basePromise.catch(() => baseReports.delete(key));
+    }
+    const baseRep = await basePromise;
+    const verdict = e.task.gradeLabels(rep, rule);
+    const parts = verdict.labels.map(
+      (l) =>
+        `${l.label} ${pct(l.accuracy)} (majority "${l.majority}" ${pct(l.baseline)}, base model ${pct(baseRep.labels[l.label].accuracy)}; needed ≥ ${pct(l.needed)})`,
+    );
+    const failed = verdict.labels.filter((l) => !l.ok);
+    // the case this check exists for: the answers look right and the labels are guesses
+    const formatOnly = !verdict.ok && rep.format_compliance >= 0.5 ? `; the format was learned (${pct(rep.format_compliance)}) but not the labels` : '';
+    const constant = failed.find((l) => Object.keys(rep.labels[l.label].predicted).length === 1);
+    const constantNote = constant ? `; every ${constant.label} answer is "${Object.keys(rep.labels[constant.label].predicted)[0]}"` : '';
+    return {
+      ok: verdict.ok,
+      detail: `${rep.n} held-out tickets: ${parts.join(' · ')}${formatOnly}${constantNote}`,
+      data: {
+        n: rep.n,
+        rule: { min_accuracy: rule.minAccuracy, min_margin: rule.minMargin },
+        format_compliance: rep.format_compliance,
+        exact_match: rep.exact_match,
+        exact_match_majority: rep.exact_match_majority,
+        base_format_compliance: baseRep.format_compliance,
+        base_quantization: quant ? e.io.quantizationTag(quant) : null,
+        labels: Object.fromEntries(
+          verdict.labels.map((l) => [
+            l.label,
+            {
+              accuracy: l.accuracy,
+              majority: l.majority,
+              majority_accuracy: l.baseline,
+              base_accuracy: baseRep.labels[l.label].accuracy,
+              needed: l.needed,
+              ok: l.ok,
+              predicted: rep.labels[l.label].predicted,
+            },
+          ]),
+        ),
+      },
     };
   },
 };
@@ -172,4 +245,5 @@ export const checks: CheckKindTable = {
   'lora-base-unchanged': baseUnchanged,
   'lora-merge-equals': mergeEquals,
   'lora-format-compliance': formatCompliance,
+  'lora-label-accuracy': labelAccuracy,
 };
