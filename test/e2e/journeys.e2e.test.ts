@@ -2,7 +2,7 @@
 // a person types: one key at a time, in bursts (several keys in one write, as a terminal delivers fast
 // typing), and as held-key repeat (one key every ~30 ms without waiting for the screen).
 // The course is the practice fixture course cut down to the questions each journey needs.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -322,6 +322,38 @@ describe('usage errors in one style', () => {
     expect(missing.stderr).toBe("ftlab: missing required argument 'id'\nhint: run ftlab lab verify --help for its options\n");
     expect(run('--no-such-flag').stderr).toMatch(/^ftlab: unknown option '--no-such-flag'\nhint: run ftlab --help/);
   });
+});
+
+describe('server banners', () => {
+  /** Starts `ftlab ARGS` and resolves with its stderr once `ready` appears (then stops it). */
+  const startUntil = (args: string[], ready: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, CI: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`no banner:\n${err}`))), T);
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (!ready.test(err)) return;
+        clearTimeout(timer);
+        child.once('exit', () => resolve(err));
+        child.kill('SIGTERM');
+      });
+    });
+  it('ftlab serve and ftlab backend print their friendly banner and no raw pino JSON at the default log level', async () => {
+    const serve = await startUntil(['serve', '--port', '0', '--ollama-host', 'http://127.0.0.1:9'], /stop: Ctrl-C/);
+    expect(serve).toMatch(/^ftlab serve: listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(serve).not.toMatch(/^\{/m);
+    const backend = await startUntil(['backend', '--port', '0'], /stop: Ctrl-C/);
+    expect(backend).toMatch(/^ftlab backend: Ollama-compatible API on http:\/\/127\.0\.0\.1:\d+/);
+    expect(backend).not.toMatch(/^\{/m);
+    // Asked for, the structured log is there.
+    const debug = await startUntil(['serve', '--port', '0', '--ollama-host', 'http://127.0.0.1:9', '--log-level', 'debug'], /stop: Ctrl-C/);
+    expect(debug).toMatch(/^\{"level":30,.*"msg":"Server listening at/m);
+  }, 60_000);
 });
 
 describe('serving lab ports and leaving a lab screen', () => {

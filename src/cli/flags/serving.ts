@@ -56,9 +56,10 @@ export function register(program: Command): void {
     )
     .option('--body-limit <bytes>', 'largest accepted request body', positiveInt('body limit'), 1024 * 1024)
     .addOption(
-      new Option('--log-level <level>', 'structured log level (JSON lines on stderr)')
+      // warn by default, as the backend: the banner says where the API listens; info adds a JSON line per request.
+      new Option('--log-level <level>', 'structured log level (JSON lines on stderr; info logs every request)')
         .choices(['silent', 'error', 'warn', 'info', 'debug'])
-        .default('info'),
+        .default('warn'),
     )
     .option('--no-docs', 'do not serve /docs and /openapi.json')
     .addHelpText(
