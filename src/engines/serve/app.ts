@@ -18,9 +18,15 @@ import {
   type ModelBackend,
 } from './model-clients.js';
 import { CompatError, maxNewTokens, plainMessages, stopList, unsupportedOpenAIField, usageOf, wantsStreamUsage } from './openai-compat.js';
+import { completionOptions, completionPrompts, runCompletion } from './completions.js';
+import { float32Base64 } from './ollama/embed.js';
 import {
   chatBodySchema,
   chatResponseSchema,
+  completionBodySchema,
+  completionResponseSchema,
+  embeddingBodySchema,
+  embeddingResponseSchema,
   errorSchema,
   generateBodySchema,
   generateResponseSchema,
@@ -203,6 +209,8 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
       'GET /health',
       'POST /generate',
       'POST /v1/chat/completions',
+      'POST /v1/completions',
+      'POST /v1/embeddings',
       'GET /v1/models',
       'GET /metrics',
       'GET /docs',
@@ -383,6 +391,113 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
         return reply;
       } catch (err) {
         return failInStreamOrThrow(sse, toBackendError(err, opts, model, timeoutMs, call.signal));
+      } finally {
+        call.done();
+      }
+    },
+  );
+
+  // OpenAI's legacy completions: each prompt through the backend's generate (so the model's template applies,
+  // as Ollama's own /v1/completions does); one choice per prompt; SSE text_completion chunks when streaming.
+  app.post<{ Body: Record<string, unknown> & { model?: string; stream?: boolean } }>(
+    '/v1/completions',
+    {
+      schema: {
+        summary: 'OpenAI-compatible (legacy) text completions (stream with "stream": true)',
+        body: completionBodySchema,
+        response: {
+          200: {
+            description: 'the completion; with "stream": true, text/event-stream of text_completion chunks ending in "data: [DONE]"',
+            content: { 'application/json': { schema: completionResponseSchema }, 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          '4xx': errorSchema,
+          '5xx': errorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      const model = body.model ?? opts.defaultModel;
+      let prompts: string[];
+      let options: GenerationOptions;
+      const refused = unsupportedOpenAIField(body);
+      if (refused) throw fromCompat(refused);
+      try {
+        prompts = completionPrompts(body.prompt);
+        options = completionOptions(body);
+      } catch (err) {
+        throw err instanceof CompatError ? fromCompat(err, 'bad_request') : err;
+      }
+      const call = backendCall(req, reply, timeoutMs);
+      const sse = body.stream ? sseWriter(reply) : undefined;
+      try {
+        const r = await runCompletion({
+          prompts,
+          model,
+          includeUsage: wantsStreamUsage(body as { stream_options?: unknown }),
+          write: sse ? (chunk) => sse.write(chunk) : undefined,
+          generate: (prompt, onText) =>
+            callBackend(metrics, 'generate', () =>
+              opts.backend.generate({ model, prompt, options, signal: call.signal, onActivity: call.touch, onText }),
+            ),
+        });
+        if (!sse) return r.body;
+        sse.end(r.tail!);
+        return reply;
+      } catch (err) {
+        return failInStreamOrThrow(sse, toBackendError(err, opts, model, timeoutMs, call.signal));
+      } finally {
+        call.done();
+      }
+    },
+  );
+
+  // Embeddings from the backend (Ollama's /api/embed, or an OpenAI-compatible /embeddings), in OpenAI's
+  // shape; base64 is encoded here. Text only: token ids depend on the backend's tokenizer.
+  app.post<{ Body: { model?: string; input: unknown; encoding_format?: 'float' | 'base64'; dimensions?: number } }>(
+    '/v1/embeddings',
+    {
+      schema: {
+        summary: 'OpenAI-compatible embeddings: one vector per input text, from the backend model',
+        body: embeddingBodySchema,
+        response: { 200: embeddingResponseSchema, '4xx': errorSchema, '5xx': errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      const model = body.model ?? opts.defaultModel;
+      const list = typeof body.input === 'string' ? [body.input] : (body.input as unknown[]);
+      list.forEach((text, i) => {
+        const param = typeof body.input === 'string' ? 'input' : `input[${i}]`;
+        if (typeof text !== 'string')
+          throw new ApiError(
+            400,
+            'unsupported',
+            `${param} must be a text: token ids are not supported here (they depend on the backend's tokenizer)`,
+            'send the text itself',
+            undefined,
+            param,
+          );
+        if (!text)
+          throw new ApiError(400, 'bad_request', `${param} is empty: there is nothing to embed`, 'send some text', undefined, param);
+      });
+      const call = backendCall(req, reply, timeoutMs);
+      try {
+        const r = await callBackend(metrics, 'embed', () =>
+          opts.backend.embed({ model, input: list as string[], dimensions: body.dimensions, signal: call.signal, onActivity: call.touch }),
+        );
+        return {
+          object: 'list',
+          data: r.embeddings.map((v, index) => ({
+            object: 'embedding',
+            index,
+            embedding: body.encoding_format === 'base64' ? float32Base64(Float32Array.from(v)) : v,
+          })),
+          model,
+          usage: { prompt_tokens: r.promptTokens, total_tokens: r.promptTokens },
+        };
+      } catch (err) {
+        throw toBackendError(err, opts, model, timeoutMs, call.signal);
       } finally {
         call.done();
       }

@@ -49,6 +49,20 @@ export interface ChatCall extends CallBase {
   messages: ChatMessage[];
 }
 
+export interface EmbedCall {
+  model: string;
+  input: string[];
+  /** Keep the first N values (renormalised), where the backend supports it. */
+  dimensions?: number;
+  signal: AbortSignal;
+  onActivity?: () => void;
+}
+
+export interface EmbedResult {
+  embeddings: number[][];
+  promptTokens: number;
+}
+
 /** A model as OpenAI's /v1/models lists it: `created` in seconds since the epoch. */
 export interface BackendModel {
   id: string;
@@ -66,6 +80,8 @@ export interface ModelBackend {
   /** Every model the backend has, in its own spelling (Ollama: "name:tag"). */
   listModels(signal: AbortSignal): Promise<BackendModel[]>;
   generate(call: GenerateCall): Promise<GenerationResult>;
+  /** One vector per text, from the backend's embeddings route (Ollama's /api/embed, OpenAI's /embeddings). */
+  embed(call: EmbedCall): Promise<EmbedResult>;
   chat(call: ChatCall): Promise<GenerationResult>;
 }
 
@@ -141,6 +157,37 @@ async function getJson(url: string, signal: AbortSignal, kind: 'ollama' | 'opena
   return parsed;
 }
 
+/** A JSON POST answered with one JSON object (the embeddings routes), with the same checks as getJson. */
+async function postJson(
+  url: string,
+  request: Json,
+  call: { model: string; signal: AbortSignal; onActivity?: () => void },
+  kind: 'ollama' | 'openai',
+  headers: Record<string, string>,
+): Promise<Json> {
+  const body = await openOk(url, { method: 'POST', headers, body: JSON.stringify(request), signal: call.signal }, call.model, kind);
+  call.onActivity?.();
+  const text = await readText(body, call.signal);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw backendBroken(`${url} did not answer JSON: ${preview(text)}`);
+  }
+  if (!isObject(parsed)) throw backendBroken(`${url} did not answer a JSON object`);
+  if (parsed.error !== undefined) throw backendFailed(200, errorMessage(parsed.error));
+  return parsed;
+}
+
+/** Vectors as numbers, one per input, or a backendBroken naming what is wrong. */
+function vectors(value: unknown, count: number, where: string): number[][] {
+  if (!Array.isArray(value) || value.length !== count) throw backendBroken(`${where} does not hold ${count} embedding(s)`);
+  for (const v of value)
+    if (!Array.isArray(v) || !v.length || v.some((x) => typeof x !== 'number' || !Number.isFinite(x)))
+      throw backendBroken(`${where} holds an embedding that is not a list of numbers`);
+  return value as number[][];
+}
+
 /** Runs `each` over the lines of a streamed body; destroys the body on failure, drains it on success. */
 async function overLines<T>(body: IncomingMessage, call: CallBase, each: (line: string) => T | undefined): Promise<T | undefined> {
   try {
@@ -188,6 +235,13 @@ export class OllamaBackend implements ModelBackend {
       const created = Number.isFinite(modified) ? Math.floor(modified / 1000) : 0;
       return [{ id, created, owned_by: path.length > 1 ? path.at(-2)! : 'library' }];
     });
+  }
+
+  /** /api/embed without truncation, so an input too long for the model is the backend's 400, as at OpenAI. */
+  async embed(call: EmbedCall): Promise<EmbedResult> {
+    const request = { model: call.model, input: call.input, truncate: false, ...(call.dimensions ? { dimensions: call.dimensions } : {}) };
+    const body = await postJson(`${this.url}/api/embed`, request, call, this.kind, { 'content-type': 'application/json' });
+    return { embeddings: vectors(body.embeddings, call.input.length, '/api/embed'), promptTokens: count(body.prompt_eval_count) };
   }
 
   generate(call: GenerateCall): Promise<GenerationResult> {
@@ -284,6 +338,19 @@ export class OpenAICompatibleBackend implements ModelBackend {
           ]
         : [],
     );
+  }
+
+  async embed(call: EmbedCall): Promise<EmbedResult> {
+    const dimensions = call.dimensions ? { dimensions: call.dimensions } : {};
+    const request = { model: call.model, input: call.input, encoding_format: 'float', ...dimensions };
+    const body = await postJson(`${this.url}/embeddings`, request, call, this.kind, this.headers());
+    const data = (Array.isArray(body.data) ? body.data.filter(isObject) : []).sort((a, b) => count(a.index) - count(b.index));
+    const embeddings = vectors(
+      data.map((d) => d.embedding),
+      call.input.length,
+      '/embeddings',
+    );
+    return { embeddings, promptTokens: count(isObject(body.usage) ? body.usage.prompt_tokens : 0) };
   }
 
   generate(call: GenerateCall): Promise<GenerationResult> {

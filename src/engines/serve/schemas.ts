@@ -201,3 +201,104 @@ export const modelListSchema = {
   required: ['object', 'data'],
   properties: { object: { type: 'string', enum: ['list'] }, data: { type: 'array', items: modelSchema } },
 } as const;
+
+/**
+ * OpenAI's legacy completions. `prompt` is checked by the handler (completions.ts), so that a token-id
+ * prompt or an empty text gets a message that says what to send instead of a schema path.
+ */
+export const completionBodySchema = {
+  type: 'object',
+  required: ['prompt'],
+  properties: {
+    model: { type: 'string', minLength: 1, maxLength: 200 },
+    prompt: {
+      description: 'the text to complete, or a list of texts (one choice each, `index` = position); token ids are refused',
+      anyOf: [{ type: 'string' }, { type: 'array', maxItems: 16 }],
+    },
+    stream: { type: 'boolean' },
+    stream_options: {
+      type: ['object', 'null'],
+      properties: { include_usage: { type: 'boolean', description: 'end the stream with a chunk holding the usage (choices: [])' } },
+    },
+    temperature: { type: 'number', minimum: 0, maximum: 2 },
+    top_p: { type: 'number', minimum: 0, maximum: 1 },
+    max_tokens: { type: 'integer', minimum: 1, maximum: 32768 },
+    seed: { type: 'integer' },
+    stop: { anyOf: [{ type: 'string' }, stopSchema] },
+    echo: { type: 'boolean', description: 'refused when true (400)' },
+    logprobs: { type: ['integer', 'null'], description: 'refused when above 0 (400)' },
+    n: { type: 'integer', description: 'refused unless 1 (400)' },
+    best_of: { type: 'integer', description: 'refused unless 1 (400)' },
+    suffix: { type: ['string', 'null'], description: 'refused when not empty (400)' },
+  },
+} as const;
+
+export const completionResponseSchema = {
+  type: 'object',
+  required: ['id', 'object', 'created', 'model', 'choices', 'usage'],
+  description: 'with "stream": true, text/event-stream of text_completion chunks, then "data: [DONE]"',
+  properties: {
+    id: { type: 'string' },
+    object: { type: 'string', enum: ['text_completion'] },
+    created: { type: 'integer' },
+    model: { type: 'string' },
+    choices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['text', 'index', 'logprobs', 'finish_reason'],
+        properties: {
+          text: { type: 'string' },
+          index: { type: 'integer' },
+          logprobs: { type: 'null' },
+          finish_reason: { type: 'string', enum: ['stop', 'length'] },
+        },
+      },
+    },
+    usage: usageRequired,
+  },
+} as const;
+
+export const embeddingBodySchema = {
+  type: 'object',
+  required: ['input'],
+  properties: {
+    model: { type: 'string', minLength: 1, maxLength: 200 },
+    input: {
+      description: 'a text or a list of texts (not empty); token ids are refused, since they depend on the backend',
+      anyOf: [{ type: 'string' }, { type: 'array', minItems: 1, maxItems: 2048 }],
+    },
+    encoding_format: { type: 'string', enum: ['float', 'base64'], description: 'base64: little-endian float32 bytes' },
+    dimensions: { type: 'integer', minimum: 1, description: 'keep the first N values, normalised again' },
+    user: { type: 'string' },
+  },
+} as const;
+
+export const embeddingResponseSchema = {
+  type: 'object',
+  required: ['object', 'data', 'model', 'usage'],
+  properties: {
+    object: { type: 'string', enum: ['list'] },
+    data: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['object', 'index', 'embedding'],
+        properties: {
+          object: { type: 'string', enum: ['embedding'] },
+          index: { type: 'integer' },
+          embedding: {
+            description: 'numbers, or a base64 string with encoding_format "base64"',
+            anyOf: [{ type: 'array', items: { type: 'number' } }, { type: 'string' }],
+          },
+        },
+      },
+    },
+    model: { type: 'string' },
+    usage: {
+      type: 'object',
+      required: ['prompt_tokens', 'total_tokens'],
+      properties: { prompt_tokens: { type: 'integer' }, total_tokens: { type: 'integer' } },
+    },
+  },
+} as const;
