@@ -20,6 +20,21 @@ export interface SampleOptions {
   seed?: number;
   stop?: string[];
   signal?: AbortSignal;
+  /** Structured output: only tokens the constraint allows are sampled (constrained/index.ts). */
+  constraint?: TokenConstraint;
+}
+
+/**
+ * Limits which tokens may come next (grammar-constrained decoding). Sampling keeps its temperature, top-k
+ * and top-p, applied to the allowed tokens only; stop ids are allowed only when the output is complete.
+ */
+export interface TokenConstraint {
+  /** Ids allowed next, ascending (never empty unless finished()). */
+  allowed(): Int32Array;
+  /** The output is complete and no token can extend it: generation ends here ('stop'). */
+  finished(): boolean;
+  /** Takes a sampled id that is not a stop id. */
+  accept(id: number): void;
 }
 
 export interface GenerationResult {
@@ -168,16 +183,30 @@ export interface KvCache {
   v: Float32Array[];
 }
 
-/** Picks the next token: greedy at temperature 0, else temperature → top-k → top-p (nucleus) sampling. */
-export function sampleToken(logits: Float32Array, o: { temperature: number; topK: number; topP: number }, rng: Rng): number {
+/**
+ * Picks the next token: greedy at temperature 0, else temperature → top-k → top-p (nucleus) sampling.
+ * With `allowed` (ascending ids) only those are candidates: the others' logits count as -Infinity.
+ */
+export function sampleToken(
+  logits: Float32Array,
+  o: { temperature: number; topK: number; topP: number },
+  rng: Rng,
+  allowed?: ArrayLike<number>,
+): number {
   const V = logits.length;
+  if (allowed && !allowed.length) throw new Error('no token is allowed here');
   if (o.temperature <= 0) {
+    if (allowed) {
+      let best = allowed[0];
+      for (let i = 1; i < allowed.length; i++) if (logits[allowed[i]] > logits[best]) best = allowed[i];
+      return best;
+    }
     let best = 0;
     for (let i = 1; i < V; i++) if (logits[i] > logits[best]) best = i;
     return best;
   }
-  let idx = Array.from({ length: V }, (_, i) => i).sort((a, b) => logits[b] - logits[a] || a - b);
-  if (o.topK > 0 && o.topK < V) idx = idx.slice(0, o.topK);
+  let idx = (allowed ? Array.from(allowed) : Array.from({ length: V }, (_, i) => i)).sort((a, b) => logits[b] - logits[a] || a - b);
+  if (o.topK > 0 && o.topK < idx.length) idx = idx.slice(0, o.topK);
   const max = logits[idx[0]];
   let probs = idx.map((i) => Math.exp((logits[i] - max) / o.temperature));
   let z = probs.reduce((a, b) => a + b, 0);
@@ -247,13 +276,19 @@ export async function* generateStream(
       doneReason = 'abort';
       break;
     }
-    const id = sampleToken(logits, sampling, rng);
+    // Structured output that is complete and cannot go on ends here, without asking the model for EOS.
+    if (opts.constraint?.finished()) {
+      doneReason = 'stop';
+      break;
+    }
+    const id = sampleToken(logits, sampling, rng, opts.constraint?.allowed());
     // EOS and the folder's other end-of-turn ids (generation_config.json) end the reply; other special
     // tokens are generated but print nothing (tokenBytes skips them)
     if (stopIds.has(id)) {
       doneReason = 'stop';
       break;
     }
+    opts.constraint?.accept(id);
     out.push(id);
     bytes.push(...tok.tokenBytes(id));
     const text = new TextDecoder().decode(new Uint8Array(bytes.slice(0, completeUtf8(bytes))));
