@@ -300,6 +300,66 @@ describe('what the screen says where the learner is', () => {
   });
 });
 
+describe('resizing while reading', () => {
+  it('keeps the line at the top of the reader in place: 60x20 -> 120x40 -> 80x24', async () => {
+    // Long paragraphs of numbered words (p3w17 = paragraph 3, word 17), so any row tells where it is.
+    const dir = writeFixtureCourse();
+    const para = (p: number) => Array.from({ length: 60 }, (_, w) => `p${p}w${w + 1}`).join(' ');
+    const body = [
+      '# Resize',
+      '',
+      ...Array.from({ length: 14 }, (_, i) => [para(i + 1), '']).flat(),
+      '| a | b |',
+      '|---|---|',
+      '| 1 | 2 |',
+      '',
+    ].join('\n');
+    const file = join(dir, 'content/02-serving/01-serving-intro.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/# Serving intro[\s\S]*$/, body));
+    try {
+      const home = tempHome('ftlab-journey-');
+      homes.push(home);
+      const app = spawnCli(['learn', 'serving-intro'], { home, content: dir, cols: 60, rows: 20 });
+      sessions.push(app);
+      /** The first row of the reader's body: in the narrow layout right under the title, else under the rule. */
+      const topRow = () => {
+        const rows = app.text().split('\n');
+        return (rows[1]?.startsWith('──') ? rows[2] : rows[1])?.trim() ?? '';
+      };
+      const words = (row: string) => [...row.matchAll(/p(\d)w(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+      await app.waitFor('ftlab › Serving intro', T);
+      // Scroll until paragraph 3 starts the page (one line at a time, waiting for each, as a reader does).
+      for (let i = 0; i < 60 && !topRow().startsWith('p3w1 '); i++) {
+        const before = topRow();
+        app.type('j');
+        await app.waitUntil(() => topRow() !== before, T);
+      }
+      expect(topRow().startsWith('p3w1 ')).toBe(true);
+      app.resize(120, 40);
+      await app.waitUntil(() => app.text().split('\n')[1]?.startsWith('──') === true && app.text().includes('p3w1 '), T);
+      await app.settle(150, T);
+      expect(topRow(), app.text()).toMatch(/^p3w1 /);
+      app.resize(80, 24);
+      await app.waitUntil(() => (app.text().split('\n')[0]?.length ?? 0) <= 80 && topRow().startsWith('p3w1 '), T);
+      // Now from the middle of a paragraph: the word at the top stays on the top row.
+      app.type('j');
+      await app.waitUntil(() => !topRow().startsWith('p3w1 ') && words(topRow()).length > 0, T);
+      const [, word] = words(topRow())[0]!;
+      app.resize(60, 20);
+      await app.waitUntil(() => !app.text().split('\n')[1]?.startsWith('──'), T);
+      await app.settle(150, T);
+      const after = words(topRow());
+      expect(after[0]![0], app.text()).toBe(3);
+      expect(after.some(([p, w]) => p === 3 && w === word) || after[0]![1] < word, app.text()).toBe(true);
+      expect(app.text()).toContain(`p3w${word} `);
+      app.type('q');
+      expect(await app.exited(T)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('usage errors in one style', () => {
   const run = (...args: string[]) => {
     const home = tempHome('ftlab-journey-');

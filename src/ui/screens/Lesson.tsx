@@ -50,6 +50,23 @@ export default function LessonScreen({ route }: ScreenProps<'lesson'>) {
 }
 
 /** The lines after the lesson body: what to do next. */
+/**
+ * The line of `to` that shows what line `top` of `from` showed: the same Markdown block (source line),
+ * at the same share of its wrapped lines. Lines after the doc (the end block) keep their distance from
+ * its end.
+ */
+export function mapTop(from: RenderedDoc, to: RenderedDoc, top: number): number {
+  if (top <= 0) return 0;
+  const n = from.sourceLines.length;
+  if (top >= n) return to.sourceLines.length + (top - n);
+  const source = from.sourceLines[top]!;
+  const start = from.sourceLines.indexOf(source);
+  const length = from.sourceLines.lastIndexOf(source) - start + 1;
+  const newStart = lineForSource(to.sourceLines, source);
+  const newLength = to.sourceLines[newStart] === source ? to.sourceLines.lastIndexOf(source) - newStart + 1 : 1;
+  return newStart + Math.min(newLength - 1, Math.floor(((top - start) / length) * newLength));
+}
+
 function endBlock(opts: { completed: boolean; next?: string; theme: Theme; glyphs: Glyphs; width: number }): Line[] {
   const { theme, glyphs } = opts;
   return [
@@ -88,14 +105,26 @@ function Reader({ lessonId, anchor }: { lessonId: string; anchor?: string }) {
   const maxTop = Math.max(0, lines.length - height);
 
   // Start where the learner left off (or at the anchor asked for).
-  const [top, setTop] = useState(() => {
+  // `top` is an index into the lines of the doc it was set for; after a resize re-wraps the lesson, it is
+  // carried over to the new doc (mapTop) so the line at the top of the reader stays the same text.
+  const [pos, setPos] = useState(() => {
     if (anchor) {
       const h = doc.headings.find((x) => x.slug === anchor);
-      if (h) return h.line;
+      if (h) return { top: h.line, doc };
     }
     const saved = lessonProgress(data, lessonId).position;
-    return saved ? lineForSource(doc.sourceLines, saved) : 0;
+    return { top: saved ? lineForSource(doc.sourceLines, saved) : 0, doc };
   });
+  const docRef = useRef(doc);
+  docRef.current = doc;
+  const top = pos.doc === doc ? pos.top : mapTop(pos.doc, doc, pos.top);
+  if (pos.doc !== doc) setPos({ top, doc });
+  const setTop = (next: number | ((t: number) => number)) =>
+    setPos((p) => {
+      const d = docRef.current;
+      const base = p.doc === d ? p.top : mapTop(p.doc, d, p.top);
+      return { top: typeof next === 'function' ? next(base) : next, doc: d };
+    });
   const clampedTop = Math.min(top, maxTop);
   const [tocOpen, setTocOpen] = useState(false);
   const [flash, setFlash] = useState<string | undefined>();
