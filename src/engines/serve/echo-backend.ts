@@ -128,6 +128,7 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
   const lastUsed = new Map<string, number>();
   const origins = allowedOrigins(opts.origins);
   const started = new Date().toISOString();
+  const createdSec = Math.floor(Date.parse(started) / 1000);
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
@@ -307,11 +308,14 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
             })),
         });
       case '/v1/models':
-        return json(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'echo' })) });
+        return json(res, 200, {
+          object: 'list',
+          data: models.map((id) => ({ id, object: 'model', created: createdSec, owned_by: 'library' })),
+        });
       case '/v1/models/:id': {
         const id = decodeURIComponent(path.slice('/v1/models/'.length));
         if (!models.includes(normalise(id))) throw new HttpError(404, `model '${id}' not found`, 'model');
-        return json(res, 200, { id, object: 'model', created: 0, owned_by: 'echo' });
+        return json(res, 200, { id, object: 'model', created: createdSec, owned_by: 'library' });
       }
     }
     const body = parse(raw);

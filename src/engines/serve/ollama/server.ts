@@ -486,13 +486,14 @@ export async function buildBackendApp(o: BackendOptions): Promise<{
       id: name,
       object: 'model',
       created: Math.floor(Date.parse(m.modifiedAt) / 1000),
-      owned_by: 'ftlab',
+      // Ollama's owner of a model without a namespace
+      owned_by: 'library',
     })),
   }));
   app.get<{ Params: { model: string } }>('/v1/models/:model', async (req) => {
     const m = resolveModel(req.params.model);
     // Ollama echoes the id as the client asked for it ("ftlab-micro", not "ftlab-micro:latest").
-    return { id: req.params.model, object: 'model', created: Math.floor(Date.parse(m.modifiedAt) / 1000), owned_by: 'ftlab' };
+    return { id: req.params.model, object: 'model', created: Math.floor(Date.parse(m.modifiedAt) / 1000), owned_by: 'library' };
   });
 
   app.post('/v1/chat/completions', async (req, reply) => {

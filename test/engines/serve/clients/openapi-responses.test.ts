@@ -3,7 +3,7 @@
 // and status, with Ajv, and carries no field the document does not list (additionalProperties: false is
 // added to every documented object, so an undocumented field fails here instead of surprising a typed client).
 import type { AddressInfo } from 'node:net';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServeApp } from '../../../../src/engines/serve/app.js';
