@@ -1,14 +1,16 @@
 // What the LoRA lab's screen drives: a fine-tuning run of `ftlab train --json` in a child process
 // (always cleaned up, even if this process is killed with -9: children watch a pipe to it; stop = SIGINT,
-// which makes the CLI checkpoint), its parsed JSON lines, an ETA,
-// before/after evaluation on held-out tickets (format compliance with the lab's scorer, ROUGE-L against
-// the reference answers, greedy generations) and a table of finished runs per method.
+// which makes the CLI checkpoint; training again with the same settings resumes from that checkpoint),
+// its parsed JSON lines, an ETA, before/after evaluation on held-out tickets (format compliance and
+// label accuracy next to the majority baseline with the lab's scorer, ROUGE-L against the reference
+// answers, greedy generations) and a table of finished runs per method.
 // No UI here; the screen subscribes to `change` events and renders `state`.
 import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../../../shared/paths.js';
 import { rougeScoreTokenize } from '../../metrics/rouge/tokenize.js';
 import { scoreLcs } from '../../metrics/rouge/score.js';
@@ -60,6 +62,9 @@ export interface TrainSummary {
   stopped_early: boolean;
   interrupted: boolean;
   checkpoint: string | null;
+  /** The process's peak RSS (absent from summaries of older ftlab versions). */
+  peak_rss_bytes?: number;
+  resumed_from_step?: number | null;
 }
 
 export interface EvalSample {
@@ -69,13 +74,59 @@ export interface EvalSample {
   format_ok: boolean;
 }
 
+/** Accuracy of one label (category, priority) and its majority baseline on the same tickets. */
+export interface LabelScore {
+  accuracy: number;
+  /** The most common expected value, and the accuracy of always answering it. */
+  majority: string;
+  majority_accuracy: number;
+}
+
 export interface EvalResult {
   n: number;
   loss: number;
   format_compliance: number;
-  category_accuracy: number;
+  /** Per label, in the task's order. */
+  labels: Record<string, LabelScore>;
   rouge_l: number; // mean ROUGE-L F1 of the generated answer against the reference answer
   samples: EvalSample[];
+}
+
+/** The lab's pass rule for labels (lora-label-accuracy's args in lab.yaml). */
+export interface LabelRule {
+  min_accuracy: number;
+  min_margin: number;
+}
+
+/**
+ * What the after-run scores say, plainly. `format-only`: some label is no better than always giving its
+ * most common value (what a constant answer scores); `below-bar`: every label beats that, but not by the
+ * lab's rule; `learned`: every label meets the rule (or, without a rule, beats the baseline).
+ */
+export type Verdict =
+  | { kind: 'no-format' }
+  | { kind: 'format-only'; labels: string[] }
+  | { kind: 'below-bar'; labels: string[] }
+  | { kind: 'learned' };
+
+export function verdictOf(after: EvalResult, rule: LabelRule | null): Verdict {
+  if (after.format_compliance < 0.5) return { kind: 'no-format' };
+  const entries = Object.entries(after.labels);
+  const guessed = entries.filter(([, l]) => l.accuracy <= l.majority_accuracy).map(([k]) => k);
+  if (guessed.length) return { kind: 'format-only', labels: guessed };
+  const short = rule ? entries.filter(([, l]) => l.accuracy < Math.max(rule.min_accuracy, l.majority_accuracy + rule.min_margin) - 1e-9).map(([k]) => k) : [];
+  return short.length ? { kind: 'below-bar', labels: short } : { kind: 'learned' };
+}
+
+/** lora-label-accuracy's rule from the lab's lab.yaml, or null when the lab has no such check. */
+export function readLabelRule(contentRoot: string): LabelRule | null {
+  try {
+    const lab = parseYaml(readFileSync(join(contentRoot, 'labs', 'lora', 'lab.yaml'), 'utf8')) as { steps?: Array<{ checks?: Array<{ kind: string; args?: Partial<LabelRule> }> }> };
+    const args = lab.steps?.flatMap((st) => st.checks ?? []).find((ch) => ch.kind === 'lora-label-accuracy')?.args;
+    return typeof args?.min_accuracy === 'number' && typeof args.min_margin === 'number' ? { min_accuracy: args.min_accuracy, min_margin: args.min_margin } : null;
+  } catch {
+    return null;
+  }
 }
 
 export type RunStatus = 'starting' | 'training' | 'stopping' | 'evaluating' | 'done' | 'interrupted' | 'failed';
@@ -92,6 +143,10 @@ export interface RunState {
   summary?: TrainSummary;
   after?: EvalResult;
   error?: string;
+  /** This run continued an interrupted one from its checkpoint, at this step. */
+  resumedFrom?: number;
+  /** This run started from step 0 although the previous one stopped with a checkpoint (settings changed): that run's step. */
+  freshAfterStop?: number;
 }
 
 /** One finished run in the side-by-side comparison (the latest per method). */
@@ -106,10 +161,15 @@ export interface ComparisonRow {
   seconds: number;
   val_loss: number | null;
   format_compliance?: number;
+  /** Held-out accuracy per label, e.g. { category: 0.95, priority: 0.9 }. */
+  label_accuracy?: Record<string, number>;
+  peak_rss_bytes?: number;
 }
 
 export interface LoraLabState {
   config: TrainConfig;
+  /** The lab's pass rule for label accuracy, to say whether a run meets it. */
+  labelRule: LabelRule | null;
   run?: RunState;
   base?: EvalResult;
   baseStatus: 'idle' | 'running' | 'done' | 'failed';
@@ -146,11 +206,16 @@ export function trainArgs(c: TrainConfig, out: string): string[] {
   return ['--method', c.method, '--rank', String(c.rank), '--alpha', String(c.alpha), '--targets', c.targets.join(','), '--lr', String(c.lr), '--steps', String(c.steps), '--out', out];
 }
 
+/** Same settings, so `ftlab train --resume` accepts the checkpoint (its fingerprint covers them). */
+export function sameConfig(a: TrainConfig, b: TrainConfig): boolean {
+  return trainArgs(a, '').join('\0') === trainArgs(b, '').join('\0');
+}
+
 export interface LoraLabOptions {
   contentRoot: string;
   /** FTLAB_HOME: runs are kept under <home>/labs/lora/runs; without it a temp dir removed on dispose. */
   home?: string;
-  /** Held-out tickets scored before/after (a prefix of heldout.jsonl keeps evaluation to seconds). */
+  /** Held-out tickets scored before/after (a prefix of heldout.jsonl; default 60, enough for accuracy to mean something). */
   evalLimit?: number;
   /** Extra `ftlab train` flags (tests use them to keep a run tiny). */
   extraTrainArgs?: string[];
@@ -174,7 +239,7 @@ export class LoraLabSession extends EventEmitter {
   constructor(opts: LoraLabOptions) {
     super();
     this.contentRoot = opts.contentRoot;
-    this.evalLimit = opts.evalLimit ?? 12;
+    this.evalLimit = opts.evalLimit ?? 60;
     this.extraTrainArgs = opts.extraTrainArgs ?? [];
     if (opts.home) {
       this.workDir = join(opts.home, 'labs', 'lora', 'runs');
@@ -184,7 +249,7 @@ export class LoraLabSession extends EventEmitter {
       this.workDir = mkdtempSync(join(tmpdir(), 'ftlab-lora-lab-'));
       this.tempWork = true;
     }
-    this.state = { config: { ...DEFAULT_CONFIG }, baseStatus: 'idle', comparison: [], log: [] };
+    this.state = { config: { ...DEFAULT_CONFIG }, labelRule: readLabelRule(opts.contentRoot), baseStatus: 'idle', comparison: [], log: [] };
     // A signal that ends the app stops the trainer (it checkpoints) before the app exits.
     this.unregisterStop = onStopChildren(() => this.dispose());
   }
@@ -241,9 +306,15 @@ export class LoraLabSession extends EventEmitter {
     try {
       const r = await proc;
       if (r.exitCode !== 0) throw new Error(`eval-model exited ${r.exitCode ?? r.signal}: ${String(r.stderr).trim().split('\n').slice(-2).join(' ')}`);
-      const j = JSON.parse(String(r.stdout)) as { loss: number; format_compliance: number; category_accuracy: number; samples: EvalSample[] };
+      const j = JSON.parse(String(r.stdout)) as {
+        loss: number;
+        format_compliance: number;
+        labels: Record<string, { accuracy: number; majority: { value: string; accuracy: number } }>;
+        samples: EvalSample[];
+      };
       const samples = j.samples.map((s) => ({ prompt: s.prompt, output: s.output, expected: s.expected, format_ok: s.format_ok }));
-      return { n: samples.length, loss: j.loss, format_compliance: j.format_compliance, category_accuracy: j.category_accuracy, rouge_l: meanRougeL(samples), samples };
+      const labels = Object.fromEntries(Object.entries(j.labels).map(([k, l]) => [k, { accuracy: l.accuracy, majority: l.majority.value, majority_accuracy: l.majority.accuracy }]));
+      return { n: samples.length, loss: j.loss, format_compliance: j.format_compliance, labels, rouge_l: meanRougeL(samples), samples };
     } finally {
       this.procs.delete(proc);
     }
@@ -268,11 +339,25 @@ export class LoraLabSession extends EventEmitter {
   async start(): Promise<RunState | undefined> {
     if (this.training || this.disposed) return this.state.run;
     const config = { ...this.state.config, targets: [...this.state.config.targets] };
-    const out = join(this.workDir, `${config.method}-${++this.runCounter}`);
-    rmSync(out, { recursive: true, force: true });
-    this.update({ run: { config, status: 'starting', out, totalSteps: config.steps, points: [] } });
+    // A run stopped with x left a checkpoint: the same settings continue it (exactly, as `--resume` does);
+    // changed settings start a new run from step 0, and the screen says which happened.
+    const prev = this.state.run;
+    const stopped = prev?.status === 'interrupted' && prev.summary?.checkpoint ? prev : undefined;
+    const resume = stopped !== undefined && sameConfig(stopped.config, config);
+    let run: RunState;
+    if (resume) {
+      const from = stopped.summary!.steps;
+      run = { config, status: 'starting', out: stopped.out, peftLine: stopped.peftLine, totalSteps: stopped.totalSteps, points: stopped.points.filter((p) => p.step <= from), resumedFrom: from };
+    } else {
+      const out = join(this.workDir, `${config.method}-${++this.runCounter}`);
+      rmSync(out, { recursive: true, force: true });
+      run = { config, status: 'starting', out, totalSteps: config.steps, points: [], ...(stopped ? { freshAfterStop: stopped.summary!.steps } : {}) };
+    }
+    const out = run.out;
+    this.update({ run });
     const started = Date.now();
-    const proc = this.spawnCli(['train', '--json', ...trainArgs(config, out), ...this.extraTrainArgs], false);
+    const args = ['train', '--json', ...trainArgs(config, out), ...(resume ? ['--resume'] : []), ...this.extraTrainArgs];
+    const proc = this.spawnCli(args, false);
     this.trainProc = proc;
     this.procs.add(proc);
     let stdoutBuf = '';
@@ -308,8 +393,8 @@ export class LoraLabSession extends EventEmitter {
       return this.state.run;
     }
     if (summary.interrupted) {
+      // the screen shows where the checkpoint is from the run's summary; starting again replaces it
       this.updateRun({ status: 'interrupted', etaS: undefined });
-      this.log(`stopped at step ${summary.steps}/${summary.total_steps}; checkpoint in ${summary.checkpoint ?? out}`);
       return this.state.run;
     }
     this.updateRun({ status: 'evaluating', etaS: 0 });
@@ -344,7 +429,9 @@ export class LoraLabSession extends EventEmitter {
     if (typeof j.step !== 'number' || typeof j.loss !== 'number') return;
     const point: StepPoint = { step: j.step, loss: j.loss, lr: Number(j.lr), tokens_per_s: Number(j.tokens_per_s) };
     if (typeof j.val_loss === 'number') point.val_loss = j.val_loss;
-    const eta = estimateEta((Date.now() - started) / 1000, point.step, run.totalSteps);
+    // a resumed run's pace is that of the steps this process ran, not of all steps since step 0
+    const from = run.resumedFrom ?? 0;
+    const eta = estimateEta((Date.now() - started) / 1000, point.step - from, run.totalSteps - from);
     this.updateRun({
       status: run.status === 'stopping' ? 'stopping' : 'training',
       points: [...run.points, point],
@@ -365,6 +452,8 @@ export class LoraLabSession extends EventEmitter {
       seconds: s.seconds,
       val_loss: s.val_loss_after,
       format_compliance: after?.format_compliance,
+      label_accuracy: after ? Object.fromEntries(Object.entries(after.labels).map(([k, l]) => [k, l.accuracy])) : undefined,
+      peak_rss_bytes: s.peak_rss_bytes,
     };
     const rows = this.state.comparison.filter((r) => r.method !== config.method);
     rows.push(row);

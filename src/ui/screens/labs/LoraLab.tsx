@@ -8,6 +8,9 @@ import {
   ALL_TARGETS,
   LoraLabSession,
   METHODS,
+  verdictOf,
+  type EvalResult,
+  type LabelRule,
   type LoraLabState,
   type Method,
   type StepPoint,
@@ -21,6 +24,7 @@ import { Command } from '../../keys/keyBindings.js';
 import { Screen } from '../../layouts/Screen.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import type { Glyphs } from '../../theme/glyphs.js';
+import { cutText, textWidth } from '../../markdown/text.js';
 
 export interface LabScreenProps {
   contentRoot: string;
@@ -96,6 +100,7 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Train and validation loss as two sparklines on one scale, `width` cells wide. */
 export function lossSparklines(points: readonly StepPoint[], width: number, g: Glyphs): { train: string; val: string; max: number } {
+  if (!points.length) return { train: '', val: '', max: 0 }; // no scale yet (0/0 would be NaN)
   const buckets = Math.max(1, Math.min(width, points.length));
   const per = points.length / buckets;
   const train: number[] = [];
@@ -107,7 +112,7 @@ export function lossSparklines(points: readonly StepPoint[], width: number, g: G
     val.push(v.length ? v[v.length - 1].val_loss! : null);
   }
   const max = Math.max(0, ...train, ...val.map((v) => v ?? 0));
-  return { train: points.length ? sparkline(train, g, max) : '', val: points.length ? sparkline(val, g, max) : '', max };
+  return { train: sparkline(train, g, max), val: sparkline(val, g, max), max };
 }
 
 // ---- the screen ------------------------------------------------------------------------------
@@ -172,6 +177,100 @@ interface Line {
   text: string;
   color?: string;
   bold?: boolean;
+  /** Word-wrap over several rows instead of cutting the end (status lines, paths, verdicts). */
+  wrap?: boolean;
+  /** When the body is short of rows, lines with a drop level go first, the highest level first. */
+  drop?: number;
+}
+
+/**
+ * `text` word-wrapped to rows of `width` columns; a word longer than a row (a path) is cut across rows,
+ * so nothing is replaced by "…".
+ */
+export function wrapRows(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const rows: string[] = [];
+  let row = '';
+  for (const word of text.split(' ')) {
+    let rest = word;
+    if (row && textWidth(row) + 1 + textWidth(rest) > w) {
+      rows.push(row);
+      row = '';
+    }
+    while (textWidth(rest) > w - (row ? textWidth(row) + 1 : 0)) {
+      const room = w - (row ? textWidth(row) + 1 : 0);
+      const head = cutText(rest, room);
+      rows.push(row ? `${row} ${head}` : head);
+      row = '';
+      rest = rest.slice(head.length);
+    }
+    row = row ? `${row} ${rest}` : rest;
+  }
+  rows.push(row);
+  return rows;
+}
+
+/** Lines that fit in `height` rows: droppable lines go first (highest level, last first), then the end is cut. */
+export function fitLines(lines: readonly Line[], width: number, height: number): Array<Omit<Line, 'wrap' | 'drop'>> {
+  const rowsOf = (l: Line) => (l.wrap ? wrapRows(l.text, width) : [l.text]);
+  const kept = [...lines];
+  const total = () => kept.reduce((n, l) => n + rowsOf(l).length, 0);
+  while (total() > height) {
+    const level = Math.max(0, ...kept.map((l) => l.drop ?? 0));
+    if (level === 0) break;
+    let i = kept.length - 1;
+    while ((kept[i].drop ?? 0) !== level) i--;
+    kept.splice(i, 1);
+  }
+  return kept.flatMap((l) => rowsOf(l).map((text) => ({ text, color: l.color, bold: l.bold }))).slice(0, height);
+}
+
+const pctCell = (x: number | undefined, w: number) => (x === undefined ? '–' : percent(x)).padStart(w);
+
+/** The held-out scores as a small table: format, each label, ROUGE-L; before, after, and the majority baseline. */
+function scoreTable(base: EvalResult | undefined, after: EvalResult | undefined, baseStatus: LoraLabState['baseStatus']): Line[] {
+  const ref = after ?? base;
+  const labels = Object.keys(ref?.labels ?? {});
+  const n = ref?.n;
+  const first = 20;
+  const colW = (name: string) => Math.max(9, name.length + 2);
+  const row = (head: string, cells: string[]) => head.padEnd(first) + cells.join('');
+  const header = row(`held-out tickets (${n ?? '…'})`, ['format'.padStart(8), ...labels.map((l) => l.padStart(colW(l))), 'ROUGE-L'.padStart(9)]);
+  const scores = (r: EvalResult | undefined) => [pctCell(r?.format_compliance, 8), ...labels.map((l) => pctCell(r?.labels[l]?.accuracy, colW(l))), (r ? r.rouge_l.toFixed(2) : '–').padStart(9)];
+  const lines: Line[] = [{ text: header, bold: true }];
+  if (base) lines.push({ text: row('  before (base)', scores(base)) });
+  else lines.push({ text: `  before (base)  ${baseStatus === 'running' ? 'scoring the base…' : baseStatus === 'failed' ? 'base scoring failed' : '–'}` });
+  lines.push({ text: row('  after', scores(after)) });
+  if (labels.length)
+    lines.push({ text: row('  majority baseline', [' '.repeat(8), ...labels.map((l) => pctCell(ref!.labels[l].majority_accuracy, colW(l)))]), drop: 1 });
+  return lines;
+}
+
+/** The verdict on the labels after a run, in plain words (null before there is one). */
+function verdictLine(after: EvalResult | undefined, rule: LabelRule | null, theme: ReturnType<typeof useUi>['theme']): Line | null {
+  if (!after) return null;
+  const v = verdictOf(after, rule);
+  const list = (names: string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]);
+  const are = (names: string[]) => (names.length > 1 ? 'are' : 'is');
+  const bar = rule ? `at least ${percent(rule.min_accuracy)} and ${Math.round(100 * rule.min_margin)} points above the baseline` : '';
+  switch (v.kind) {
+    case 'no-format':
+      return { text: `Not learned yet: only ${percent(after.format_compliance)} of the answers have the format. Train longer or with a higher learning rate.`, color: theme.status.warning, wrap: true };
+    case 'format-only':
+      return {
+        text: `The format was learned (${percent(after.format_compliance)}), the labels were not: ${list(v.labels)} ${are(v.labels)} no better than always answering the most common value (${v.labels.map((l) => `"${after.labels[l].majority}" ${percent(after.labels[l].majority_accuracy)}`).join(', ')}).`,
+        color: theme.status.warning,
+        wrap: true,
+      };
+    case 'below-bar':
+      return { text: `The labels beat a constant answer, but ${list(v.labels)} ${are(v.labels)} short of the lab's bar (${bar}).`, color: theme.status.warning, wrap: true };
+    case 'learned':
+      return {
+        text: `Labels learned, not only the format${rule ? `: every label ${bar}` : ': every label beats always answering the most common value'}.`,
+        color: theme.status.success,
+        wrap: true,
+      };
+  }
 }
 
 function Body({ state, field, sample }: { state: LoraLabState; field: number; sample: number }) {
@@ -190,54 +289,73 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
   lines.push({ text: picker, bold: true });
 
   // 2. PEFT line, progress, ETA
-  lines.push({ text: run?.peftLine ?? (run ? 'starting the engine…' : 'up/down picks a setting, left/right changes it, t trains (defaults: the lab job).'), color: theme.text.secondary });
+  lines.push({ text: run?.peftLine ?? (run ? 'starting the engine…' : 'up/down picks a setting, left/right changes it, t trains (defaults: the lab job).'), color: theme.text.secondary, wrap: true });
   if (run) {
     const last = run.points[run.points.length - 1];
     const lastVal = [...run.points].reverse().find((p) => p.val_loss !== undefined);
-    const parts = [`step ${last?.step ?? 0}/${run.totalSteps}`];
+    const parts = [`step ${last?.step ?? run.resumedFrom ?? 0}/${run.totalSteps}`];
     if (last) parts.push(`loss ${last.loss.toFixed(3)}`);
     if (lastVal) parts.push(`val ${lastVal.val_loss!.toFixed(3)}`);
     if (run.tokensPerS !== undefined) parts.push(`${run.tokensPerS} tok/s`);
     if (run.status === 'training' || run.status === 'starting') parts.push(run.etaS !== undefined ? `ETA ${secs(run.etaS)}` : 'ETA …');
     if (run.status === 'stopping') parts.push('stopping: writing a checkpoint…');
-    if (run.status === 'interrupted') parts.push('interrupted: checkpoint written (ftlab train --resume)');
     if (run.status === 'evaluating') parts.push('evaluating held-out tickets…');
     if (run.status === 'done' && run.summary) parts.push(`done in ${secs(run.summary.seconds)}`);
     if (run.status === 'failed') parts.push(`failed: ${run.error ?? ''}`);
-    lines.push({ text: parts.join(' · '), color: run.status === 'failed' ? theme.status.error : undefined });
-    if (run.summary?.stopped_early) lines.push({ text: `stopped early at step ${run.summary.steps}: val loss stopped improving, best weights kept`, color: theme.status.info });
+    lines.push({ text: parts.join(' · '), color: run.status === 'failed' ? theme.status.error : undefined, wrap: true });
+    // where this run came from (x then t), and where an interrupted one left its checkpoint
+    if (run.status === 'interrupted' && run.summary)
+      lines.push({
+        text: `Stopped at step ${run.summary.steps}/${run.summary.total_steps}; checkpoint in ${run.summary.checkpoint ?? run.out}. t resumes it (same settings); changing a setting first starts a new run from step 0.`,
+        color: theme.status.info,
+        wrap: true,
+      });
+    else if (run.resumedFrom !== undefined)
+      lines.push({ text: `Resumed from the checkpoint at step ${run.resumedFrom} (${run.out}).`, color: theme.status.info, wrap: true });
+    else if (run.freshAfterStop !== undefined)
+      lines.push({ text: `New run from step 0: the settings changed since the run stopped at step ${run.freshAfterStop}, so its checkpoint was not used.`, color: theme.status.info, wrap: true });
+    if (run.summary?.stopped_early)
+      lines.push({ text: `stopped early at step ${run.summary.steps}: val loss stopped improving, best weights kept`, color: theme.status.info, wrap: true, drop: 1 });
 
-    // 3. loss chart (train and validation on one scale)
-    const chartWidth = Math.max(10, width - 26); // leaves room for the label and the scale note
-    const chart = lossSparklines(run.points, chartWidth, glyphs);
+    // 3. loss chart: train and validation on one scale, which the val row states
+    const vals = run.points.filter((p) => p.val_loss !== undefined);
+    const first = run.points[0];
     if (sr) {
-      const first = run.points[0];
       lines.push({ text: first && last ? `train loss from ${first.loss.toFixed(3)} to ${last.loss.toFixed(3)}` : 'train loss: no steps yet' });
-      const vals = run.points.filter((p) => p.val_loss !== undefined);
-      lines.push({ text: vals.length ? `validation loss: ${vals.map((p) => p.val_loss!.toFixed(3)).join(', ')}` : 'validation loss: not measured yet' });
+      lines.push({ text: vals.length ? `validation loss: ${vals.map((p) => p.val_loss!.toFixed(3)).join(', ')}` : 'validation loss: not measured yet', wrap: true });
     } else {
-      lines.push({ text: `train loss  ${chart.train}`, color: theme.status.success });
-      lines.push({ text: `val loss    ${chart.val}  (max ${chart.max.toFixed(2)})`, color: theme.text.secondary });
+      // first → last value of each row, and the scale both rows share (the top glyph is the chart's maximum)
+      const trainRight = first && last ? `${first.loss.toFixed(3)} → ${last.loss.toFixed(3)}` : 'no steps yet';
+      const valText = vals.length ? `${vals[0].val_loss!.toFixed(3)} → ${vals[vals.length - 1].val_loss!.toFixed(3)}` : 'not measured yet';
+      const top = glyphs.spark[glyphs.spark.length - 1];
+      const scaleText = (max: number) => `scale ${glyphs.spark[0]} 0 · ${top} ${max.toFixed(2)}`;
+      // room for the widest scale these points can give (no bucket mean exceeds the largest loss)
+      const upper = Math.max(0, ...run.points.flatMap((p) => [p.loss, p.val_loss ?? 0]));
+      const right = Math.max(trainRight.length, `${valText} · ${scaleText(upper)}`.length);
+      const chartWidth = Math.max(8, width - 12 - 2 - right);
+      const chart = lossSparklines(run.points, chartWidth, glyphs);
+      lines.push({ text: `train loss  ${chart.train.padEnd(chartWidth)}  ${trainRight}`, color: theme.status.success });
+      lines.push({ text: `val loss    ${chart.val.padEnd(chartWidth)}  ${valText}${run.points.length ? ` · ${scaleText(chart.max)}` : ''}`, color: theme.text.secondary });
     }
 
-    // 4. sizes
+    // 4. sizes, and memory: tensor bytes next to what the process really used
     const s = run.summary;
     if (s) {
       const what = run.config.method === 'full' ? 'model' : 'adapter';
       const mem = run.config.method === 'qlora' ? ` · base in memory ${kib(s.base_memory_bytes)} NF4 (fp32 ${kib(s.base_memory_fp32_bytes)})` : '';
-      lines.push({ text: `${what} ${kib(s.adapter_bytes)} vs base ${kib(s.base_bytes)} (${((100 * s.adapter_bytes) / s.base_bytes).toFixed(1)}%)${mem}` });
+      const rss = s.peak_rss_bytes ? ` · process peak RSS ${kib(s.peak_rss_bytes)}` : '';
+      lines.push({ text: `${what} ${kib(s.adapter_bytes)} vs base ${kib(s.base_bytes)} (${((100 * s.adapter_bytes) / s.base_bytes).toFixed(1)}%)${mem}${rss}`, wrap: true });
     }
   } else {
     lines.push({ text: '' }, { text: '' }, { text: '' });
   }
 
-  // 5. before/after on held-out tickets
+  // 5. before/after on held-out tickets: format, label accuracy, and the majority baseline to beat
   const base = state.base;
   const after = run?.after;
-  const baseText = base ? `format ${percent(base.format_compliance)} · ROUGE-L ${base.rouge_l.toFixed(2)}` : state.baseStatus === 'running' ? 'scoring the base…' : state.baseStatus === 'failed' ? 'base scoring failed' : '–';
-  const afterText = after ? `format ${percent(after.format_compliance)} · ROUGE-L ${after.rouge_l.toFixed(2)}` : '–';
-  lines.push({ text: `held-out tickets (${base?.n ?? after?.n ?? '…'})  before: ${baseText}`, bold: true });
-  lines.push({ text: `${' '.repeat(`held-out tickets (${base?.n ?? after?.n ?? '…'})  `.length)}after:  ${afterText}`, bold: true });
+  lines.push(...scoreTable(base, after, state.baseStatus));
+  const verdict = verdictLine(after, state.labelRule, theme);
+  if (verdict) lines.push(verdict);
 
   // 6. one generation before vs after (g cycles through the held-out tickets)
   const n = Math.max(base?.samples.length ?? 0, after?.samples.length ?? 0);
@@ -247,16 +365,20 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
     const a = after?.samples[i];
     // the ASCII glyph set has no tick/cross pair that reads as pass/fail, so say it in words there
     const mark = (ok?: boolean) => (ok === undefined ? '' : glyphs.ascii || sr ? (ok ? '[format ok] ' : '[bad format] ') : ok ? `${glyphs.check} ` : `${glyphs.cross} `);
-    lines.push({ text: `ticket ${i + 1}/${n}: ${oneLine((a ?? b)!.prompt)}`, color: theme.text.muted });
+    lines.push({ text: `ticket ${i + 1}/${n}: ${oneLine((a ?? b)!.prompt)}`, color: theme.text.muted, drop: 2 });
     lines.push({ text: `  before ${mark(b?.format_ok)}${b ? JSON.stringify(b.output) : '–'}` });
     lines.push({ text: `  after  ${mark(a?.format_ok)}${a ? JSON.stringify(a.output) : '–'}`, color: a?.format_ok ? theme.status.success : undefined });
   }
 
   // 7. the comparison of finished runs
   if (state.comparison.length) {
-    const row = (cells: string[]) => cells[0].padEnd(7) + cells.slice(1).map((x, k) => x.padStart([11, 8, 11, 11, 7, 9, 7][k] ?? 8)).join('');
-    lines.push({ text: row(['method', 'trainable', 'share', 'memory', 'output', 'time', 'val loss', 'format']), bold: true });
+    const widths = [10, 8, 10, 10, 6, 9, 7, 8];
+    const row = (cells: string[]) => cells[0].padEnd(7) + cells.slice(1).map((x, k) => x.padStart(widths[k] ?? 8)).join('');
+    lines.push({ text: row(['method', 'trainable', 'share', 'memory', 'output', 'time', 'val loss', 'format', 'labels']), bold: true });
+    let labelNames: string[] = [];
     for (const r of state.comparison) {
+      const acc = r.label_accuracy ? Object.values(r.label_accuracy) : null;
+      if (r.label_accuracy) labelNames = Object.keys(r.label_accuracy);
       lines.push({
         text: row([
           r.method,
@@ -267,18 +389,24 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
           secs(r.seconds),
           r.val_loss === null ? '–' : r.val_loss.toFixed(3),
           r.format_compliance === undefined ? '–' : percent(r.format_compliance),
+          acc ? acc.map((x) => Math.round(100 * x)).join('/') + '%' : '–',
         ]),
       });
     }
-    lines.push({ text: 'memory = weights + gradients + AdamW state (activations not counted)', color: theme.text.muted });
+    lines.push({
+      text: `memory = weights + gradients + AdamW state (activations not counted)${labelNames.length ? `; labels = held-out ${labelNames.join('/')} accuracy` : ''}`,
+      color: theme.text.muted,
+      wrap: true,
+      drop: 3,
+    });
   } else {
-    lines.push({ text: 'Finished runs are compared here: train LoRA, QLoRA and full (method ←/→).', color: theme.text.muted });
+    lines.push({ text: 'Finished runs are compared here: train LoRA, QLoRA and full (method ←/→).', color: theme.text.muted, wrap: true, drop: 3 });
   }
-  for (const l of state.log.slice(-2)) lines.push({ text: l, color: theme.status.warning });
+  for (const l of state.log.slice(-2)) lines.push({ text: l, color: theme.status.warning, wrap: true });
 
   return (
     <Box flexDirection="column">
-      {lines.slice(0, height).map((l, i) => (
+      {fitLines(lines, width, height).map((l, i) => (
         <Text key={i} wrap="truncate-end" color={l.color} bold={l.bold}>
           {l.text}
         </Text>

@@ -65,7 +65,11 @@ describe('LoraLabSession', () => {
     expect(run.points.every((p) => p.val_loss !== undefined && p.tokens_per_s > 0)).toBe(true);
     expect(run.peftLine).toMatch(/^trainable params: [\d,]+ \|\| all params: [\d,]+ \|\| trainable%: [\d.]+$/);
     const s = run.summary!;
-    expect(s.trainable_params).toBe(2 * (4 * (64 + 64) + 4 * (64 + 32))); // r=4 on q (64→64) and v (64→32), 2 layers
+    // r=4 on q (hidden → heads·head_dim) and v (hidden → kv_heads·head_dim), every layer
+    const c = JSON.parse(readFileSync(join(root, 'labs/lora/base/config.json'), 'utf8'));
+    const hd = c.head_dim ?? c.hidden_size / c.num_attention_heads;
+    expect(s.trainable_params).toBe(c.num_hidden_layers * (4 * (c.hidden_size + c.num_attention_heads * hd) + 4 * (c.hidden_size + c.num_key_value_heads * hd)));
+    expect(s.peak_rss_bytes).toBeGreaterThan(s.base_memory_bytes);
     expect(s.adapter_bytes).toBeLessThan(s.base_bytes / 10);
     expect(existsSync(join(run.out, 'adapter_config.json'))).toBe(true);
     expect(run.after!.n).toBe(1);
@@ -86,4 +90,50 @@ describe('LoraLabSession', () => {
     expect(existsSync(join(run.out, 'checkpoint'))).toBe(true);
     expect(session.state.comparison).toHaveLength(0);
   }, 60_000);
+
+  it('x then t with the same settings resumes from the checkpoint; changed settings start a new run and say so', async () => {
+    session = new LoraLabSession({ contentRoot: root, evalLimit: 1, extraTrainArgs: tiny });
+    session.setConfig({ steps: 12 });
+    const stopAtFirstStep = (s: { run?: { status: string; points: unknown[] } }) => {
+      if (s.run?.status === 'training' && s.run.points.length >= 1) session!.stop();
+    };
+    session.on('change', stopAtFirstStep);
+    const stopped = (await session.start())!;
+    session.off('change', stopAtFirstStep);
+    expect(stopped.status).toBe('interrupted');
+    const at = stopped.summary!.steps;
+    expect(at).toBeLessThan(12);
+
+    const resumed = (await session.start())!;
+    expect(resumed.resumedFrom).toBe(at);
+    expect(resumed.out).toBe(stopped.out);
+    expect(resumed.status).toBe('done');
+    expect(resumed.summary!.resumed_from_step).toBe(at);
+    expect(resumed.summary!.steps).toBe(12);
+    // the chart continues: the stopped run's points, then this run's, one per step
+    expect(resumed.points.map((p) => p.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+
+    // stop again, change a setting: the next run starts from step 0 in a new folder
+    session.setConfig({ steps: 300 });
+    session.on('change', stopAtFirstStep);
+    const again = (await session.start())!;
+    expect(again.status).toBe('interrupted');
+    session.setConfig({ rank: 4 });
+    const fresh = session.start();
+    await new Promise<void>((ok) => {
+      const seen = () => {
+        if (session!.state.run?.points.length) {
+          session!.off('change', seen);
+          ok();
+        }
+      };
+      session!.on('change', seen);
+    });
+    expect(session.state.run!.freshAfterStop).toBe(again.summary!.steps);
+    expect(session.state.run!.resumedFrom).toBeUndefined();
+    expect(session.state.run!.out).not.toBe(again.out);
+    expect(session.state.run!.points[0].step).toBe(1);
+    const last = (await fresh)!;
+    expect(last.status).toBe('interrupted'); // stopAtFirstStep is still listening
+  }, 120_000);
 });
