@@ -84,6 +84,14 @@ describe.each(['ollama', 'openai'] as const)('serve --backend %s: real answers m
     await conforms(doc, '/v1/models/{model}', 'get', await fetch(`${base}/v1/models/${MODEL}`));
     await conforms(doc, '/v1/models/{model}', 'get', await fetch(`${base}/v1/models/nope-zz`));
     await conforms(doc, '/metrics', 'get', await fetch(`${base}/metrics`));
+    const completion = { prompt: 'What is LoRA?', max_tokens: 4 };
+    await conforms(doc, '/v1/completions', 'post', await post(`${base}/v1/completions`, completion));
+    await conforms(doc, '/v1/completions', 'post', await post(`${base}/v1/completions`, { ...completion, stream: true }));
+    await conforms(doc, '/v1/completions', 'post', await post(`${base}/v1/completions`, { ...completion, n: 2 }));
+    await conforms(doc, '/v1/embeddings', 'post', await post(`${base}/v1/embeddings`, { input: ['a', 'b'] }));
+    await conforms(doc, '/v1/embeddings', 'post', await post(`${base}/v1/embeddings`, { input: 'a', encoding_format: 'base64' }));
+    await conforms(doc, '/v1/embeddings', 'post', await post(`${base}/v1/embeddings`, { input: 'a', model: 'nope-zz' }));
+    await conforms(doc, '/v1/embeddings', 'post', await post(`${base}/v1/embeddings`, {}));
   });
 
   it('with --api-key: the 401s and the keyed answers', async () => {
@@ -101,6 +109,9 @@ describe.each(['ollama', 'openai'] as const)('serve --backend %s: real answers m
     await conforms(doc, '/generate', 'post', await post(`${base}/generate`, { prompt: 'x' }));
     await conforms(doc, '/generate', 'post', await post(`${base}/generate`, { prompt: 'x', options: { num_predict: 2 } }, key));
     await conforms(doc, '/v1/chat/completions', 'post', await post(`${base}/v1/chat/completions`, { messages: [] }));
+    await conforms(doc, '/v1/completions', 'post', await post(`${base}/v1/completions`, { prompt: 'x' }));
+    await conforms(doc, '/v1/embeddings', 'post', await post(`${base}/v1/embeddings`, { input: 'x' }));
+    await conforms(doc, '/v1/embeddings', 'post', await post(`${base}/v1/embeddings`, { input: 'x' }, key));
   });
 });
 
