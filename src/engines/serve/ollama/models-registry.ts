@@ -15,13 +15,13 @@
 // as Ollama's are. Only names, folder paths and the model's own lines are stored, never weights; an entry
 // whose folders are gone or no longer load is skipped at start with a note. Deleting a model given on the
 // command line lasts until the server stops (the command line names it again).
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { keepBadCopy, writeFileAtomic } from '../../../core/store/atomic.js';
 import { withLock } from '../../../core/store/lock.js';
 import { readConfig } from '../../llm/config.js';
-import { checkAdapterFolder, checkModelFolder, loadAdapter, loadModel, ModelFileError } from '../../llm/io.js';
+import { checkAdapterFolder, checkModelFolder, loadAdapter, loadModel, ModelFileError, OLLAMA_TEMPLATE } from '../../llm/io.js';
 import { CompatError } from '../openai-compat.js';
 import type { BackendContext } from './context.js';
 import { parseModelfile, ModelfileError, type ParsedModelfile } from './modelfile.js';
@@ -111,7 +111,16 @@ function readModelfile(path: string): ParsedModelfile {
     const st = statSync(path);
     if (!st.isFile()) throw new CompatError(`${path} is not a Modelfile (it is a folder or a special file)`, 'path');
     if (st.size > 64 * 1024) throw new CompatError(`${path} is larger than a Modelfile can be (64 KiB)`, 'path');
-    text = readFileSync(path, 'utf8');
+    // At most 64 KiB + 1 byte, whatever the file claims (files under /proc report size 0).
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024 + 1);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      if (n > 64 * 1024) throw new CompatError(`${path} is larger than a Modelfile can be (64 KiB)`, 'path');
+      text = buf.subarray(0, n).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     if (err instanceof CompatError) throw err;
     throw new CompatError(`cannot read the Modelfile ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, 'path');
@@ -126,6 +135,20 @@ function parseModelfileChecked(text: string): ParsedModelfile {
     if (err instanceof ModelfileError) throw new CompatError(err.message, 'modelfile');
     throw err;
   }
+}
+
+/**
+ * TEMPLATE / template: ftlab's own chat template (what `ftlab train` writes into its Modelfile, and what
+ * /api/show reports) is accepted, since it changes nothing; any other is refused rather than ignored, as a
+ * created model's chat and generate requests would not use it.
+ */
+function checkTemplate(template: unknown, field: string): void {
+  if (template === undefined || template === null || template === '') return;
+  if (typeof template !== 'string' || template.trim() !== OLLAMA_TEMPLATE.trim())
+    throw new CompatError(
+      `a custom TEMPLATE is not supported for created models: leave it out, or use ftlab's own (${JSON.stringify(OLLAMA_TEMPLATE)})`,
+      field,
+    );
 }
 
 interface Plan {
@@ -147,8 +170,7 @@ function planOf(body: Record<string, unknown>): Plan {
       'files (uploaded blobs) are not supported: ftlab backend reads folders on its own disk; give "from" a model folder path',
       'files',
     );
-  if (typeof body.template === 'string' && body.template)
-    throw new CompatError("a custom template is not supported: this server uses the model's own chat template", 'template');
+  checkTemplate(body.template, 'template');
   if (Array.isArray(body.messages) && body.messages.length)
     throw new CompatError('messages (MESSAGE) are not supported by ftlab backend', 'messages');
   for (const field of ['from', 'system', 'license', 'modelfile', 'path'] as const)
@@ -173,7 +195,7 @@ function planOf(body: Record<string, unknown>): Plan {
     parsed = readModelfile(file);
     dir = dirname(file);
   }
-  if (parsed?.template) throw new CompatError("TEMPLATE is not supported: this server uses the model's own chat template", 'modelfile');
+  checkTemplate(parsed?.template, 'modelfile');
   if (parsed?.messages) throw new CompatError('MESSAGE is not supported by ftlab backend', 'modelfile');
 
   const adapters: string[] = [];
@@ -219,7 +241,7 @@ function planOf(body: Record<string, unknown>): Plan {
  */
 function servedBase(models: Map<string, ModelInfo>, modelDir: string): ModelInfo | undefined {
   for (const m of models.values())
-    if (!m.spec.adapterDir && m.spec.modelDir === modelDir)
+    if (!m.spec.adapterDir && resolve(m.spec.modelDir) === resolve(modelDir))
       return { ...m, license: undefined, spec: { name: m.spec.name, modelDir, revision: m.spec.revision } };
   return undefined;
 }
@@ -237,7 +259,7 @@ function adapterFolder(path: string): string {
 /** Checks the folders load (in this thread, so a bad one is a 400 here, not a worker failure). */
 function checkLoads(models: Map<string, ModelInfo>, modelDir: string, adapterDir: string | undefined): void {
   try {
-    if (![...models.values()].some((m) => m.spec.modelDir === modelDir)) {
+    if (![...models.values()].some((m) => resolve(m.spec.modelDir) === resolve(modelDir))) {
       checkModelFolder(modelDir);
       loadModel(modelDir);
     }
