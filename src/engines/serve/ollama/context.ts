@@ -25,3 +25,27 @@ export function unloads(keepAlive: unknown): boolean {
   if (typeof keepAlive === 'number') return keepAlive === 0;
   return typeof keepAlive === 'string' && /^0+(\.0+)?(ns|us|µs|ms|s|m|h)?$/.test(keepAlive.trim());
 }
+
+/**
+ * Why Ollama would refuse this keep_alive with a 400, or undefined: a number (seconds) or a Go duration
+ * string ("5m", "1h30m", "-1s", "0"), checked as Go's time.ParseDuration does, with its error texts.
+ */
+export function keepAliveProblem(keepAlive: unknown): string | undefined {
+  if (keepAlive === undefined || keepAlive === null || typeof keepAlive === 'number') return undefined;
+  if (typeof keepAlive !== 'string') return 'keep_alive must be a duration such as "5m" or a number of seconds';
+  const quoted = JSON.stringify(keepAlive);
+  let rest = keepAlive.replace(/^[-+]/, '');
+  if (rest === '0') return undefined;
+  if (!rest) return `time: invalid duration ${quoted}`;
+  while (rest) {
+    const [number, whole, , fraction] = /^(\d*)(\.(\d*))?/.exec(rest)!;
+    if (!whole && !fraction) return `time: invalid duration ${quoted}`;
+    rest = rest.slice(number.length);
+    const unit = /^[^\d.]*/.exec(rest)![0];
+    if (!unit) return `time: missing unit in duration ${quoted}`;
+    if (!['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h'].includes(unit))
+      return `time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}`;
+    rest = rest.slice(unit.length);
+  }
+  return undefined;
+}

@@ -21,7 +21,7 @@ import {
 import { allowedOrigins, corsDecision } from '../cors.js';
 import { StreamWriter, onShutdown, trackRequests } from '../streams.js';
 import { registerCompletionRoutes } from './completions.js';
-import { unloads, type BackendContext } from './context.js';
+import { keepAliveProblem, unloads, type BackendContext } from './context.js';
 import { registerEmbedRoutes } from './embed.js';
 import { registerModelRoutes, restoreModels } from './models-registry.js';
 import { GenerationPool, JobError, QueueFullError } from './pool.js';
@@ -155,13 +155,8 @@ function refuseMissingCapabilities(body: Record<string, unknown>, model: string)
   // Structured output is not implemented yet: refusing beats a 200 whose text does not parse.
   if (body.format !== undefined && body.format !== null && body.format !== '')
     throw new OllamaError(400, `"${model}" cannot constrain its output to JSON yet (format is not supported by ftlab backend)`);
-  if (
-    body.keep_alive !== undefined &&
-    body.keep_alive !== null &&
-    typeof body.keep_alive !== 'number' &&
-    typeof body.keep_alive !== 'string'
-  )
-    throw new OllamaError(400, 'keep_alive must be a duration such as "5m" or a number of seconds');
+  const keepAlive = keepAliveProblem(body.keep_alive);
+  if (keepAlive) throw new OllamaError(400, keepAlive);
 }
 
 /** A request's own `template` rendered into the exact prompt (then encoded as raw), or undefined without one. */

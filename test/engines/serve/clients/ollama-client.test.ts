@@ -194,6 +194,9 @@ describe('ollama client → ftlab backend', () => {
     // keep_alive of another type is Ollama's 400
     const bad = await failure(ollama.generate({ model: MODEL, prompt: 'x', keep_alive: true as unknown as number }));
     expect(bad.status_code).toBe(400);
+    // and a string that is not a Go duration gets Go's own message, as from Ollama
+    const badDuration = await failure(ollama.chat({ model: MODEL, messages: [], keep_alive: '5 minutes' }));
+    expect(badDuration).toMatchObject({ status_code: 400, error: 'time: unknown unit " minutes" in duration "5 minutes"' });
   });
 
   it("Ollama's errors: unknown model 404 (plain and streamed), missing capabilities 400 with Ollama's words", async () => {
