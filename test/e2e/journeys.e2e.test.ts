@@ -360,6 +360,26 @@ describe('resizing while reading', () => {
   });
 });
 
+describe('opening a lab screen from the runner', () => {
+  it('keys typed while the lab screen loads reach it: o and two more keys in one burst, before and after the runner is up', async () => {
+    // At once: the runner has not loaded the lab screen's code yet when o arrives.
+    const fast = open(['lab', 'open', 'metrics'], ROOT);
+    fast.type('oll');
+    await fast.waitFor('Metrics lab', T);
+    await fast.waitFor('Matches · summarisation', T); // two views on: both l went to the lab screen
+    fast.type('q');
+    await fast.waitFor('graded steps passed', T);
+    expect(fast.text()).toMatch(/› • 1\. Score both systems/); // the runner's step did not move
+    // Later, the runner drawn: o and l in one write.
+    fast.type('ol');
+    await fast.waitFor('Items · summarisation', T);
+    fast.type('q');
+    await fast.waitFor('graded steps passed', T);
+    fast.type('q');
+    expect(await fast.exited(T)).toBe(0);
+  });
+});
+
 describe('usage errors in one style', () => {
   const run = (...args: string[]) => {
     const home = tempHome('ftlab-journey-');

@@ -30,6 +30,8 @@ interface Subscriber {
 interface KeypressBus {
   subscribe(s: Subscriber): () => void;
   nextSeq(): number;
+  /** Holds keys back until the returned release is called (see useHoldKeys). */
+  hold(): () => void;
   field: { get(): FieldState; set(state: FieldState): void; subscribe(listener: () => void): () => void };
 }
 
@@ -52,6 +54,9 @@ export function KeypressProvider({ children, isActive = true }: { children: Reac
   const queue = useRef<Keypress[][]>([]);
   const draining = useRef<ReturnType<typeof setImmediate> | null>(null);
   const field = useRef<{ state: FieldState; listeners: Set<() => void> }>({ state: 'none', listeners: new Set() });
+  // Keys that arrived while something held them (a screen still loading), in order.
+  const holds = useRef(0);
+  const held = useRef<Keypress[][]>([]);
   const bus = useMemo<KeypressBus>(
     () => ({
       subscribe(s) {
@@ -59,6 +64,20 @@ export function KeypressProvider({ children, isActive = true }: { children: Reac
         return () => void subs.current.delete(s);
       },
       nextSeq: () => ++seq.current,
+      hold() {
+        holds.current++;
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          if (--holds.current > 0 || !held.current.length) return;
+          // Dispatched like a burst: one key per turn of the event loop, after the screen that was
+          // loading has committed (it subscribed in its layout effects).
+          queue.current.unshift(...held.current);
+          held.current = [];
+          if (!draining.current) draining.current = setImmediate(drain);
+        };
+      },
       field: {
         get: () => field.current.state,
         set(state) {
@@ -82,15 +101,19 @@ export function KeypressProvider({ children, isActive = true }: { children: Reac
     [],
   );
   const dispatchSegment = (segment: Keypress[]) => {
-    for (const k of segment) dispatchKeypress(subs.current, k);
+    for (let i = 0; i < segment.length; i++) {
+      // A key may start a hold (o opening a lab screen): the rest of its run waits with it.
+      if (holds.current > 0) return void held.current.push(segment.slice(i));
+      dispatchKeypress(subs.current, segment[i]!);
+    }
   };
-  const drain = () => {
+  function drain() {
     draining.current = null;
     const next = queue.current.shift();
     if (!next) return;
     dispatchSegment(next);
     if (queue.current.length) draining.current = setImmediate(drain);
-  };
+  }
   useInput(
     (input, key) => {
       // Ink hands over a run of keys pressed faster than it reads (key repeat, fast typing, a busy
@@ -144,6 +167,24 @@ export function useCommands(actions: Partial<Record<Command, () => boolean | voi
     if (!cmd) return false;
     return actions[cmd]!() !== false;
   }, options);
+}
+
+/**
+ * `hold(true)` holds keys back from that moment (also the rest of the burst being dispatched); `hold(false)`
+ * lets them go, in order, to whatever is on screen then. For a screen that is still loading: the keys a
+ * person types meanwhile reach it instead of the screen they were typed on. Unmounting releases.
+ */
+export function useKeyHold(): (on: boolean) => void {
+  const bus = useBus();
+  const release = useRef<(() => void) | undefined>(undefined);
+  useEffect(() => () => release.current?.(), []);
+  return (on) => {
+    if (on && !release.current) release.current = bus.hold();
+    else if (!on && release.current) {
+      release.current();
+      release.current = undefined;
+    }
+  };
 }
 
 /** Where the text cursor is (the footer shows only the keys that work there). */

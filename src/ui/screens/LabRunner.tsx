@@ -11,7 +11,7 @@ import { randomSeed, runCheck, type CheckResult } from '../../engines/labs/runne
 import type { ScreenProps } from '../app/routes.js';
 import { StyledLine } from '../components/StyledLine.js';
 import { useAppEnv } from '../contexts/AppEnvContext.js';
-import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
+import { KeypressPriority, useCommands, useKeyHold } from '../contexts/KeypressContext.js';
 import { useUi } from '../contexts/UiContext.js';
 import { useAppData } from '../hooks/useAppData.js';
 import { Command } from '../keys/keyBindings.js';
@@ -78,12 +78,30 @@ function Runner({ lab }: { lab: LoadedLab }) {
   const [passed, setPassed] = useState(() => labStanding(data.store.settings, lab).passed);
   const [LabScreen, setLabScreen] = useState<ComponentType<LabScreenProps> | undefined>();
   const [ownScreen, setOwnScreen] = useState<ComponentType<LabScreenProps> | undefined>();
+  const [screenLoaded, setScreenLoaded] = useState(false);
+  // From o until the lab's screen is on: keys typed meanwhile are held and then go to that screen,
+  // also when o came before its code had loaded.
+  const [opening, setOpening] = useState(false);
+  const holdKeys = useKeyHold();
   const seed = useMemo(() => randomSeed(), []);
   const abort = useRef(new AbortController());
 
   useEffect(() => {
+    if (!opening) return;
+    if (LabScreen || (screenLoaded && !ownScreen)) {
+      // The lab screen is on (it subscribed to keys while mounting): what was typed meanwhile goes to it.
+      setOpening(false);
+      holdKeys(false);
+    } else if (screenLoaded && ownScreen) setLabScreen(() => ownScreen);
+  }, [opening, LabScreen, screenLoaded, ownScreen]);
+
+  useEffect(() => {
     let live = true;
-    void loadLabScreen(lab.id).then((c) => live && c && setOwnScreen(() => c));
+    void loadLabScreen(lab.id).then((c) => {
+      if (!live) return;
+      if (c) setOwnScreen(() => c);
+      setScreenLoaded(true);
+    });
     const controller = abort.current;
     return () => {
       live = false;
@@ -139,12 +157,13 @@ function Runner({ lab }: { lab: LoadedLab }) {
       [Command.LAB_RUN_CHECKS]: () => void runChecks(),
       [Command.LAB_HINTS]: () => setShowHints((v) => !v),
       [Command.LAB_OPEN_SCREEN]: () => {
-        if (!ownScreen) return false;
-        setLabScreen(() => ownScreen);
+        if (screenLoaded && !ownScreen) return false;
+        holdKeys(true);
+        setOpening(true);
         return true;
       },
     },
-    { priority: KeypressPriority.Low, isActive: LabScreen === undefined },
+    { priority: KeypressPriority.Low, isActive: LabScreen === undefined && !opening },
   );
 
   // The progress folder, not a temp dir: what the lab screen trains must outlive it, for grading here.

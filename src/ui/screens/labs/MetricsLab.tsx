@@ -42,6 +42,7 @@ const HINTS = [
   { command: Command.SELECT, label: 'open / answer', help: 'items view: open the item; questions and your-files views: type an answer or a path' },
   { command: Command.TOGGLE, label: 'sort', help: 'items view: cycle the sort (id, BLEU of each system, ROUGE-L gain)' },
   Command.BACK,
+  { command: Command.QUIT, label: 'lab steps', help: 'back to the lab steps (ftlab keeps running)' },
 ];
 
 const f4 = (x: number) => x.toFixed(4);
@@ -169,6 +170,8 @@ export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps
         if (view === 'item') setView('items');
         else onExit();
       },
+      // q goes back to the lab's steps (not out of ftlab), as on every lab screen.
+      [Command.QUIT]: () => onExit(),
     },
     { isActive: !typing, priority: KeypressPriority.Normal },
   );
