@@ -9,7 +9,7 @@
 //                    (the `openai` SDK asks for base64 by default); too long an input is a 400, as at OpenAI.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CompatError } from '../openai-compat.js';
-import { unloads, type BackendContext } from './context.js';
+import { keepAliveProblem, unloads, type BackendContext } from './context.js';
 import type { ModelInfo } from './models.js';
 
 /** Most inputs one request may carry (OpenAI's limit). */
@@ -52,8 +52,8 @@ function dimensionsOf(value: unknown, model: ModelInfo): number | undefined {
 }
 
 function checkKeepAlive(value: unknown): void {
-  if (value !== undefined && value !== null && typeof value !== 'number' && typeof value !== 'string')
-    throw new CompatError('keep_alive must be a duration such as "5m" or a number of seconds', 'keep_alive');
+  const problem = keepAliveProblem(value);
+  if (problem) throw new CompatError(problem, 'keep_alive');
 }
 
 function checkOptions(value: unknown): void {

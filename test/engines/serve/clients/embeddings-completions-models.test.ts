@@ -62,6 +62,8 @@ describe('ollama client → ftlab backend: embed and embeddings', () => {
     );
     const unknown = await ollama.embed({ model: 'nope', input: 'x' }).catch((e: unknown) => e as { status_code?: number });
     expect(unknown).toMatchObject({ status_code: 404 });
+    const badKeepAlive = await ollama.embed({ model: MODEL, input: 'x', keep_alive: '2d' }).catch((e: unknown) => e);
+    expect(badKeepAlive).toMatchObject({ status_code: 400, error: 'time: unknown unit "d" in duration "2d"' });
   });
 
   it('LangChain OllamaEmbeddings gives the same vectors', async () => {
