@@ -150,7 +150,7 @@ export function register(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  ftlab backend\n  curl -s localhost:11435/api/generate -d \'{"model":"ftlab-micro","prompt":"What is LoRA?","stream":false}\'\n  ftlab backend --adapter support=out/adapter     # the adapter is then the model "support"\n  OLLAMA_HOST=http://127.0.0.1:11435 ftlab serve',
+      '\nExamples:\n  ftlab backend\n  curl -s localhost:11435/api/generate -d \'{"model":"ftlab-micro","prompt":"What is LoRA?","stream":false}\'\n  ftlab backend --adapter support=out/adapter     # the adapter is then the model "support"\n  curl -s localhost:11435/api/create -d "{\\"model\\":\\"support\\",\\"from\\":\\"$PWD/out/adapter\\"}"   # the same, while it runs (kept across restarts)\n  curl -s localhost:11435/api/embed -d \'{"model":"ftlab-micro","input":["a text","another"]}\'\n  OLLAMA_HOST=http://127.0.0.1:11435 ftlab serve\n\nModels made with /api/create and /api/copy are kept in <progress home>/backend/models.json (docs/serving.md).',
     )
     .action(async (o, cmd: Command) => {
       const { existsSync } = await import('node:fs');
