@@ -35,6 +35,7 @@ import {
   modelSchema,
 } from './schemas.js';
 import { onShutdown, StreamWriter, trackRequests } from './streams.js';
+import { ollamaFormatOf, responseFormatOf } from './structured.js';
 
 export interface ServeAppOptions {
   backend: ModelBackend;
@@ -59,6 +60,8 @@ interface GenerateBody {
   system?: string;
   stream?: boolean;
   options?: GenerationOptions;
+  /** Structured output, as Ollama's `format`: "json" or a JSON schema. */
+  format?: 'json' | Record<string, unknown>;
 }
 
 interface ChatBody {
@@ -272,6 +275,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     async (req, reply) => {
       const body = req.body;
       const model = body.model ?? opts.defaultModel;
+      const format = structuredOrThrow(() => ollamaFormatOf(body.format));
       const started = performance.now();
       const call = backendCall(req, reply, timeoutMs);
       const summary = (r: GenerationResult) => ({
@@ -290,6 +294,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
             prompt: body.prompt,
             system: body.system,
             options: body.options,
+            format,
             signal: call.signal,
             onActivity: call.touch,
             onText: sse ? (text) => sse.write(sseEvent('token', { response: text })) : undefined,
@@ -325,7 +330,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
     async (req, reply) => {
       const body = req.body;
       const model = body.model ?? opts.defaultModel;
-      const refused = unsupportedOpenAIField(body);
+      const refused = unsupportedOpenAIField(body, { structured: true });
       if (refused) throw fromCompat(refused);
       let messages: ChatMessage[];
       try {
@@ -333,6 +338,8 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
       } catch (err) {
         throw err instanceof CompatError ? fromCompat(err, 'bad_request') : err;
       }
+      // Passed on as it came; the backend decides whether it can honour the schema (its 400 says why not).
+      const format = structuredOrThrow(() => responseFormatOf(body.response_format));
       const includeUsage = wantsStreamUsage(body);
       const call = backendCall(req, reply, timeoutMs);
       const id = `chatcmpl-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -363,6 +370,7 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
           opts.backend.chat({
             model,
             messages,
+            format,
             options,
             signal: call.signal,
             onActivity: call.touch,
@@ -579,6 +587,15 @@ export async function buildServeApp(opts: ServeAppOptions): Promise<FastifyInsta
 }
 
 // --- helpers -----------------------------------------------------------------------------------
+
+/** A structured-output field read by `read` (structured.ts); a malformed one is a 400 naming it. */
+function structuredOrThrow<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw err instanceof CompatError ? fromCompat(err, 'bad_request') : err;
+  }
+}
 
 /** `unsupported`: a field asks for something this API cannot do; otherwise the field itself is malformed. */
 function fromCompat(err: CompatError, code: 'unsupported' | 'bad_request' = 'unsupported'): ApiError {

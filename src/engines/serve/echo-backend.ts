@@ -6,7 +6,8 @@
 // stream:false, durations in nanoseconds, num_predict, stop, the empty-prompt "load" and keep_alive 0
 // "unload" answers, Ollama's 400s) · GET /v1/models[/{id}] · POST /v1/chat/completions (SSE with
 // include_usage) · 405 for a wrong method, a JSON 404 for an unknown path, CORS as OLLAMA_ORIGINS says.
-// The "model" echoes the last prompt's words: `echo: <words>`, one token a word.
+// The "model" echoes the last prompt's words: `echo: <words>`, one token a word. A structured request
+// (`format`, `response_format`) gets a small valid JSON document instead, the echo in its strings.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { allowedOrigins, corsDecision } from './cors.js';
@@ -20,6 +21,8 @@ import {
   usageOf,
   wantsStreamUsage,
 } from './openai-compat.js';
+import { exampleFor } from '../llm/constrained/index.js';
+import { checkStructured, ollamaFormatOf, responseFormatOf, type OutputFormat } from './structured.js';
 
 export interface EchoBackendOptions {
   /** Model names the backend claims to have (Ollama "name:tag"; bare names mean ":latest"). */
@@ -87,9 +90,12 @@ interface Answer {
   evalTokens: number;
 }
 
-/** The echo of `prompt` with Ollama's options applied: num_predict words at most, cut before a stop string. */
-function answerFor(prompt: string, numPredict: unknown, stop: string[] | undefined): Answer {
-  let words = echoAnswer(prompt).split(' ');
+/**
+ * The echo of `prompt` with Ollama's options applied: num_predict words at most, cut before a stop string.
+ * With a format, the words are those of a valid document (a cut one, like a real model's, may not parse).
+ */
+function answerFor(prompt: string, numPredict: unknown, stop: string[] | undefined, format?: OutputFormat): Answer {
+  let words = (format ? exampleFor(format, echoAnswer(prompt)) : echoAnswer(prompt)).split(' ');
   let doneReason: Answer['doneReason'] = 'stop';
   if (typeof numPredict === 'number' && numPredict >= 0 && words.length > numPredict) {
     words = words.slice(0, numPredict);
@@ -179,8 +185,8 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
   const ollamaTurn = async (res: ServerResponse, body: Record<string, unknown>, isChat: boolean) => {
     const model = modelOf(body.model);
     const options = optionsOf(body.options);
-    if (body.format !== undefined && body.format !== null && body.format !== '')
-      throw new HttpError(400, `"${model}" cannot constrain its output to JSON (format is not supported by ftlab echo-backend)`);
+    const format = ollamaFormatOf(body.format);
+    if (format) checkStructured(format, 'format');
     let prompt: string;
     let empty: boolean;
     if (isChat) {
@@ -213,7 +219,7 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
     lastUsed.set(key, Date.now());
     const t0 = process.hrtime.bigint();
     await wait();
-    const a = answerFor(prompt, options.num_predict, options.stop);
+    const a = answerFor(prompt, options.num_predict, options.stop, format);
     const total = Number(process.hrtime.bigint() - t0);
     // Nanoseconds, as Ollama reports them, and consistent: prompt + eval ≤ total.
     const final = {
@@ -243,14 +249,16 @@ export async function startEchoBackend(opts: EchoBackendOptions = {}, port = 0, 
   /** OpenAI's /v1/chat/completions. */
   const openaiChat = async (res: ServerResponse, body: Record<string, unknown>) => {
     const model = modelOf(body.model);
-    const refused = unsupportedOpenAIField(body);
+    const refused = unsupportedOpenAIField(body, { structured: true });
     if (refused) throw refused;
     const messages = plainMessages(body.messages);
     if (!messages.length) throw new HttpError(400, 'messages must not be empty', 'messages');
+    const format = responseFormatOf(body.response_format);
+    if (format) checkStructured(format, format.type === 'json' ? 'response_format' : 'response_format.json_schema.schema');
     calls.chat++;
     lastUsed.set(normalise(model), Date.now());
     await wait();
-    const a = answerFor(messages[messages.length - 1].content, maxNewTokens(body), stopList(body.stop));
+    const a = answerFor(messages[messages.length - 1].content, maxNewTokens(body), stopList(body.stop), format);
     const id = `chatcmpl-echo${calls.chat}`;
     const created = Math.floor(Date.now() / 1000);
     const finish = a.doneReason;

@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError, backendBroken, backendBusy, backendFailed, modelNotFound } from './errors.js';
 import { finish, httpRequest, readLines, readText, type BackendReply } from './http-fetch.js';
+import { toOllamaFormat, toResponseFormat, type OutputFormat } from './structured.js';
 
 export interface GenerationOptions {
   temperature?: number;
@@ -38,6 +39,8 @@ interface CallBase {
   onText?: (text: string) => void;
   /** Called whenever bytes arrive from the backend, so the caller can time the gaps between tokens. */
   onActivity?: () => void;
+  /** Structured output, sent as Ollama's `format` or OpenAI's `response_format`. */
+  format?: OutputFormat;
 }
 
 export interface GenerateCall extends CallBase {
@@ -205,6 +208,8 @@ async function overLines<T>(body: IncomingMessage, call: CallBase, each: (line: 
   }
 }
 
+const ollamaFormat = (call: CallBase) => (call.format ? { format: toOllamaFormat(call.format) } : {});
+
 export class OllamaBackend implements ModelBackend {
   readonly kind = 'ollama' as const;
   constructor(readonly url: string) {}
@@ -245,12 +250,19 @@ export class OllamaBackend implements ModelBackend {
   }
 
   generate(call: GenerateCall): Promise<GenerationResult> {
-    const body = { model: call.model, prompt: call.prompt, system: call.system, options: call.options, stream: true };
+    const body = {
+      model: call.model,
+      prompt: call.prompt,
+      system: call.system,
+      options: call.options,
+      stream: true,
+      ...ollamaFormat(call),
+    };
     return this.stream('/api/generate', body, call, (m) => m.response);
   }
 
   chat(call: ChatCall): Promise<GenerationResult> {
-    const body = { model: call.model, messages: call.messages, options: call.options, stream: true };
+    const body = { model: call.model, messages: call.messages, options: call.options, stream: true, ...ollamaFormat(call) };
     return this.stream('/api/chat', body, call, (m) => (isObject(m.message) ? m.message.content : undefined));
   }
 
@@ -372,6 +384,7 @@ export class OpenAICompatibleBackend implements ModelBackend {
       seed: o.seed,
       max_tokens: o.num_predict,
       stop: o.stop,
+      ...(call.format ? { response_format: toResponseFormat(call.format) } : {}),
     };
     const body = await openOk(
       `${this.url}/chat/completions`,

@@ -71,7 +71,11 @@ export function plainMessages(value: unknown, param = 'messages'): PlainMessage[
  * probabilities and several choices would need features the micro model does not have; answering 200
  * without them would make a client believe it got them.
  */
-export function unsupportedOpenAIField(body: Record<string, unknown>): CompatError | undefined {
+export function unsupportedOpenAIField(
+  body: Record<string, unknown>,
+  /** The route honours response_format (structured.ts reads it); elsewhere it is refused. */
+  opts: { structured?: boolean } = {},
+): CompatError | undefined {
   if (Array.isArray(body.tools) && body.tools.length)
     return new CompatError('tools are not supported: this model has no tool-calling capability', 'tools');
   if (Array.isArray(body.functions) && body.functions.length)
@@ -87,9 +91,9 @@ export function unsupportedOpenAIField(body: Record<string, unknown>): CompatErr
   if (body.best_of !== undefined && body.best_of !== null && body.best_of !== 1)
     return new CompatError('best_of must be 1: this server returns one choice per request', 'best_of');
   const rf = body.response_format as { type?: unknown } | undefined | null;
-  if (rf && typeof rf === 'object' && rf.type !== undefined && rf.type !== 'text')
+  if (!opts.structured && rf && typeof rf === 'object' && rf.type !== undefined && rf.type !== 'text')
     return new CompatError(
-      `response_format ${JSON.stringify(rf.type)} is not supported yet: this server cannot constrain the reply to JSON, so it refuses rather than return text that does not parse`,
+      `response_format ${JSON.stringify(rf.type)} is not supported on this route (it is on /v1/chat/completions)`,
       'response_format',
     );
   if (body.echo === true) return new CompatError('echo is not supported by this server', 'echo');

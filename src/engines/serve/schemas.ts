@@ -27,6 +27,11 @@ export const generateBodySchema = {
     system: { type: 'string', description: 'Optional system prompt.' },
     stream: { type: 'boolean', default: false, description: 'Stream as Server-Sent Events: "token" events, then one "done" event.' },
     options: generationOptionsSchema,
+    format: {
+      anyOf: [{ type: 'string', enum: ['json'] }, { type: 'object' }],
+      description:
+        'Structured output, as Ollama\'s `format`: "json" (a JSON object) or a JSON Schema the reply must validate against; passed on to the backend (ftlab backend constrains decoding to it). A reply cut by num_predict (done_reason "length") may not parse.',
+    },
   },
 } as const;
 
@@ -113,17 +118,18 @@ const messageSchema = {
 export const responseFormatSchema = {
   type: 'object',
   required: ['type'],
-  description: 'structured output: "json_object" (any JSON object) or "json_schema" (a document valid against json_schema.schema)',
+  description:
+    'Structured output: "json_object" (a JSON object) or "json_schema" (a document valid against json_schema.schema), passed on to the backend; ftlab backend constrains decoding to it and answers 400 naming a schema keyword it does not support. A reply cut by max_tokens (finish_reason "length") may not parse.',
   properties: {
     type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] },
     json_schema: {
       type: 'object',
       required: ['name'],
       properties: {
-        name: { type: 'string' },
+        name: { type: 'string', minLength: 1 },
         description: { type: 'string' },
-        schema: { type: 'object' },
-        strict: { type: ['boolean', 'null'] },
+        schema: { type: 'object', description: 'a JSON Schema (the subset ftlab backend supports: docs/serving.md, "Structured output")' },
+        strict: { type: ['boolean', 'null'], description: 'accepted; ftlab backend constrains decoding in either case' },
       },
     },
   },

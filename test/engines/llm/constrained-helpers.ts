@@ -4,6 +4,7 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import type { Stack } from '../../../src/engines/llm/constrained/automaton.js';
+import { MAX_WS, type Grammar } from '../../../src/engines/llm/constrained/grammar.js';
 import type { MaskTable } from '../../../src/engines/llm/constrained/token-mask.js';
 import type { Rng } from '../../../src/engines/llm/rng.js';
 
@@ -106,7 +107,8 @@ export function schemaArb(opts: SchemaOpts = {}): fc.Arbitrary<Record<string, un
               properties: Object.fromEntries(entries.map(([k, v]) => [k, v])),
               required: entries.filter(([, , r]) => r).map(([k]) => k),
             };
-            if (closed) s.additionalProperties = false;
+            // bounded: no free-form keys (their number has no limit)
+            if (closed || (opts.bounded && !entries.length)) s.additionalProperties = false;
             else if (extra === 'true') s.additionalProperties = true;
             else if (extra === 'schema' && !opts.bounded) s.additionalProperties = { type: 'integer' };
             return s;
@@ -197,3 +199,41 @@ export function completion(table: MaskTable, stacks: Stack[], maxLen = 600): num
 }
 
 export const decode = (bytes: number[]) => new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes));
+
+/**
+ * The longest document a grammar allows, in bytes (Infinity when unbounded: free-form keys, arrays or
+ * strings without a maximum, recursion). A model with a context longer than this always completes it.
+ */
+export function maxBytes(g: Grammar): number {
+  const WS = MAX_WS; // the longest whitespace run between two tokens
+  const visiting = new Set<number>();
+  const size = (id: number): number => {
+    if (visiting.has(id)) return Infinity;
+    visiting.add(id);
+    const n = g.nodes[id];
+    let v: number;
+    switch (n.t) {
+      case 'union':
+        v = Math.max(0, ...n.options.map(size));
+        break;
+      case 'object':
+        v = n.free !== null ? Infinity : 2 + WS + n.props.reduce((sum, p) => sum + p.enc.length + 2 + 3 * WS + size(p.node), 0);
+        break;
+      case 'array':
+        v = n.max === null ? Infinity : 2 + WS + n.max * (size(n.items) + 1 + 2 * WS);
+        break;
+      case 'string':
+        v = n.max === null ? Infinity : 2 + 6 * n.max; // \uXXXX is the longest character
+        break;
+      case 'number':
+        v = n.bounds ? 2 + n.intDigits + n.fracDigits : 36;
+        break;
+      case 'literal':
+        v = Math.max(0, ...n.bytes.map((b) => b.length));
+        break;
+    }
+    visiting.delete(id);
+    return v;
+  };
+  return WS + size(g.root);
+}

@@ -42,11 +42,11 @@ describe('the byte matcher', () => {
       '{}',
       '{"a":1}',
       '{"a": [1, 2.5e-3, -0, true, null, "x\\u00e9\\n"], "b": {"c": {}}}',
-      '{\n  "k": "日本"\n}',
+      '{ "k": "日本😀" }',
       '{"":""}',
     ])
       expect(judge(json, doc), doc).toBe('complete');
-    for (const doc of ['{"a":', '{"a":1,', '{"a":"\xe6\x97', '{"a":12', '{"a":-', '{"a":1.'].map((s) => s))
+    for (const doc of ['{"a":', '{"a":1,', '{"a":"日', '{"a":12', '{"a":-', '{"a":1.', '{"a":[{"b":[nul'])
       expect(judge(json, doc), doc).toBe('prefix');
     for (const doc of [
       '[]',
@@ -80,14 +80,23 @@ describe('the byte matcher', () => {
       expect(m.feedAll(prefix, bad), bad.join(',')).toEqual([]);
   });
 
-  it('limits whitespace to one space or a newline and a short indent', () => {
+  it('nests objects and arrays at most 64 deep, and refuses schemas that need more', () => {
     const json: OutputFormat = { type: 'json' };
-    expect(judge(json, '{ "a" : 1 }')).toBe('complete');
-    expect(judge(json, '{\n        "a": 1}')).toBe('complete');
-    expect(judge(json, '{  "a": 1}')).toBe('rejected');
-    expect(judge(json, '{\n         "a": 1}')).toBe('rejected');
+    const nested = (n: number) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`;
+    expect(judge(json, nested(63))).toBe('complete');
+    expect(judge(json, nested(64))).toBe('rejected');
+    let deep: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < 70; i++) deep = { type: 'object', properties: { x: deep }, required: ['x'] };
+    expect(() => compileFormat(schemaFormat(deep))).toThrow(/deeper than 64/);
+    for (let i = 0; i < 40; i++) deep = { type: 'array', items: deep };
+    expect(() => compileFormat(schemaFormat(deep))).toThrow(/nests deeper than 100/);
+  });
+
+  it('limits whitespace to one space between tokens', () => {
+    const json: OutputFormat = { type: 'json' };
+    expect(judge(json, '{ "a" : [1, 2] }')).toBe('complete');
     expect(judge(json, ' {}')).toBe('complete');
-    expect(judge(json, '{} ')).toBe('rejected');
+    for (const doc of ['{  "a": 1}', '{\n"a": 1}', '{\t"a": 1}', '{"a":\r1}', '{} ']) expect(judge(json, doc), doc).toBe('rejected');
   });
 
   it('follows a schema: declared order, required keys, enums, bounds, lengths, nullable, $ref recursion', () => {
@@ -121,6 +130,8 @@ describe('the byte matcher', () => {
       ['{"name":"Bo","age":7,"extra":1}', 'rejected'],
       ['{"name":"Bo","age":12', 'prefix'],
       ['{"name":"Bo","age":7,"mood":1', 'prefix'],
+      ['{"name":"😀","age":7}', 'rejected'], // under a maxLength, only BMP characters (zod counts UTF-16 units)
+      ['{"name":"é日","age":7}', 'complete'],
     ];
     for (const [doc, want] of cases) expect(judge(person, doc), doc).toBe(want);
     const tree = schemaFormat({

@@ -8,29 +8,60 @@
 // the same state cheaply. A set rather than one stack because anyOf branches may share a prefix
 // ({"a":1} vs {"a":"x"}); each branch runs until the bytes rule it out. Every frame has a string key, and
 // equal keys mean equal futures, which is what the mask cache keys on.
-import { MAX_INDENT, type GNode, type Grammar, type NumBounds } from './grammar.js';
+import { MAX_DEPTH, MAX_WS, type GNode, type Grammar, type NumBounds } from './grammar.js';
 
 type ObjPhase = 'open' | 'colon' | 'value' | 'next' | 'comma';
 type ArrPhase = 'open' | 'next' | 'comma';
 type NumPhase = 'sign' | 'zero' | 'int' | 'dot' | 'frac' | 'e' | 'esign' | 'exp';
 
 type Frame =
-  | { kind: 'root'; done: boolean; ws: number; k: string }
+  | { kind: 'root'; done: boolean; ws: number }
   /** prop: the declared property whose value comes next (-1: a free-form key's, or none). */
-  | { kind: 'obj'; node: number; phase: ObjPhase; pos: number; prop: number; ws: number; k: string }
-  | { kind: 'arr'; node: number; phase: ArrPhase; count: number; ws: number; k: string }
+  | { kind: 'obj'; node: number; phase: ObjPhase; pos: number; prop: number; ws: number }
+  | { kind: 'arr'; node: number; phase: ArrPhase; count: number; ws: number }
   /** len: characters so far (saturating); u: UTF-8 continuation state; esc: escape state; key: a free-form object key. */
-  | { kind: 'str'; node: number; len: number; u: number; esc: number; key: boolean; k: string }
+  | { kind: 'str'; node: number; len: number; u: number; esc: number; key: boolean }
   /** An object key among declared properties `cands`, `off` bytes of its encoding matched. */
-  | { kind: 'key'; node: number; cands: readonly number[]; off: number; k: string }
-  | { kind: 'lit'; node: number; cands: readonly number[]; off: number; k: string }
-  | { kind: 'num'; node: number; phase: NumPhase; text: string; k: string };
+  | { kind: 'key'; node: number; cands: readonly number[]; off: number }
+  | { kind: 'lit'; node: number; cands: readonly number[]; off: number }
+  | { kind: 'num'; node: number; phase: NumPhase; text: string; shape: boolean };
 
-export interface Stack {
-  readonly f: Frame;
-  readonly up: Stack | null;
+/** A frame on top of the frames below it. Keys are built only when asked for (the mask cache, dedup). */
+export class Stack {
+  private memo: string | undefined;
+  /** Objects and arrays open in this stack. */
+  readonly depth: number;
+  constructor(
+    readonly f: Frame,
+    readonly up: Stack | null,
+  ) {
+    this.depth = (up?.depth ?? 0) + (f.kind === 'obj' || f.kind === 'arr' ? 1 : 0);
+  }
+
   /** This frame's key and all below it: equal keys, equal futures. */
-  readonly key: string;
+  get key(): string {
+    return (this.memo ??= this.up ? `${frameKey(this.f)}/${this.up.key}` : frameKey(this.f));
+  }
+}
+
+function frameKey(f: Frame): string {
+  switch (f.kind) {
+    case 'root':
+      return `R${f.done ? 1 : 0}.${f.ws}`;
+    case 'obj':
+      return `O${f.node}.${f.phase}.${f.pos}.${f.prop}.${f.ws}`;
+    case 'arr':
+      return `A${f.node}.${f.phase}.${f.count}.${f.ws}`;
+    case 'str':
+      return `S${f.node}.${f.len}.${f.u}.${f.esc}.${f.key ? 1 : 0}`;
+    case 'key':
+      return `K${f.node}.${f.off}.${f.cands.join(',')}`;
+    case 'lit':
+      return `L${f.node}.${f.off}.${f.cands.join(',')}`;
+    case 'num':
+      // Unbounded numbers only need the counts that limit them, so equal shapes share a key (and a mask).
+      return `N${f.node}.${f.phase}.${f.shape ? shapeKey(f.text, f.phase) : f.text}`;
+  }
 }
 
 const QUOTE = 0x22,
@@ -54,14 +85,12 @@ const isHex = (b: number) => isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x6
 const SIMPLE_ESCAPES = new Set([QUOTE, BACKSLASH, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
 
 /**
- * Whitespace between tokens: none, one space, or a newline and up to MAX_INDENT spaces or tabs. A small
- * model that prefers whitespace would otherwise spend its whole budget on it (a known failure of
- * unbounded `ws*` grammars). ws = 0: none yet; 1: after a space; 2 + n: after a newline and n indents.
+ * Whitespace between tokens: at most MAX_WS spaces, no newlines or tabs. The reply stays valid JSON and
+ * compact; a small model that likes whitespace (or indentation) would otherwise spend its budget on it, a
+ * known failure of grammars with unbounded `ws*`. ws counts the spaces of the current run.
  */
 function nextWs(ws: number, b: number): number {
-  if (ws === 0) return b === 0x20 ? 1 : b === 0x0a ? 2 : -1;
-  if (ws >= 2 && (b === 0x20 || b === 0x09) && ws - 2 < MAX_INDENT) return ws + 1;
-  return -1;
+  return b === 0x20 && ws < MAX_WS ? ws + 1 : -1;
 }
 
 // UTF-8: the byte range the next continuation byte must fall in (Unicode's table of well-formed sequences),
@@ -87,7 +116,7 @@ function leadState(b: number): number {
 
 // ---- frames ----------------------------------------------------------------------------------------
 
-const rootF = (done: boolean, ws: number): Frame => ({ kind: 'root', done, ws, k: `R${done ? 1 : 0}.${ws}` });
+const rootF = (done: boolean, ws: number): Frame => ({ kind: 'root', done, ws });
 const objF = (node: number, phase: ObjPhase, pos: number, prop: number, ws: number): Frame => ({
   kind: 'obj',
   node,
@@ -95,7 +124,6 @@ const objF = (node: number, phase: ObjPhase, pos: number, prop: number, ws: numb
   pos,
   prop,
   ws,
-  k: `O${node}.${phase}.${pos}.${prop}.${ws}`,
 });
 const arrF = (node: number, phase: ArrPhase, count: number, ws: number): Frame => ({
   kind: 'arr',
@@ -103,7 +131,6 @@ const arrF = (node: number, phase: ArrPhase, count: number, ws: number): Frame =
   phase,
   count,
   ws,
-  k: `A${node}.${phase}.${count}.${ws}`,
 });
 const strF = (node: number, len: number, u: number, esc: number, key: boolean): Frame => ({
   kind: 'str',
@@ -112,25 +139,22 @@ const strF = (node: number, len: number, u: number, esc: number, key: boolean): 
   u,
   esc,
   key,
-  k: `S${node}.${len}.${u}.${esc}.${key ? 1 : 0}`,
 });
 const keyF = (node: number, cands: readonly number[], off: number): Frame => ({
   kind: 'key',
   node,
   cands,
   off,
-  k: `K${node}.${off}.${cands.join(',')}`,
 });
 const litF = (node: number, cands: readonly number[], off: number): Frame => ({
   kind: 'lit',
   node,
   cands,
   off,
-  k: `L${node}.${off}.${cands.join(',')}`,
 });
 
 function push(f: Frame, up: Stack | null): Stack {
-  return { f, up, key: up ? `${f.k}/${up.key}` : f.k };
+  return new Stack(f, up);
 }
 
 /** The same stack with its top frame's whitespace count reset (a value starts: the run before it no longer matters). */
@@ -211,11 +235,12 @@ export class Matcher {
       case 'union':
         for (const o of n.options) this.startValue(o, up, b, out);
         return;
+      // Opened only where the levels the value needs still fit under MAX_DEPTH, so no state is a dead end.
       case 'object':
-        if (b === LBRACE) out.push(push(objF(id, 'open', 0, -1, 0), up));
+        if (b === LBRACE && up.depth + (this.g.height[id] ?? 1) <= MAX_DEPTH) out.push(push(objF(id, 'open', 0, -1, 0), up));
         return;
       case 'array':
-        if (b === LBRACK) out.push(push(arrF(id, 'open', 0, 0), up));
+        if (b === LBRACK && up.depth + (this.g.height[id] ?? 1) <= MAX_DEPTH) out.push(push(arrF(id, 'open', 0, 0), up));
         return;
       case 'string':
         if (b === QUOTE) out.push(push(strF(id, 0, 0, 0, false), up));
@@ -360,7 +385,11 @@ export class Matcher {
     const min = n?.min ?? 0;
     const max = n?.max ?? null;
     const cap = max ?? min;
-    const charDone = () => out.push(push(strF(f.node, Math.min(f.len + 1, cap), 0, 0, f.key), s.up));
+    const charDone = () => {
+      const len = Math.min(f.len + 1, cap);
+      // the common case (no length left to count): the same state, no allocation
+      out.push(len === f.len && !f.u && !f.esc ? s : push(strF(f.node, len, 0, 0, f.key), s.up));
+    };
     if (f.esc === 1) {
       if (b === 0x75) out.push(push(strF(f.node, f.len, 0, 2, f.key), s.up));
       else if (SIMPLE_ESCAPES.has(b)) charDone();
@@ -399,7 +428,9 @@ export class Matcher {
     else if (b < 0x80) charDone();
     else {
       const u = leadState(b);
-      if (u) out.push(push(strF(f.node, f.len, u, 0, f.key), s.up));
+      // Under a maxLength, no character outside the BMP: JSON Schema counts one per code point, but zod and
+      // JavaScript's .length count its two UTF-16 units, so a client's own check could refuse the reply.
+      if (u && !(max !== null && b >= 0xf0)) out.push(push(strF(f.node, f.len, u, 0, f.key), s.up));
     }
   }
 
@@ -449,9 +480,7 @@ export class Matcher {
       }
     if (!next) return null;
     if (n.bounds && !feasible(n, t)) return null;
-    // Unbounded numbers only need the counts that limit them, so equal shapes share a key (and a mask).
-    const k = n.bounds ? t : shapeKey(t, next);
-    return { kind: 'num', node, phase: next, text: t, k: `N${node}.${next}.${k}` };
+    return { kind: 'num', node, phase: next, text: t, shape: !n.bounds };
   }
 }
 

@@ -72,9 +72,12 @@ export type GNode =
 export interface Grammar {
   nodes: GNode[];
   root: number;
-  /** Smallest nesting depth of a value each node can produce (Infinity: none), used to build examples. */
+  /** Fewest levels of objects/arrays a value of each node needs (0 for scalars; Infinity: no value at all). */
   height: number[];
 }
 
-/** Longest run of whitespace between two tokens of JSON: one space, or a newline and up to this many spaces/tabs. */
-export const MAX_INDENT = 8;
+/** Longest run of whitespace between two tokens of JSON (spaces only; see nextWs in automaton.ts). */
+export const MAX_WS = 1;
+
+/** Deepest nesting of objects and arrays a reply may have (JSON parsers have limits too; this keeps state keys short). */
+export const MAX_DEPTH = 64;

@@ -7,7 +7,7 @@
 // validates). Properties are written in the declared order; an object with declared properties gets no
 // other keys; numbers with bounds are written without exponents and with at most 6 decimals.
 import { formatScaled, Matcher } from './automaton.js';
-import { SchemaError, type GNode, type Grammar, type NumBounds, type OutputFormat, type Prop } from './grammar.js';
+import { MAX_DEPTH, SchemaError, type GNode, type Grammar, type NumBounds, type OutputFormat, type Prop } from './grammar.js';
 
 /** Keywords that describe rather than constrain: accepted and ignored, as JSON Schema says. */
 const ANNOTATIONS = new Set([
@@ -53,6 +53,8 @@ const SUPPORTED = new Set<string>(SUPPORTED_KEYWORDS);
 const TYPES = new Set(['object', 'array', 'string', 'number', 'integer', 'boolean', 'null']);
 /** A guard against schemas that would make every step slow (each node is a few objects; masks are per state). */
 const MAX_NODES = 5000;
+/** Deepest nesting of schemas inside schemas (compiling recurses once a level). */
+const MAX_NESTING = 100;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,12 +66,13 @@ function unsupported(keyword: string, path: string): SchemaError {
     pattern: 'regular expressions are not compiled into the grammar',
     format: 'string formats (date-time, email, uuid…) are not enforced',
     multipleOf: 'multiples are not enforced',
+    uniqueItems: 'only uniqueItems: false',
     patternProperties: 'keys are not matched against patterns',
     prefixItems: 'tuples are not supported',
     not: 'negation is not supported',
   };
   return new SchemaError(
-    `the JSON schema uses "${keyword}" at ${path}, which constrained decoding does not support${why[keyword] ? ` (${why[keyword]})` : ''}; supported: ${SUPPORTED_KEYWORDS.join(', ')} (see docs/serving.md)`,
+    `the JSON schema uses "${keyword}" at ${path}, which constrained decoding does not support${why[keyword] ? ` (${why[keyword]})` : ''}; supported: ${SUPPORTED_KEYWORDS.join(', ').replace('uniqueItems', 'uniqueItems (false)')} (see docs/serving.md)`,
     keyword,
     path,
   );
@@ -160,7 +163,19 @@ class Compiler {
     return cur;
   }
 
+  private nesting = 0;
+
   compile(s: unknown, path: string): number {
+    if (++this.nesting > MAX_NESTING)
+      throw new SchemaError(`the JSON schema nests deeper than ${MAX_NESTING} levels (at ${path})`, null, path);
+    try {
+      return this.compileSchema(s, path);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private compileSchema(s: unknown, path: string): number {
     if (s === true) return this.any();
     if (s === false) return this.add(literal([]));
     if (!isObject(s)) throw new SchemaError(`the schema at ${path} must be an object or a boolean`, null, path);
@@ -318,6 +333,8 @@ class Compiler {
         null,
         '#',
       );
+    if (g.height[root] > MAX_DEPTH)
+      throw new SchemaError(`the JSON schema requires objects or arrays nested deeper than ${MAX_DEPTH} levels`, null, '#');
     return g;
   }
 }
@@ -378,7 +395,7 @@ function numberNode(s: Json, integer: boolean, path: string): GNode {
   return { t: 'number', integer, intDigits, fracDigits, exponent: false, bounds: { lo, hi, loS, hiS } };
 }
 
-/** Smallest nesting depth of a value each node can produce; Infinity where none exists. */
+/** Fewest levels of objects/arrays a value of each node needs (0 for scalars); Infinity where none exists. */
 function heights(nodes: GNode[]): number[] {
   const h = nodes.map(() => Infinity);
   for (let changed = true; changed;) {
@@ -397,13 +414,13 @@ function heights(nodes: GNode[]): number[] {
           v = n.max !== null && n.min > n.max ? Infinity : n.min === 0 ? 1 : 1 + h[n.items];
           break;
         case 'string':
-          v = n.max !== null && n.min > n.max ? Infinity : 1;
+          v = n.max !== null && n.min > n.max ? Infinity : 0;
           break;
         case 'number':
-          v = !n.bounds || n.bounds.loS <= n.bounds.hiS ? 1 : Infinity;
+          v = !n.bounds || n.bounds.loS <= n.bounds.hiS ? 0 : Infinity;
           break;
         case 'literal':
-          v = n.texts.length ? 1 : Infinity;
+          v = n.texts.length ? 0 : Infinity;
           break;
       }
       if (v < h[id]) {

@@ -2,6 +2,7 @@
 // time off the HTTP server's event loop, streaming text pieces back. Aborts are honoured between tokens.
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeChat } from '../../llm/chat.js';
+import { formatConstraint } from '../../llm/constrained/index.js';
 import { EmbedInputError, embedIds, embedInputIds } from '../../llm/embed.js';
 import { generateStream, InferenceModel } from '../../llm/generate.js';
 import { loadAdapter, loadModel, ModelFileError, type LoadedModel } from '../../llm/io.js';
@@ -132,6 +133,8 @@ async function run(msg: RunMessage): Promise<void> {
       seed: o.seed ?? Math.floor(Math.random() * 2 ** 31),
       stop: o.stop,
       signal: controller.signal,
+      // structured output: only tokens that keep the reply a valid prefix of the requested JSON
+      constraint: msg.input.format ? formatConstraint(msg.input.format, tokenizer, model.config.vocabSize) : undefined,
     });
     for (;;) {
       const step = await stream.next();

@@ -1,4 +1,5 @@
 // Messages between the built-in backend's HTTP server and its generation workers.
+import type { OutputFormat } from '../../llm/constrained/index.js';
 import type { GenerationOptions } from '../model-clients.js';
 
 export interface ModelSpec {
@@ -19,8 +20,9 @@ export interface ModelSpec {
 export type SamplingRequest = GenerationOptions;
 
 export type JobInput =
-  | { kind: 'generate'; prompt: string; system?: string; raw?: boolean }
-  | { kind: 'chat'; messages: { role: 'system' | 'user' | 'assistant'; content: string }[] }
+  /** `format`: structured output, already checked by the server (a SchemaError there is the client's 400). */
+  | { kind: 'generate'; prompt: string; system?: string; raw?: boolean; format?: OutputFormat }
+  | { kind: 'chat'; messages: { role: 'system' | 'user' | 'assistant'; content: string }[]; format?: OutputFormat }
   /** Texts (or token ids) to embed, each on its own; `normalize` false gives the raw mean (Ollama's legacy /api/embeddings). */
   | { kind: 'embed'; inputs: (string | number[])[]; truncate: boolean; normalize: boolean };
 

@@ -3,6 +3,7 @@
 // Emulated: GET / · /api/version · /api/tags · POST /api/show · GET /api/ps · POST /api/generate ·
 // POST /api/chat (NDJSON streaming by default, stream:false) · POST /api/pull (local models only) ·
 // GET /v1/models · POST /v1/chat/completions (OpenAI-compatible, SSE when stream:true).
+// Structured output: `format` (Ollama) and `response_format` (/v1) constrain decoding (llm/constrained).
 // In their own modules: embeddings (embed.ts: /api/embed, /api/embeddings, /v1/embeddings), /v1/completions
 // (completions.ts), model management (models-registry.ts: /api/create, /api/copy, DELETE /api/delete).
 import { basename } from 'node:path';
@@ -20,6 +21,7 @@ import {
 } from '../openai-compat.js';
 import { allowedOrigins, corsDecision } from '../cors.js';
 import { StreamWriter, onShutdown, trackRequests } from '../streams.js';
+import { checkStructured, ollamaFormatOf, responseFormatOf } from '../structured.js';
 import { registerCompletionRoutes } from './completions.js';
 import { keepAliveProblem, unloads, type BackendContext } from './context.js';
 import { registerEmbedRoutes } from './embed.js';
@@ -152,11 +154,19 @@ function refuseMissingCapabilities(body: Record<string, unknown>, model: string)
   if (body.logprobs === true) throw new OllamaError(400, 'logprobs are not supported by this server');
   if (body.top_logprobs !== undefined && (typeof body.top_logprobs !== 'number' || body.top_logprobs < 0 || body.top_logprobs > 20))
     throw new OllamaError(400, 'top_logprobs must be between 0 and 20');
-  // Structured output is not implemented yet: refusing beats a 200 whose text does not parse.
-  if (body.format !== undefined && body.format !== null && body.format !== '')
-    throw new OllamaError(400, `"${model}" cannot constrain its output to JSON yet (format is not supported by ftlab backend)`);
   const keepAlive = keepAliveProblem(body.keep_alive);
   if (keepAlive) throw new OllamaError(400, keepAlive);
+}
+
+/**
+ * Ollama's `format` ("json" or a JSON schema) on a generation job: decoding is then constrained to it. A
+ * schema the engine cannot honour is a 400 naming the keyword, before the job is queued.
+ */
+function withFormat(input: JobInput, value: unknown): JobInput {
+  const format = ollamaFormatOf(value);
+  if (!format || input.kind === 'embed') return input;
+  checkStructured(format, 'format');
+  return { ...input, format };
 }
 
 /** A request's own `template` rendered into the exact prompt (then encoded as raw), or undefined without one. */
@@ -449,7 +459,10 @@ export async function buildBackendApp(o: BackendOptions): Promise<{
       reply,
       model,
       requested,
-      templated(body, prompt, model) ?? { kind: 'generate', prompt, system: body.system as string | undefined, raw: body.raw === true },
+      withFormat(
+        templated(body, prompt, model) ?? { kind: 'generate', prompt, system: body.system as string | undefined, raw: body.raw === true },
+        body.format,
+      ),
       options,
       body.stream !== false,
       false,
@@ -471,7 +484,16 @@ export async function buildBackendApp(o: BackendOptions): Promise<{
       lastUsed.set(model.spec.name, Date.now());
       return { model: requested, created_at: created(), message: { role: 'assistant', content: '' }, done: true, done_reason: 'load' };
     }
-    return ollamaJob(req, reply, model, requested, { kind: 'chat', messages }, options, body.stream !== false, true);
+    return ollamaJob(
+      req,
+      reply,
+      model,
+      requested,
+      withFormat({ kind: 'chat', messages }, body.format),
+      options,
+      body.stream !== false,
+      true,
+    );
   });
 
   // --- OpenAI-compatible routes ---------------------------------------------------------------
@@ -495,10 +517,12 @@ export async function buildBackendApp(o: BackendOptions): Promise<{
     const body = parseBody(req);
     const requested = body.model as string;
     const model = resolveModel(requested);
-    const refused = unsupportedOpenAIField(body);
+    const refused = unsupportedOpenAIField(body, { structured: true });
     if (refused) throw refused;
     const messages = plainMessages(body.messages);
     if (!messages.length) throw new CompatError('messages must not be empty', 'messages');
+    const format = responseFormatOf(body.response_format);
+    if (format) checkStructured(format, format.type === 'json' ? 'response_format' : 'response_format.json_schema.schema');
     const options = samplingFrom({
       temperature: body.temperature,
       top_p: body.top_p,
@@ -528,7 +552,7 @@ export async function buildBackendApp(o: BackendOptions): Promise<{
     let first = true;
     let result: JobResult;
     try {
-      result = await pool.submit(model.spec.name, { kind: 'chat', messages }, options, {
+      result = await pool.submit(model.spec.name, { kind: 'chat', messages, format }, options, {
         signal,
         onPiece: stream
           ? (text) => {
