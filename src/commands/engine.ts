@@ -10,6 +10,7 @@ import { evaluateLoss } from '../engines/llm/eval.js';
 import { chatPromptIds, generateStream, InferenceModel } from '../engines/llm/generate.js';
 import {
   adapterBaseQuantization,
+  baseReference,
   loadAdapter,
   loadModel,
   parseQuantizationTag,
@@ -431,7 +432,8 @@ export async function runMerge(opts: MergeFlags): Promise<void> {
       model,
       mergedWeights(adapter, (n) => model.params.view(n)),
     );
-    const bytes = saveModel(out, merged, tokenizer, { merged_from: resolve(opts.adapter) });
+    // the adapter's path relative to the merged folder: no absolute path of this machine in a file meant to travel
+    const bytes = saveModel(out, merged, tokenizer, { merged_from: baseReference(out, resolve(opts.adapter)) });
     // prove it: merged logits equal base + adapter on a probe text
     const probe = Int32Array.from(tokenizer.encode('User: Is the merged model the same function?\nAssistant:'));
     model.adapter = adapter;
