@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '../..');
@@ -101,6 +101,15 @@ describe('QLoRA files through the CLI', () => {
     const bad = cli('eval-model', '--model', model, '--data', join(tmp, 'val.jsonl'), '--quantize', 'int3');
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')[0]).toBe('ftlab: --quantize must be none, nf4 or nf4-double-quant (got "int3")');
+  });
+
+  it('merge names its adapter relative to the merged folder', () => {
+    const m = cli('merge', '--model', model, '--adapter', join(F, 'adapter'), '--out', join(tmp, 'merged'), '--json');
+    expect(m.status, m.stderr).toBe(0);
+    const buf = readFileSync(join(tmp, 'merged', 'model.safetensors'));
+    const header = JSON.parse(buf.subarray(8, 8 + Number(buf.readBigUInt64LE(0))).toString('utf8'));
+    expect(header.__metadata__.merged_from).toBe(relative(join(tmp, 'merged'), join(F, 'adapter')));
+    expect(header.__metadata__.merged_from).not.toMatch(/^\//);
   });
 
   it('--double-quant belongs to QLoRA', () => {
