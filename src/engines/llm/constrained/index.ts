@@ -14,7 +14,7 @@ export { SUPPORTED_KEYWORDS } from './schema.js';
 
 /** Compiled grammars by request format: clients (LangChain, an app's loop) send the same schema again and again. */
 const grammars = new Map<string, Grammar>();
-const GRAMMAR_CACHE = 32;
+const GRAMMAR_CACHE = 16; // with their masks, at most 16 × 4 MB
 const tables = new WeakMap<Grammar, WeakMap<TokenVocab, MaskTable>>();
 
 /** The grammar of a format; throws a SchemaError naming what cannot be honoured. */

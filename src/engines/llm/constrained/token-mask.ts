@@ -65,8 +65,8 @@ interface MaskEntry {
   complete: boolean;
 }
 
-/** Cache bound, in stored ids (4 bytes each): past it the cache starts over. */
-const CACHE_IDS = 4_000_000;
+/** Cache bound per grammar and vocabulary, in stored ids (4 bytes each; 4 MB): past it the cache starts over. */
+const CACHE_IDS = 1_000_000;
 
 /** The masks of one grammar over one vocabulary, cached by state. */
 export class MaskTable {
