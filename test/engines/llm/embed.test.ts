@@ -12,7 +12,7 @@ const C = im.config.hiddenSize;
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
 
 describe('embeddings from the model', () => {
-  it('hidden() is the state the LM head reads: its projection is exactly step()\'s logits', () => {
+  it("hidden() is the state the LM head reads: its projection is exactly step()'s logits", () => {
     const ids = tokenizer.encode('Hi there', { addSpecial: true });
     const a = im.newCache(ids.length);
     const b = im.newCache(ids.length);

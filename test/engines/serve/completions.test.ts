@@ -37,7 +37,12 @@ const greedy = { model: 'm', max_tokens: 6, temperature: 0 } as const;
 
 /** The backend's own answer to the prompt as a generate request (the same template and sampling). */
 async function reference(prompt: string) {
-  const r = await new Ollama({ host: urls.backend }).generate({ model: 'm', prompt, stream: false, options: { temperature: 0, num_predict: 6 } });
+  const r = await new Ollama({ host: urls.backend }).generate({
+    model: 'm',
+    prompt,
+    stream: false,
+    options: { temperature: 0, num_predict: 6 },
+  });
   return { text: r.response, prompt: r.prompt_eval_count, completion: r.eval_count, reason: r.done_reason };
 }
 
@@ -56,7 +61,12 @@ describe.each(['backend', 'serve --backend ollama', 'serve --backend openai'])('
 
   it('streams text_completion chunks that add up to the same text, with the usage chunk last', async () => {
     const ref = await reference('Stream me');
-    const stream = await client().completions.create({ ...greedy, prompt: 'Stream me', stream: true, stream_options: { include_usage: true } });
+    const stream = await client().completions.create({
+      ...greedy,
+      prompt: 'Stream me',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks: OpenAI.Completion[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     const last = chunks.at(-1)!;

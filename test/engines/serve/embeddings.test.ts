@@ -103,7 +103,10 @@ describe('ftlab backend: /api/embed (ollama.embed)', () => {
       error: 'input[1] is empty: there is nothing to embed',
     });
     await expect(ollama().embed({ model: 'm', input: [1, 2] as unknown as string[] })).rejects.toMatchObject({ status_code: 400 });
-    await expect(ollama().embed({ model: 'nope', input: 'x' })).rejects.toMatchObject({ status_code: 404, error: "model 'nope' not found" });
+    await expect(ollama().embed({ model: 'nope', input: 'x' })).rejects.toMatchObject({
+      status_code: 404,
+      error: "model 'nope' not found",
+    });
     const res = await fetch(`${backend}/api/embed`, { method: 'POST', body: '{"input":"x"}' });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'model is required' });

@@ -93,7 +93,7 @@ afterAll(async () => {
 });
 
 describe('fuzz: the new routes of ftlab backend', () => {
-  it('no 5xx; errors in Ollama\'s or OpenAI\'s shape; still serving after', async () => {
+  it("no 5xx; errors in Ollama's or OpenAI's shape; still serving after", async () => {
     const routes = [
       { method: 'POST', path: '/api/embed', valid: { model: 'm', input: ['a', 'b'], truncate: true, dimensions: 4, keep_alive: '5m' } },
       { method: 'POST', path: '/api/embeddings', valid: { model: 'm', prompt: 'hi', options: { temperature: 0 } } },
@@ -125,8 +125,7 @@ describe('fuzz: the new routes of ftlab backend', () => {
         expect(res.status, `${route.path} ${text.slice(0, 120)}`).toBeLessThan(500);
         if (res.status >= 400) {
           const parsed = JSON.parse(res.body);
-          if (route.path.startsWith('/v1/'))
-            expect(parsed.error).toMatchObject({ message: expect.any(String), type: expect.any(String) });
+          if (route.path.startsWith('/v1/')) expect(parsed.error).toMatchObject({ message: expect.any(String), type: expect.any(String) });
           else expect(parsed).toEqual({ error: expect.any(String) });
         }
         if (res.type.startsWith('text/event-stream')) expect(res.body).toMatch(/data: \[DONE\]\n\n$/);
@@ -148,7 +147,9 @@ describe('fuzz: the new routes of ftlab serve', () => {
       { path: '/v1/completions', valid: { prompt: ['a', 'b'], max_tokens: 2, stream: true, stream_options: { include_usage: true } } },
       { path: '/v1/embeddings', valid: { input: ['a', 'b'], encoding_format: 'float', dimensions: 4 } },
     ];
-    const requestArb = fc.constantFrom(...routes).chain((r) => fc.record({ route: fc.constant(r), body: bodyArb(r.valid), type: contentTypes }));
+    const requestArb = fc
+      .constantFrom(...routes)
+      .chain((r) => fc.record({ route: fc.constant(r), body: bodyArb(r.valid), type: contentTypes }));
     await fc.assert(
       fc.asyncProperty(requestArb, async ({ route, body, type }) => {
         const res = await send(servePort, 'POST', route.path, type, body);

@@ -79,7 +79,7 @@ describe('create → generate by name → copy → delete (the ollama client)', 
     expect((await post('/api/copy', { source: 'absent', destination: 'x' })).status).toBe(404);
   });
 
-  it('SYSTEM and PARAMETERs become the model\'s defaults; a request still overrides them', async () => {
+  it("SYSTEM and PARAMETERs become the model's defaults; a request still overrides them", async () => {
     await client.create({ model: 'terse', from: 'm', system: 'Answer in one word.', parameters: { num_predict: 3, temperature: 0 } });
     const r = await client.generate({ model: 'terse', prompt: 'My parcel is late', stream: false });
     expect(r.eval_count).toBeLessThanOrEqual(3);
@@ -165,7 +165,12 @@ describe('persistence', () => {
     const { host: again } = await start();
     const restarted = new Ollama({ host: again });
     expect((await restarted.list()).models.map((m) => m.name).sort()).toEqual(await names());
-    const r = await restarted.generate({ model: 'support-backup', prompt: 'My parcel is late', stream: false, options: { temperature: 0, num_predict: 12 } });
+    const r = await restarted.generate({
+      model: 'support-backup',
+      prompt: 'My parcel is late',
+      stream: false,
+      options: { temperature: 0, num_predict: 12 },
+    });
     expect(r.response).toBe(before);
     expect((await restarted.show({ model: 'terse' })).system).toBe('Answer in one word.');
   });

@@ -10,7 +10,14 @@ import { Rng } from '../../../src/engines/llm/rng.js';
 
 export function writeTinyAdapter(modelDir: string, seed = 11, dir = mkdtempSync(join(tmpdir(), 'ftlab-tiny-adapter-'))): string {
   const config = readConfig(join(modelDir, 'config.json'));
-  const adapter = new LoraAdapter(config, { r: 4, alpha: 8, dropout: 0, targets: ['q_proj', 'v_proj', 'down_proj'], layers: null, useRslora: false });
+  const adapter = new LoraAdapter(config, {
+    r: 4,
+    alpha: 8,
+    dropout: 0,
+    targets: ['q_proj', 'v_proj', 'down_proj'],
+    layers: null,
+    useRslora: false,
+  });
   const rng = new Rng(seed);
   for (const spec of adapter.params.specs) {
     const view = adapter.params.view(spec.name);
