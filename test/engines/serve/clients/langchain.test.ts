@@ -1,11 +1,13 @@
 // LangChain against both servers over real HTTP on 127.0.0.1: ChatOpenAI (@langchain/openai) on ftlab
 // backend's /v1 and on ftlab serve (Ollama and OpenAI-compatible model clients, and with --api-key), and
 // ChatOllama (@langchain/ollama) on ftlab backend. invoke and stream, with token usage from streams too
-// (usage_metadata, which LangChain fills from the include_usage chunk and from Ollama's final object).
+// (usage_metadata, which LangChain fills from the include_usage chunk and from Ollama's final object), and
+// withStructuredOutput through every server (structured-output.test.ts covers structured output in depth).
 import { AIMessageChunk, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ChatOllama } from '@langchain/ollama';
 import { ChatOpenAI } from '@langchain/openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { API_KEY, MODEL, startServers, type Servers } from './servers.js';
 
 let servers: Servers;
@@ -66,6 +68,20 @@ describe.each(openaiTargets)('LangChain ChatOpenAI → $name', ({ base, key }) =
     expect(chunks).toBeGreaterThan(1);
     expect(message.content).toBe(whole.content);
     expect(message.usage_metadata).toEqual(whole.usage_metadata);
+  });
+
+  it('withStructuredOutput: an object the zod schema accepts (response_format json_schema on this server)', async () => {
+    const Ticket = z.object({ category: z.enum(['shipping', 'billing', 'account']), urgent: z.boolean() });
+    const structured = new ChatOpenAI({
+      model: MODEL,
+      apiKey: key,
+      configuration: { baseURL: `${base()}/v1` },
+      temperature: 0,
+      maxTokens: 150,
+      maxRetries: 0,
+    }).withStructuredOutput(Ticket, { name: 'ticket' });
+    const ticket = await structured.invoke([new HumanMessage('My parcel has not arrived and I need it today.')]);
+    expect(Ticket.parse(ticket)).toEqual(ticket);
   });
 
   if (key !== 'unused') {
