@@ -1,7 +1,7 @@
 // The safetensors file format: an 8-byte little-endian header length, a JSON header mapping tensor
 // names to {dtype, shape, data_offsets}, then the raw little-endian tensor bytes.
-// We write F32 only (what the engine computes in) and read F32, F16 and BF16 (what PEFT or
-// transformers may hand us), converting to Float32Array.
+// We write F32 (what the engine computes in) or, on request, F16/BF16 (half the bytes, for shipping a
+// model), and read F32, F16, BF16 and F64 (what PEFT or transformers may hand us), upcasting to Float32Array.
 import { writeFileSync } from 'node:fs';
 import { ModelFileError, readModelFile } from './errors.js';
 
@@ -90,19 +90,23 @@ export function readSafetensors(path: string): { tensors: TensorMap; metadata: R
   return parseSafetensors(readModelFile(path), path);
 }
 
-/** Serialises tensors as F32 in the given order (names sorted for a canonical, reproducible file). */
-export function serializeSafetensors(tensors: TensorMap, metadata: Record<string, string> = {}): Uint8Array {
+/** The dtypes we write: F32, or half precision (values rounded to nearest, ties to even). */
+export type WriteDtype = 'F32' | 'F16' | 'BF16';
+
+/** Serialises tensors (names sorted for a canonical, reproducible file), as F32 unless `dtype` says otherwise. */
+export function serializeSafetensors(tensors: TensorMap, metadata: Record<string, string> = {}, dtype: WriteDtype = 'F32'): Uint8Array {
   const names = [...tensors.keys()].sort();
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  const size = ELEM_SIZE[dtype];
   let offset = 0;
   for (const name of names) {
     const t = tensors.get(name)!;
     const n = t.shape.reduce((a, b) => a * b, 1);
     // a caller's bug, not a user's file
     if (n !== t.data.length) throw new Error(`tensor ${name}: shape ${t.shape} does not match ${t.data.length} values`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + n * 4] };
-    offset += n * 4;
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + n * size] };
+    offset += n * size;
   }
   let json = JSON.stringify(header);
   while ((8 + Buffer.byteLength(json)) % 8 !== 0) json += ' ';
@@ -114,15 +118,25 @@ export function serializeSafetensors(tensors: TensorMap, metadata: Record<string
   let pos = 8 + headerBytes.length;
   for (const name of names) {
     const t = tensors.get(name)!;
-    // Float32Array is little-endian on every platform Node supports.
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), pos);
-    pos += t.data.byteLength;
+    if (dtype === 'F32') {
+      // Float32Array is little-endian on every platform Node supports.
+      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), pos);
+      pos += t.data.byteLength;
+      continue;
+    }
+    const toHalf = dtype === 'F16' ? f32ToF16 : f32ToBf16;
+    for (let i = 0; i < t.data.length; i++, pos += 2) dv.setUint16(pos, toHalf(t.data[i]), true);
   }
   return out;
 }
 
-export function writeSafetensors(path: string, tensors: TensorMap, metadata: Record<string, string> = {}): number {
-  const bytes = serializeSafetensors(tensors, metadata);
+export function writeSafetensors(
+  path: string,
+  tensors: TensorMap,
+  metadata: Record<string, string> = {},
+  dtype: WriteDtype = 'F32',
+): number {
+  const bytes = serializeSafetensors(tensors, metadata, dtype);
   writeFileSync(path, bytes);
   return bytes.byteLength;
 }
@@ -140,4 +154,48 @@ function f16ToF32(h: number): number {
   if (e === 0) return s * m * 2 ** -24;
   if (e === 31) return m ? NaN : s * Infinity;
   return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 → bfloat16 bits: the top 16 bits, rounded to nearest even; NaN stays a (quiet) NaN. */
+export function f32ToBf16(x: number): number {
+  f32[0] = x;
+  const b = u32[0];
+  if ((b & 0x7fffffff) > 0x7f800000) return ((b >>> 16) | 0x40) & 0xffff;
+  return ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** float32 → IEEE half bits, rounded to nearest even; beyond 65504 gives ±Infinity, tiny values subnormals or ±0. */
+export function f32ToF16(x: number): number {
+  f32[0] = x;
+  const b = u32[0];
+  const sign = (b >>> 16) & 0x8000;
+  const exp = (b >>> 23) & 0xff;
+  let mant = b & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    // subnormal half (or zero): shift the mantissa with its implicit 1 into place, rounding to nearest even
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    return sign | (half + (rest > mid || (rest === mid && half & 1) ? 1 : 0));
+  }
+  const rest = mant & 0x1fff;
+  mant >>>= 13;
+  if (rest > 0x1000 || (rest === 0x1000 && mant & 1)) {
+    mant++;
+    if (mant === 0x400) {
+      mant = 0;
+      e++;
+      if (e >= 0x1f) return sign | 0x7c00;
+    }
+  }
+  return sign | (e << 10) | mant;
 }
