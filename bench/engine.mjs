@@ -1,19 +1,29 @@
-// Training throughput of ftlab's engine vs PyTorch on CPU, same shapes, same thread count (1), same run.
-// Configs: the shipped micro model's shape and a 4-layer/128-wide Llama; block 128, batch 16;
-// LoRA (r=8 on q_proj,v_proj) and full fine-tuning, one forward+backward+AdamW step per iteration.
-// tokens/s are given per CPU second of the process (robust when other jobs share the machine) and
-// per wall second. PyTorch is Debian's python3-torch; the BLAS it uses is printed (install
-// libopenblas0-openmp for OpenBLAS, the reference BLAS is ~10x slower). Skipped when torch is absent.
-// Options: --seconds S per measurement (default 4).
+// Training throughput of ftlab's engine vs PyTorch on CPU, same shapes, in the same run.
+// Configs: the shipped micro model's shape and a 4-layer/128-wide Llama; batch 16 × block 128 of random
+// tokens; LoRA (r=8 on q_proj,v_proj) and full fine-tuning; one forward + backward + AdamW step per
+// iteration. Two comparisons:
+//   per thread:   the engine on 1 thread vs PyTorch with torch.set_num_threads(1)
+//   whole machine: the engine on os.availableParallelism() threads vs PyTorch at its default thread count
+// tokens/s are given per wall second and per CPU second of the process (all its threads): on a shared,
+// loaded machine wall times are inflated for both sides alike and the CPU-second rates compare better.
+// PyTorch is Debian's python3-torch; the bench prints the BLAS library the torch process actually maps
+// (and OpenBLAS's kernel choice), and does not print a ratio against the reference (netlib) BLAS, which
+// is ~10x slower than an optimised one. PyTorch columns are skipped when torch is absent.
+// Options: --seconds S per measurement (default 4), --threads N (default: all cores).
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { mkdirSync, copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const secIdx = process.argv.indexOf('--seconds');
-const SECONDS = secIdx > 0 ? Number(process.argv[secIdx + 1]) : 4;
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const SECONDS = arg('--seconds', 4);
+const THREADS = arg('--threads', availableParallelism());
 const B = 16,
   T = 128;
 
@@ -22,35 +32,35 @@ const CONFIGS = {
   '4L/128w': { vocabSize: 258, hiddenSize: 128, intermediateSize: 344, numLayers: 4, numHeads: 4, numKvHeads: 4, headDim: 32 },
 };
 
-// ---- ours ------------------------------------------------------------------------------------
-mkdirSync(join(root, '.tmp'), { recursive: true });
-const entry = join(root, '.tmp/bench-engine-entry.ts');
-const { writeFileSync } = await import('node:fs');
+// ---- ours: the engine and its worker, bundled from the sources ------------------------------------
+const out = join(root, '.tmp/bench-engine');
+mkdirSync(out, { recursive: true });
+const entry = join(out, 'entry.ts');
 writeFileSync(
   entry,
   `
-export { LlamaModel } from '../src/engines/llm/model.js';
-export { LoraAdapter } from '../src/engines/llm/lora.js';
-export { AdamW } from '../src/engines/llm/optim.js';
-export { Rng } from '../src/engines/llm/rng.js';
-export { kernelName } from '../src/engines/llm/kernels/index.js';
+export { LlamaModel } from '../../src/engines/llm/model.js';
+export { LoraAdapter } from '../../src/engines/llm/lora.js';
+export { AdamW } from '../../src/engines/llm/optim.js';
+export { Rng } from '../../src/engines/llm/rng.js';
+export { kernelName } from '../../src/engines/llm/kernels/index.js';
+export { ParallelRunner } from '../../src/engines/llm/parallel/runner.js';
 `,
 );
-const bundle = join(root, '.tmp/bench-engine.mjs');
 await build({
-  entryPoints: [entry],
+  entryPoints: { 'bench-engine': entry, 'engine.worker': join(root, 'src/engines/llm/parallel/engine.worker.ts') },
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outfile: bundle,
+  outdir: out,
   logLevel: 'warning',
 });
-if (existsSync(join(root, 'dist/ftlab-kernels.wasm')))
-  copyFileSync(join(root, 'dist/ftlab-kernels.wasm'), join(root, '.tmp/ftlab-kernels.wasm'));
-const E = await import(pathToFileURL(bundle).href);
+// the kernels are found next to the bundle (npm run build writes dist/ftlab-kernels.wasm)
+if (existsSync(join(root, 'dist/ftlab-kernels.wasm'))) copyFileSync(join(root, 'dist/ftlab-kernels.wasm'), join(out, 'ftlab-kernels.wasm'));
+const E = await import(pathToFileURL(join(out, 'bench-engine.js')).href);
 
-function oursStep(name, method) {
+async function oursSetup(name, method, threads) {
   const cfg = {
     ...CONFIGS[name],
     maxPositions: 256,
@@ -62,60 +72,64 @@ function oursStep(name, method) {
   };
   const rng = new E.Rng(1);
   const model = E.LlamaModel.init(cfg, rng);
-  let params, grads;
-  if (method === 'full') {
-    model.grads = model.params.zerosLike();
-    [params, grads] = [model.params.data, model.grads];
-  } else {
+  if (method === 'lora')
     model.adapter = E.LoraAdapter.create(
       cfg,
       { r: 8, alpha: 16, dropout: 0, targets: ['q_proj', 'v_proj'], layers: null, useRslora: false },
       rng,
     );
-    model.adapterGrads = model.adapter.params.zerosLike();
-    [params, grads] = [model.adapter.params.data, model.adapterGrads];
-  }
+  const params = method === 'full' ? model.params.data : model.adapter.params.data;
+  const grads = new Float32Array(params.length);
   const opt = new E.AdamW(params.length, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
-  const tokens = new Int32Array(B * T).map(() => rng.int(256));
-  const targets = new Int32Array(B * T).map(() => rng.int(256));
-  const phases = { forward: 0, backward: 0, optimizer: 0 };
-  const step = () => {
-    grads.fill(0);
-    let t = performance.now();
-    model.forward(tokens, targets, B, T);
-    phases.forward += performance.now() - t;
-    t = performance.now();
-    model.backward();
-    phases.backward += performance.now() - t;
-    t = performance.now();
+  // B sequences of T + 1 random tokens: T targets each
+  const examples = Array.from({ length: B }, (_, line) => {
+    const ids = Array.from({ length: T + 1 }, () => rng.int(256));
+    return { line, ids, mask: ids.map((_, i) => i > 0) };
+  });
+  const runner = await E.ParallelRunner.start(model, {
+    trains: method === 'full' ? 'base' : 'adapter',
+    threads,
+    workerScript: join(out, 'engine.worker.js'),
+  });
+  const step = async () => {
+    await runner.lossAndGrad(examples, 1 / (B * T), grads);
     opt.step(params, grads, 1e-3);
-    phases.optimizer += performance.now() - t;
   };
-  return { step, phases };
+  return { step, runner };
 }
 
-function measure(step) {
-  step();
+async function measure(step) {
+  await step();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   let n = 0;
   while (performance.now() - t0 < SECONDS * 1000 || n < 2) {
-    step();
+    await step();
     n++;
   }
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   const cpu = (c.user + c.system) / 1e6;
-  return { cpu: (n * B * T) / cpu, wall: (n * B * T) / wall, steps: n };
+  return { cpu: (n * B * T) / cpu, wall: (n * B * T) / wall };
+}
+
+async function ours(name, method, threads) {
+  const { step, runner } = await oursSetup(name, method, threads);
+  try {
+    return await measure(step);
+  } finally {
+    await runner.close();
+  }
 }
 
 // ---- PyTorch --------------------------------------------------------------------------------
 const PY = String.raw`
-import json, math, sys, time
+import ctypes, json, math, sys, time
 import torch, torch.nn.functional as F
-torch.set_num_threads(1)
+cfg, method, B, T, seconds, threads = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+default_threads = torch.get_num_threads()
+if threads > 0: torch.set_num_threads(threads)
 torch.manual_seed(0)
-cfg, method, B, T, seconds = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 C, L, I, H, KVH, hd, V = cfg["hiddenSize"], cfg["numLayers"], cfg["intermediateSize"], cfg["numHeads"], cfg["numKvHeads"], cfg["headDim"], cfg["vocabSize"]
 def P(*shape, std=0.02): return torch.nn.Parameter(torch.randn(*shape) * std)
 emb = P(V, C); norms = [torch.nn.Parameter(torch.ones(C)) for _ in range(2 * L + 1)]
@@ -162,16 +176,29 @@ c0, t0, n = time.process_time(), time.perf_counter(), 0
 while time.perf_counter() - t0 < seconds or n < 2:
     step(); n += 1
 cpu, wall = time.process_time() - c0, time.perf_counter() - t0
-cfgs = torch.__config__.show()
-blas = "OpenBLAS" if "openblas" in cfgs.lower() else ("MKL" if "mkl" in cfgs.lower() else "unknown")
-print(json.dumps({"cpu": n * B * T / cpu, "wall": n * B * T / wall, "steps": n, "torch": torch.__version__, "blas": blas}))
+# the BLAS this process really runs: the shared objects it has mapped, and OpenBLAS's kernel choice
+libs = sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.lower() and "/" in l})
+corename = None
+for lib in libs:
+    try:
+        f = ctypes.CDLL(lib).openblas_get_corename
+        f.restype = ctypes.c_char_p
+        corename = f().decode()
+        break
+    except Exception:
+        pass
+print(json.dumps({"cpu": n * B * T / cpu, "wall": n * B * T / wall, "steps": n, "torch": torch.__version__, "threads": torch.get_num_threads(),
+                  "default_threads": default_threads, "blas_libs": libs, "openblas_core": corename}))
 `;
 const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
-function torchRun(name, method) {
+function torchRun(name, method, threads) {
   if (!py) return null;
-  const r = spawnSync(py, ['-c', PY, JSON.stringify(CONFIGS[name]), method, String(B), String(T), String(SECONDS)], {
+  const env = { ...process.env };
+  if (threads > 0)
+    Object.assign(env, { OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) });
+  const r = spawnSync(py, ['-c', PY, JSON.stringify(CONFIGS[name]), method, String(B), String(T), String(SECONDS), String(threads)], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    env,
   });
   if (r.status !== 0) {
     console.error(`pytorch run failed: ${r.stderr.slice(-400)}`);
@@ -179,30 +206,50 @@ function torchRun(name, method) {
   }
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
-const blasLib = () => {
-  const r = spawnSync('sh', ['-c', 'readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null'], { encoding: 'utf8' });
-  return r.stdout.trim() || 'unknown';
-};
 
-console.log(`ftlab engine kernels: ${E.kernelName}; batch ${B} x block ${T}; 1 thread each; ${SECONDS}s per cell`);
+/** The reference BLAS (netlib) is Debian's /usr/lib/<arch>/blas/libblas.so.3; OpenBLAS, BLIS, MKL live elsewhere. */
+const isReferenceBlas = (libs) => libs.some((l) => /\/blas\/libblas\.so/.test(l)) && !libs.some((l) => /openblas|blis|mkl/i.test(l));
+
+console.log(
+  `ftlab engine kernels: ${E.kernelName}; batch ${B} x block ${T}; ${SECONDS}s per cell; this machine: ${availableParallelism()} threads`,
+);
 if (!py) console.log('PyTorch not found (apt-get install python3-torch libopenblas0-openmp): PyTorch columns skipped');
-else console.log(`PyTorch BLAS (libblas.so.3 ->): ${blasLib()}`);
+const libblas = spawnSync('sh', ['-c', 'readlink -f /usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/libblas.so.3'], {
+  encoding: 'utf8',
+}).stdout.trim();
+if (py) console.log(`libblas.so.3 -> ${libblas || 'not found'}`);
+
 const rows = [];
+let blasNoted = false;
+let comparable = true;
+const ratio = (a, b) => (b && comparable ? (a / b).toFixed(2) : '-');
 for (const name of Object.keys(CONFIGS))
   for (const method of ['lora', 'full']) {
-    const o = oursStep(name, method);
-    const ours = measure(o.step);
-    const tot = o.phases.forward + o.phases.backward + o.phases.optimizer;
-    const pt = torchRun(name, method);
+    const one = await ours(name, method, 1);
+    const many = await ours(name, method, THREADS);
+    const t1 = torchRun(name, method, 1);
+    const td = torchRun(name, method, 0);
+    if (t1 && !blasNoted) {
+      blasNoted = true;
+      comparable = !isReferenceBlas(t1.blas_libs);
+      console.log(
+        `PyTorch ${t1.torch}: BLAS ${t1.blas_libs.join(', ') || '(none mapped)'}${t1.openblas_core ? ` (OpenBLAS kernels: ${t1.openblas_core})` : ''}; default threads ${t1.default_threads}`,
+      );
+      if (!comparable)
+        console.log(
+          'PyTorch runs on the reference (netlib) BLAS here: its figures are shown, but this is not a comparison (install libopenblas0-openmp)',
+        );
+    }
     rows.push({
       config: name,
       method,
-      'ftlab tok/s (cpu)': Math.round(ours.cpu),
-      'ftlab tok/s (wall)': Math.round(ours.wall),
-      'torch tok/s (cpu)': pt ? Math.round(pt.cpu) : 'skipped',
-      'torch tok/s (wall)': pt ? Math.round(pt.wall) : 'skipped',
-      'ratio (cpu)': pt ? (ours.cpu / pt.cpu).toFixed(2) : '-',
-      'fwd/bwd/opt %': [o.phases.forward, o.phases.backward, o.phases.optimizer].map((x) => Math.round((100 * x) / tot)).join('/'),
+      'ftlab 1 thr (cpu)': Math.round(one.cpu),
+      'torch 1 thr (cpu)': t1 ? Math.round(t1.cpu) : 'skipped',
+      'per thread': ratio(one.cpu, t1?.cpu),
+      [`ftlab ${THREADS} thr (wall)`]: Math.round(many.wall),
+      [`ftlab ${THREADS} thr (cpu)`]: Math.round(many.cpu),
+      'torch default (wall)': td ? `${Math.round(td.wall)} (${td.threads} thr)` : 'skipped',
+      'machine (wall)': ratio(many.wall, td?.wall),
     });
   }
 console.table(rows);

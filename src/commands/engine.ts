@@ -6,7 +6,8 @@ import { contentRoot } from '../shared/paths.js';
 import { note, printJson } from '../shared/output.js';
 import { FailedError, UsageError } from '../shared/errors.js';
 import { DatasetError, DatasetFileError, encodeDataset, readJsonl } from '../engines/llm/data.js';
-import { evaluateLoss } from '../engines/llm/eval.js';
+import { evaluateLossParallel } from '../engines/llm/eval.js';
+import { defaultThreads, ParallelRunner } from '../engines/llm/parallel/runner.js';
 import { chatPromptIds, generateStream, InferenceModel } from '../engines/llm/generate.js';
 import {
   adapterBaseQuantization,
@@ -56,11 +57,13 @@ export interface TrainFlags extends CommonFlags {
   out?: string;
   resume?: boolean;
   doubleQuant?: boolean;
+  threads?: string;
 }
 export interface EvalFlags extends CommonFlags {
   data?: string;
   format?: string;
   quantize?: string;
+  threads?: string;
 }
 export interface GenerateFlags extends CommonFlags {
   prompt?: string;
@@ -202,6 +205,7 @@ export async function runTrain(opts: TrainFlags): Promise<void> {
     ),
     minDelta: TRAIN_DEFAULTS.minDelta,
     blockSize: posInt(opts.block ?? TRAIN_DEFAULTS.blockSize, '--block'),
+    threads: posInt(opts.threads ?? defaultThreads(), '--threads'),
     resume: Boolean(opts.resume),
     doubleQuant: Boolean(opts.doubleQuant),
   };
@@ -318,13 +322,17 @@ const mb = (b: number) => `${(b / 1048576).toFixed(2)} MiB`;
 export async function runEvalModel(opts: EvalFlags): Promise<void> {
   await guard(async () => {
     if (!opts.data) throw new UsageError('--data F.jsonl is required');
+    const threads = posInt(opts.threads ?? defaultThreads(), '--threads');
     const { model, tokenizer } = load(opts, baseQuantization(opts.quantize, opts.adapter && resolve(opts.adapter)));
     if (opts.adapter) model.adapter = loadAdapter(resolve(opts.adapter), model.config).adapter;
     const file = resolve(opts.data);
     const records = readJsonl(file);
     const { examples, truncated } = encodeDataset(tokenizer, records, model.config.maxPositions, file);
     if (truncated) note(`${truncated} record(s) were longer than the model's ${model.config.maxPositions}-token context and were cut`);
-    const r = evaluateLoss(model, examples, tokenizer.eosId);
+    const r = await (async () => {
+      await using runner = await ParallelRunner.start(model, { trains: 'none', threads, onNote: note });
+      return await evaluateLossParallel(runner, examples);
+    })();
     const result: Record<string, unknown> = { loss: r.loss, perplexity: r.perplexity, tokens: r.tokens };
     let report: import('../engines/labs/lora/task.js').TicketReport | null = null;
     if (opts.format) {

@@ -1,6 +1,7 @@
 // `ftlab train | eval-model | generate | merge | tokenize`: the training engine's commands. Each action
 // imports src/commands/engine.ts lazily, so other commands never load the engine.
 import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
 import { TRAIN_DEFAULTS as D } from '../../engines/llm/defaults.js';
 
 async function impl() {
@@ -37,6 +38,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder: PEFT adapter (lora/qlora) or model folder (full)', 'ftlab-<method>-out')
     .option('--resume', 'continue from the checkpoint an interrupted run left in --out')
     .option('--double-quant', 'QLoRA: also quantise the NF4 scales to 8 bits (blocks of 256): 4.127 instead of 4.5 bits per weight')
+    .option('--threads <n>', `worker threads (default: every core, ${availableParallelism()} here); the result is the same for any n`)
     .option('--json', 'one JSON object per line while training, then a summary object')
     .addHelpText(
       'after',
@@ -74,6 +76,10 @@ Examples:
     .option(
       '--quantize <q>',
       'hold the base as none | nf4 | nf4-double-quant (default: as the adapter was trained; QLoRA adapters record it)',
+    )
+    .option(
+      '--threads <n>',
+      `worker threads for the loss (default: every core, ${availableParallelism()} here); the result is the same for any n`,
     )
     .option('--json', 'print {"loss","perplexity","tokens"} as JSON')
     .addHelpText(

@@ -2,8 +2,12 @@
 // position t are scored against token t+1, positions whose label is −100 are skipped, and the mean is
 // taken over all counted tokens of the whole file (one token-weighted mean, as if the file were one
 // right-padded batch). Each record is <s> … </s>: the BOS is never a target, the closing EOS is.
-import { makeBatch, sequentialBatches, type Example } from './data.js';
+// Each record runs on its own at its own length and the sums are added in file order — the same
+// computation the parallel runner (parallel/runner.ts) spreads over threads, so both give the same bits.
+import type { Example } from './data.js';
 import type { LlamaModel } from './model.js';
+import { exampleBatch } from './parallel/replica.js';
+import type { ParallelRunner } from './parallel/runner.js';
 
 export interface EvalResult {
   loss: number;
@@ -11,15 +15,26 @@ export interface EvalResult {
   tokens: number;
 }
 
-export function evaluateLoss(model: LlamaModel, examples: Example[], padId: number, batchSize = 8): EvalResult {
+const result = (sum: number, count: number): EvalResult => {
+  const loss = count ? sum / count : NaN;
+  return { loss, perplexity: Math.exp(loss), tokens: count };
+};
+
+/** On the calling thread. (`_padId` and `_batchSize` are accepted for older callers; records are not padded.) */
+export function evaluateLoss(model: LlamaModel, examples: Example[], _padId?: number, _batchSize?: number): EvalResult {
   let sum = 0;
   let count = 0;
-  for (const chunk of sequentialBatches(examples, batchSize)) {
-    const b = makeBatch(chunk, padId);
-    const r = model.forward(b.tokens, b.targets, b.B, b.T);
+  for (const e of examples) {
+    const b = exampleBatch(e);
+    const r = model.forward(b.tokens, b.targets, 1, b.T);
     sum += r.sum;
     count += r.count;
   }
-  const loss = count ? sum / count : NaN;
-  return { loss, perplexity: Math.exp(loss), tokens: count };
+  return result(sum, count);
+}
+
+/** The same on every thread of a runner (ParallelRunner.start with trains 'none', or the training runner). */
+export async function evaluateLossParallel(runner: ParallelRunner, examples: Example[]): Promise<EvalResult> {
+  const r = await runner.loss(examples);
+  return result(r.sum, r.count);
 }

@@ -3,24 +3,27 @@
 // a forward pass that caches what the backward pass needs, then an explicit backward pass.
 // Projections can carry LoRA adapters and can be held as NF4 (QLoRA) and dequantised on the fly.
 import type { LlamaConfig } from './config.js';
-import { matmulBackwardInput, matmulBackwardWeight, matmulForward } from './kernels/index.js';
-import type { LoraAdapter, LoraModule } from './lora.js';
-import { dequantizeNF4, nf4Bytes, type NF4Tensor } from './nf4.js';
+import { arena, matmulBackwardInput, matmulBackwardWeight, matmulForward, type Arena } from './kernels/index.js';
 import {
   attentionBackward,
   attentionForward,
   crossEntropyBackward,
   crossEntropyForward,
+  dequantizeNF4,
   embeddingBackward,
   embeddingForward,
+  IGNORE,
   residualForward,
   rmsnormBackward,
   rmsnormForward,
   ropeApply,
   ropeTables,
+  scale as scaleInPlace,
   swigluBackward,
   swigluForward,
-} from './ops.js';
+} from './kernels/ops.js';
+import type { LoraAdapter, LoraModule } from './lora.js';
+import { nf4Bytes, type NF4Tensor } from './nf4.js';
 import { llamaParamEntries, ParamSet, PROJECTIONS, projectionPath, projectionShape, type Projection } from './params.js';
 import type { Rng } from './rng.js';
 
@@ -45,6 +48,22 @@ interface LinearCache {
   xd: Float32Array | null; // storage for x̃ when dropout is on
   mask: Uint8Array | null; // kept positions
   useMask: boolean;
+}
+
+/** Gradient buffers of the backward pass, kept between calls (sized with the activations). */
+interface Grads {
+  dlnf: Float32Array;
+  dres: Float32Array;
+  dh: Float32Array;
+  dg: Float32Array;
+  du: Float32Array;
+  dln: Float32Array;
+  dattY: Float32Array;
+  dq: Float32Array;
+  dk: Float32Array;
+  dv: Float32Array;
+  dxa: Float32Array; // LoRA: ∂L/∂(s·x̃·Aᵀ) [N, r]
+  dx: Float32Array; // LoRA with dropout: ∂L/∂x̃ [N, in]
 }
 
 interface LayerActs {
@@ -72,12 +91,22 @@ export class LlamaModel {
   adapterGrads: Float32Array | null = null;
 
   private scratchW: Float32Array;
-  private state: { B: number; T: number; tokens: Int32Array; targets: Int32Array; count: number; train: boolean } | null = null;
+  private state: { B: number; T: number; tokens: Int32Array; M: number; count: number; train: boolean } | null = null;
+  // Activations, scratch and gradient buffers live in the kernels' memory (kernels/index.ts arena), so
+  // the WebAssembly kernels work on them in place; given back with the model or by dispose().
+  private mem: Arena;
   private res: Float32Array[] = []; // residual stream entering each layer, plus the final one
   private acts: LayerActs[] = [];
-  private lnf = new Float32Array(0);
-  private rstdf = new Float32Array(0);
-  private logits = new Float32Array(0);
+  private lnf: Float32Array = new Float32Array(0);
+  private rstdf: Float32Array = new Float32Array(0);
+  // With targets, the LM head runs on the M rows that have one: headRows lists them, headIn holds
+  // their final hidden states, headTargets their targets, logits is [M, V] (all N rows without targets).
+  private headRows: Int32Array = new Int32Array(0);
+  private headIn: Float32Array = new Float32Array(0);
+  private headTargets: Int32Array = new Int32Array(0);
+  private headLosses: Float32Array = new Float32Array(0);
+  private logits: Float32Array = new Float32Array(0);
+  private g: Grads | null = null;
   private rope: { T: number; cos: Float32Array; sin: Float32Array } = { T: 0, cos: new Float32Array(0), sin: new Float32Array(0) };
   private capacity = { N: 0, BT2: 0 };
 
@@ -95,7 +124,18 @@ export class LlamaModel {
       const [o, i] = projectionShape(config, p);
       maxW = Math.max(maxW, o * i);
     }
-    this.scratchW = new Float32Array(quantized ? maxW : 0);
+    this.mem = arena(this);
+    this.scratchW = quantized ? this.mem.f32(maxW) : new Float32Array(0);
+  }
+
+  /** Gives the activation and scratch memory back now instead of when the model is collected; unusable afterwards. */
+  dispose(): void {
+    this.mem.release();
+    this.res = [];
+    this.acts = [];
+    this.g = null;
+    this.capacity = { N: 0, BT2: 0 };
+    this.state = null;
   }
 
   /** Fresh model with HF's default initialisation (normal(0, 0.02) matrices, norms at 1). */
@@ -147,26 +187,68 @@ export class LlamaModel {
     const QD = c.numHeads * c.headDim;
     const KD = c.numKvHeads * c.headDim;
     const I = c.intermediateSize;
-    this.res = Array.from({ length: c.numLayers + 1 }, () => new Float32Array(n * C));
+    // the old buffers are private to the model: give them back before taking bigger ones
+    const m = this.mem;
+    const drop = (...bufs: Array<ArrayBufferView | null>) => bufs.forEach((b) => b && b.byteLength && m.free(b));
+    drop(...this.res, this.lnf, this.rstdf, this.headRows, this.headIn, this.headTargets, this.headLosses, this.logits);
+    for (const a of this.acts) {
+      drop(a.ln1, a.rstd1, a.q, a.k, a.v, a.att, a.attY, a.resMid, a.ln2, a.rstd2, a.g, a.u, a.h);
+      for (const lc of a.lora.values()) drop(lc.xa, lc.xd, lc.mask);
+    }
+    if (this.g) drop(...Object.values(this.g));
+    this.g = null;
+    this.res = Array.from({ length: c.numLayers + 1 }, () => m.f32(n * C));
     this.acts = Array.from({ length: c.numLayers }, () => ({
-      ln1: new Float32Array(n * C),
-      rstd1: new Float32Array(n),
-      q: new Float32Array(n * QD),
-      k: new Float32Array(n * KD),
-      v: new Float32Array(n * KD),
-      att: new Float32Array(bt2),
-      attY: new Float32Array(n * QD),
-      resMid: new Float32Array(n * C),
-      ln2: new Float32Array(n * C),
-      rstd2: new Float32Array(n),
-      g: new Float32Array(n * I),
-      u: new Float32Array(n * I),
-      h: new Float32Array(n * I),
+      ln1: m.f32(n * C),
+      rstd1: m.f32(n),
+      q: m.f32(n * QD),
+      k: m.f32(n * KD),
+      v: m.f32(n * KD),
+      att: m.f32(bt2),
+      attY: m.f32(n * QD),
+      resMid: m.f32(n * C),
+      ln2: m.f32(n * C),
+      rstd2: m.f32(n),
+      g: m.f32(n * I),
+      u: m.f32(n * I),
+      h: m.f32(n * I),
       lora: new Map(),
     }));
-    this.lnf = new Float32Array(n * C);
-    this.rstdf = new Float32Array(n);
-    this.logits = new Float32Array(n * c.vocabSize);
+    this.lnf = m.f32(n * C);
+    this.rstdf = m.f32(n);
+    this.headRows = m.i32(n);
+    this.headIn = m.f32(n * C);
+    this.headTargets = m.i32(n);
+    this.headLosses = m.f32(n);
+    this.logits = m.f32(n * c.vocabSize);
+  }
+
+  /** The backward pass's buffers, taken on its first use (inference never needs them). */
+  private gradBuffers(): Grads {
+    if (this.g) return this.g;
+    const c = this.config;
+    const n = this.capacity.N;
+    const C = c.hiddenSize;
+    const QD = c.numHeads * c.headDim;
+    const KD = c.numKvHeads * c.headDim;
+    const I = c.intermediateSize;
+    const m = this.mem;
+    const r = this.adapter?.config.r ?? 0;
+    this.g = {
+      dlnf: m.f32(n * C),
+      dres: m.f32(n * C),
+      dh: m.f32(n * I),
+      dg: m.f32(n * I),
+      du: m.f32(n * I),
+      dln: m.f32(n * C),
+      dattY: m.f32(n * QD),
+      dq: m.f32(n * QD),
+      dk: m.f32(n * KD),
+      dv: m.f32(n * KD),
+      dxa: m.f32(Math.max(1, n * r)),
+      dx: m.f32(r ? n * Math.max(C, I, QD) : 1),
+    };
+    return this.g;
   }
 
   private ropeFor(T: number): { cos: Float32Array; sin: Float32Array } {
@@ -197,15 +279,19 @@ export class LlamaModel {
     const r = ad.config.r;
     const drop = train ? ad.config.dropout : 0;
     let cache = acts.lora.get(p);
+    const cap = this.capacity.N;
     if (!cache || cache.xa.length < N * r) {
-      cache = { xa: new Float32Array(N * r), xin: inp, xd: null, mask: null, useMask: false };
+      if (cache) this.mem.free(cache.xa);
+      cache = { xa: this.mem.f32(cap * r), xin: inp, xd: cache?.xd ?? null, mask: cache?.mask ?? null, useMask: false };
       acts.lora.set(p, cache);
     }
     if (drop > 0) {
       if (!rng) throw new Error('LoRA dropout in training mode needs an rng');
       if (!cache.xd || cache.xd.length < N * C) {
-        cache.xd = new Float32Array(N * C);
-        cache.mask = new Uint8Array(N * C);
+        if (cache.xd) this.mem.free(cache.xd);
+        if (cache.mask) this.mem.free(cache.mask);
+        cache.xd = this.mem.f32(cap * C);
+        cache.mask = this.mem.u8(cap * C);
       }
       const keep = 1 / (1 - drop);
       const xd = cache.xd;
@@ -223,7 +309,7 @@ export class LlamaModel {
     }
     const xa = cache.xa.subarray(0, N * r);
     matmulForward(xa, cache.xin, ad.params.view(m.aName), N, C, r);
-    for (let i = 0; i < N * r; i++) xa[i] *= ad.scaling;
+    scaleInPlace(xa, ad.scaling, N * r);
     matmulForward(out, xa, ad.params.view(m.bName), N, r, OC, true);
   }
 
@@ -249,14 +335,17 @@ export class LlamaModel {
     const cache = acts.lora.get(p)!;
     const A = ad.params.view(m.aName);
     const B = ad.params.view(m.bName);
+    const g = this.gradBuffers();
     // out += xa·Bᵀ with xa = s·x̃·Aᵀ
     matmulBackwardWeight(ad.params.view(m.bName, this.adapterGrads), dout, cache.xa, N, r, OC);
-    const dxa = new Float32Array(N * r);
+    const dxa = g.dxa.subarray(0, N * r);
+    dxa.fill(0);
     matmulBackwardInput(dxa, dout, B, N, r, OC);
-    for (let i = 0; i < N * r; i++) dxa[i] *= ad.scaling;
+    scaleInPlace(dxa, ad.scaling, N * r);
     matmulBackwardWeight(ad.params.view(m.aName, this.adapterGrads), dxa, cache.xin, N, C, r);
     if (cache.useMask && cache.mask) {
-      const dx = new Float32Array(N * C);
+      const dx = g.dx.subarray(0, N * C);
+      dx.fill(0);
       matmulBackwardInput(dx, dxa, A, N, C, r);
       const keep = 1 / (1 - ad.config.dropout);
       for (let i = 0; i < N * C; i++) if (cache.mask[i]) dinp[i] += dx[i] * keep;
@@ -295,7 +384,7 @@ export class LlamaModel {
       ropeApply(a.k, rope.cos, rope.sin, B, T, KVH, hd);
       attentionForward(a.attY, a.att, a.q, a.k, a.v, { B, T, H, KVH, hd });
       this.linearForward(a.resMid, a.attY, l, 'o_proj', N, a, train, opts.rng);
-      for (let i = 0; i < N * C; i++) a.resMid[i] += x[i];
+      residualForward(a.resMid, a.resMid, x, N * C);
       rmsnormForward(a.ln2, a.rstd2, a.resMid, this.params.view(`model.layers.${l}.post_attention_layernorm.weight`), N, C, c.rmsNormEps);
       this.linearForward(a.g, a.ln2, l, 'gate_proj', N, a, train, opts.rng);
       this.linearForward(a.u, a.ln2, l, 'up_proj', N, a, train, opts.rng);
@@ -305,17 +394,34 @@ export class LlamaModel {
       residualForward(next, next, a.resMid, N * C);
     }
     rmsnormForward(this.lnf, this.rstdf, this.res[c.numLayers], this.params.view('model.norm.weight'), N, C, c.rmsNormEps);
-    matmulForward(this.logits, this.lnf, this.lmHead(), N, C, c.vocabSize);
     if (!targets) {
+      matmulForward(this.logits, this.lnf, this.lmHead(), N, C, c.vocabSize);
       this.state = null;
       return { loss: NaN, sum: 0, count: 0 };
     }
-    const { sum, count } = crossEntropyForward(this.logits, targets, N, c.vocabSize, opts.losses);
-    this.state = { B, T, tokens, targets, count, train };
+    // Only rows with a target need logits: the head and the loss run on those M rows alone (a row's
+    // logits and loss do not depend on which other rows are computed with it).
+    let M = 0;
+    for (let n = 0; n < N; n++) {
+      if (targets[n] === IGNORE) continue;
+      this.headRows[M] = n;
+      this.headTargets[M] = targets[n];
+      this.headIn.set(this.lnf.subarray(n * C, n * C + C), M * C);
+      M++;
+    }
+    const V = c.vocabSize;
+    matmulForward(this.logits, this.headIn.subarray(0, M * C), this.lmHead(), M, C, V);
+    const losses = opts.losses ? this.headLosses : undefined;
+    const { sum, count } = crossEntropyForward(this.logits, this.headTargets, M, V, losses);
+    if (opts.losses) {
+      opts.losses.fill(0, 0, N);
+      for (let i = 0; i < M; i++) opts.losses[this.headRows[i]] = this.headLosses[i];
+    }
+    this.state = { B, T, tokens, M, count, train };
     return { loss: count ? sum / count : NaN, sum, count };
   }
 
-  /** Logits of the last forward call without targets: [B,T,V] (a view, overwritten by the next call). */
+  /** Logits of the last forward call without targets: [B,T,V] (a view, overwritten by the next call, valid while the model is). */
   lastLogits(B: number, T: number): Float32Array {
     return this.logits.subarray(0, B * T * this.config.vocabSize);
   }
@@ -326,7 +432,7 @@ export class LlamaModel {
    */
   backward(lossScale?: number): void {
     if (!this.state) throw new Error('backward() needs a forward() with targets first');
-    const { B, T, tokens, targets, count } = this.state;
+    const { B, T, tokens, M, count } = this.state;
     const c = this.config;
     const N = B * T;
     const C = c.hiddenSize;
@@ -342,30 +448,38 @@ export class LlamaModel {
     const rope = this.ropeFor(T);
     const scale = lossScale ?? (count ? 1 / count : 0);
 
-    const dlogits = new Float32Array(N * V);
-    crossEntropyBackward(dlogits, this.logits, targets, N, V, scale);
-    const dlnf = new Float32Array(N * C);
-    matmulBackwardInput(dlnf, dlogits, this.lmHead(), N, C, V);
+    const gb = this.gradBuffers();
+    // the head's M rows: dlogits overwrite the probabilities, which nothing reads again
+    const dlogits = this.logits.subarray(0, M * V);
+    crossEntropyBackward(dlogits, dlogits, this.headTargets, M, V, scale);
+    const headIn = this.headIn.subarray(0, M * C);
     if (G)
       matmulBackwardWeight(
         this.params.view(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', G),
         dlogits,
-        this.lnf,
-        N,
+        headIn,
+        M,
         C,
         V,
       );
-    let dres = new Float32Array(N * C);
+    const dhead = headIn; // the inputs are not needed any more
+    dhead.fill(0);
+    matmulBackwardInput(dhead, dlogits, this.lmHead(), M, C, V);
+    const dlnf = gb.dlnf.subarray(0, N * C);
+    dlnf.fill(0);
+    for (let i = 0; i < M; i++) dlnf.set(dhead.subarray(i * C, i * C + C), this.headRows[i] * C);
+    let dres = gb.dres.subarray(0, N * C);
+    dres.fill(0);
     rmsnormBackward(dres, gv('model.norm.weight'), dlnf, this.res[c.numLayers], this.params.view('model.norm.weight'), this.rstdf, N, C);
 
-    const dh = new Float32Array(N * I);
-    const dg = new Float32Array(N * I);
-    const du = new Float32Array(N * I);
-    const dln = new Float32Array(N * C);
-    const dattY = new Float32Array(N * QD);
-    const dq = new Float32Array(N * QD);
-    const dk = new Float32Array(N * KD);
-    const dv = new Float32Array(N * KD);
+    const dh = gb.dh.subarray(0, N * I);
+    const dg = gb.dg.subarray(0, N * I);
+    const du = gb.du.subarray(0, N * I);
+    const dln = gb.dln.subarray(0, N * C);
+    const dattY = gb.dattY.subarray(0, N * QD);
+    const dq = gb.dq.subarray(0, N * QD);
+    const dk = gb.dk.subarray(0, N * KD);
+    const dv = gb.dv.subarray(0, N * KD);
     for (let l = c.numLayers - 1; l >= 0; l--) {
       const a = this.acts[l];
       // dres is ∂L/∂(output of layer l) = ∂L/∂res[l+1]; it flows unchanged into resMid (residual).

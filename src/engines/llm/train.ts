@@ -4,13 +4,15 @@
 // run is interrupted so that `resume` continues exactly where it stopped.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BatchSampler, encodeDataset, makeBatch, readJsonl, type Example } from './data.js';
-import { evaluateLoss } from './eval.js';
+import { BatchSampler, encodeDataset, readJsonl, type Example } from './data.js';
+import { evaluateLossParallel } from './eval.js';
 import { loadModel, ModelFileError, saveAdapter, saveModel, writeModelfile, type LoadedModel } from './io.js';
 import { LoraAdapter, type LoraConfig } from './lora.js';
 import { nf4Bytes, type NF4Tensor } from './nf4.js';
 import { AdamW, clipGradNorm, lrAt } from './optim.js';
 import type { Projection } from './params.js';
+import { targetCount } from './parallel/replica.js';
+import { defaultThreads, ParallelRunner } from './parallel/runner.js';
 import { Rng } from './rng.js';
 import { readSafetensors, writeSafetensors, type TensorMap } from './safetensors.js';
 
@@ -41,6 +43,8 @@ export interface TrainOptions {
   minDelta: number;
   blockSize: number;
   resume: boolean;
+  /** Worker threads (default: every core, os.availableParallelism()); results do not depend on it. */
+  threads?: number;
   /** QLoRA: also quantise the NF4 absmax scales (8-bit, blocks of 256), as bitsandbytes' compress_statistics. */
   doubleQuant?: boolean;
 }
@@ -161,7 +165,6 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
   const valSet = opts.valFile ? encodeDataset(tokenizer, readJsonl(opts.valFile), block, opts.valFile) : null;
   const truncated = trainSet.truncated + (valSet?.truncated ?? 0);
   if (truncated) note(`${truncated} example(s) were longer than ${block} tokens and were cut to fit`);
-  const padId = tokenizer.padId;
 
   const stepsPerEpoch = Math.max(1, Math.ceil(trainSet.examples.length / (opts.batch * opts.gradAccum)));
   const totalSteps = opts.steps ?? (opts.epochs ? Math.ceil(opts.epochs * stepsPerEpoch) : 100);
@@ -266,9 +269,15 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
   };
   hooks.onStart?.(info);
 
-  const valLoss = (): number | null => (valSet ? evaluateLoss(model, valSet.examples, padId, 16).loss : null);
+  // Every step's examples are spread over the threads (parallel/runner.ts); closed when train() returns or throws.
+  await using runner = await ParallelRunner.start(model, {
+    trains: adapter ? 'adapter' : 'base',
+    threads: opts.threads ?? defaultThreads(),
+    onNote: note,
+  });
+  const valLoss = async (): Promise<number | null> => (valSet ? (await evaluateLossParallel(runner, valSet.examples)).loss : null);
   if (valBefore === null && step === 0) {
-    valBefore = valLoss();
+    valBefore = await valLoss();
     bestVal = valBefore;
   }
   let best: Float32Array | null = resumedBest ?? (bestVal !== null ? Float32Array.from(trainable) : null);
@@ -281,16 +290,12 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
       break;
     }
     const t0 = performance.now();
-    const micro = Array.from({ length: opts.gradAccum }, () => makeBatch(sampler.next() as Example[], padId));
-    const count = micro.reduce((a, b) => a + b.count, 0);
-    grads.fill(0);
-    let sum = 0;
-    for (const b of micro) {
-      const r = model.forward(b.tokens, b.targets, b.B, b.T, { train: true, rng });
-      sum += r.sum;
-      model.backward(count ? 1 / count : 0);
-      tokens += b.real;
-    }
+    // the step's micro-batches, one shard per example; LoRA dropout masks come from one seed per example
+    const examples = Array.from({ length: opts.gradAccum }, () => sampler.next() as Example[]).flat();
+    const count = examples.reduce((a, e) => a + targetCount(e), 0);
+    const seeds = adapter && opts.dropout > 0 ? examples.map(() => rng.nextU32()) : null;
+    const { sum } = await runner.lossAndGrad(examples, count ? 1 / count : 0, grads, seeds);
+    tokens += examples.reduce((a, e) => a + e.ids.length, 0);
     const gradNorm = clipGradNorm(grads, opts.clip);
     const lr = lrAt(step, opts.lr, opts.warmup, totalSteps);
     opt.step(trainable, grads, lr, decayMask);
@@ -301,7 +306,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
     let val: number | undefined;
     if (valSet && (step % opts.evalEvery === 0 || step === totalSteps)) {
       const t1 = performance.now();
-      val = valLoss()!;
+      val = (await valLoss())!;
       seconds += (performance.now() - t1) / 1000;
       if (bestVal === null || val < bestVal - opts.minDelta) {
         bestVal = val;
@@ -365,7 +370,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}): Promise
     // keep the weights with the best validation loss
     if (best && bestVal !== null) trainable.set(best);
   }
-  const valAfter = interrupted ? valLoss() : bestVal;
+  const valAfter = interrupted ? await valLoss() : bestVal;
   let outBytes: number;
   if (adapter) outBytes = saveAdapter(out, adapter, loaded.dir, quant);
   else outBytes = saveModel(out, model, tokenizer);
