@@ -158,6 +158,37 @@ export async function openLab(root: string, id: string, flags: OpenFlags): Promi
   return 0;
 }
 
+// ---- path ---------------------------------------------------------------------------------------
+
+export interface PathFlags {
+  home?: string;
+  /** The shipped lab folder instead of the working folder. */
+  package?: boolean;
+}
+
+/**
+ * `ftlab lab path ID`: the lab's working folder (created, or completed, from the lab's data/ and
+ * starter/ on the way; see app/lab-workspace.ts), one line on stdout for `cd "$(ftlab lab path ID)"`.
+ */
+export async function labPath(root: string, id: string, flags: PathFlags): Promise<number> {
+  // A lab folder with its lab.yaml is enough: the course need not be loaded (this runs inside $(...)).
+  const shipped = resolve(root, 'labs', id);
+  const dir = /^[a-z0-9][a-z0-9-]*$/.test(id) && existsSync(resolve(shipped, 'lab.yaml')) ? shipped : findLab(loadLabs(root), id).dir;
+  if (flags.package) {
+    write(dir);
+    return 0;
+  }
+  const { ensureHome, resolveHome } = await import('../core/store/home.js');
+  const { ensureLabWorkspace } = await import('../app/lab-workspace.js');
+  const workspace = ensureLabWorkspace(ensureHome(resolveHome(flags.home)), id, dir);
+  if (workspace.copied.length)
+    note(
+      `ftlab: lab folder ready, ${workspace.copied.length} file${workspace.copied.length === 1 ? '' : 's'} copied from the ${id} lab (files you change are never overwritten)`,
+    );
+  write(workspace.dir);
+  return 0;
+}
+
 // ---- verify -------------------------------------------------------------------------------------
 
 export interface VerifyFlags extends OutputStyle {

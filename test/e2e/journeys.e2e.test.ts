@@ -360,6 +360,90 @@ describe('resizing while reading', () => {
   });
 });
 
+describe('80 columns: nothing to read is cut with "…"', () => {
+  /** The body rows of the screen (between the two rules), trimmed. */
+  const body = (screen: string) => {
+    const rows = screen.split('\n');
+    const rules = rows.map((r, i) => (/^─{20,}$/.test(r.trim()) ? i : -1)).filter((i) => i >= 0);
+    return rows.slice(rules[0]! + 1, rules[rules.length - 1]).map((r) => r.trim());
+  };
+
+  it('the metrics lab screen wraps its prose and headers, and a tall view scrolls to its last line', async () => {
+    const app = open(['lab', 'open', 'metrics'], ROOT);
+    await app.waitFor('graded steps passed', T);
+    app.type('o');
+    const overview = await app.waitFor('Scores · summarisation', T);
+    expect(body(overview).join(' ')).toContain(
+      "Mean scores per system (sentence BLEU as sacrebleu's sentence_bleu, ROUGE as rouge-score, chrF as sacrebleu)",
+    );
+    for (let view = 0; view < 7; view++) {
+      const screen = app.text();
+      expect(
+        body(screen).filter((r) => r.endsWith('…')),
+        screen,
+      ).toEqual([]);
+      const title = /Metrics lab\s+(.+ · summarisation)/.exec(screen)![1]!;
+      app.type('l');
+      await app.waitUntil(() => !app.text().includes(title), T);
+    }
+    // The paraphrase view is taller than 24 rows: it says so, and PgDn shows the rest of the note.
+    while (!app.text().includes('Paraphrase ·')) {
+      const before = app.text();
+      app.type('l');
+      await app.waitUntil(() => app.text() !== before, T);
+    }
+    expect(app.text()).toMatch(/↓ \d+ more lines?: PgDn\/Space/);
+    app.press('pagedown');
+    await app.waitFor('which must be reported with the score.', T);
+    app.type('q');
+    await app.waitFor('graded steps passed', T);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  });
+
+  it('the serving lab shows /metrics values whole and curl commands as rows that paste as one', async () => {
+    const app = spawnCli(['lab', 'open', 'serving', '--port', '0', '--api-port', '0'], { home: tempHome('ftlab-journey-') });
+    homes.push(app.home);
+    sessions.push(app);
+    await app.waitFor('press o to open it', T);
+    app.type('o');
+    await app.waitFor('Serving lab', T);
+    app.type('b');
+    await app.waitFor(/model server: running/, 30_000);
+    app.type('a');
+    await app.waitFor(/serving API: running/, 30_000);
+    app.type('p');
+    await app.waitFor('Prompt', T);
+    app.press('enter');
+    await app.waitFor(/tokens \d+ in/, 60_000);
+    app.type('m');
+    const metrics = await app.waitFor('ftlab_serve_http_requests_total{', T);
+    const rows = body(metrics);
+    expect(rows.filter((r) => r.endsWith('…'))).toEqual([]);
+    // name{labels} and its value: on one row, or the value on the indented row after it.
+    const at = rows.findIndex((r) => r.startsWith('ftlab_serve_http_requests_total{') && r.includes('status="200"'));
+    const entry = rows[at]!.endsWith('}') ? `${rows[at]} ${rows[at + 1]}` : rows[at]!;
+    expect(entry).toMatch(/status="200"\} \d+$/);
+    app.type('c');
+    const curl = await app.waitFor('Equivalent commands', T);
+    const rowsNow = body(curl);
+    const lines = rowsNow.slice(rowsNow.findIndex((r) => r.startsWith('Equivalent commands')) + 1).filter((r) => r);
+    for (const r of curl.split('\n')) expect(r.length).toBeLessThanOrEqual(80);
+    const joined = lines.join('\n');
+    expect(lines[0]).toMatch(/^curl /);
+    expect(joined).toMatch(/ \\\n/); // at least one command is broken with a continuation
+    // Every command, as copied, is a valid shell line (bash -n parses the whole copy).
+    const check = spawnSync('bash', ['-n', '-c', joined], { encoding: 'utf8' });
+    expect(check.status, `${joined}\n${check.stderr}`).toBe(0);
+    app.type('q');
+    await app.waitFor('Stop the model server', T);
+    app.type('y');
+    await app.waitFor('Lab: Serving', T);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  }, 120_000);
+});
+
 describe('opening a lab screen from the runner', () => {
   it('keys typed while the lab screen loads reach it: o and two more keys in one burst, before and after the runner is up', async () => {
     // At once: the runner has not loaded the lab screen's code yet when o arrives.
@@ -378,6 +462,106 @@ describe('opening a lab screen from the runner', () => {
     fast.type('q');
     expect(await fast.exited(T)).toBe(0);
   });
+});
+
+describe('lab commands work from any folder after a global install', () => {
+  /** The sh blocks of a lab's instructions, as lists of lines. */
+  const shBlocks = (labId: string) => {
+    const lab = parse(readFileSync(join(ROOT, 'labs', labId, 'lab.yaml'), 'utf8')) as { steps: Array<{ instructions: string }> };
+    return lab.steps.flatMap((st) => [...st.instructions.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trimEnd().split('\n')));
+  };
+  /** bash with `ftlab` on PATH (the built CLI), in a fresh folder outside the checkout. */
+  const shell = (script: string, home: string) => {
+    const bin = mkdtempSync(join(tmpdir(), 'ftlab-bin-'));
+    writeFileSync(join(bin, 'ftlab'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const cwd = mkdtempSync(join(tmpdir(), 'ftlab-anywhere-'));
+    try {
+      return spawnSync('bash', ['-ec', script], {
+        cwd,
+        encoding: 'utf8',
+        env: { ...process.env, CI: 'true', FTLAB_HOME: home, FTLAB_CONTENT: undefined, PATH: `${bin}:${process.env.PATH}` },
+        timeout: 120_000,
+      });
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  };
+
+  // The LoRA lab's text belongs to its own work (labs/lora); it adopts the same rule there.
+  it.each(['metrics', 'serving'])('%s: no path into the checkout; a block that uses lab files starts in the lab folder', (labId) => {
+    const text = readFileSync(join(ROOT, 'labs', labId, 'lab.yaml'), 'utf8');
+    expect(text).not.toMatch(/labs\/[a-z]+\//);
+    for (const block of shBlocks(labId)) {
+      if (block.some((l) => /(^|[\s"'=])(data|starter|solution)\//.test(l.replace(/\$\(ftlab lab path [^)]*\)/g, '')))) {
+        expect(block[0], block.join('\n')).toBe(`cd "$(ftlab lab path ${labId})"`);
+      }
+    }
+  });
+
+  it('a long command in a lab step is shown at 80 columns as rows that paste as the same command', async () => {
+    const app = open(['lab', 'open', 'metrics'], ROOT);
+    await app.waitFor('graded steps passed', T);
+    // Scroll the instructions (j, one row at a time) until the whole command is on screen.
+    const rowsOf = () => {
+      const rows = app.text().split('\n');
+      const at = rows.findIndex((r) => r.trim().startsWith('ftlab metrics bleu'));
+      if (at < 0) return undefined;
+      const out: string[] = [];
+      for (let i = at; i < rows.length; i++) {
+        if (/^\s*─+$/.test(rows[i]!)) return undefined; // the rest is below the visible instructions
+        out.push(rows[i]!.trimEnd());
+        if (!rows[i]!.trimEnd().endsWith(' \\')) return out;
+      }
+      return undefined;
+    };
+    for (let i = 0; i < 40 && !rowsOf(); i++) {
+      const before = app.text();
+      app.type('j');
+      await app.waitUntil(() => app.text() !== before, T);
+    }
+    const rows = rowsOf()!;
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows) expect(r.length).toBeLessThanOrEqual(80);
+    // What a terminal copy of those rows gives bash: the same words as the command written on one line.
+    const argv = (script: string) =>
+      spawnSync('bash', ['-c', script.replace(/^(\s*)ftlab/, "$1printf '%s\\0'")], { encoding: 'utf8' }).stdout.split('\0');
+    expect(argv(rows.join('\n'))).toEqual(
+      argv('ftlab metrics bleu --hyp data/summarisation.base.txt --ref data/summarisation.reference.txt'),
+    );
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  });
+
+  it('the metrics lab commands run as written from an unrelated folder', () => {
+    const home = tempHome('ftlab-journey-');
+    homes.push(home);
+    const lines = shBlocks('metrics')
+      .flat()
+      .filter((l) => /^(cd "\$\(ftlab lab path|ftlab metrics (bleu|rouge)|node starter\/)/.test(l));
+    expect(lines.filter((l) => l.startsWith('ftlab metrics')).length).toBeGreaterThanOrEqual(3);
+    const r = shell(lines.join('\n'), home);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^BLEU\|.* = \d+\.\d+ /m);
+    expect(readFileSync(join(home, 'labs/metrics/work/my-scores.jsonl'), 'utf8')).toMatch(/"system":/);
+  });
+
+  it("the serving lab grades the server in the learner's folder, not the shipped starter", () => {
+    const home = tempHome('ftlab-journey-');
+    homes.push(home);
+    // The learner makes their copy of the starter as good as the reference: all five checks pass only
+    // if the grader runs that copy (the shipped starter fails them).
+    const r = shell(
+      [
+        'cd "$(ftlab lab path serving)"',
+        'cp "$(ftlab lab path serving --package)/solution/server.mjs" starter/server.mjs',
+        'ftlab lab verify serving --step build --no-record -o start="node starter/server.mjs"',
+      ].join('\n'),
+      home,
+    );
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('All 5 checks passed.');
+  }, 150_000);
 });
 
 describe('usage errors in one style', () => {

@@ -44,6 +44,21 @@ export function register(program: Command): void {
     });
 
   lab
+    .command('path')
+    .description("print the lab's working folder (created from the lab's data/ and starter/ on first use; your edits are kept)")
+    .argument('<id>', 'lab id (see ftlab lab list)')
+    .option('--package', 'print the shipped lab folder instead (read-only: reference solution, base model)')
+    .addHelpText(
+      'after',
+      '\nThe commands in a lab start with cd "$(ftlab lab path ID)", so they work from any folder.\n\nExamples:\n  cd "$(ftlab lab path metrics)"\n  ls "$(ftlab lab path serving --package)/solution"',
+    )
+    .action(async (id: string, opts: { package?: boolean }, cmd: Command) => {
+      const root = contentRoot(cmd.optsWithGlobals().content);
+      const { labPath } = await import('../../commands/lab.js');
+      process.exitCode = await labPath(root, id, { home: homeOverride(), package: opts.package });
+    });
+
+  lab
     .command('verify')
     .description('self-grade a lab: run every check of every step; exit 0 iff all pass')
     .argument('<id>', 'lab id (see ftlab lab list)')

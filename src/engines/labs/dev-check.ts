@@ -41,7 +41,8 @@ export async function devCheckLab(lab: LoadedLab, opts: DevCheckOptions): Promis
 }
 
 async function checkTarget(lab: LoadedLab, target: 'solution' | 'starter', def: LabTarget, opts: DevCheckOptions): Promise<TargetOutcome> {
-  const options: Record<string, string> = { ...def.options };
+  // Reference commands (`{node} solution/server.mjs`) are written relative to the lab folder.
+  const options: Record<string, string> = { cwd: lab.dir, ...def.options };
   for (const [name, path] of Object.entries(def.paths)) options[name] = isAbsolute(path) ? path : resolve(lab.dir, path);
   let server: RunningServer | undefined;
   try {

@@ -5,7 +5,8 @@
 // Rendering rules: headings bold (h1/h2 underlined with a rule), emphasis/strong/strike/inline code
 // styled, lists with hanging indents, GFM tables fitted to the width (cells wrap inside their column),
 // fenced code highlighted by highlight.js behind a gutter, never wrapped (ASCII diagrams stay exact;
-// an over-long line is cut with a marker), callouts (`> [!TIP]`) with a coloured bar and label.
+// an over-long line is cut with a marker) except shell blocks, whose long commands are broken into
+// rows that paste as one command (shell.ts), inline code kept on one row when it fits, callouts (`> [!TIP]`) with a coloured bar and label.
 // Screen-reader mode: no rules, bars or table art; tables read as "Row n: header: value; …".
 import type { Token } from 'markdown-it';
 import { slugify } from '../../core/content/markdown.js';
@@ -13,6 +14,7 @@ import type { Theme } from '../theme/tokens.js';
 import type { Glyphs } from '../theme/glyphs.js';
 import { highlightCode } from './highlight.js';
 import { cutLine, lineWidth, textWidth, wrapSpans, type Line, type Span, type SpanStyle } from './text.js';
+import { shellRows, type ShellScan } from './shell.js';
 
 export interface RenderOptions {
   width: number;
@@ -44,6 +46,7 @@ interface Ctx {
   parent?: Ctx;
 }
 
+const SHELL_LANGUAGES = new Set(['sh', 'bash', 'shell', 'zsh']);
 const CALLOUT_LABEL: Record<string, string> = { note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution' };
 const CALLOUT_ICON: Record<string, string> = { note: 'ℹ', tip: '✦', important: '❢', warning: '⚠', caution: '⛔' };
 
@@ -103,10 +106,12 @@ export function renderMarkdown(tokens: Token[], opts: RenderOptions): RenderedDo
           out[out.length - 1]!.push({ ...cur(), text: c.content });
           if (hrefs.length) linkText[linkText.length - 1] += c.content;
           break;
+        // Inline code (often a command or a path) moves to the next row whole when it fits there, so a
+        // copied command is not split over two lines.
         case 'code_inline':
-          if (sr) out[out.length - 1]!.push({ ...cur(), text: c.content });
-          else if (theme.hasColor) out[out.length - 1]!.push({ ...cur(), text: c.content, color: theme.markdown.code });
-          else out[out.length - 1]!.push({ ...cur(), text: '`' + c.content + '`' });
+          if (sr) out[out.length - 1]!.push({ ...cur(), text: c.content, nobreak: true });
+          else if (theme.hasColor) out[out.length - 1]!.push({ ...cur(), text: c.content, color: theme.markdown.code, nobreak: true });
+          else out[out.length - 1]!.push({ ...cur(), text: '`' + c.content + '`', nobreak: true });
           break;
         case 'softbreak':
           out[out.length - 1]!.push({ ...cur(), text: ' ' });
@@ -185,14 +190,20 @@ export function renderMarkdown(tokens: Token[], opts: RenderOptions): RenderedDo
       emit(ctx, [{ text: 'End of code.' }]);
       return;
     }
-    const gutter: Span = { text: `${glyphs.tableV} `, color: theme.border.default, dim: !theme.hasColor };
+    // Shell blocks hold commands to copy: no gutter glyph (a copied row would start with it) and long
+    // commands broken into rows that paste as one command (shell.ts); other code keeps its gutter and
+    // is cut with a marker (diagrams stay exact).
+    const shell = SHELL_LANGUAGES.has(lang);
+    const gutter: Span = shell ? { text: '  ' } : { text: `${glyphs.tableV} `, color: theme.border.default, dim: !theme.hasColor };
     const avail = room(ctx) - textWidth(gutter.text);
     if (lang && lang !== 'text') emit(ctx, [{ text: lang, color: theme.text.muted, dim: true }]);
     // Each code line remembers its own source line (the fence is on map[0]).
     const fenceLine = t.map?.[0] ?? source;
+    const quotes: ShellScan = { quote: '' };
     body.forEach((l, k) => {
       source = fenceLine + (t.type === 'fence' ? 1 : 0) + k;
-      emit(ctx, [gutter, ...cutLine(l, avail, glyphs.ellipsis)]);
+      if (shell) for (const row of shellRows(l, avail, quotes, { color: theme.text.muted })) emit(ctx, [gutter, ...row]);
+      else emit(ctx, [gutter, ...cutLine(l, avail, glyphs.ellipsis)]);
     });
   };
 

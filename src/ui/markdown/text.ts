@@ -13,6 +13,8 @@ export interface SpanStyle {
 
 export interface Span extends SpanStyle {
   text: string;
+  /** wrapSpans keeps the span on one row (moving it to the next) when it fits a row whole. */
+  nobreak?: boolean;
 }
 
 export type Line = Span[];
@@ -101,6 +103,21 @@ export function wrapSpans(spans: readonly Span[], width: number, firstPrefix: Li
     else current.push(s);
   };
   for (const span of spans) {
+    const whole = textWidth(span.text);
+    if (span.nobreak && span.text.includes(' ') && whole <= Math.max(1, width - lineWidth(restPrefix))) {
+      // One unit: on this row if it fits after the pending space, else at the start of the next.
+      const spaceW = pendingSpace ? 1 : 0;
+      if (used > 0 && used + spaceW + whole > room) newLine();
+      else if (pendingSpace) {
+        push(pendingSpace);
+        used += 1;
+      }
+      pendingSpace = undefined;
+      const { nobreak: _, ...style } = span;
+      push({ ...style, text: span.text });
+      used += whole;
+      continue;
+    }
     // Split into words and single spaces, keeping the span's style.
     const parts = span.text.split(/( +)/);
     for (const part of parts) {

@@ -78,13 +78,23 @@ export function widthProblems(lesson: LoadedLesson, r: Rendered, v: Variant): st
  */
 export function codeProblems(lesson: LoadedLesson, r: Rendered, v: Variant): string[] {
   const out: string[] = [];
-  const gutter = `${v.glyphs.tableV} `;
   lesson.tokens.forEach((t, i) => {
     const rows = r.codeAt.get(i);
     if (!rows || !t.map) return;
     const first = t.map[0] + (t.type === 'fence' ? 1 : 0);
     const lang = t.info.trim().split(/\s+/)[0] || 'no language';
+    // Shell blocks: no gutter glyph, and a long command may be broken into rows that paste as one.
+    const shell = SHELL.has(lang) && !v.screenReader;
+    const gutter = shell ? '  ' : `${v.glyphs.tableV} `;
     codeSourceLines(t).forEach((src, k) => {
+      if (shell) {
+        const problem = shellRowsProblem(
+          src,
+          r.text.filter((l, j) => r.doc.sourceLines[j] === first + k && l.trim() !== ''),
+        );
+        if (problem) out.push(`${where(lesson, first + k)}: ${lang} command ${problem}: "${short(src)}"`);
+        return;
+      }
       const at = rows[k]!;
       const shown = at >= 0 ? r.text[at] : undefined;
       const expected = (v.screenReader ? src : gutter + src).trimEnd();
@@ -102,6 +112,33 @@ export function codeProblems(lesson: LoadedLesson, r: Rendered, v: Variant): str
     });
   });
   return out;
+}
+
+const SHELL = new Set(['sh', 'bash', 'shell', 'zsh']);
+
+/**
+ * A shell line shown as `rows`: on one row as written, or broken into rows that read back as the same
+ * words (each but the last ending in " \\"), with a trailing comment moved to comment rows above.
+ */
+function shellRowsProblem(src: string, rows: string[]): string | undefined {
+  if (!rows.length) return 'not shown';
+  if (rows.length === 1)
+    return rows[0]!.trimEnd().endsWith(src.trimEnd()) ? undefined : `not shown verbatim (became "${short(rows[0]!.trim())}")`;
+  const words = (s: string) => s.trim().split(/\s+/).filter(Boolean);
+  const comment = /(^|\s)#(\s|$)/.exec(src);
+  const code = comment ? src.slice(0, comment.index) : src;
+  const commentRows = rows.filter((r) => r.trim().startsWith('#'));
+  const codeRows = rows.filter((r) => !r.trim().startsWith('#'));
+  if (codeRows.slice(0, -1).some((r) => !r.trimEnd().endsWith(' \\'))) return 'broken without a line continuation';
+  const joined = codeRows.map((r) => r.trimEnd().replace(/ \\$/, '')).join(' ');
+  if (words(joined).join(' ') !== words(code).join(' ')) return `does not read back as written (became "${short(joined.trim())}")`;
+  if (
+    comment &&
+    words(commentRows.map((r) => r.trim().replace(/^#/, '')).join(' ')).join(' ') !==
+      words(src.slice(comment.index).trim().replace(/^#/, '')).join(' ')
+  )
+    return 'lost its comment';
+  return undefined;
 }
 
 /** Cell text as the renderer writes it (inline code in backticks without colour, link targets after). */

@@ -78,7 +78,9 @@ export async function withTarget<T>(ctx: CheckContext, fn: (t: ServingTarget) =>
   );
   let output = '';
   const child = spawn(argv[0], argv.slice(1), {
-    cwd: ctx.labDir,
+    // The learner's command runs where they ran `lab verify` (their own server's folder); the reference
+    // solution, started by `lab dev-check`, runs in the lab folder (it passes cwd).
+    cwd: ctx.options.cwd ?? process.cwd(),
     env: { ...process.env, PORT: String(port), OLLAMA_HOST: echo.url, FTLAB_MODEL: model },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -5,7 +5,7 @@
 // engine); this component only renders them and stores answers.
 import { Box, Text } from 'ink';
 import { join, resolve } from 'node:path';
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { answersPath, readAnswers, resolveHome, updateAnswers } from '../../../engines/labs/metrics/answers.js';
 import { loadSet, scoreSet, SETS, type ScoredItem, type SetName, type SystemSummary } from '../../../engines/labs/metrics/data.js';
 import { describeReport } from '../../../engines/labs/metrics/own-scorer.js';
@@ -17,6 +17,8 @@ import { Command } from '../../keys/keyBindings.js';
 import { Screen } from '../../layouts/Screen.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import { TextField } from '../../questions/TextField.js';
+import { lineText, textWidth, wrapSpans } from '../../markdown/text.js';
+import { StyledLine } from '../../components/StyledLine.js';
 
 export interface LabScreenProps {
   contentRoot: string;
@@ -70,7 +72,7 @@ function WithBodySize({ children }: { children: (size: { width: number; height: 
 
 export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps) {
   const labDir = join(contentRoot, 'labs', 'metrics');
-  const { theme, options } = useUi();
+  const { theme, options, glyphs } = useUi();
   const plainMarks = options.noColor || options.screenReader;
 
   const data = useMemo(() => {
@@ -93,6 +95,10 @@ export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps
   const [seeds, setSeeds] = useState<Record<string, number>>({});
   const [feedback, setFeedback] = useState<Record<string, { ok: boolean; text: string }>>({});
   const [own, setOwn] = useState<OwnFileResult | undefined>();
+  // Views taller than the body scroll (PgDn/Space, PgUp, and ↑/↓ where they select nothing).
+  const [scroll, setScroll] = useState(0);
+  const maxScroll = useRef(0);
+  const scrollBy = (d: number) => setScroll((t) => Math.max(0, Math.min(maxScroll.current, Math.min(t, maxScroll.current) + d)));
 
   useEffect(() => {
     let live = true;
@@ -143,22 +149,31 @@ export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps
     if (view === 'items') setRow((r) => Math.max(0, Math.min(sorted.length - 1, r + delta)));
     else if (view === 'item') setOrder((o) => Math.max(1, Math.min(4, o - delta)));
     else if (view === 'questions') setQIndex((i) => Math.max(0, Math.min(questions.length - 1, i + delta)));
+    else scrollBy(delta);
+  };
+  const page = useRef(10);
+  const showView = (f: (v: View) => View) => {
+    setView(f);
+    setScroll(0);
   };
 
   useCommands(
     {
-      [Command.RIGHT]: () => setView((v) => VIEWS[(VIEWS.indexOf(v) + 1) % VIEWS.length]),
-      [Command.LEFT]: () => setView((v) => VIEWS[(VIEWS.indexOf(v) + VIEWS.length - 1) % VIEWS.length]),
+      [Command.RIGHT]: () => showView((v) => VIEWS[(VIEWS.indexOf(v) + 1) % VIEWS.length]!),
+      [Command.LEFT]: () => showView((v) => VIEWS[(VIEWS.indexOf(v) + VIEWS.length - 1) % VIEWS.length]!),
       [Command.NEXT_FIELD]: () => {
         setSet((s) => (s === 'summarisation' ? 'translation' : 'summarisation'));
         setRow(0);
+        setScroll(0);
       },
       [Command.UP]: () => move(-1),
       [Command.DOWN]: () => move(1),
       [Command.TOGGLE]: () => {
         if (view === 'items') setSort((s) => SORTS[(SORTS.indexOf(s) + 1) % SORTS.length]);
-        else return false;
+        else scrollBy(page.current);
       },
+      [Command.PAGE_DOWN]: () => scrollBy(page.current),
+      [Command.PAGE_UP]: () => scrollBy(-page.current),
       [Command.SELECT]: () => {
         if (view === 'items') setView('item');
         else if (view === 'questions' || view === 'own') {
@@ -189,48 +204,50 @@ export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps
     const current = sets[set];
     const item: ScoredItem | undefined = sorted[Math.min(row, sorted.length - 1)];
     const lines: ReactElement[] = [];
-    const text = (s: string, key: string, color?: string) => (
-      <Text key={key} wrap="truncate-end" color={color}>
-        {s || ' '}
-      </Text>
-    );
-    const wrapText = (s: string, w: number): string[] => {
-      const out: string[] = [];
-      let line = '';
-      for (const word of s.split(' ')) {
-        if (line && line.length + 1 + word.length > w) {
-          out.push(line);
-          line = word;
-        } else line = line ? `${line} ${word}` : word;
-      }
-      out.push(line);
-      return out;
+    // Every line wraps to the body width (a continuation row keeps the line's indent), never cut with "…":
+    // prose, file names and numbers must be read whole. Rows, not elements, are counted for scrolling.
+    const text = (s: string, key: string, color?: string): ReactElement[] => {
+      const indent = /^ */.exec(s)![0];
+      const rest = s.slice(indent.length);
+      if (!rest) return [<Text key={key}> </Text>];
+      // A line that fits keeps its own spacing (aligned columns); only longer ones are wrapped.
+      if (textWidth(s) <= width)
+        return [
+          <Text key={key} color={color}>
+            {s}
+          </Text>,
+        ];
+      return wrapSpans([{ text: rest }], width, [{ text: indent }], [{ text: indent }]).map((row, i) => (
+        <Text key={`${key}.${i}`} color={color}>
+          {lineText(row)}
+        </Text>
+      ));
     };
 
     if (view === 'overview') {
-      lines.push(text(`Mean scores per system (sentence BLEU as sacrebleu's sentence_bleu, ROUGE as rouge-score, chrF as sacrebleu)`, 'h'));
+      lines.push(...text(`Mean scores per system (sentence BLEU as sacrebleu's sentence_bleu, ROUGE as rouge-score, chrF as sacrebleu)`, 'h'));
       for (const s of SETS) {
         const sys = sets[s].systems;
-        lines.push(text('', `${s}-gap`), text(`${s} (${sets[s].items.length} items)`, `${s}-t`, theme.text.accent));
-        lines.push(text(`${pad('system', 11)} ${pad('corpus BLEU', 12)} ${pad('BLEU', 7)} ${pad('ROUGE-1', 8)} ${pad('ROUGE-2', 8)} ${pad('ROUGE-L', 8)} chrF`, `${s}-hd`, theme.text.muted));
+        lines.push(...text('', `${s}-gap`), ...text(`${s} (${sets[s].items.length} items)`, `${s}-t`, theme.text.accent));
+        lines.push(...text(`${pad('system', 11)} ${pad('corpus BLEU', 12)} ${pad('BLEU', 7)} ${pad('ROUGE-1', 8)} ${pad('ROUGE-2', 8)} ${pad('ROUGE-L', 8)} chrF`, `${s}-hd`, theme.text.muted));
         for (const name of ['base', 'finetuned'] as const) {
           const x: SystemSummary = sys[name];
-          lines.push(text(`${pad(name, 11)} ${pad(f2(x.corpusBleu.score), 12)} ${pad(f2(x.bleu), 7)} ${pad(f4(x.rouge1), 8)} ${pad(f4(x.rouge2), 8)} ${pad(f4(x.rougeL), 8)} ${f2(x.chrf)}`, `${s}-${name}`));
+          lines.push(...text(`${pad(name, 11)} ${pad(f2(x.corpusBleu.score), 12)} ${pad(f2(x.bleu), 7)} ${pad(f4(x.rouge1), 8)} ${pad(f4(x.rouge2), 8)} ${pad(f4(x.rougeL), 8)} ${f2(x.chrf)}`, `${s}-${name}`));
         }
       }
-      lines.push(text('', 'gap'), text('→ items (sortable), matched n-grams, brevity penalty, paraphrase, graded questions, your files', 'n', theme.text.muted));
+      lines.push(...text('', 'gap'), ...text('→ items (sortable), matched n-grams, brevity penalty, paraphrase, graded questions, your files', 'n', theme.text.muted));
     }
 
     if (view === 'items') {
-      lines.push(text(`${set}: sorted by ${sort} (space: change sort, enter: open)`, 'h', theme.text.accent));
-      lines.push(text(`${pad('id', 8)} ${pad('BLEU base', 10)} ${pad('BLEU ft', 8)} ${pad('R-L base', 9)} ${pad('R-L ft', 7)}`, 'hd', theme.text.muted));
+      lines.push(...text(`${set}: sorted by ${sort} (space: change sort, enter: open)`, 'h', theme.text.accent));
+      lines.push(...text(`${pad('id', 8)} ${pad('BLEU base', 10)} ${pad('BLEU ft', 8)} ${pad('R-L base', 9)} ${pad('R-L ft', 7)}`, 'hd', theme.text.muted));
       const visible = Math.max(1, height - 3);
       const start = Math.max(0, Math.min(row - Math.floor(visible / 2), sorted.length - visible));
       sorted.slice(start, start + visible).forEach((it, i) => {
         const sel = start + i === row;
         const sc = it.scores;
         lines.push(
-          text(
+          ...text(
             `${sel ? '>' : ' '}${pad(it.id, 7)} ${pad(f2(sc.base.bleu.score), 10)} ${pad(f2(sc.finetuned.bleu.score), 8)} ${pad(f4(sc.base.rouge.rougeL.fmeasure), 9)} ${f4(sc.finetuned.rouge.rougeL.fmeasure)}`,
             it.id,
             sel ? theme.text.accent : undefined,
@@ -239,89 +256,82 @@ export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps
       });
     }
 
+    // Tokens after a 10-column label, matched ones marked; wrapped rows hang under the first token.
+    const tokenRows = (label: string, tokens: ReadonlyArray<{ text: string; matched: boolean }>, key: string, bold: boolean) =>
+      wrapSpans(
+        tokens.flatMap((t, i) => [
+          ...(i ? [{ text: ' ' }] : []),
+          { text: plainMarks && t.matched ? `[${t.text}]` : t.text, color: t.matched ? theme.status.success : undefined, bold: bold && t.matched },
+        ]),
+        width,
+        [{ text: pad(label, 10) }],
+        [{ text: ' '.repeat(10) }],
+      ).map((row, i) => <StyledLine key={`${key}.${i}`} line={row} />);
+
     if (view === 'item' && item) {
-      lines.push(text(`${set} ${item.id}: matched ${order}-grams (↑/↓ changes n), 13a tokens`, 'h', theme.text.accent));
+      lines.push(...text(`${set} ${item.id}: matched ${order}-grams (↑/↓ changes n), 13a tokens`, 'h', theme.text.accent));
       for (const sys of ['base', 'finetuned'] as const) {
         const m = markMatches(item[sys], item.reference, order);
-        lines.push(text('', `${sys}-gap`));
-        lines.push(
-          <Text key={`${sys}-toks`} wrap="wrap">
-            {pad(sys, 10)}
-            {m.hyp.map((t, i) => (
-              <Text key={i} color={t.matched ? theme.status.success : undefined} bold={t.matched}>
-                {plainMarks && t.matched ? `[${t.text}]` : t.text}
-                {' '}
-              </Text>
-            ))}
-          </Text>,
-        );
-        lines.push(text(`${' '.repeat(10)}${order}-gram precision ${m.matched}/${m.total}, sentence BLEU ${f2(item.scores[sys].bleu.score)}, ROUGE-L F ${f4(item.scores[sys].rouge.rougeL.fmeasure)}`, `${sys}-p`, theme.text.muted));
+        lines.push(...text('', `${sys}-gap`));
+        lines.push(...tokenRows(sys, m.hyp, `${sys}-toks`, true));
+        lines.push(...text(`${' '.repeat(10)}${order}-gram precision ${m.matched}/${m.total}, sentence BLEU ${f2(item.scores[sys].bleu.score)}, ROUGE-L F ${f4(item.scores[sys].rouge.rougeL.fmeasure)}`, `${sys}-p`, theme.text.muted));
       }
-      lines.push(text('', 'r-gap'));
+      lines.push(...text('', 'r-gap'));
       const refMarks = markMatches(item.finetuned, item.reference, order).ref;
-      lines.push(
-        <Text key="ref" wrap="wrap">
-          {pad('reference', 10)}
-          {refMarks.map((t, i) => (
-            <Text key={i} color={t.matched ? theme.status.success : undefined}>
-              {plainMarks && t.matched ? `[${t.text}]` : t.text}{' '}
-            </Text>
-          ))}
-        </Text>,
-      );
-      lines.push(text(plainMarks ? '[brackets] mark tokens inside a matched n-gram' : 'green tokens sit inside a matched n-gram', 'legend', theme.text.muted));
+      lines.push(...tokenRows('reference', refMarks, 'ref', false));
+      lines.push(...text(plainMarks ? '[brackets] mark tokens inside a matched n-gram' : 'green tokens sit inside a matched n-gram', 'legend', theme.text.muted));
     }
 
     if (view === 'brevity') {
       const w = brevityWalkthrough(current.items);
-      lines.push(text(`${set}: the output with the harshest brevity penalty, step by step`, 'h', theme.text.accent));
-      if (w) w.lines.forEach((l, i) => wrapText(l, width).forEach((part, j) => lines.push(text(part, `b${i}-${j}`))));
-      else lines.push(text('No output in this set is shorter than its reference.', 'none'));
+      lines.push(...text(`${set}: the output with the harshest brevity penalty, step by step`, 'h', theme.text.accent));
+      if (w) w.lines.forEach((l, i) => lines.push(...text(l, `b${i}`)));
+      else lines.push(...text('No output in this set is shorter than its reference.', 'none'));
     }
 
     if (view === 'paraphrase') {
-      lines.push(text('Paraphrases that n-gram metrics under-score (fine-tuned outputs, translation set)', 'h', theme.text.accent));
+      lines.push(...text('Paraphrases that n-gram metrics under-score (fine-tuned outputs, translation set)', 'h', theme.text.accent));
       for (const id of PARAPHRASE_IDS) {
         const it = sets.translation.items.find((x) => x.id === id);
         if (!it) continue;
         const s = it.scores.finetuned;
-        lines.push(text('', `${id}-g`), text(`${id} output:    ${it.finetuned}`, `${id}-o`), text(`${id} reference: ${it.reference}`, `${id}-r`));
-        lines.push(text(`      sentence BLEU ${f2(s.bleu.score)}, ROUGE-L F ${f4(s.rouge.rougeL.fmeasure)}, chrF ${f2(s.chrf)}`, `${id}-s`, theme.text.muted));
+        lines.push(...text('', `${id}-g`), ...text(`${id} output:    ${it.finetuned}`, `${id}-o`), ...text(`${id} reference: ${it.reference}`, `${id}-r`));
+        lines.push(...text(`      sentence BLEU ${f2(s.bleu.score)}, ROUGE-L F ${f4(s.rouge.rougeL.fmeasure)}, chrF ${f2(s.chrf)}`, `${id}-s`, theme.text.muted));
       }
-      lines.push(text('', 'gap'));
-      BERTSCORE_NOTE.forEach((l, i) => lines.push(text(l, `bn${i}`)));
+      lines.push(...text('', 'gap'));
+      lines.push(...text(BERTSCORE_NOTE.join(' '), 'bn'));
     }
 
     if (view === 'questions') {
-      if (!questions.length) lines.push(text('Loading the questions…', 'l'));
+      if (!questions.length) lines.push(...text('Loading the questions…', 'l'));
       questions.forEach((q, i) => {
         const sel = i === qIndex;
         const stored = path ? readAnswers(path).answers[q.task] : undefined;
         const fb = feedback[q.task];
-        const mark = fb ? (fb.ok ? '✓' : '✗') : stored ? '•' : ' ';
-        lines.push(text(`${sel ? '>' : ' '}${mark} ${TASKS[i].title}`, `q${i}`, sel ? theme.text.accent : undefined));
+        const mark = fb ? (fb.ok ? glyphs.right : glyphs.wrong) : stored ? glyphs.bullet : ' ';
+        lines.push(...text(`${sel ? '>' : ' '}${mark} ${TASKS[i].title}`, `q${i}`, sel ? theme.text.accent : undefined));
         if (!sel) return;
-        wrapText(q.text, width - 4).forEach((l, j) => lines.push(text(`    ${l}`, `q${i}-t${j}`)));
+        lines.push(...text(`    ${q.text}`, `q${i}-t`));
         if (q.item) {
-          lines.push(text(`    output:    ${q.item.hypothesis}`, `q${i}-o`));
-          lines.push(text(`    reference: ${q.item.reference}`, `q${i}-r`));
+          lines.push(...text(`    output:    ${q.item.hypothesis}`, `q${i}-o`));
+          lines.push(...text(`    reference: ${q.item.reference}`, `q${i}-r`));
         }
-        q.choices?.forEach((c, k) => lines.push(text(`    ${String.fromCharCode(97 + k)}) ${c.label}`, `q${i}-c${k}`)));
-        lines.push(text(`    answer as ${q.format}${stored ? ` · stored: ${JSON.stringify(stored.answer)}` : ''}`, `q${i}-f`, theme.text.muted));
-        if (fb) lines.push(text(`    ${fb.text}`, `q${i}-fb`, fb.ok ? theme.status.success : theme.status.error));
+        q.choices?.forEach((c, k) => lines.push(...text(`    ${String.fromCharCode(97 + k)}) ${c.label}`, `q${i}-c${k}`)));
+        lines.push(...text(`    answer as ${q.format}${stored ? ` · stored: ${JSON.stringify(stored.answer)}` : ''}`, `q${i}-f`, theme.text.muted));
+        if (fb) lines.push(...text(`    ${fb.text}`, `q${i}-fb`, fb.ok ? theme.status.success : theme.status.error));
       });
-      lines.push(text('enter: answer the selected question · graded again by `ftlab lab verify metrics`', 'qh', theme.text.muted));
+      lines.push(...text('enter: answer the selected question · graded again by `ftlab lab verify metrics`', 'qh', theme.text.muted));
     }
 
     if (view === 'own') {
-      lines.push(text('Load your own file (enter, then type its path):', 'h', theme.text.accent));
-      lines.push(text('  scores JSONL {"id","system","bleu","rougeL"} for the translation set → graded item by item', 'h1'));
-      lines.push(text('  pairs JSONL {"prediction","reference"} → scored with BLEU, ROUGE-L and chrF', 'h2'));
-      if (own?.kind === 'error') lines.push(text(own.message, 'err', theme.status.error));
-      if (own?.kind === 'scores') describeReport(own.report, Math.max(1, height - 8)).split('\n').forEach((l, i) => lines.push(text(l, `r${i}`, own.report.ok ? theme.status.success : undefined)));
+      lines.push(...text('Load your own file (enter, then type its path):', 'h', theme.text.accent));
+      lines.push(...text('  scores JSONL {"id","system","bleu","rougeL"} for the translation set → graded item by item', 'h1'));
+      lines.push(...text('  pairs JSONL {"prediction","reference"} → scored with BLEU, ROUGE-L and chrF', 'h2'));
+      if (own?.kind === 'error') lines.push(...text(own.message, 'err', theme.status.error));
+      if (own?.kind === 'scores') describeReport(own.report, Math.max(1, height - 8)).split('\n').forEach((l, i) => lines.push(...text(l, `r${i}`, own.report.ok ? theme.status.success : undefined)));
       if (own?.kind === 'pairs') {
-        lines.push(text(`${own.count} pairs: mean sentence BLEU ${f2(own.bleu)}, ROUGE-L F ${f4(own.rougeL)}, chrF ${f2(own.chrf)}`, 'p', theme.status.success));
-        own.rows.slice(0, Math.max(0, height - 8)).forEach((r, i) => lines.push(text(`  ${pad(String(i + 1), 4)} ${pad(f2(r.bleu), 7)} ${pad(f4(r.rougeL), 7)} ${r.prediction}`, `pr${i}`)));
+        lines.push(...text(`${own.count} pairs: mean sentence BLEU ${f2(own.bleu)}, ROUGE-L F ${f4(own.rougeL)}, chrF ${f2(own.chrf)}`, 'p', theme.status.success));
+        own.rows.slice(0, Math.max(0, height - 8)).forEach((r, i) => lines.push(...text(`  ${pad(String(i + 1), 4)} ${pad(f2(r.bleu), 7)} ${pad(f4(r.rougeL), 7)} ${r.prediction}`, `pr${i}`)));
       }
     }
 
@@ -329,12 +339,36 @@ export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps
   };
 
   const status = `${VIEW_TITLES[view]} · ${set}`;
+  // Space sorts the items view and pages every other view.
+  const hints = view === 'items' ? HINTS : HINTS.map((h) => (typeof h !== 'string' && h.command === Command.TOGGLE ? { ...h, label: 'more' } : h));
   return (
-    <Screen title="Metrics lab" status={status} hints={HINTS} moreKeys={[Command.LEFT, Command.UP, Command.DOWN]}>
+    <Screen title="Metrics lab" status={status} hints={hints} moreKeys={[Command.LEFT, Command.UP, Command.DOWN, Command.PAGE_DOWN, Command.PAGE_UP]}>
       <WithBodySize>
         {({ width, height }) => (
           <Box flexDirection="column">
-            {renderBody(width, height).slice(0, Math.max(1, height - (typing ? 2 : 0)))}
+            {(() => {
+              const all = renderBody(width, height);
+              const room = Math.max(1, height - (typing ? 2 : 0));
+              if (all.length <= room) {
+                maxScroll.current = 0;
+                return all;
+              }
+              // One row says what is further down (or up), so nothing is silently cut off.
+              maxScroll.current = all.length - (room - 1);
+              page.current = Math.max(1, room - 2);
+              const from = Math.min(scroll, maxScroll.current);
+              const below = all.length - from - (room - 1);
+              const more =
+                below > 0
+                  ? `${glyphs.arrowDown} ${below} more line${below === 1 ? '' : 's'}: PgDn/Space${from > 0 ? ', PgUp back' : ''}`
+                  : `${glyphs.arrowUp} end of this view: PgUp goes back up`;
+              return [
+                ...all.slice(from, from + room - 1),
+                <Text key="more" color={theme.text.muted}>
+                  {more}
+                </Text>,
+              ];
+            })()}
             {typing ? <TextField
                 value={draft}
                 onChange={setDraft}

@@ -11,6 +11,7 @@ import { Command } from '../../keys/keyBindings.js';
 import { Screen } from '../../layouts/Screen.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import { TextField } from '../../questions/TextField.js';
+import { shellCommandRows } from '../../markdown/shell.js';
 
 export interface LabScreenProps {
   contentRoot: string;
@@ -146,7 +147,7 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }
     const color = s.status === 'running' ? theme.status.success : s.status === 'failed' ? theme.status.error : theme.text.muted;
     const mark = s.status === 'running' ? glyphs.check : s.status === 'failed' ? glyphs.cross : '·';
     const line = (
-      <Text wrap="truncate-end">
+      <Text wrap="wrap">
         <Text color={color}>
           {mark} {label}: {s.status}
         </Text>
@@ -176,13 +177,44 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }
       : 'Ollama not installed — using the built-in backend';
   const noticeRows = [state.backend, state.api]
     .filter((p) => p.status === 'running' && p.notice)
-    .reduce((n, p) => n + Math.ceil((p.notice!.length + 4) / Math.max(1, width)), 0);
-  const panelRows = Math.max(3, height - 6 - noticeRows);
+    .reduce((n, p) => n + wrap(`  ! ${p.notice!}`, width).length, 0);
+  // The status lines wrap (a URL, a pid, an error must be read whole): count the rows they take.
+  const statusText = (label: string, p: { status: string; url?: string; pid?: number; message?: string }, extra = '') =>
+    `x ${label}: ${p.status}${p.url ? ` ${p.url}` : ''}${p.pid ? ` (pid ${p.pid})` : ''}${extra}${p.status === 'failed' && p.message ? ` - ${p.message}` : ''}`;
+  const backendExtra = state.backend.kind === 'ollama' ? ' (real Ollama)' : ' (ftlab backend)';
+  const headerRows =
+    wrap(ollamaLine, width).length +
+    wrap(statusText('model server', state.backend, backendExtra), width).length +
+    wrap(statusText('serving API', state.api), width).length +
+    noticeRows +
+    1;
+  const panelRows = Math.max(3, height - headerRows - (typing ? 1 : 0));
 
+  const sparkRow = (label: string, values: Array<number | null | undefined>, unit: (v: number) => string) => {
+    const shown = values.map((v) => (v === undefined || v === null || Number.isNaN(v) ? null : v));
+    const max = Math.max(0, ...shown.map((v) => v ?? 0));
+    const lowMark = glyphs.spark[0];
+    const highMark = glyphs.spark[glyphs.spark.length - 1];
+    return wrap(
+      `${label.padEnd(18)}${sparkline(shown, glyphs, max)}  (${shown.length} s; ${lowMark} 0, ${highMark} ${unit(Math.round(max * 10) / 10)})`,
+      width,
+    );
+  };
   let body: string[] = [];
   if (panel === 'log') body = state.log.length ? state.log.flatMap((l) => wrap(l, width)) : ['Press b to start the model server, then a for the API, then p to send a prompt.'];
-  if (panel === 'curl') body = ['Equivalent commands (copy them into another terminal):', '', ...curl.flatMap((c) => wrap(c, width))];
-  if (panel === 'metrics') body = state.metrics?.length ? state.metrics : ['No metrics yet: start the API (a), send traffic, then press m again.'];
+  // Commands too long for a row are broken with " \" continuations, so a copied command stays one command.
+  if (panel === 'curl')
+    body = ['Equivalent commands (copy them into another terminal):', '', ...curl.flatMap((c) => ['', ...shellCommandRows(c, width)]).slice(1)];
+  // /metrics values wrap: the count at the end of a long labelled line must stay readable.
+  if (panel === 'metrics')
+    body = state.metrics?.length
+      ? state.metrics.flatMap((l) => {
+          // name{labels} value: a continuation row is indented, so each metric still reads as one entry.
+          const [head] = wrap(l, width);
+          const rest = l.slice(head!.length).trimStart();
+          return rest ? [head!, ...wrap(rest, Math.max(1, width - 4)).map((row) => `    ${row}`)] : [head!];
+        })
+      : ['No metrics yet: start the API (a), send traffic, then press m again.'];
   if (panel === 'prompt' && state.prompt) {
     const p = state.prompt;
     const meta =
@@ -198,8 +230,9 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }
           `${progressBar(lt.done, lt.total, Math.min(40, width - 20), glyphs)} ${lt.done}/${lt.total} requests (${lt.concurrency} at a time)${lt.status === 'running' ? '…' : ''}`,
           `p50 ${ms(lt.p50)}   p99 ${ms(lt.p99)}   ${lt.rps?.toFixed(1) ?? '–'} req/s   errors ${lt.errors}`,
           '',
-          `req/s per second  ${sparkline(lt.series.map((x) => x.requests), glyphs)}`,
-          `p99 per second    ${sparkline(lt.series.map((x) => x.p99), glyphs)}`,
+          // Each sparkline says its scale: one mark per second of the test, the lowest mark 0.
+          ...sparkRow('req/s per second', lt.series.map((x) => x.requests), (v) => `${v} req/s`),
+          ...sparkRow('p99 per second', lt.series.map((x) => x.p99), (v) => ms(v)),
         ]
       : ['Press L to run a bounded load test (200 requests, 8 at a time, at most 15 s).'];
   }
@@ -210,10 +243,10 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }
 
   return (
       <Box flexDirection="column">
-      <Text wrap="truncate-end" color={o.reachable ? theme.status.success : theme.text.secondary}>
+      <Text wrap="wrap" color={o.reachable ? theme.status.success : theme.text.secondary}>
         {ollamaLine}
       </Text>
-      {status('model server', state.backend, state.backend.kind === 'ollama' ? ' (real Ollama)' : ' (ftlab backend)')}
+      {status('model server', state.backend, backendExtra)}
       {status('serving API', state.api)}
       <Text color={theme.text.muted}>{options.screenReader ? '' : glyphs.hr.repeat(Math.max(0, width))}</Text>
       {typing ? (
@@ -226,8 +259,9 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }
         />
       ) : null}
       {body.slice(-panelRows).map((line, i) => (
+        // A blank line is a space: an empty <Text> takes no row in Ink.
         <Text key={i} wrap="truncate-end">
-          {line}
+          {line || ' '}
         </Text>
       ))}
     </Box>
