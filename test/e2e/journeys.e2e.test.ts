@@ -564,6 +564,161 @@ describe('lab commands work from any folder after a global install', () => {
   }, 150_000);
 });
 
+describe('--ascii and screen-reader output', () => {
+  /** Every byte the program wrote that is not ASCII, with some context. */
+  const nonAscii = (app: CliSession) =>
+    [...app.output().matchAll(/[^\x00-\x7f]/g)]
+      .slice(0, 10)
+      .map((m) => JSON.stringify(app.output().slice(Math.max(0, m.index! - 30), m.index! + 10)));
+  /** Presses Escape until `marker` is on screen (a text field takes one Escape to leave). */
+  const escapeTo = async (app: CliSession, marker: string | RegExp) => {
+    for (let i = 0; i < 4; i++) {
+      app.press('escape');
+      try {
+        await app.waitFor(marker, 3000);
+        return;
+      } catch {
+        /* one more */
+      }
+    }
+    await app.waitFor(marker, T);
+  };
+
+  it('--ascii writes only ASCII on every screen: home, ? overlay, lessons, reader, contents, review, quiz picker, quiz, exam start, stats, labs', async () => {
+    const app = open(['--ascii'], ROOT);
+    await app.waitFor('Next:', T);
+    app.type('?');
+    await app.waitFor('Keys', T);
+    await escapeTo(app, 'Next:');
+    app.type('l');
+    await app.waitFor('Lessons', T);
+    app.press('enter');
+    await app.waitFor(/\d+% \|/, T);
+    app.type('t');
+    await app.waitFor('Contents', T);
+    app.press('escape'); // Esc and a letter in one read would be Alt+letter: wait for Esc to land
+    await app.waitForGone('Contents', T);
+    app.type('G');
+    await app.waitFor('100% |', T);
+    await escapeTo(app, 'ftlab > Lessons');
+    await escapeTo(app, 'Next:');
+    app.type('r');
+    await app.waitFor('ftlab > Review', T);
+    await escapeTo(app, 'Next:');
+    app.type('z');
+    await app.waitFor('choose what to practise', T);
+    app.press('enter');
+    await app.waitFor('1/10 |', T);
+    await escapeTo(app, 'choose what to practise');
+    await escapeTo(app, 'Next:');
+    app.type('e');
+    await app.waitFor('AIF-C01 style mock exam', T);
+    await escapeTo(app, 'Next:');
+    app.type('s');
+    await app.waitFor('Overview', T);
+    await escapeTo(app, 'Next:');
+    app.type('a');
+    await app.waitFor('ftlab > Labs', T);
+    app.press('enter');
+    await app.waitFor('graded steps passed', T);
+    app.type('o');
+    await app.waitFor(/LoRA lab|Metrics lab|Serving lab/, T);
+    app.press('escape');
+    await app.waitFor('graded steps passed', T);
+    app.type('q');
+    await app.waitFor('ftlab > Labs', T);
+    app.type('q');
+    await app.waitFor('Next:', T);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+    expect(nonAscii(app)).toEqual([]);
+  }, 120_000);
+
+  it('--ascii: the metrics lab views, the serving lab, a quiz with feedback of several types, an exam to its result', async () => {
+    const metrics = open(['--ascii', 'lab', 'open', 'metrics'], ROOT);
+    await metrics.waitFor('graded steps passed', T);
+    metrics.type('o');
+    await metrics.waitFor('Scores | summarisation', T);
+    for (const view of ['Items', 'Matches', 'Brevity penalty', 'Paraphrase', 'Questions', 'Your files']) {
+      metrics.type('l');
+      await metrics.waitFor(`${view} | summarisation`, T);
+    }
+    metrics.type('q');
+    await metrics.waitFor('graded steps passed', T);
+    metrics.type('q');
+    expect(await metrics.exited(T)).toBe(0);
+    expect(nonAscii(metrics)).toEqual([]);
+
+    const serving = open(['--ascii', 'lab', 'open', 'serving', '--port', '0', '--api-port', '0'], ROOT);
+    await serving.waitFor('press o to open it', T);
+    serving.type('o');
+    await serving.waitFor('Serving lab', T);
+    serving.type('c');
+    await serving.waitFor('Equivalent commands', T);
+    serving.type('L');
+    await serving.waitFor(/load test|requests/, T);
+    serving.type('q');
+    await serving.waitFor(/graded steps? passed/, T);
+    serving.type('q');
+    expect(await serving.exited(T)).toBe(0);
+    expect(nonAscii(serving)).toEqual([]);
+
+    const quiz = open(['--ascii', 'quiz', '--lesson', 'fx-lesson', '-n', '3'], courseWith(['truefalse', 'single', 'cloze']));
+    for (let card = 1; card <= 3; card++) {
+      const screen = await quiz.waitFor(`${card}/3 |`, T);
+      await quiz.settle(80, T);
+      if (screen.includes('Answer')) quiz.type('zz\r');
+      else if (screen.includes('True or false')) quiz.type('t\r');
+      else quiz.type('1\r');
+      await quiz.waitFor(/Correct|Not right/, T);
+      quiz.type('1');
+      await quiz.waitUntil(() => !/Correct|Not right/.test(quiz.text()) || quiz.text().includes('press 1 again'), T);
+      if (quiz.text().includes('press')) quiz.type('1');
+    }
+    await quiz.waitFor('Session summary', T);
+    quiz.type('q');
+    expect(await quiz.exited(T)).toBe(0);
+    expect(nonAscii(quiz)).toEqual([]);
+
+    const exam = open(['--ascii', 'exam', '--short'], join(ROOT, 'test/ui/questions/exam-content'));
+    await exam.waitFor('question 1 of 15', T);
+    exam.type('v');
+    await exam.waitFor('Navigator', T);
+    expect(exam.text()).toMatch(/ 1 \.\s+2 \./); // blank items marked ".", not the " | " separator
+    exam.press('escape');
+    await exam.waitForGone('Navigator', T);
+    exam.press('ctrlE');
+    await exam.waitFor('Submit the exam?', T);
+    exam.type('y');
+    await exam.waitFor('Estimated scaled score', T);
+    exam.type('w');
+    await exam.waitFor('Exam review', T);
+    exam.press('escape');
+    await exam.waitFor('Estimated scaled score', T);
+    exam.press('enter');
+    expect(await exam.exited(T)).toBe(0);
+    expect(nonAscii(exam)).toEqual([]);
+  }, 180_000);
+
+  it('screen-reader mode never writes x for a tick: the home streak after a completed lesson reads +', async () => {
+    const app = open(['--screen-reader'], threeLessons);
+    await app.waitFor('Keys:', T);
+    app.type('l');
+    await app.waitFor('Lessons', T);
+    app.press('enter');
+    await app.waitFor(/Rank basics \(\d+% · \d+\/\d+/, T);
+    app.type('c');
+    await app.waitFor(/Marked complete/, T);
+    await escapeTo(app, 'Lessons');
+    await escapeTo(app, 'Home');
+    const home = await app.waitFor(/Streak 1 day/, T);
+    expect(home).toMatch(/Streak 1 day \+/);
+    expect(home).not.toMatch(/Streak 1 day x/);
+    app.type('q');
+    expect(await app.exited(T)).toBe(0);
+  });
+});
+
 describe('usage errors in one style', () => {
   const run = (...args: string[]) => {
     const home = tempHome('ftlab-journey-');

@@ -210,13 +210,13 @@ export function ExamNavigator({ session, onPick, onClose }: { session: ExamSessi
   return (
     <Stack>
       <Text bold>
-        Navigator · {g.right} answered · · blank · {g.flag} flagged · Enter go · Esc back
+        Navigator · {g.right} answered · {g.dot} blank · {g.flag} flagged · Enter go · Esc back
       </Text>
       <Text> </Text>
       {rows.map((row, r) => (
         <Box key={r}>
           {row.map((it) => {
-            const mark = `${session.isAnswered(it.key) ? g.right : '·'}${session.isFlagged(it.key) ? g.flag : ' '}`;
+            const mark = `${session.isAnswered(it.key) ? g.right : g.dot}${session.isFlagged(it.key) ? g.flag : ' '}`;
             const on = it.index === cursor;
             return (
               <Box key={it.key} width={cell}>

@@ -95,8 +95,17 @@ function HomeBody({ summary, onOpen }: { summary: HomeSummary; onOpen: (r: Route
   // Rows: headline, blank, menu, blank, module heading, modules.
   const moduleRows = Math.max(0, height - 2 - items.length - 2);
   const shown = s.modules.slice(0, moduleRows - (s.modules.length > moduleRows ? 1 : 0));
-  const titleW = Math.min(28, Math.max(8, ...s.modules.map((m) => m.title.length)));
-  const barW = Math.max(6, Math.min(20, width - titleW - 36));
+  // Module names get what the bar (at least 6), "12/12 lessons" and "mastery 100%" leave: whole at 100
+  // columns and more, cut (with a full "…" or "...") only on a narrower screen.
+  const titleW = Math.min(Math.max(8, ...s.modules.map((m) => m.title.length)), Math.max(8, width - 6 - 30));
+  const barW = Math.max(6, Math.min(20, width - titleW - 30));
+  const cutTitle = (t: string) =>
+    t.length <= titleW
+      ? t.padEnd(titleW)
+      : t
+          .slice(0, titleW - glyphs.ellipsis.length)
+          .trimEnd()
+          .padEnd(titleW - glyphs.ellipsis.length) + glyphs.ellipsis;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
@@ -122,9 +131,8 @@ function HomeBody({ summary, onOpen }: { summary: HomeSummary; onOpen: (r: Route
             }
             return (
               <Text key={m.id} wrap="truncate-end">
-                {m.title.length > titleW ? m.title.slice(0, titleW - 1) + glyphs.ellipsis.slice(0, 1) : m.title.padEnd(titleW)}{' '}
-                <Text color={theme.chart.good}>{progressBar(m.lessonsDone, m.lessons, barW, glyphs)}</Text> {lessonsTxt.padEnd(12)}{' '}
-                <Text color={theme.text.muted}>{mode === 'narrow' ? percent(m.mastery) : masteryTxt}</Text>
+                {cutTitle(m.title)} <Text color={theme.chart.good}>{progressBar(m.lessonsDone, m.lessons, barW, glyphs)}</Text>{' '}
+                {lessonsTxt.padEnd(12)} <Text color={theme.text.muted}>{mode === 'narrow' ? percent(m.mastery) : masteryTxt}</Text>
               </Text>
             );
           })}

@@ -6,6 +6,8 @@ export interface Glyphs {
   ascii: boolean;
   border: NonNullable<BoxProps['borderStyle']>;
   bullet: string;
+  /** A neutral mark (a blank exam item, a server not started). */
+  dot: string;
   pointer: string;
   check: string;
   cross: string;
@@ -42,6 +44,7 @@ export const unicodeGlyphs: Glyphs = {
   ascii: false,
   border: 'round',
   bullet: '•',
+  dot: '·',
   pointer: '›',
   check: '✓',
   cross: '✗',
@@ -74,6 +77,7 @@ export const asciiGlyphs: Glyphs = {
   ascii: true,
   border: 'classic',
   bullet: '*',
+  dot: '.',
   pointer: '>',
   // Not "x": read aloud (screen readers get these glyphs) or seen, an x means "no".
   check: '+',

@@ -145,7 +145,7 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }
   const { width, height } = useBodySize();
   const status = (label: string, s: { status: string; url?: string; pid?: number; message?: string; notice?: string }, extra = '') => {
     const color = s.status === 'running' ? theme.status.success : s.status === 'failed' ? theme.status.error : theme.text.muted;
-    const mark = s.status === 'running' ? glyphs.check : s.status === 'failed' ? glyphs.cross : '·';
+    const mark = s.status === 'running' ? glyphs.check : s.status === 'failed' ? glyphs.cross : glyphs.dot;
     const line = (
       <Text wrap="wrap">
         <Text color={color}>
