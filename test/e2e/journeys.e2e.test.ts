@@ -719,6 +719,22 @@ describe('--ascii and screen-reader output', () => {
   });
 });
 
+describe('moving through a mock exam', () => {
+  it('→ held down or pressed one by one moves question by question and answers nothing, matching items included', async () => {
+    const app = open(['exam', '--short'], join(ROOT, 'test/ui/questions/exam-content'));
+    await app.waitFor('question 1 of 15', T);
+    for (let i = 2; i <= 6; i++) {
+      app.press('right');
+      await app.waitFor(`question ${i} of 15`, T);
+    }
+    app.type('\x1b[C'.repeat(8)); // key repeat: eight in one read
+    await app.waitFor('question 14 of 15', T);
+    expect(app.text()).toContain('0/15 answered');
+    app.press('ctrlC');
+    expect(await app.exited(T)).toBe(130);
+  });
+});
+
 describe('usage errors in one style', () => {
   const run = (...args: string[]) => {
     const home = tempHome('ftlab-journey-');

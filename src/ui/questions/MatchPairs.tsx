@@ -1,5 +1,5 @@
-// Matching: ↑↓/jk choose a left-hand item; a number key (or ←→/hl to cycle) picks its right-hand
-// side. A right side used elsewhere is swapped over, so every right side is used once. Enter confirms
+// Matching: ↑↓/jk choose a left-hand item; a number key picks its right-hand side (←/→ are left to
+// the screen: in a mock exam they move between questions and must never change an answer). A right side used elsewhere is swapped over, so every right side is used once. Enter confirms
 // once every left item has a match.
 import { Box, Text } from 'ink';
 import { Command } from '../keys/keyBindings.js';
@@ -38,12 +38,7 @@ export function MatchPairs({ question, value, onChange, onSubmit, layout, active
       const at = cursor.get();
       if (hit(Command.UP, k)) cursor.set((c) => (c + n - 1) % n);
       else if (hit(Command.DOWN, k)) cursor.set((c) => (c + 1) % n);
-      else if (hit(Command.LEFT, k) || hit(Command.RIGHT, k)) {
-        const forward = hit(Command.RIGHT, k);
-        const pos = rights.indexOf(live.get()[at]!);
-        const nextPos = pos < 0 ? (forward ? 0 : n - 1) : (pos + (forward ? 1 : n - 1)) % n;
-        assign(at, rights[nextPos]!);
-      } else if (d !== undefined && d <= n) {
+      else if (d !== undefined && d <= n) {
         assign(at, rights[d - 1]!);
         cursor.set(Math.min(n - 1, at + 1));
       } else if (hit(Command.SUBMIT, k)) {

@@ -114,8 +114,16 @@ describe('matching', () => {
     await m.press('1', '1');
     expect(m.seen.changes.at(-1)).toEqual({ type: 'match', rights: [-1, 0, -1] });
     const m2 = mount(q('match'));
-    await m2.press('1', '2', KEY.up, KEY.up, KEY.right);
+    await m2.press('1', '2', KEY.up, KEY.up, '2');
     expect(m2.seen.changes.at(-1)).toEqual({ type: 'match', rights: [1, 0, -1] });
+  });
+  it('leaves ←/→ to the screen (the exam moves between questions with them), so they never change an answer', async () => {
+    const m = mount(q('match'));
+    await m.settle();
+    m.stdin.write(KEY.right);
+    m.stdin.write(KEY.left);
+    await m.settle();
+    expect(m.seen.changes).toEqual([]);
   });
 });
 
