@@ -9,6 +9,7 @@ import { useNavigation } from '../contexts/NavigationContext.js';
 import { useUi } from '../contexts/UiContext.js';
 import { useAppData } from '../hooks/useAppData.js';
 import type { ScreenProps } from '../app/routes.js';
+import { labStanding } from '../../app/lab-progress.js';
 
 export default function Labs(_props: ScreenProps<'labs'>) {
   return (
@@ -23,16 +24,15 @@ function Body() {
   const nav = useNavigation();
   const { height } = useBodySize();
   const { glyphs, theme } = useUi();
-  const progress = data.store.settings.get().labs;
   const labs = data.content.labs;
   if (!labs.length) return <Text>No labs in this content folder.</Text>;
   const items: ListItem<string>[] = labs.map((lab) => {
-    const p = progress[lab.id];
-    const passed = p ? Object.values(p.steps).filter((s) => s.passed).length : 0;
-    const state = p?.completedAt
+    // The lab-completion rule (app/lab-progress.ts): only graded steps count, as in the runner's header.
+    const standing = labStanding(data.store.settings, lab);
+    const state = standing.complete
       ? `${glyphs.check} done`
-      : passed
-        ? `${passed}/${lab.steps.length} steps passed`
+      : standing.passed
+        ? `${standing.passed}/${standing.graded} graded steps passed`
         : `${lab.steps.length} steps`;
     const needs = lab.requires.length ? ` · needs ${lab.requires.join(', ')}` : '';
     return { key: lab.id, label: lab.title, detail: `${lab.minutes} min · ${state}${needs}`, value: lab.id };
