@@ -71,6 +71,23 @@ describe('? overlay', () => {
   });
 });
 
+describe('? overlay at 60 columns', () => {
+  it('wraps a long description under itself instead of cutting it', async () => {
+    const r = renderWithProviders(
+      <Screen title="Home" hints={[Command.SELECT]}>
+        <Text>body</Text>
+      </Screen>,
+      { columns: 60, rows: 40 },
+    );
+    await r.settle();
+    await r.press('?');
+    const text = plain(r.lastFrame());
+    expect(text).not.toContain('…');
+    expect(text.replace(/[│\s]+/g, ' ')).toContain('quit immediately (progress is already saved)');
+    r.unmount();
+  });
+});
+
 describe('stats', () => {
   const mastery = (title: string, cards: number) => ({ module: title, title, cards, mastered: 0, started: 0, share: 0 });
   const stats = {

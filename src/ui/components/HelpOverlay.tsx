@@ -7,6 +7,7 @@ import { formatBinding } from '../keys/keyMatchers.js';
 import { KeypressPriority, useKeypress } from '../contexts/KeypressContext.js';
 import { matches } from '../keys/keyMatchers.js';
 import { useUi } from '../contexts/UiContext.js';
+import { lineText, wrapSpans } from '../markdown/text.js';
 
 const GENERAL: Command[] = [Command.HELP, Command.BACK, Command.HOME, Command.QUIT, Command.FORCE_QUIT];
 
@@ -55,13 +56,23 @@ export function HelpOverlay({ commands, labels, height, width, onClose }: HelpOv
   const lines: { text: string; heading?: boolean }[] = [];
   let group: string | undefined;
   const keyWidth = Math.min(24, Math.max(...rows.map((r) => r.keys.length)));
+  // Inside the box: its border and padding take 4 columns (none in screen-reader mode).
+  const inner = Math.max(20, options.screenReader ? width : Math.min(width, 78) - 4);
   for (const r of rows) {
     if (r.group !== group) {
       if (group) lines.push({ text: '' });
       lines.push({ text: r.group, heading: true });
       group = r.group;
     }
-    lines.push({ text: `  ${r.keys.padEnd(keyWidth)}  ${r.description}` });
+    // A long description wraps under itself (a hanging indent) instead of being cut at narrow widths.
+    const lead = `  ${r.keys.padEnd(keyWidth)}  `;
+    for (const row of wrapSpans(
+      [{ text: r.description }],
+      inner,
+      [{ text: lead }],
+      [{ text: ' '.repeat(Math.min(lead.length, inner - 10)) }],
+    ))
+      lines.push({ text: lineText(row) });
   }
   const chrome = options.screenReader ? 1 : 3;
   const visible = Math.max(1, height - chrome);
