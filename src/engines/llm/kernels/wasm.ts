@@ -371,7 +371,7 @@ export function loadWasmKernels(): WasmKernels | null {
         at(q, NQ, 'in'),
         at(k, NK, 'in'),
         at(v, NK, 'in'),
-        scratch(3 * Tp * hd + Tp),
+        scratch(3 * Tp * hd + T * Tp),
         B,
         T,
         H,

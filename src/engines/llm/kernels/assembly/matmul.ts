@@ -63,28 +63,29 @@ export function mm_fwd(out: usize, inp: usize, w: usize, N: i32, C: i32, OC: i32
     let oc = 0;
     // the vector tile needs no C % 4 tail (the scalar loop below covers C % 4 ≠ 0)
     for (; C4 == C && oc + 4 <= OC; oc += 4) {
-      const w0 = w + <usize>oc * rowC;
-      const w1 = w0 + rowC,
-        w2 = w1 + rowC,
-        w3 = w2 + rowC;
+      // pointers step through the rows (cheaper than recomputing addresses from c)
+      let wp = w + <usize>oc * rowC;
+      let xp = x0;
+      const xend = x0 + rowC;
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
       let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
-      for (let c = 0; c < C4; c += 4) {
-        const off = <usize>c << 2;
-        const xa = v128.load(x0 + off);
-        const xb = v128.load(x1 + off);
-        let wv = v128.load(w0 + off);
+      while (xp < xend) {
+        const xa = v128.load(xp);
+        const xb = v128.load(xp + rowC);
+        let wv = v128.load(wp);
         a0 = madd(a0, xa, wv);
         b0 = madd(b0, xb, wv);
-        wv = v128.load(w1 + off);
+        wv = v128.load(wp + rowC);
         a1 = madd(a1, xa, wv);
         b1 = madd(b1, xb, wv);
-        wv = v128.load(w2 + off);
+        wv = v128.load(wp + 2 * rowC);
         a2 = madd(a2, xa, wv);
         b2 = madd(b2, xb, wv);
-        wv = v128.load(w3 + off);
+        wv = v128.load(wp + 3 * rowC);
         a3 = madd(a3, xa, wv);
         b3 = madd(b3, xb, wv);
+        xp += 16;
+        wp += 16;
       }
       const p0 = o0 + (<usize>oc << 2);
       const p1 = o1 + (<usize>oc << 2);
@@ -128,16 +129,18 @@ export function mm_bwd_in(dinp: usize, dout: usize, w: usize, N: i32, C: i32, OC
       let a0 = v128.load(x0 + off), a1 = v128.load(x0 + off + 16), a2 = v128.load(x0 + off + 32), a3 = v128.load(x0 + off + 48);
       let b0 = v128.load(x1 + off), b1 = v128.load(x1 + off + 16), b2 = v128.load(x1 + off + 32), b3 = v128.load(x1 + off + 48);
       let wp = w + off;
-      for (let oc = 0; oc < OC; oc++) {
-        const o = <usize>oc << 2;
+      let dp = d0;
+      const dend = d0 + rowO;
+      while (dp < dend) {
         const w0 = v128.load(wp), w1 = v128.load(wp + 16), w2 = v128.load(wp + 32), w3 = v128.load(wp + 48);
         wp += rowC;
-        let g = v128.load32_splat(d0 + o);
+        let g = v128.load32_splat(dp);
         a0 = madd(a0, g, w0);
         a1 = madd(a1, g, w1);
         a2 = madd(a2, g, w2);
         a3 = madd(a3, g, w3);
-        g = v128.load32_splat(d1 + o);
+        g = v128.load32_splat(dp + rowO);
+        dp += 4;
         b0 = madd(b0, g, w0);
         b1 = madd(b1, g, w1);
         b2 = madd(b2, g, w2);
