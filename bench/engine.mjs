@@ -182,19 +182,41 @@ c0, t0, n = time.process_time(), time.perf_counter(), 0
 while time.perf_counter() - t0 < seconds or n < 2:
     step(); n += 1
 cpu, wall = time.process_time() - c0, time.perf_counter() - t0
-# the BLAS this process really runs: the shared objects it has mapped, and OpenBLAS's kernel choice
-libs = sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.lower() and "/" in l})
-corename = None
-for lib in libs:
+print(json.dumps({"cpu": n * B * T / cpu, "wall": n * B * T / wall, "steps": n, "torch": torch.__version__, "threads": torch.get_num_threads(),
+                  "default_threads": default_threads}))
+`;
+// Which BLAS torch really calls: the library that its own sgemm_ reference resolves to (dlsym from
+// libtorch_cpu, then dladdr), OpenBLAS's kernel choice, and a 512³ SGEMM's speed on one thread.
+const PY_BLAS = String.raw`
+import ctypes, json, os, time, torch
+torch.set_num_threads(1)
+a, b = torch.randn(512, 512), torch.randn(512, 512)
+a @ b
+t, n = time.perf_counter(), 0
+while time.perf_counter() - t < 0.5:
+    a @ b; n += 1
+gflops = 2 * 512 ** 3 * n / (time.perf_counter() - t) / 1e9
+class DlInfo(ctypes.Structure):
+    _fields_ = [("fname", ctypes.c_char_p), ("fbase", ctypes.c_void_p), ("sname", ctypes.c_char_p), ("saddr", ctypes.c_void_p)]
+maps = [l.split()[-1] for l in open("/proc/self/maps") if "/" in l]
+provider = None
+try:
+    sgemm = ctypes.CDLL(next(m for m in maps if "libtorch_cpu" in m)).sgemm_
+    info = DlInfo()
+    ctypes.CDLL("libc.so.6").dladdr(ctypes.cast(sgemm, ctypes.c_void_p), ctypes.byref(info))
+    provider = os.path.realpath(info.fname.decode())
+except Exception:
+    pass
+core = None
+for lib in sorted({m for m in maps if "openblas" in m}):
     try:
         f = ctypes.CDLL(lib).openblas_get_corename
         f.restype = ctypes.c_char_p
-        corename = f().decode()
+        core = f().decode()
         break
     except Exception:
         pass
-print(json.dumps({"cpu": n * B * T / cpu, "wall": n * B * T / wall, "steps": n, "torch": torch.__version__, "threads": torch.get_num_threads(),
-                  "default_threads": default_threads, "blas_libs": libs, "openblas_core": corename}))
+print(json.dumps({"torch": torch.__version__, "sgemm_from": provider, "openblas_core": core, "sgemm_gflops_1thread": gflops}))
 `;
 const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
 function torchRun(name, method, threads) {
@@ -213,21 +235,45 @@ function torchRun(name, method, threads) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-/** The reference BLAS (netlib) is Debian's /usr/lib/<arch>/blas/libblas.so.3; OpenBLAS, BLIS, MKL live elsewhere. */
-const isReferenceBlas = (libs) => libs.some((l) => /\/blas\/libblas\.so/.test(l)) && !libs.some((l) => /openblas|blis|mkl/i.test(l));
+/** The reference BLAS (netlib) is Debian's /usr/lib/<arch>/blas/libblas.so.3; OpenBLAS, BLIS and MKL live elsewhere. */
+const isReferenceBlas = (lib) => /\/blas\/libblas\.so/.test(lib ?? '');
+
+function blasInfo() {
+  const r = spawnSync(py, ['-c', PY_BLAS], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
+  if (r.status !== 0) return null;
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
 
 console.log(
-  `ftlab engine kernels: ${E.kernelName}; batch ${B} x block ${T}; ${SECONDS}s per cell; this machine: ${availableParallelism()} threads`,
+  `ftlab engine kernels: ${E.kernelName}; batch ${B} x block ${T}; median of ${ROUNDS} rounds of ${SECONDS}s per cell; this machine: ${availableParallelism()} threads`,
 );
+let comparable = Boolean(py);
 if (!py) console.log('PyTorch not found (apt-get install python3-torch libopenblas0-openmp): PyTorch columns skipped');
-const libblas = spawnSync('sh', ['-c', 'readlink -f /usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/libblas.so.3'], {
-  encoding: 'utf8',
-}).stdout.trim();
-if (py) console.log(`libblas.so.3 -> ${libblas || 'not found'}`);
+else {
+  const libblas = spawnSync(
+    'sh',
+    ['-c', 'readlink -f /usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/libblas.so.3'],
+    {
+      encoding: 'utf8',
+    },
+  ).stdout.trim();
+  const b = blasInfo();
+  console.log(`libblas.so.3 -> ${libblas || 'not found'}`);
+  if (!b) console.log('PyTorch BLAS: could not be determined');
+  else {
+    console.log(
+      `PyTorch ${b.torch}: sgemm_ from ${b.sgemm_from ?? 'unknown'}${b.openblas_core && /openblas/.test(b.sgemm_from ?? '') ? ` (OpenBLAS kernels: ${b.openblas_core})` : ''}; 512³ SGEMM on 1 thread: ${b.sgemm_gflops_1thread.toFixed(1)} GFLOP/s`,
+    );
+    if (isReferenceBlas(b.sgemm_from)) {
+      comparable = false;
+      console.log(
+        'PyTorch runs on the reference (netlib) BLAS here: its figures are shown, but no ratio is given; this is not a comparison (apt-get install libopenblas0-openmp)',
+      );
+    }
+  }
+}
 
 const rows = [];
-let blasNoted = false;
-let comparable = true;
 const ratio = (a, b) => (b && comparable ? (a / b).toFixed(2) : '-');
 for (const name of Object.keys(CONFIGS))
   for (const method of ['lora', 'full']) {
@@ -247,17 +293,6 @@ for (const name of Object.keys(CONFIGS))
     const t1 = median(runs.t1, 'cpu');
     const many = median(runs.many, 'wall');
     const td = median(runs.td, 'wall');
-    if (t1 && !blasNoted) {
-      blasNoted = true;
-      comparable = !isReferenceBlas(t1.blas_libs);
-      console.log(
-        `PyTorch ${t1.torch}: BLAS ${t1.blas_libs.join(', ') || '(none mapped)'}${t1.openblas_core ? ` (OpenBLAS kernels: ${t1.openblas_core})` : ''}; default threads ${t1.default_threads}`,
-      );
-      if (!comparable)
-        console.log(
-          'PyTorch runs on the reference (netlib) BLAS here: its figures are shown, but this is not a comparison (install libopenblas0-openmp)',
-        );
-    }
     rows.push({
       config: name,
       method,
