@@ -30,7 +30,7 @@ export function buildProgram(): Command {
   // errors end with a hint naming the command's own --help.
   const applyOverride = (cmd: Command): void => {
     cmd.exitOverride();
-    cmd.showHelpAfterError(`hint: run ${commandPath(cmd)} --help for its options`);
+    cmd.showHelpAfterError(`hint: run ${commandPath(cmd)} --help for its ${cmd.commands.length ? 'commands' : 'options'}`);
     cmd.commands.forEach(applyOverride);
   };
   applyOverride(program);
