@@ -2,16 +2,23 @@
 // terminal copies each row as a line, with the spaces the screen put before it. bash must read the
 // copied text as the same words as the command on one line.
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { shellCommandRows } from '../../../src/ui/markdown/shell.js';
 import { textWidth } from '../../../src/ui/markdown/text.js';
+
+// A scratch folder: a command with a redirection writes its (printf) output there.
+const scratch = mkdtempSync(join(tmpdir(), 'ftlab-shell-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The words bash reads from `script` (its first command word replaced by printf). */
 function words(script: string): string[] {
   const lines = script.split('\n');
   const at = lines.findIndex((l) => l.trim() && !l.trim().startsWith('#'));
   lines[at] = lines[at]!.replace(/^(\s*)\S+/, "$1printf '%s\\0'");
-  const r = spawnSync('bash', ['-c', lines.join('\n')], { encoding: 'utf8' });
+  const r = spawnSync('bash', ['-c', lines.join('\n')], { encoding: 'utf8', cwd: scratch });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.split('\0').slice(0, -1);
 }
@@ -22,7 +29,7 @@ const COMMANDS = [
   `curl -sN localhost:8000/generate -H 'content-type: application/json' -d '{"prompt":"Hi there, how are you","stream":true}'`,
   'ftlab serve --ollama-host http://127.0.0.1:11435     # --model NAME for a real Ollama model',
   'ftlab lab verify serving -o start="node $PWD/starter/server.mjs --port {port}" --seed 7 --json',
-  'node starter/scorer.mjs data/translation.jsonl > my-scores.jsonl   # then grade it below',
+  'node starter/scorer.mjs data/translation.jsonl --format jsonl --strict   # then grade it below',
 ];
 
 describe('shell commands over several rows', () => {
