@@ -321,9 +321,10 @@ export class LlamaModel {
     p: Projection,
     N: number,
     acts: LayerActs,
+    needInput = true,
   ): void {
     const [OC, C] = projectionShape(this.config, p);
-    matmulBackwardInput(dinp, dout, this.weight(l, p), N, C, OC);
+    if (needInput) matmulBackwardInput(dinp, dout, this.weight(l, p), N, C, OC);
     if (this.grads) {
       const name = `${projectionPath(l, p)}.weight`;
       matmulBackwardWeight(this.params.view(name, this.grads), dout, inp, N, C, OC);
@@ -343,6 +344,7 @@ export class LlamaModel {
     matmulBackwardInput(dxa, dout, B, N, r, OC);
     scaleInPlace(dxa, ad.scaling, N * r);
     matmulBackwardWeight(ad.params.view(m.aName, this.adapterGrads), dxa, cache.xin, N, C, r);
+    if (!needInput) return;
     if (cache.useMask && cache.mask) {
       const dx = g.dx.subarray(0, N * C);
       dx.fill(0);
@@ -480,39 +482,56 @@ export class LlamaModel {
     const dq = gb.dq.subarray(0, N * QD);
     const dk = gb.dk.subarray(0, N * KD);
     const dv = gb.dv.subarray(0, N * KD);
-    for (let l = c.numLayers - 1; l >= 0; l--) {
+    // With the base frozen, gradients flow only as far down as the lowest trained module; nothing
+    // below it is computed (same results, less work). Block 2l is layer l's attention, 2l + 1 its MLP.
+    const ad = this.adapterGrads ? this.adapter : null;
+    const has = (l: number, ...ps: Projection[]) => ps.some((p) => ad?.module(l, p));
+    let lowest = G ? -1 : Infinity;
+    for (const m of G ? [] : (ad?.modules ?? [])) lowest = Math.min(lowest, 2 * m.layer + (isMlp(m.proj) ? 1 : 0));
+    for (let l = c.numLayers - 1; l >= 0 && lowest <= 2 * l + 1; l--) {
       const a = this.acts[l];
       // dres is ∂L/∂(output of layer l) = ∂L/∂res[l+1]; it flows unchanged into resMid (residual).
+      const mlpIn = lowest < 2 * l + 1; // the MLP block's input gradient is needed below
+      const hIn = mlpIn || has(l, 'gate_proj', 'up_proj');
       dh.fill(0);
       dg.fill(0);
       du.fill(0);
       dln.fill(0);
-      this.linearBackward(dh, dres, a.h, l, 'down_proj', N, a);
-      swigluBackward(dg, du, dh, a.g, a.u, N * I);
-      this.linearBackward(dln, dg, a.ln2, l, 'gate_proj', N, a);
-      this.linearBackward(dln, du, a.ln2, l, 'up_proj', N, a);
+      this.linearBackward(dh, dres, a.h, l, 'down_proj', N, a, hIn);
+      if (hIn) {
+        swigluBackward(dg, du, dh, a.g, a.u, N * I);
+        this.linearBackward(dln, dg, a.ln2, l, 'gate_proj', N, a, mlpIn);
+        this.linearBackward(dln, du, a.ln2, l, 'up_proj', N, a, mlpIn);
+      }
       const dresMid = dres; // residual path, accumulate the norm's contribution in place
       const ln2w = `model.layers.${l}.post_attention_layernorm.weight`;
-      rmsnormBackward(dresMid, gv(ln2w), dln, a.resMid, this.params.view(ln2w), a.rstd2, N, C);
+      if (mlpIn) rmsnormBackward(dresMid, gv(ln2w), dln, a.resMid, this.params.view(ln2w), a.rstd2, N, C);
+      if (lowest > 2 * l) break;
+      const attIn = lowest < 2 * l;
+      const yIn = attIn || has(l, 'q_proj', 'k_proj', 'v_proj');
       dattY.fill(0);
-      this.linearBackward(dattY, dresMid, a.attY, l, 'o_proj', N, a);
-      dq.fill(0);
-      dk.fill(0);
-      dv.fill(0);
-      attentionBackward(dq, dk, dv, dattY, a.att, a.q, a.k, a.v, { B, T, H, KVH, hd });
-      ropeApply(dq, rope.cos, rope.sin, B, T, H, hd, -1);
-      ropeApply(dk, rope.cos, rope.sin, B, T, KVH, hd, -1);
-      dln.fill(0);
-      this.linearBackward(dln, dq, a.ln1, l, 'q_proj', N, a);
-      this.linearBackward(dln, dk, a.ln1, l, 'k_proj', N, a);
-      this.linearBackward(dln, dv, a.ln1, l, 'v_proj', N, a);
+      this.linearBackward(dattY, dresMid, a.attY, l, 'o_proj', N, a, yIn);
+      if (yIn) {
+        dq.fill(0);
+        dk.fill(0);
+        dv.fill(0);
+        attentionBackward(dq, dk, dv, dattY, a.att, a.q, a.k, a.v, { B, T, H, KVH, hd });
+        ropeApply(dq, rope.cos, rope.sin, B, T, H, hd, -1);
+        ropeApply(dk, rope.cos, rope.sin, B, T, KVH, hd, -1);
+        dln.fill(0);
+        this.linearBackward(dln, dq, a.ln1, l, 'q_proj', N, a, attIn);
+        this.linearBackward(dln, dk, a.ln1, l, 'k_proj', N, a, attIn);
+        this.linearBackward(dln, dv, a.ln1, l, 'v_proj', N, a, attIn);
+      }
       const ln1w = `model.layers.${l}.input_layernorm.weight`;
-      rmsnormBackward(dresMid, gv(ln1w), dln, this.res[l], this.params.view(ln1w), a.rstd1, N, C);
+      if (attIn) rmsnormBackward(dresMid, gv(ln1w), dln, this.res[l], this.params.view(ln1w), a.rstd1, N, C);
       dres = dresMid;
     }
     if (G) embeddingBackward(this.params.view('model.embed_tokens.weight', G), dres, tokens, N, C);
   }
 }
+
+const isMlp = (p: Projection) => p === 'gate_proj' || p === 'up_proj' || p === 'down_proj';
 
 /** Applies fp32 weight overrides (e.g. merged LoRA weights) to a copy of the model's parameters. */
 export function withWeights(model: LlamaModel, overrides: Map<string, Float32Array>): LlamaModel {
