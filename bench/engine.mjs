@@ -19,6 +19,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name, dflt) => {
@@ -244,9 +245,30 @@ function blasInfo() {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
+/**
+ * How many cores this process really gets right now: a fixed JavaScript loop on THREADS worker threads
+ * at once vs on one (THREADS = perfect; 1 = the other jobs on a shared machine leave one core).
+ */
+async function coresFree() {
+  const code = `const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', () => { let x = 0; for (let i = 0; i < 6e7; i++) x += Math.sqrt(i); parentPort.postMessage(x); });`;
+  const time = async (n) => {
+    const ws = Array.from({ length: n }, () => new Worker(code, { eval: true }));
+    const t0 = performance.now();
+    await Promise.all(ws.map((w) => new Promise((r) => (w.once('message', r), w.postMessage(0)))));
+    const t = performance.now() - t0;
+    await Promise.all(ws.map((w) => w.terminate()));
+    return t;
+  };
+  await time(1);
+  const one = await time(1);
+  return (THREADS * one) / (await time(THREADS));
+}
+
 console.log(
   `ftlab engine kernels: ${E.kernelName}; batch ${B} x block ${T}; median of ${ROUNDS} rounds of ${SECONDS}s per cell; this machine: ${availableParallelism()} threads`,
 );
+console.log(`cores this process gets now (${THREADS} threads of a busy loop vs 1): ${(await coresFree()).toFixed(2)} before the runs`);
 let comparable = Boolean(py);
 if (!py) console.log('PyTorch not found (apt-get install python3-torch libopenblas0-openmp): PyTorch columns skipped');
 else {
@@ -306,3 +328,4 @@ for (const name of Object.keys(CONFIGS))
     });
   }
 console.table(rows);
+console.log(`cores this process gets now: ${(await coresFree()).toFixed(2)} after the runs`);
