@@ -225,7 +225,6 @@ export class LlamaModel {
 
   /** The backward pass's buffers, taken on its first use (inference never needs them). */
   private gradBuffers(): Grads {
-    if (this.g) return this.g;
     const c = this.config;
     const n = this.capacity.N;
     const C = c.hiddenSize;
@@ -234,6 +233,9 @@ export class LlamaModel {
     const I = c.intermediateSize;
     const m = this.mem;
     const r = this.adapter?.config.r ?? 0;
+    // the LoRA scratch follows the adapter in place now (it may have been swapped for one of another rank)
+    if (this.g && this.g.dxa.length >= n * r && this.g.dx.length >= (r ? n * Math.max(C, I, QD) : 0)) return this.g;
+    if (this.g) for (const b of Object.values(this.g)) m.free(b);
     this.g = {
       dlnf: m.f32(n * C),
       dres: m.f32(n * C),

@@ -247,6 +247,8 @@ export function loadWasmKernels(): WasmKernels | null {
   // ---- operands: their offset when they live in the heap, else a copy for the call --------------
   const temps: Array<{ view: View; off: number; out: boolean }> = [];
   const at = (view: View, n: number, mode: 'in' | 'out' | 'inout'): number => {
+    // a short operand would let the kernel read or write past it (into other buffers of the heap)
+    if (view.length < n) throw new RangeError(`kernel operand has ${view.length} values, the call needs ${n}`);
     if (owns(view)) return view.byteOffset;
     const bytes = n * view.BYTES_PER_ELEMENT;
     const off = alloc(bytes);
