@@ -106,7 +106,7 @@ def main():
             if committed[key] != data[key]:
                 print(f"{path} differs from tokenizers {data['tokenizers_version']}", file=sys.stderr)
                 sys.exit(1)
-        print(f"expected.json and bpe-train.json agree with tokenizers {ref['tokenizers_version']}")
+        print(f"expected.json agrees with tokenizers {ref['tokenizers_version']}, and so does bpe-train.json")
     else:
         json.dump({"encode": ref, "train": trained}, sys.stdout, ensure_ascii=False)
 

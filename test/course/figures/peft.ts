@@ -67,21 +67,21 @@ const microLora = (r: number): number =>
   new LoraAdapter(micro(), { r, alpha: 2 * r, dropout: 0, targets: ['q_proj', 'v_proj'], layers: null, useRslora: false }).params.size;
 
 export const figures: Figure[] = [
-  { lesson: 'peft-lora', expect: '= 3,584 trainable parameters', compute: () => `= ${fmtInt(microLora(8))} trainable parameters` },
-  { lesson: 'peft-lora', expect: 'to 188,864 base parameters', compute: () => `to ${fmtInt(microBase())} base parameters` },
+  { lesson: 'peft-lora', expect: '= 14,336 trainable parameters', compute: () => `= ${fmtInt(microLora(8))} trainable parameters` },
+  { lesson: 'peft-lora', expect: 'to 1,049,728 base parameters', compute: () => `to ${fmtInt(microBase())} base parameters` },
   {
     lesson: 'peft-lora',
-    expect: 'trainable params: 3,584 || all params: 192,448 || trainable%: 1.8623',
+    expect: 'trainable params: 14,336 || all params: 1,064,064 || trainable%: 1.3473',
     compute: () => {
       const t = microLora(8);
       const all = microBase() + t;
       return `trainable params: ${fmtInt(t)} || all params: ${fmtInt(all)} || trainable%: ${fmtFixed(percentOf(t, all), 4)}`;
     },
   },
-  { lesson: 'peft-lora', expect: 'doubles the count (7,168)', compute: () => `doubles the count (${fmtInt(microLora(16))})` },
+  { lesson: 'peft-lora', expect: 'doubles the count (28,672)', compute: () => `doubles the count (${fmtInt(microLora(16))})` },
   {
     lesson: 'peft-lora',
-    expect: '2 × (8 × (64 + 64) + 8 × (64 + 32)) = 3,584',
+    expect: '4 × (8 × (128 + 128) + 8 × (128 + 64)) = 14,336',
     compute: () => {
       const c = micro();
       const kv = c.numKvHeads * c.headDim;

@@ -16,6 +16,8 @@ import { TokenizerError } from '../../../src/engines/llm/tokenizer.js';
 const root = join(__dirname, '../../..');
 const F = join(__dirname, 'fixtures/tokenizers');
 const BASE = join(root, 'labs/lora/base');
+// the shipped base's <s> and </s> ids
+const { bos_token_id: BOS, eos_token_id: EOS } = JSON.parse(readFileSync(join(BASE, 'config.json'), 'utf8')) as Record<string, number>;
 const scratch = mkdtempSync(join(tmpdir(), 'ftlab-specials-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -34,10 +36,22 @@ function renamedBase(name: string, bos: string, eos: string, config = true): str
   const dir = copy(BASE, name);
   const tj = readJson(join(dir, 'tokenizer.json'));
   for (const t of tj.added_tokens) t.content = t.content === '<s>' ? bos : eos;
+  // the trained tokenizer also holds its special tokens in the vocabulary (as HF's BpeTrainer puts them)
+  const vocab = tj.model.vocab;
+  for (const [from, to] of [
+    ['<s>', bos],
+    ['</s>', eos],
+  ])
+    if (from in vocab) {
+      vocab[to] = vocab[from];
+      delete vocab[from];
+    }
   tj.post_processor.single[0].SpecialToken.id = bos;
   tj.post_processor.pair[0].SpecialToken.id = bos;
-  tj.post_processor.special_tokens = { [bos]: { id: bos, ids: [256], tokens: [bos] } };
+  tj.post_processor.special_tokens = { [bos]: { id: bos, ids: [BOS], tokens: [bos] } };
   writeJson(join(dir, 'tokenizer.json'), tj);
+  // tokenizer_config.json alone names the tokens here (special_tokens_map.json would take precedence)
+  rmSync(join(dir, 'special_tokens_map.json'), { force: true });
   const cfgPath = join(dir, 'tokenizer_config.json');
   if (config) writeJson(cfgPath, { ...readJson(cfgPath), bos_token: bos, eos_token: eos, pad_token: eos });
   else unlinkSync(cfgPath);
@@ -88,8 +102,8 @@ describe('special tokens from the model folder', () => {
   it('a folder with no special-token files uses config.json ids, then the legacy <s>/</s>', () => {
     const dir = renamedBase('no-config', '<|im_start|>', '<|im_end|>', false);
     const tok = loadTokenizer(dir);
-    expect(tok.specials.bos).toEqual({ content: '<|im_start|>', id: 256 });
-    expect(tok.specials.eos).toEqual({ content: '<|im_end|>', id: 257 });
+    expect(tok.specials.bos).toEqual({ content: '<|im_start|>', id: BOS });
+    expect(tok.specials.eos).toEqual({ content: '<|im_end|>', id: EOS });
   });
 
   it('names that are not tokens, and a folder without EOS, are one-line errors naming the file', () => {
@@ -114,15 +128,15 @@ describe('special tokens from the model folder', () => {
     const { model, tokenizer } = loadModel(dir);
     const im = new InferenceModel(model);
     const prompt = encodeChat(tokenizer, [{ role: 'user', content: 'What is LoRA?' }], { addGenerationPrompt: true }).ids;
-    expect(prompt[0]).toBe(256);
+    expect(prompt[0]).toBe(BOS);
     let sawBos = false;
     for (let seed = 0; seed < 12; seed++) {
       // a hot temperature makes the model sample <|begin_of_text|> now and then
       const r = await generate(im, tokenizer, prompt, { temperature: 3, seed, maxTokens: 60 });
-      sawBos ||= r.tokens.includes(256);
-      expect(r.tokens).not.toContain(257); // EOS ends the reply and is not part of it
+      sawBos ||= r.tokens.includes(BOS);
+      expect(r.tokens).not.toContain(EOS); // EOS ends the reply and is not part of it
       expect(r.text).not.toContain('<|');
-      expect(r.text).toBe(tokenizer.decode(r.tokens.filter((t) => t < 256)));
+      expect(r.text).toBe(tokenizer.decode(r.tokens.filter((t) => t !== BOS && t !== EOS)));
     }
     expect(sawBos).toBe(true);
   });

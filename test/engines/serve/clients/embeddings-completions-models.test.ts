@@ -7,6 +7,7 @@ import { OllamaEmbeddings } from '@langchain/ollama';
 import { OpenAI as LangChainOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTER, API_KEY, MODEL, startServers, type Servers } from './servers.js';
@@ -21,7 +22,11 @@ afterAll(async () => {
   await servers?.close();
 });
 
-const HIDDEN = 64; // labs/lora/base/config.json hidden_size
+const HIDDEN = (
+  JSON.parse(readFileSync(fileURLToPath(new URL('../../../../labs/lora/base/config.json', import.meta.url)), 'utf8')) as {
+    hidden_size: number;
+  }
+).hidden_size;
 const TEXTS = ['What is LoRA?', 'My parcel has not arrived.'];
 const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const expectClose = (a: number[], b: number[], digits = 5) => {

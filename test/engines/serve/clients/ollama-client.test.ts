@@ -1,8 +1,10 @@
 // The official `ollama` npm client against ftlab backend over real HTTP on 127.0.0.1, as a learner's code
 // calls it: version/list/show/ps/pull, generate and chat (streamed and not), options, stop, seed, abort,
 // keep_alive 0 (unload), and Ollama's own 400s and 404s as the client's ResponseError.
+import { fileURLToPath } from 'node:url';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTokenizer } from '../../../../src/engines/llm/special-tokens.js';
 import { ADAPTER, MODEL, startServers, type Servers } from './servers.js';
 
 let servers: Servers;
@@ -143,7 +145,8 @@ describe('ollama client → ftlab backend', () => {
     expect(same.prompt_eval_count).toBe(plain.prompt_eval_count);
     // another template is really used: a bare "Q:/A:" prompt is shorter than the chat turns
     const qa = await ollama.generate({ model: MODEL, prompt: 'What is LoRA?', template: 'Q: {{ .Prompt }}\nA:', options });
-    expect(qa.prompt_eval_count).toBe(1 + 'Q: What is LoRA?\nA:'.length);
+    const base = loadTokenizer(fileURLToPath(new URL('../../../../labs/lora/base', import.meta.url)));
+    expect(qa.prompt_eval_count).toBe(base.encode('Q: What is LoRA?\nA:').length);
     const bad = await failure(ollama.generate({ model: MODEL, prompt: 'x', template: '{{ range .Messages }}{{ .Content }}{{ end }}' }));
     expect(bad.status_code).toBe(400);
     expect(bad.message).toMatch(/template/);
