@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoraLabView, adjust, fitLines, lossSparklines, wrapRows } from '../../../../src/ui/screens/labs/LoraLab.js';
 import { DEFAULT_CONFIG, type EvalResult, type LoraLabState, type RunState, type StepPoint } from '../../../../src/engines/labs/lora/session.js';
+import { TRAIN_DEFAULTS } from '../../../../src/engines/llm/defaults.js';
 import { unicodeGlyphs } from '../../../../src/ui/theme/glyphs.js';
 import { plain, renderWithProviders } from '../../helpers.js';
 
@@ -181,8 +182,8 @@ describe('picker, chart and layout helpers', () => {
     expect(adjust(DEFAULT_CONFIG, 'rank', 1).rank).toBe(16);
     expect(adjust(DEFAULT_CONFIG, 'rank', -1).rank).toBe(4);
     const full = adjust(adjust(DEFAULT_CONFIG, 'method', 1), 'method', 1);
-    expect(full).toMatchObject({ method: 'full', lr: 1e-3 });
-    expect(adjust(full, 'method', -1)).toMatchObject({ method: 'qlora', lr: 1e-2 });
+    expect(full).toMatchObject({ method: 'full', lr: TRAIN_DEFAULTS.fullLr });
+    expect(adjust(full, 'method', -1)).toMatchObject({ method: 'qlora', lr: TRAIN_DEFAULTS.lr });
     expect(adjust(DEFAULT_CONFIG, 'targets', 1).targets).toEqual(['q_proj', 'k_proj', 'v_proj', 'o_proj']);
   });
   it('draws train and validation loss on one scale, one cell per bucket', () => {
