@@ -5,8 +5,9 @@
 // then pre-tokenized (ByteLevel, Split, …), each piece is BPE-merged, and the post-processor's template
 // adds BOS/EOS. Decoding is HF's ByteLevel decoder. The stages live in tokenizer-pipeline.ts.
 //
-// The shipped micro model uses the degenerate case with no merges: one token per UTF-8 byte plus <s> and
-// </s>, which keeps the vocabulary at 258 and nothing out of vocabulary.
+// The shipped micro model's tokenizer is a 2,048-token byte-level BPE that ftlab trains itself
+// (bpe-train.ts); Tokenizer.bytes() is the degenerate case with no merges (one token per UTF-8 byte plus
+// <s> and </s>), used by tests.
 //
 // Which tokens are BOS/EOS/PAD is not hard-coded: a model folder names them in tokenizer_config.json /
 // special_tokens_map.json (special-tokens.ts reads those and calls setSpecials). A bare tokenizer.json
