@@ -54,7 +54,7 @@ Examples:
   ftlab train                                  # the lab's default job: LoRA r=${D.rank} on ${D.targets.join(',')}
   ftlab train --method qlora --out qlora-adapter --json
   ftlab train --method qlora --double-quant --out qlora-dq
-  ftlab train --method full --lr 1e-3 --steps 60 --out full-model
+  ftlab train --method full --lr 3e-4 --steps 60 --out full-model
   ftlab train --data my.jsonl --val my-val.jsonl --targets all --rank 4`,
     )
     .action(async (_o, cmd: Command) => {
