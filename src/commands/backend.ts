@@ -63,11 +63,13 @@ export async function runBackend(o: BackendOptions & { host: string; port: numbe
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const names = [...built.models.keys()];
+  // The one shutdown path (signals, and the parent-exit watcher's SIGTERM): drain, then end open streams
+  // with an error line within the grace. Its handlers go in before the banner, so a signal sent as soon
+  // as the banner shows is handled, not fatal.
+  const stopped = serveUntilSignal(app, { name: 'ftlab backend', graceMs: o.graceMs ?? DEFAULT_GRACE_MS });
   process.stderr.write(
     `ftlab backend: Ollama-compatible API on http://${o.host}:${port}  models: ${names.join(', ')}  (${o.workers} worker${o.workers > 1 ? 's' : ''})\n` +
       `  try: curl -s http://${o.host}:${port}/api/tags   use with: OLLAMA_HOST=http://${o.host}:${port}   stop: Ctrl-C\n`,
   );
-  // The one shutdown path (signals, and the parent-exit watcher's SIGTERM): drain, then end open streams
-  // with an error line within the grace.
-  await serveUntilSignal(app, { name: 'ftlab backend', graceMs: o.graceMs ?? DEFAULT_GRACE_MS });
+  await stopped;
 }
