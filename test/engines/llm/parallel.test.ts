@@ -158,9 +158,10 @@ describe('workers go away', () => {
     const { model } = loadModel(join(dir, 'base'));
     const runner = await ParallelRunner.start(model, { trains: 'none', threads: 2 });
     const long = examples(Array.from({ length: 40 }, () => [256, ...Array.from({ length: 60 }, (_, i) => 97 + (i % 26))]));
-    const call = runner.loss(long);
+    // the expectation is attached before close() rejects the call, so the rejection is never unhandled
+    const rejected = expect(runner.loss(long)).rejects.toThrow(/closed/);
     await runner.close();
-    await expect(call).rejects.toThrow(/closed/);
+    await rejected;
   });
 
   it('a training run that throws closes its runner', async () => {
