@@ -254,7 +254,7 @@ describe('what the screen says where the learner is', () => {
 
   it('back from the reader, the lesson list has its cursor on the lesson n moved to', async () => {
     const app = open(['learn'], threeLessons);
-    await app.waitFor('Lessons', T);
+    await app.waitFor('ftlab › Lessons', T);
     await app.waitUntil(() => selectedRow(app.text()).includes('Rank basics'), T);
     app.press('enter');
     await app.waitFor('% ·', T);
@@ -591,7 +591,7 @@ describe('--ascii and screen-reader output', () => {
     await app.waitFor('Keys', T);
     await escapeTo(app, 'Next:');
     app.type('l');
-    await app.waitFor('Lessons', T);
+    await app.waitFor('ftlab > Lessons', T);
     app.press('enter');
     await app.waitFor(/\d+% \|/, T);
     app.type('t');
@@ -704,7 +704,7 @@ describe('--ascii and screen-reader output', () => {
     const app = open(['--screen-reader'], threeLessons);
     await app.waitFor('Keys:', T);
     app.type('l');
-    await app.waitFor('Lessons', T);
+    await app.waitFor('ftlab > Lessons', T);
     app.press('enter');
     await app.waitFor(/Rank basics \(\d+% · \d+\/\d+/, T);
     app.type('c');
