@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Text } from 'ink';
 import { Screen, bodySizeFor } from '../../src/ui/layouts/Screen.js';
 import { useBodySize } from '../../src/ui/hooks/useBodySize.js';
-import { SelectList, windowStart } from '../../src/ui/components/SelectList.js';
+import { SelectList, itemRows, windowStart, windowStartRows } from '../../src/ui/components/SelectList.js';
 import { Command } from '../../src/ui/keys/keyBindings.js';
 import { pickTheme } from '../../src/ui/theme/palettes.js';
 import { KEYS, plain, renderWithProviders } from './helpers.js';
@@ -127,5 +127,30 @@ describe('SelectList', () => {
     expect(plain(await r.waitFor('alpha'))).toMatch(/› alpha/);
     await r.press('j', KEYS.down, KEYS.enter, 'k', KEYS.enter, 'k', 'k', KEYS.enter);
     expect(picked).toEqual(['c', 'b', 'a']);
+  });
+  it('wraps an item that does not fit under its label, keeping the detail whole, instead of cutting it with …', async () => {
+    const items = [
+      { key: 'a', label: 'LoRA on your laptop: teach a small model to triage support tickets', detail: '30 min · 5 steps', value: 'a' },
+      { key: 'b', label: 'Short', detail: '40 min · 6 steps', value: 'b', mark: '✓' },
+    ];
+    expect(itemRows(items, 40)).toEqual([3, 1]);
+    const r = renderWithProviders(<SelectList items={items} height={10} width={40} onSelect={() => {}} />);
+    unmount = r.unmount;
+    const rows = plain(await r.waitFor('Short')).split('\n');
+    expect(rows.slice(0, 4).map((l) => l.trimEnd())).toEqual([
+      '› LoRA on your laptop: teach a small',
+      '  model to triage support tickets',
+      '  30 min · 5 steps',
+      '  ✓ Short 40 min · 6 steps',
+    ]);
+    expect(plain(r.lastFrame() ?? '')).not.toContain('…');
+  });
+  it("keeps the cursor's item whole in view when items take several rows", () => {
+    expect(windowStartRows(0, 0, 5, [2, 2, 2, 2])).toBe(0);
+    // cursor on the third item: it and the one after it (4 rows) fit with one item above
+    expect(windowStartRows(2, 0, 5, [2, 2, 2, 2])).toBe(2);
+    expect(windowStartRows(3, 0, 5, [2, 2, 2, 2])).toBe(2);
+    // an item taller than the list still starts the window
+    expect(windowStartRows(1, 0, 2, [1, 4, 1])).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { Screen } from '../layouts/Screen.js';
 import { useBodySize } from '../hooks/useBodySize.js';
-import { SelectList, type ListItem } from '../components/SelectList.js';
+import { SelectList, itemRows, type ListItem } from '../components/SelectList.js';
 import { Command } from '../keys/keyBindings.js';
 import { KeypressPriority, useCommands } from '../contexts/KeypressContext.js';
 import { useNavigation } from '../contexts/NavigationContext.js';
@@ -93,7 +93,8 @@ function HomeBody({ summary, onOpen }: { summary: HomeSummary; onOpen: (r: Route
   ];
   const headline = `Due now ${s.due}   New today ${s.newToday}   Streak ${s.streak.current} day${s.streak.current === 1 ? '' : 's'}${s.streak.activeToday ? ' ' + glyphs.check : ''}   Lessons ${s.lessonsDone}/${s.lessons}`;
   // Rows: headline, blank, menu, blank, module heading, modules.
-  const moduleRows = Math.max(0, height - 2 - items.length - 2);
+  const menuRows = itemRows(items, width, options.screenReader).reduce((a, b) => a + b, 0);
+  const moduleRows = Math.max(0, height - 2 - menuRows - 2);
   const shown = s.modules.slice(0, moduleRows - (s.modules.length > moduleRows ? 1 : 0));
   // Module names get what the bar (at least 6), "12/12 lessons" and "mastery 100%" leave: whole at 100
   // columns and more, cut (with a full "…" or "...") only on a narrower screen.
@@ -112,7 +113,7 @@ function HomeBody({ summary, onOpen }: { summary: HomeSummary; onOpen: (r: Route
         {headline}
       </Text>
       <Text> </Text>
-      <SelectList items={items} height={items.length} onSelect={onOpen} />
+      <SelectList items={items} height={menuRows} onSelect={onOpen} />
       {moduleRows > 0 && (
         <>
           <Text> </Text>
