@@ -111,6 +111,10 @@ export interface ContentIndex {
   labById: Map<string, LoadedLab>;
 }
 
+/** The longest lab title the lab runner's title bar shows whole at 80 columns: 78 body columns less
+ * "ftlab › Lab: " (13), a space and "10/10 graded steps passed" (25). */
+export const LAB_TITLE_MAX = 39;
+
 /** What the loader needs to know of a lab check kind (src/engines/labs/types.ts CheckKind fits it). */
 export interface CheckKindSpec {
   description: string;
@@ -236,9 +240,19 @@ export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
   // ---- Labs -----------------------------------------------------------------------------------
   const lessonIds = new Set(firstLesson.map((l) => l.value.id));
   const labById = new Map<string, LoadedLab>();
+  const labWarnings: Problem[] = [];
   for (const l of firstLab) {
     const lab = l.value;
     let ok = true;
+    if (lab.title.length > LAB_TITLE_MAX) {
+      labWarnings.push(
+        l.src.problem(
+          ['title'],
+          `warning: lab title is ${lab.title.length} characters; at 80 columns the lab runner's title bar shows ${LAB_TITLE_MAX} ` +
+            '(the rest of the row is "ftlab › Lab: " and "N/M graded steps passed"), so the end would be cut: shorten it',
+        ),
+      );
+    }
     if (lab.id !== l.folder) {
       report(l.src.problem(['id'], `lab id "${lab.id}" must match its folder name "${l.folder}"`));
       broken.lab.add(l.folder);
@@ -418,7 +432,7 @@ export function loadContent(rootDir: string, opts: LoadOptions): ContentIndex {
     (a, b) => moduleOrder.get(a.module)! - moduleOrder.get(b.module)! || a.order - b.order || a.id.localeCompare(b.id),
   );
   const labList = [...labById.values()];
-  const warnings = prerequisiteOrderWarnings(firstLesson, sortedLessons);
+  const warnings = [...prerequisiteOrderWarnings(firstLesson, sortedLessons), ...labWarnings];
   return {
     root,
     modules: sortedModules,

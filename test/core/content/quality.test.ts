@@ -284,3 +284,16 @@ describe('ftlab content check shows warnings (CLI)', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, warnings: [], counts: { warnings: 0 } });
   });
 });
+
+describe("warnings: a lab title too long for the runner's title bar", () => {
+  it('names the title line and the limit; the shipped labs and the fixture have none', () => {
+    const dir = fixture({ 'labs/demo/lab.yaml': (t) => t.replace('title: Demo lab\n', 'title: A demo lab whose title is far too long for the bar\n') });
+    expect(problems(dir)).toEqual([]);
+    expect(warnings(dir)).toEqual([
+      'labs/demo/lab.yaml:2:8: warning: lab title is 50 characters; at 80 columns the lab runner\'s title bar shows 39 ' +
+        '(the rest of the row is "ftlab › Lab: " and "N/M graded steps passed"), so the end would be cut: shorten it',
+    ]);
+    expect(warnings(good)).toEqual([]);
+    expect(checkContent(repo, genericChecks).warnings.filter((w) => w.message.includes('lab title'))).toEqual([]);
+  });
+});
