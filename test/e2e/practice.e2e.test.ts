@@ -201,7 +201,7 @@ describe('quiz, review and exam in a pseudo-terminal', () => {
     expect(result.replace(/\s+/g, ' ')).toContain('not the official score');
     app.type('w');
     await app.waitFor('Exam review (wrong answers)', T);
-    expect(app.text()).toContain('not answered');
+    await app.waitFor('not answered', T);
     app.press('escape');
     await app.waitFor('Estimated scaled score', T);
     app.press('enter');
