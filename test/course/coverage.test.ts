@@ -126,9 +126,15 @@ describe('course coverage', () => {
     expect(questions.filter((q) => !Array.isArray(q.sources) || q.sources.length === 0).map((q) => q.id)).toEqual([]);
   });
 
-  it('every explanation names the lesson it teaches from', () => {
+  it('every question cites its own lesson, so feedback can name it and o can open it', () => {
+    const cites = (q: QuestionLike) => ((q.sources as string[] | undefined) ?? []).some((s) => s === q.lesson || s.startsWith(`${q.lesson}#`));
+    expect(questions.filter((q) => !cites(q)).map((q) => q.id)).toEqual([]);
+  });
+
+  it('no explanation ends with a lesson pointer (feedback adds its own "Lesson: … (press o to open it)" line)', () => {
     const all = questions.flatMap((q) => [q, ...(q.questions ?? [])]);
-    expect(all.filter((q) => !/lesson/i.test(String(q.explanation ?? ''))).map((q) => q.id)).toEqual([]);
+    const pointer = /(?:^|[.!?)"]\s+)Lessons?\b:?\s[^]*$/;
+    expect(all.filter((q) => pointer.test(String(q.explanation ?? '').trim())).map((q) => q.id)).toEqual([]);
   });
 
   it('every question points at an existing lesson', () => {
