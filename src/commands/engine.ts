@@ -1,6 +1,6 @@
 // Implementations of `ftlab train | eval-model | generate | merge | tokenize` (flags are declared in
 // src/cli/flags/engine.ts). Data goes to stdout (JSON with --json), messages to stderr.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { contentRoot } from '../shared/paths.js';
 import { note, printJson } from '../shared/output.js';
@@ -97,6 +97,14 @@ export function defaultModelDir(opts: Opts): string {
   return join(labDir(opts), 'base');
 }
 
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
 function num(v: unknown, flag: string, check: (n: number) => boolean = Number.isFinite, what = 'a number'): number {
   const n = Number(v);
   if (v === undefined || v === '' || !Number.isFinite(n) || !check(n))
@@ -129,8 +137,30 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
   }
 }
 
-function load(opts: Opts, quant: QuantizeOptions = {}): LoadedModel {
-  const dir = opts.model ? resolve(opts.model) : defaultModelDir(opts);
+/**
+ * The base an adapter names in adapter_config.json (base_model_name_or_path, which ftlab writes relative
+ * to the adapter folder), when that folder is on this machine: PEFT's AutoPeftModel loads the same one.
+ * Without it, an adapter trained on another base of the same shape would run on the shipped model and
+ * print fluent-looking garbage.
+ */
+function adapterBase(adapter: string | undefined): string | undefined {
+  if (!adapter) return undefined;
+  try {
+    const raw: unknown = JSON.parse(readFileSync(join(resolve(adapter), 'adapter_config.json'), 'utf8'));
+    const ref = raw && typeof raw === 'object' ? (raw as { base_model_name_or_path?: unknown }).base_model_name_or_path : undefined;
+    if (typeof ref !== 'string' || !ref) return undefined;
+    const dir = resolve(resolve(adapter), ref);
+    return existsSync(join(dir, 'config.json')) ? dir : undefined;
+  } catch {
+    return undefined; // loadAdapter reports an unreadable adapter folder properly
+  }
+}
+
+function load(opts: Opts & { adapter?: string }, quant: QuantizeOptions = {}): LoadedModel {
+  const recorded = opts.model ? undefined : adapterBase(opts.adapter);
+  const dir = opts.model ? resolve(opts.model) : (recorded ?? defaultModelDir(opts));
+  if (recorded && realpathOr(recorded) !== realpathOr(defaultModelDir(opts)))
+    note(`using the adapter's base model ${recorded} (its base_model_name_or_path; --model DIR picks another)`);
   if (!existsSync(dir))
     throw new UsageError(`model folder not found: ${dir}`, 'pass --model DIR with config.json, model.safetensors and tokenizer.json');
   return loadModel(dir, quant);

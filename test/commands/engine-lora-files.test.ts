@@ -112,6 +112,39 @@ describe('QLoRA files through the CLI', () => {
     expect(header.__metadata__.merged_from).not.toMatch(/^\//);
   });
 
+  it('eval-model, generate and merge apply an adapter to the base it names when no --model is given', () => {
+    const ad = join(tmp, 'lora-own-base');
+    const t = cli(
+      'train',
+      '--model',
+      model,
+      '--data',
+      join(tmp, 'train.jsonl'),
+      '--val',
+      join(tmp, 'val.jsonl'),
+      '--steps',
+      '2',
+      '--batch',
+      '4',
+      '--out',
+      ad,
+    );
+    expect(t.status, t.stderr).toBe(0);
+    // the fixture model's shapes differ from the shipped one's: on the shipped base this would fail
+    const e = cli('eval-model', '--adapter', ad, '--data', join(tmp, 'val.jsonl'), '--json');
+    expect(e.status, e.stderr).toBe(0);
+    expect(e.stderr).toContain(`using the adapter's base model ${model}`);
+    const g = cli('generate', '--adapter', ad, '--prompt', 'hi', '--max-tokens', '2', '--json');
+    expect(g.status, g.stderr).toBe(0);
+    const m = cli('merge', '--adapter', ad, '--out', join(tmp, 'merged-own-base'), '--json');
+    expect(m.status, m.stderr).toBe(0);
+    // --model still wins: the shipped base does not fit this adapter, and says so in one line
+    const shipped = cli('eval-model', '--model', join(root, 'labs/lora/base'), '--adapter', ad, '--data', join(tmp, 'val.jsonl'));
+    expect(shipped.status).not.toBe(0);
+    expect(shipped.stderr).not.toContain("using the adapter's base");
+    expect(shipped.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('--double-quant belongs to QLoRA', () => {
     const r = cli('train', '--model', model, '--data', join(tmp, 'train.jsonl'), '--steps', '1', '--double-quant', '--out', join(tmp, 'x'));
     expect(r.status).toBe(2);

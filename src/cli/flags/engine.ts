@@ -66,7 +66,10 @@ Examples:
   program
     .command('eval-model')
     .description('mean next-token cross-entropy on a JSONL file, as Hugging Face computes it with labels = input_ids')
-    .option('--model <dir>', 'HF model folder (default: the shipped micro model)')
+    .option(
+      '--model <dir>',
+      "HF model folder (default: the adapter's base_model_name_or_path when that folder exists, else the shipped micro model)",
+    )
     .option('--adapter <dir>', 'PEFT LoRA adapter folder to apply')
     .option('--data <file>', 'JSONL (messages, prompt/completion, instruction/output or text)')
     .option(
@@ -98,7 +101,10 @@ Examples:
   program
     .command('generate')
     .description('generate a reply with the micro model (optionally with a LoRA adapter), streamed to stdout')
-    .option('--model <dir>', 'HF model folder (default: the shipped micro model)')
+    .option(
+      '--model <dir>',
+      "HF model folder (default: the adapter's base_model_name_or_path when that folder exists, else the shipped micro model)",
+    )
     .option('--adapter <dir>', 'PEFT LoRA adapter folder to apply')
     .option('--prompt <text>', 'the user message (wrapped in the chat template unless --raw)')
     .option('--system <text>', 'optional system message')
@@ -126,7 +132,10 @@ Examples:
   program
     .command('merge')
     .description('merge a LoRA adapter into its base: W + (alpha/r)·B·A, written as a new model folder')
-    .option('--model <dir>', 'base model folder (default: the shipped micro model)')
+    .option(
+      '--model <dir>',
+      "base model folder (default: the adapter's base_model_name_or_path when that folder exists, else the shipped micro model)",
+    )
     .option('--adapter <dir>', 'PEFT LoRA adapter folder')
     .option('--out <dir>', 'new model folder to write')
     .option('--json', 'print {"out","bytes","merged_modules","scaling","max_abs_logit_diff"}')
