@@ -127,7 +127,8 @@ describe('course coverage', () => {
   });
 
   it('every question cites its own lesson, so feedback can name it and o can open it', () => {
-    const cites = (q: QuestionLike) => ((q.sources as string[] | undefined) ?? []).some((s) => s === q.lesson || s.startsWith(`${q.lesson}#`));
+    const cites = (q: QuestionLike) =>
+      ((q.sources as string[] | undefined) ?? []).some((s) => s === q.lesson || s.startsWith(`${q.lesson}#`));
     expect(questions.filter((q) => !cites(q)).map((q) => q.id)).toEqual([]);
   });
 

@@ -34,18 +34,19 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
     `Cards ${c.total}: ${c.new} new, ${c.learning + c.relearning} learning, ${c.review} in review, ${c.mastered} mastered; ${c.dueNow} due now`,
   );
   text(
-    `Streak ${s.streak.current} day${s.streak.current === 1 ? '' : 's'} (longest ${s.streak.longest})${s.streak.activeToday ? ', studied today' : ''}; ${plural(s.totals.reviews, 'review')} on ${plural(s.totals.studyDays, 'study day')}`,
+    `Streak ${plural(s.streak.current, 'day')} (longest ${s.streak.longest})${s.streak.activeToday ? ', studied today' : ''}; ${plural(s.totals.reviews, 'review')} on ${plural(s.totals.studyDays, 'study day')}`,
   );
 
   // ---- reviews per day -----------------------------------------------------------------------
   const days = s.reviewsPerDay;
   const counts = days.map((d) => d.total);
   const total = counts.reduce((a, b) => a + b, 0);
-  heading(`Reviews per day (last ${days.length} days: ${total} reviews, today ${counts[counts.length - 1] ?? 0})`);
+  heading(`Reviews per day (last ${plural(days.length, 'day')}: ${plural(total, 'review')}, today ${counts[counts.length - 1] ?? 0})`);
   if (sr) {
     const active = days.filter((d) => d.total > 0);
     if (!active.length) text('No reviews in this period.');
-    for (const d of active) text(`${d.day}: ${d.total} reviews (again ${d.again}, hard ${d.hard}, good ${d.good}, easy ${d.easy})`);
+    for (const d of active)
+      text(`${d.day}: ${plural(d.total, 'review')} (again ${d.again}, hard ${d.hard}, good ${d.good}, easy ${d.easy})`);
   } else if (total === 0) {
     text('No reviews yet: review some cards and this chart fills in.', muted);
   } else {
@@ -81,7 +82,7 @@ export function statsLines(s: Stats, opts: { glyphs: Glyphs; theme: Theme; width
   const next7 = f.slice(0, 7).reduce((n, d) => n + d.due, 0);
   const all = f.reduce((n, d) => n + d.due, 0);
   heading(
-    `Due forecast, next ${f.length} days: today ${f[0]?.due ?? 0}, tomorrow ${f[1]?.due ?? 0}, 7 days ${next7}, ${f.length} days ${all}`,
+    `Due forecast, next ${plural(f.length, 'day')}: today ${f[0]?.due ?? 0}, tomorrow ${f[1]?.due ?? 0}, 7 days ${next7}, ${plural(f.length, 'day')} ${all}`,
   );
   if (all === 0) text('Nothing scheduled yet.', muted);
   else if (sr) {
