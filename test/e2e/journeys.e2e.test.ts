@@ -436,7 +436,7 @@ describe('80 columns: nothing to read is cut with "…"', () => {
     const check = spawnSync('bash', ['-n', '-c', joined], { encoding: 'utf8' });
     expect(check.status, `${joined}\n${check.stderr}`).toBe(0);
     app.type('q');
-    await app.waitFor('Stop the model server', T);
+    await app.waitFor('The model server and the serving API are running.', T);
     app.type('y');
     await app.waitFor('Lab: Serving', T);
     app.type('q');
@@ -804,12 +804,14 @@ describe('serving lab ports and leaving a lab screen', () => {
     const [, port, pid] = /model server: running http:\/\/127\.0\.0\.1:(\d+) \(pid (\d+)\)/.exec(up)!;
     expect(Number(port)).not.toBe(11435); // --port 0: any free port, not the default
     app.type('q');
-    await app.waitFor('Stop the model server and the serving API', T);
+    // Only the model server runs: the question names it alone.
+    const asked = await app.waitFor('The model server is running.', T);
+    expect(asked).not.toContain('and the serving API');
     app.type('n');
-    await app.waitForGone('Stop the model server', T);
+    await app.waitForGone('The model server is running.', T);
     await app.waitFor('model server: running', T);
     app.type('q');
-    await app.waitFor('Stop the model server', T);
+    await app.waitFor('The model server is running.', T);
     app.type('y');
     await app.waitFor('Lab: Serving', T); // back at the runner, not out of ftlab
     const alive = () => {
