@@ -42,7 +42,12 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
   // Attempts saved before tasks were kept have none; a damaged byTask falls back to the items.
   const tasks = Array.isArray(attempt.byTask) ? attempt.byTask : byTask(attempt.items);
   // Rows the rest of the result takes (the long lines wrap once at 80 columns), so the task list gets the rest.
-  const reservedRows = (notice ? 2 : 0) + 6 + attempt.byDomain.length + 2 * attempt.notes.length + 3;
+  // A domain name longer than its column wraps under itself (domain 5's name is 52 characters).
+  const domainRows = attempt.byDomain.reduce(
+    (n, d) => n + Math.max(1, Math.ceil(textWidth(`${d.domain}. ${domainName(d.domain)}`) / NAME_WIDTH)),
+    0,
+  );
+  const reservedRows = (notice ? 2 : 0) + 6 + domainRows + 2 * attempt.notes.length + 3;
   const minutes = Math.round((attempt.submittedAt - attempt.startedAt) / 60_000);
   const barWidth = 20;
   return (
@@ -75,8 +80,8 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
             </Text>
           ) : (
             <Box key={d.domain}>
-              <Box width={44} flexShrink={0} marginRight={1}>
-                <Text wrap="truncate-end">
+              <Box width={NAME_WIDTH} flexShrink={0} marginRight={1}>
+                <Text wrap="wrap">
                   {d.domain}. {domainName(d.domain)}
                 </Text>
               </Box>
@@ -102,6 +107,9 @@ export function ExamResult({ attempt, onReview, onHistory, onDone, notice }: Exa
     </Screen>
   );
 }
+
+/** Columns of the domain-name column in "By domain" (the bar and score take the rest of 78). */
+const NAME_WIDTH = 44;
 
 /**
  * Task statements, weakest first: what to study next. As many as fit below the rest of the result (each line

@@ -96,10 +96,12 @@ function HomeBody({ summary, onOpen }: { summary: HomeSummary; onOpen: (r: Route
   const menuRows = itemRows(items, width, options.screenReader).reduce((a, b) => a + b, 0);
   const moduleRows = Math.max(0, height - 2 - menuRows - 2);
   const shown = s.modules.slice(0, moduleRows - (s.modules.length > moduleRows ? 1 : 0));
-  // Module names get what the bar (at least 6), "12/12 lessons" and "mastery 100%" leave: whole at 100
-  // columns and more, cut (with a full "…" or "...") only on a narrower screen.
-  const titleW = Math.min(Math.max(8, ...s.modules.map((m) => m.title.length)), Math.max(8, width - 6 - 30));
-  const barW = Math.max(6, Math.min(20, width - titleW - 30));
+  // Module names get what the bar (at least 6), "12/12 lessons" and "mastery 100%" leave: whole at 80
+  // columns, cut (with a full "…" or "...") only on a narrower screen, where the full names are in Stats.
+  // After the title and bar: three spaces, "12/12 lessons" padded to 12 and "mastery 100%" (narrow: "100%").
+  const rest = 3 + 12 + (mode === 'narrow' ? 4 : 12);
+  const titleW = Math.min(Math.max(8, ...s.modules.map((m) => m.title.length)), Math.max(8, width - 6 - rest));
+  const barW = Math.max(6, Math.min(20, width - titleW - rest));
   const cutTitle = (t: string) =>
     t.length <= titleW
       ? t.padEnd(titleW)

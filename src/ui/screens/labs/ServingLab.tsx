@@ -2,7 +2,7 @@
 // send a prompt, load-test, read /metrics and copy curl commands. All work happens in
 // ServingLabSession (src/engines/labs/serving/session.ts); this component only renders its state.
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PORTS_ENV, portsFromEnv, ServingLabSession, type ServingLabState } from '../../../engines/labs/serving/session.js';
 import { progressBar, sparkline } from '../../components/charts.js';
 import { useUi } from '../../contexts/UiContext.js';
@@ -13,31 +13,10 @@ import { useBodySize } from '../../hooks/useBodySize.js';
 import { TextField } from '../../questions/TextField.js';
 import { shellCommandRows } from '../../markdown/shell.js';
 
-/** What a lab screen leaves running for the lab steps (the same shape as KeptLabScreen in LabRunner.tsx). */
-export interface KeptLabScreen {
-  handle: unknown;
-  apiUrl(): string | undefined;
-  stop(): Promise<void>;
-}
-
 export interface LabScreenProps {
   contentRoot: string;
   home?: string;
-  /** What this screen kept running when the learner last left it with k: it takes it over again. */
-  kept?: KeptLabScreen;
-  onExit(kept?: KeptLabScreen): void;
-}
-
-/** The example prompt: Enter on an empty prompt sends it (it is a placeholder, so typing replaces it). */
-const EXAMPLE_PROMPT = 'Explain LoRA in one sentence.';
-
-/** "the model server and the serving API": only what this screen started and still runs (a real Ollama is not ours). */
-function runningChildren(s: ServingLabState): string[] {
-  const busy = (status: string) => status === 'running' || status === 'starting';
-  return [
-    ...(s.backend.kind !== 'ollama' && busy(s.backend.status) ? ['the model server'] : []),
-    ...(busy(s.api.status) ? ['the serving API'] : []),
-  ];
+  onExit(): void;
 }
 
 type Panel = 'log' | 'prompt' | 'load' | 'curl' | 'metrics';
@@ -65,44 +44,28 @@ function wrap(text: string, width: number): string[] {
 
 const ms = (x?: number) => (x === undefined || Number.isNaN(x) ? '–' : `${x.toFixed(1)} ms`);
 
-export default function ServingLab({ onExit, kept }: LabScreenProps) {
+export default function ServingLab({ onExit }: LabScreenProps) {
   // Default ports (DEFAULT_PORTS) unless FTLAB_SERVING_LAB_PORTS says otherwise; a taken port moves and
-  // the screen says so under the status line. Servers kept running when the learner last left are taken over.
+  // the screen says so under the status line.
   const session = useMemo(() => {
-    if (kept?.handle instanceof ServingLabSession) return kept.handle;
     const { ports, problem } = portsFromEnv(process.env[PORTS_ENV]);
     return new ServingLabSession({ ports, notice: problem });
   }, []);
-  // Set when the learner leaves with k: the servers outlive this screen (the lab runner stops them later).
-  const keeping = useRef(false);
   const [state, setState] = useState<ServingLabState>(session.state);
   const [panel, setPanel] = useState<Panel>('log');
   const [typing, setTyping] = useState(false);
-  const [draft, setDraft] = useState('');
-  // The last prompt sent (or the example) is the placeholder: Enter on an empty field sends it again.
-  const [lastPrompt, setLastPrompt] = useState(EXAMPLE_PROMPT);
+  const [draft, setDraft] = useState('Explain LoRA in one sentence.');
   // q/Esc go back to the lab's steps; with servers running, only after the learner says so (they stop).
   const [confirmLeave, setConfirmLeave] = useState(false);
-  const leave = () => void session.dispose().then(() => onExit());
-  const keepRunning = () => {
-    keeping.current = true;
-    onExit({
-      handle: session,
-      apiUrl: () => (session.state.api.status === 'running' ? session.state.api.url : undefined),
-      stop: () => session.dispose(),
-    });
-  };
+  const leave = () => void session.dispose().then(onExit);
   const askToLeave = () => {
-    if (runningChildren(session.state).length) setConfirmLeave(true);
+    const s = session.state;
+    if (s.backend.status === 'running' || s.api.status === 'running' || s.backend.status === 'starting' || s.api.status === 'starting')
+      setConfirmLeave(true);
     else leave();
   };
   useCommands(
-    {
-      [Command.CONFIRM]: leave,
-      [Command.LAB_KEEP_RUNNING]: keepRunning,
-      [Command.CANCEL]: () => setConfirmLeave(false),
-      [Command.QUIT]: () => setConfirmLeave(false),
-    },
+    { [Command.CONFIRM]: leave, [Command.CANCEL]: () => setConfirmLeave(false), [Command.QUIT]: () => setConfirmLeave(false) },
     { isActive: confirmLeave, priority: KeypressPriority.Critical },
   );
   useEffect(() => {
@@ -111,7 +74,7 @@ export default function ServingLab({ onExit, kept }: LabScreenProps) {
     void session.detect();
     return () => {
       session.off('change', onChange);
-      if (!keeping.current) void session.dispose();
+      void session.dispose();
     };
   }, [session]);
 
@@ -121,7 +84,6 @@ export default function ServingLab({ onExit, kept }: LabScreenProps) {
       [Command.LAB_API]: () => void session.toggleApi(),
       [Command.LAB_PROMPT]: () => {
         setPanel('prompt');
-        setDraft('');
         setTyping(true);
       },
       [Command.LAB_LOAD_TEST]: () => {
@@ -140,26 +102,14 @@ export default function ServingLab({ onExit, kept }: LabScreenProps) {
     { isActive: !typing && !confirmLeave, priority: KeypressPriority.Low },
   );
 
-  const running = runningChildren(state);
-  const them = running.length > 1 ? 'them' : 'it';
-  const confirmHints = [
-    { command: Command.CONFIRM, label: `stop ${them}` },
-    { command: Command.LAB_KEEP_RUNNING, label: 'keep running' },
-    { command: Command.CANCEL, label: 'stay' },
-  ];
   return (
     <Screen
       title="Serving lab"
       status={state.model}
-      // While typing a prompt only Enter and Esc work (Screen adds "Esc leave field").
-      hints={confirmLeave ? confirmHints : typing ? [{ command: Command.SUBMIT, label: 'send' }] : HINTS}
+      hints={confirmLeave ? [Command.CONFIRM, Command.CANCEL] : HINTS}
       moreKeys={[Command.LAB_PULL]}
       warnings={
-        confirmLeave
-          ? [
-              `${running.join(' and ').replace(/^t/, 'T')} ${running.length > 1 ? 'are' : 'is'} running. Going back to the lab steps: y stops ${them}, k keeps ${them} running so the steps can grade the API (stopped when you leave the lab), n stays.`,
-            ]
-          : undefined
+        confirmLeave ? ['Stop the model server and the serving API and go back to the lab steps? y stops them, n stays'] : undefined
       }
     >
       <Body
@@ -168,13 +118,10 @@ export default function ServingLab({ onExit, kept }: LabScreenProps) {
         curl={session.curlCommands()}
         typing={typing}
         draft={draft}
-        placeholder={lastPrompt}
         setDraft={setDraft}
         onSubmit={(v) => {
           setTyping(false);
-          const prompt = v.trim() || lastPrompt;
-          setLastPrompt(prompt);
-          void session.sendPrompt(prompt);
+          if (v.trim()) void session.sendPrompt(v.trim());
         }}
         onLeave={() => setTyping(false)}
       />
@@ -188,13 +135,12 @@ interface BodyProps {
   curl: string[];
   typing: boolean;
   draft: string;
-  placeholder: string;
   setDraft(v: string): void;
   onSubmit(v: string): void;
   onLeave(): void;
 }
 
-function Body({ state, panel, curl, typing, draft, placeholder, setDraft, onSubmit, onLeave }: BodyProps) {
+function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }: BodyProps) {
   const { theme, glyphs, options } = useUi();
   const { width, height } = useBodySize();
   const status = (label: string, s: { status: string; url?: string; pid?: number; message?: string; notice?: string }, extra = '') => {
@@ -307,7 +253,6 @@ function Body({ state, panel, curl, typing, draft, placeholder, setDraft, onSubm
         <TextField
           label="Prompt"
           value={draft}
-          placeholder={`${placeholder} (Enter sends this)`}
           onChange={setDraft}
           onSubmit={onSubmit}
           onLeave={onLeave}
