@@ -128,7 +128,8 @@ export async function openLab(root: string, id: string, flags: OpenFlags): Promi
       { screen: 'lab', labId: lab.id },
       { root, home: flags.home, screenReader: Boolean(flags.screenReader), ascii: Boolean(flags.ascii), json: false },
     );
-    return 0;
+    // Ctrl-C in the app set 130 (128 + SIGINT); the caller's `process.exitCode = …` must not turn it into 0.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   }
   const steps = lab.steps.map((s) => ({
     id: s.id,

@@ -89,6 +89,7 @@ export enum Command {
   LAB_TRAIN = 'lab.train',
   LAB_STOP = 'lab.stop',
   LAB_SAMPLE = 'lab.sample',
+  LAB_KEEP_RUNNING = 'lab.keepRunning',
 }
 
 export type CommandGroup =
@@ -245,4 +246,10 @@ export const defaultKeyBindings: Record<Command, CommandInfo> = {
   [Command.LAB_TRAIN]: { bindings: ['t'], description: 'start training with the chosen settings', short: 'train', group: 'Lab' },
   [Command.LAB_STOP]: { bindings: ['x'], description: 'stop training (a checkpoint is written)', short: 'stop', group: 'Lab' },
   [Command.LAB_SAMPLE]: { bindings: ['g'], description: 'show the next held-out generation', short: 'next sample', group: 'Lab' },
+  [Command.LAB_KEEP_RUNNING]: {
+    bindings: ['k'],
+    description: "leaving a lab's screen: keep its servers running, so the lab steps can grade them",
+    short: 'keep running',
+    group: 'Lab',
+  },
 };

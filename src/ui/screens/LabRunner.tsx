@@ -3,7 +3,7 @@
 // check's hint shown only when asked for. Results go to the progress store, like `ftlab lab verify`.
 // A lab that ships its own screen (src/ui/labs/<id>/<Name>Lab.tsx) is offered from here.
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, useRef, useState, type ComponentType } from 'react';
+import { useEffect, useMemo, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import { markdown } from '../../core/content/markdown.js';
 import type { LoadedLab } from '../../core/content/loader.js';
 import { labStanding, recordLabRun } from '../../app/lab-progress.js';
@@ -19,13 +19,25 @@ import { Screen } from '../layouts/Screen.js';
 import { useBodySize } from '../hooks/useBodySize.js';
 import { renderMarkdown } from '../markdown/render.js';
 import type { Line } from '../markdown/text.js';
-import { inAppCheckOptions } from '../../app/lab-artefacts.js';
+import { gradingUrl, inAppCheckOptions, listening } from '../../app/lab-artefacts.js';
+import { TextField } from '../questions/TextField.js';
+
+/** What a lab screen leaves running when the learner goes back with k (the serving lab's servers). */
+export interface KeptLabScreen {
+  /** The screen's own session, handed back to it when it opens again. */
+  handle: unknown;
+  /** The serving API it keeps running, for the checks to grade. */
+  apiUrl(): string | undefined;
+  /** Stops what it keeps running (when the learner leaves the lab). */
+  stop(): Promise<void>;
+}
 
 /** Props of a lab's own screen component. */
 export interface LabScreenProps {
   contentRoot: string;
   home?: string;
-  onExit(): void;
+  kept?: KeptLabScreen;
+  onExit(kept?: KeptLabScreen): void;
 }
 
 /** src/ui/screens/labs/<Pascal>Lab.tsx, e.g. ServingLab.tsx for the serving lab. */
@@ -66,6 +78,7 @@ export default function LabRunner({ route }: ScreenProps<'lab'>) {
 function Runner({ lab }: { lab: LoadedLab }) {
   const data = useAppData();
   const env = useAppEnv();
+  const { theme } = useUi();
   const saved = data.store.settings.get().labs[lab.id];
   const [stepIndex, setStepIndex] = useState(() => {
     // Start at the first step not yet passed.
@@ -85,6 +98,14 @@ function Runner({ lab }: { lab: LoadedLab }) {
   const holdKeys = useKeyHold();
   const seed = useMemo(() => randomSeed(), []);
   const abort = useRef(new AbortController());
+  // Servers the lab screen left running for grading: ours until the screen opens again or the lab closes.
+  const [kept, setKept] = useState<KeptLabScreen | undefined>();
+  const keptRef = useRef<KeptLabScreen | undefined>(undefined);
+  keptRef.current = kept;
+  useEffect(() => () => void keptRef.current?.stop(), []);
+  // The URL field (a lab whose checks need a running API that the lab screen does not provide).
+  const [askUrl, setAskUrl] = useState<{ value: string; error?: string } | undefined>();
+  const lastUrl = useRef<string | undefined>(undefined);
 
   useEffect(() => {
     if (!opening) return;
@@ -112,10 +133,27 @@ function Runner({ lab }: { lab: LoadedLab }) {
   const step = lab.steps[stepIndex]!;
   const state: StepState = states[step.id] ?? { status: 'idle' };
 
-  const runChecks = async () => {
+  const grading = inAppCheckOptions(lab.id, data.store.home, { apiUrl: kept?.apiUrl() });
+
+  const runChecks = async (given?: Record<string, string>) => {
     if (state.status === 'running' || step.checks.length === 0) return;
+    // Nothing here says which API to grade: ask for its URL first.
+    if (grading.askUrl !== undefined && !given) {
+      setAskUrl({ value: lastUrl.current ?? grading.askUrl });
+      return;
+    }
+    const options = { ...grading.options, ...given };
     setStates((s) => ({ ...s, [step.id]: { status: 'running', done: 0 } }));
     setShowHints(false);
+    // Checks against an address where nothing listens would only fail: they are skipped, with the reason,
+    // and nothing is recorded (they say nothing about the learner's work).
+    if (options.url && !(await listening(options.url))) {
+      if (abort.current.signal.aborted) return;
+      const why = `nothing is listening at ${options.url}: start the API (o, then b and a; k keeps it running when you go back) or give the URL of a running one`;
+      const skipped = step.checks.map((c, index): CheckResult => ({ step: step.id, index, kind: c.kind, ok: true, skipped: why, ms: 0 }));
+      setStates((s) => ({ ...s, [step.id]: { status: 'done', results: skipped } }));
+      return;
+    }
     const results: CheckResult[] = [];
     for (let i = 0; i < step.checks.length; i++) {
       if (abort.current.signal.aborted) return;
@@ -123,7 +161,7 @@ function Runner({ lab }: { lab: LoadedLab }) {
         await runCheck(lab, step, i, {
           contentRoot: env.contentRoot,
           home: env.home,
-          options: inAppCheckOptions(lab.id, data.store.home).options,
+          options,
           seed,
           signal: abort.current.signal,
         }),
@@ -132,6 +170,8 @@ function Runner({ lab }: { lab: LoadedLab }) {
     }
     if (abort.current.signal.aborted) return;
     setStates((s) => ({ ...s, [step.id]: { status: 'done', results } }));
+    // A run where no check could run says nothing about the learner's work: nothing is recorded.
+    if (results.every((r) => r.skipped)) return;
     const passed = results.every((r) => r.ok);
     try {
       const detail = results
@@ -150,12 +190,16 @@ function Runner({ lab }: { lab: LoadedLab }) {
     setShowHints(false);
   };
 
+  // Hints are those of the failed checks of the last run: Space has something to show only then.
+  const hasHints = state.status === 'done' && state.results.some((r) => !r.ok && r.hint);
+
   useCommands(
     {
       [Command.LAB_NEXT_STEP]: () => move(1),
       [Command.LAB_PREV_STEP]: () => move(-1),
-      [Command.LAB_RUN_CHECKS]: () => void runChecks(),
-      [Command.LAB_HINTS]: () => setShowHints((v) => !v),
+      [Command.LAB_RUN_CHECKS]: () => (step.checks.length ? void runChecks() : false),
+      // Without hints Space is free to page the step's text down.
+      [Command.LAB_HINTS]: () => (hasHints ? setShowHints((v) => !v) : false),
       [Command.LAB_OPEN_SCREEN]: () => {
         if (screenLoaded && !ownScreen) return false;
         holdKeys(true);
@@ -163,28 +207,60 @@ function Runner({ lab }: { lab: LoadedLab }) {
         return true;
       },
     },
-    { priority: KeypressPriority.Low, isActive: LabScreen === undefined && !opening },
+    { priority: KeypressPriority.Low, isActive: LabScreen === undefined && !opening && !askUrl },
   );
 
   // The progress folder, not a temp dir: what the lab screen trains must outlive it, for grading here.
-  if (LabScreen) return <LabScreen contentRoot={env.contentRoot} home={data.store.home} onExit={() => setLabScreen(undefined)} />;
+  if (LabScreen) {
+    return (
+      <LabScreen
+        contentRoot={env.contentRoot}
+        home={data.store.home}
+        kept={kept}
+        onExit={(next) => {
+          setKept(next);
+          setLabScreen(undefined);
+          // Results shown were for what the screen ran before (an API now stopped, an older adapter):
+          // the steps show what will be graded now, their recorded marks stay.
+          setStates({});
+        }}
+      />
+    );
+  }
+
+  const submitUrl = (text: string) => {
+    const url = gradingUrl(text);
+    if (!url) {
+      setAskUrl({ value: text, error: 'That is not an http:// or https:// URL, e.g. http://127.0.0.1:8000' });
+      return;
+    }
+    lastUrl.current = url;
+    setAskUrl(undefined);
+    void runChecks({ url });
+  };
 
   // Steps without checks are reading steps: only graded steps count toward the lab.
   const gradedSteps = lab.steps.filter((s) => s.checks.length > 0).length;
-  const hints = [
-    Command.LAB_NEXT_STEP,
-    Command.LAB_PREV_STEP,
-    Command.LAB_RUN_CHECKS,
-    { command: Command.LAB_HINTS, label: showHints ? 'hide hints' : 'hints' },
-    ...(ownScreen ? [Command.LAB_OPEN_SCREEN] : []),
-    Command.BACK,
-  ];
+  // The footer lists only keys that do something on this step.
+  const hints = askUrl
+    ? [{ command: Command.SUBMIT, label: 'grade this API' }]
+    : [
+        Command.LAB_NEXT_STEP,
+        Command.LAB_PREV_STEP,
+        ...(step.checks.length ? [Command.LAB_RUN_CHECKS] : []),
+        ...(hasHints ? [{ command: Command.LAB_HINTS, label: showHints ? 'hide hints' : 'hints' }] : []),
+        ...(ownScreen ? [Command.LAB_OPEN_SCREEN] : []),
+        Command.BACK,
+      ];
   return (
     <Screen
       title={`Lab: ${lab.title}`}
       status={`${passed}/${gradedSteps} graded step${gradedSteps === 1 ? '' : 's'} passed`}
       hints={hints}
-      moreKeys={[Command.DOWN, Command.UP, Command.PAGE_DOWN, Command.PAGE_UP]}
+      // ? still describes every runner key, also those this step does not offer.
+      moreKeys={[Command.LAB_RUN_CHECKS, Command.LAB_HINTS, Command.DOWN, Command.UP, Command.PAGE_DOWN, Command.PAGE_UP].filter(
+        (c) => !hints.some((h) => (typeof h === 'string' ? h : h.command) === c),
+      )}
     >
       <Body
         lab={lab}
@@ -195,7 +271,23 @@ function Runner({ lab }: { lab: LoadedLab }) {
         hasOwnScreen={ownScreen !== undefined}
         top={top}
         setTop={setTop}
-        gradingNote={inAppCheckOptions(lab.id, data.store.home).note}
+        spacePages={!hasHints}
+        gradingNote={grading.note}
+        field={
+          askUrl ? (
+            <>
+              <TextField
+                label="API URL"
+                value={askUrl.value}
+                onChange={(value) => setAskUrl({ value })}
+                onSubmit={submitUrl}
+                onLeave={() => setAskUrl(undefined)}
+              />
+              {askUrl.error ? <Text color={theme.status.error}>{askUrl.error}</Text> : null}
+            </>
+          ) : undefined
+        }
+        fieldRows={askUrl ? (askUrl.error ? 2 : 1) : 0}
       />
     </Screen>
   );
@@ -212,12 +304,32 @@ interface BodyProps {
   setTop: (f: (t: number) => number) => void;
   /** What the in-app checks grade (the lab screen's artefacts), when the lab needs one. */
   gradingNote?: string;
+  /** Space pages the step's text (when it shows no hints). */
+  spacePages: boolean;
+  /** A text field under the check panel (the URL to grade) and the rows it takes. */
+  field?: ReactNode;
+  fieldRows: number;
 }
 
 /** Rows: the step list, a rule, the instructions (scrollable), a rule, the check panel. */
-function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, setTop, gradingNote }: BodyProps) {
+function Body({
+  lab,
+  stepIndex,
+  states,
+  saved,
+  showHints,
+  hasOwnScreen,
+  top,
+  setTop,
+  gradingNote,
+  spacePages,
+  field,
+  fieldRows,
+}: BodyProps) {
   const { theme, glyphs, options } = useUi();
-  const { width, height } = useBodySize();
+  const size = useBodySize();
+  const width = size.width;
+  const height = Math.max(4, size.height - fieldRows);
   const step = lab.steps[stepIndex]!;
   const state: StepState = states[step.id] ?? { status: 'idle' };
   const instructions = useMemo<Line[]>(
@@ -232,21 +344,36 @@ function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, set
   );
   const stepRows = Math.min(lab.steps.length, Math.max(1, Math.floor(height / 4)));
   const results = state.status === 'done' ? state.results : [];
-  const panel = checkPanel(step.checks.length, state, results, showHints, glyphs, hasOwnScreen);
+  const earlierPass = Boolean(saved?.steps[step.id]?.passed);
+  const panel = checkPanel(step.checks.length, state, results, showHints, glyphs, hasOwnScreen, earlierPass);
   if (gradingNote && step.checks.length > 0 && state.status === 'idle') panel.splice(1, 0, { text: gradingNote, tone: 'muted' });
   const checkLines = panel.flatMap((l) => wrapLine(l, Math.max(20, width)));
-  // The check panel gets what the instructions leave, and at least a third of the body.
-  const panelRows = Math.min(checkLines.length, Math.max(Math.floor(height / 3), height - stepRows - 2 - instructions.length));
+  // The check panel gets what the instructions leave, and at least a third of the body; results (with
+  // their hints) may take more, down to 3 rows of instructions.
+  const panelFloor = state.status === 'done' ? height - stepRows - 2 - 2 : Math.floor(height / 3);
+  let panelRows = Math.min(checkLines.length, Math.max(panelFloor, height - stepRows - 2 - instructions.length));
+  // Results still taller than that end with a row saying so, never cut silently.
+  const panelCut = checkLines.length > panelRows ? checkLines.length - panelRows + 1 : 0;
+  if (panelCut) panelRows = Math.max(1, panelRows - 1);
   const instructionRows = Math.max(1, height - stepRows - panelRows - 2);
-  const maxTop = Math.max(0, instructions.length - instructionRows);
+  // Text taller than its pane ends with a row that says how much more there is and how to get to it.
+  const overflow = instructions.length > instructionRows;
+  const textRows = overflow ? Math.max(1, instructionRows - 1) : instructionRows;
+  const maxTop = Math.max(0, instructions.length - textRows);
   const shownTop = Math.min(top, maxTop);
+  const below = instructions.length - shownTop - textRows;
+  const moreRow = !overflow
+    ? undefined
+    : below > 0
+      ? `${glyphs.arrowDown} ${below} more line${below === 1 ? '' : 's'}: PgDn${spacePages ? '/Space' : ''} or ${glyphs.arrowDown}${shownTop > 0 ? ', PgUp back' : ''}`
+      : `${glyphs.arrowUp} end of this step's text: PgUp goes back up`;
   const scroll = (d: number) => setTop((t) => Math.max(0, Math.min(maxTop, Math.min(t, maxTop) + d)));
   useCommands(
     {
       [Command.DOWN]: () => scroll(1),
       [Command.UP]: () => scroll(-1),
-      [Command.PAGE_DOWN]: () => scroll(Math.max(1, instructionRows - 1)),
-      [Command.PAGE_UP]: () => scroll(-Math.max(1, instructionRows - 1)),
+      [Command.PAGE_DOWN]: () => scroll(Math.max(1, textRows - 1)),
+      [Command.PAGE_UP]: () => scroll(-Math.max(1, textRows - 1)),
       [Command.TOP]: () => scroll(-instructions.length),
       [Command.BOTTOM]: () => scroll(instructions.length),
     },
@@ -267,11 +394,21 @@ function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, set
         );
       })}
       <Text color={theme.text.muted}>{glyphs.hr.repeat(Math.max(0, width))}</Text>
-      {instructions.slice(shownTop, shownTop + instructionRows).map((l, i) => (
+      {instructions.slice(shownTop, shownTop + textRows).map((l, i) => (
         <StyledLine key={shownTop + i} line={l} />
       ))}
+      {moreRow ? <Text color={theme.text.muted}>{moreRow}</Text> : null}
       <Text color={theme.text.muted}>{glyphs.hr.repeat(Math.max(0, width))}</Text>
-      {checkLines.slice(0, panelRows).map((l, i) => (
+      {(panelCut
+        ? [
+            ...checkLines.slice(0, panelRows),
+            {
+              text: `${glyphs.arrowDown} ${panelCut} more line${panelCut === 1 ? '' : 's'} of results: a taller terminal shows them`,
+              tone: 'muted' as const,
+            },
+          ]
+        : checkLines
+      ).map((l, i) => (
         <Text
           key={i}
           color={
@@ -288,6 +425,7 @@ function Body({ lab, stepIndex, states, saved, showHints, hasOwnScreen, top, set
           {l.text}
         </Text>
       ))}
+      {field}
     </Box>
   );
 }
@@ -302,8 +440,11 @@ function stepMark(
   if (checks === 0) return glyphs.bullet;
   const s = states[id];
   if (s?.status === 'running') return '…';
-  if (s?.status === 'done') return s.results.every((r) => r.ok) ? glyphs.check : glyphs.cross;
   const prev = saved?.steps[id];
+  // A run where no check could run (all skipped) changes nothing; a failed run never hides an earlier
+  // pass, which still counts in the header (the panel says the last run failed).
+  const ran = s?.status === 'done' ? s.results.filter((r) => !r.skipped) : [];
+  if (ran.length) return ran.every((r) => r.ok) || prev?.passed ? glyphs.check : glyphs.cross;
   if (prev) return prev.passed ? glyphs.check : glyphs.cross;
   return glyphs.bullet;
 }
@@ -336,12 +477,16 @@ function checkPanel(
   showHints: boolean,
   glyphs: { check: string; cross: string },
   hasOwnScreen: boolean,
+  earlierPass: boolean,
 ): PanelLine[] {
   const lines: PanelLine[] = [];
   if (count === 0) {
     lines.push({ text: 'This step has no checks: read it, try the commands, then move on.', tone: 'muted' });
   } else if (state.status === 'idle') {
-    lines.push({ text: `${count} check${count === 1 ? '' : 's'} for this step. Press Enter to run them.`, tone: 'muted' });
+    lines.push({
+      text: count === 1 ? '1 check for this step. Press Enter to run it.' : `${count} checks for this step. Press Enter to run them.`,
+      tone: 'muted',
+    });
   } else if (state.status === 'running') {
     lines.push({ text: `Running checks… ${state.done}/${count}`, tone: 'muted' });
   } else {
@@ -349,13 +494,25 @@ function checkPanel(
     const skipped = results.filter((r) => r.skipped);
     const ran = `${results.length - failed.length - skipped.length}/${results.length} checks passed`;
     const skips = skipped.length ? `, ${skipped.length} skipped` : '';
+    const reasons = new Set(skipped.map((r) => r.skipped));
+    if (skipped.length === results.length && reasons.size === 1) {
+      // One reason for all (nothing listening at the URL): said once, not once per check.
+      lines.push({ text: `No check could run, so nothing was graded or recorded: ${skipped[0]!.skipped}.`, tone: 'muted' });
+      lines.push({ text: `- skipped: ${skipped.map((r) => r.kind).join(', ')}`, tone: 'muted' });
+      if (hasOwnScreen) lines.push({ text: 'This lab has its own interactive screen: press o to open it.', tone: 'muted' });
+      return lines;
+    }
     lines.push(
-      failed.length
-        ? { text: `${ran}${skips}.`, tone: 'fail' }
-        : skipped.length
-          ? { text: `${ran}${skips}, none failed.`, tone: 'ok' }
-          : { text: `All ${results.length} checks passed.`, tone: 'ok' },
+      skipped.length === results.length
+        ? { text: `No check could run here, so nothing was graded or recorded (why below).`, tone: 'muted' }
+        : failed.length
+          ? { text: `${ran}${skips}.`, tone: 'fail' }
+          : skipped.length
+            ? { text: `${ran}${skips}, none failed.`, tone: 'ok' }
+            : { text: results.length === 1 ? 'The check passed.' : `All ${results.length} checks passed.`, tone: 'ok' },
     );
+    if (failed.length && earlierPass)
+      lines.push({ text: `${glyphs.check} This run failed, but your earlier pass of this step still counts.`, tone: 'ok' });
     for (const r of results) {
       if (r.skipped) lines.push({ text: `- skipped ${r.kind}: ${r.skipped}`, tone: 'muted' });
       else if (r.ok) lines.push({ text: `${glyphs.check} ${r.kind}`, tone: 'ok' });
@@ -365,7 +522,7 @@ function checkPanel(
         if (showHints && r.hint) lines.push({ text: `    hint: ${r.hint}`, tone: 'muted' });
       }
     }
-    if (failed.length && !showHints) lines.push({ text: 'Press space for hints.', tone: 'muted' });
+    if (failed.some((r) => r.hint) && !showHints) lines.push({ text: 'Press Space for hints.', tone: 'muted' });
   }
   if (hasOwnScreen) lines.push({ text: 'This lab has its own interactive screen: press o to open it.', tone: 'muted' });
   return lines;

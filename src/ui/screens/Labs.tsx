@@ -11,15 +11,18 @@ import { useAppData } from '../hooks/useAppData.js';
 import type { ScreenProps } from '../app/routes.js';
 import { labStanding } from '../../app/lab-progress.js';
 
-export default function Labs(_props: ScreenProps<'labs'>) {
+export default function Labs({ route }: ScreenProps<'labs'>) {
   return (
     <Screen title="Labs" hints={[Command.DOWN, Command.UP, Command.SELECT, Command.BACK]}>
-      <Body />
+      <Body route={route} />
     </Screen>
   );
 }
 
-function Body() {
+/** The lab each Labs list opened (the route object stays on the navigation stack): back from it, the cursor is there. */
+const opened = new WeakMap<ScreenProps<'labs'>['route'], string>();
+
+function Body({ route }: { route: ScreenProps<'labs'>['route'] }) {
   const data = useAppData();
   const nav = useNavigation();
   const { height } = useBodySize();
@@ -39,7 +42,15 @@ function Body() {
   });
   return (
     <>
-      <SelectList items={items} height={Math.max(1, height - 2)} onSelect={(id) => nav.push({ screen: 'lab', labId: id })} />
+      <SelectList
+        items={items}
+        height={Math.max(1, height - 2)}
+        initialKey={opened.get(route)}
+        onSelect={(id) => {
+          opened.set(route, id);
+          nav.push({ screen: 'lab', labId: id });
+        }}
+      />
       <Text> </Text>
       <Text color={theme.text.muted} wrap="truncate-end">
         Grade a lab from the shell with: ftlab lab verify ID

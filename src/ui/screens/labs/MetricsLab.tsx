@@ -340,7 +340,9 @@ export default function MetricsLab({ contentRoot, home, onExit }: LabScreenProps
 
   const status = `${VIEW_TITLES[view]} · ${set}`;
   // Space sorts the items view and pages every other view.
-  const hints = view === 'items' ? HINTS : HINTS.map((h) => (typeof h !== 'string' && h.command === Command.TOGGLE ? { ...h, label: 'more' } : h));
+  const viewHints = view === 'items' ? HINTS : HINTS.map((h) => (typeof h !== 'string' && h.command === Command.TOGGLE ? { ...h, label: 'more' } : h));
+  // While typing an answer or a path only Enter and Esc work (Screen adds "Esc leave field").
+  const hints = typing ? [{ command: Command.SUBMIT, label: view === 'own' ? 'load' : 'answer' }] : viewHints;
   return (
     <Screen title="Metrics lab" status={status} hints={hints} moreKeys={[Command.LEFT, Command.UP, Command.DOWN, Command.PAGE_DOWN, Command.PAGE_UP]}>
       <WithBodySize>

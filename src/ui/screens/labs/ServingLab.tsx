@@ -2,7 +2,7 @@
 // send a prompt, load-test, read /metrics and copy curl commands. All work happens in
 // ServingLabSession (src/engines/labs/serving/session.ts); this component only renders its state.
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { PORTS_ENV, portsFromEnv, ServingLabSession, type ServingLabState } from '../../../engines/labs/serving/session.js';
 import { progressBar, sparkline } from '../../components/charts.js';
 import { useUi } from '../../contexts/UiContext.js';
@@ -13,10 +13,31 @@ import { useBodySize } from '../../hooks/useBodySize.js';
 import { TextField } from '../../questions/TextField.js';
 import { shellCommandRows } from '../../markdown/shell.js';
 
+/** What a lab screen leaves running for the lab steps (the same shape as KeptLabScreen in LabRunner.tsx). */
+export interface KeptLabScreen {
+  handle: unknown;
+  apiUrl(): string | undefined;
+  stop(): Promise<void>;
+}
+
 export interface LabScreenProps {
   contentRoot: string;
   home?: string;
-  onExit(): void;
+  /** What this screen kept running when the learner last left it with k: it takes it over again. */
+  kept?: KeptLabScreen;
+  onExit(kept?: KeptLabScreen): void;
+}
+
+/** The example prompt: Enter on an empty prompt sends it (it is a placeholder, so typing replaces it). */
+const EXAMPLE_PROMPT = 'Explain LoRA in one sentence.';
+
+/** "the model server and the serving API": only what this screen started and still runs (a real Ollama is not ours). */
+function runningChildren(s: ServingLabState): string[] {
+  const busy = (status: string) => status === 'running' || status === 'starting';
+  return [
+    ...(s.backend.kind !== 'ollama' && busy(s.backend.status) ? ['the model server'] : []),
+    ...(busy(s.api.status) ? ['the serving API'] : []),
+  ];
 }
 
 type Panel = 'log' | 'prompt' | 'load' | 'curl' | 'metrics';
@@ -44,28 +65,44 @@ function wrap(text: string, width: number): string[] {
 
 const ms = (x?: number) => (x === undefined || Number.isNaN(x) ? '–' : `${x.toFixed(1)} ms`);
 
-export default function ServingLab({ onExit }: LabScreenProps) {
+export default function ServingLab({ onExit, kept }: LabScreenProps) {
   // Default ports (DEFAULT_PORTS) unless FTLAB_SERVING_LAB_PORTS says otherwise; a taken port moves and
-  // the screen says so under the status line.
+  // the screen says so under the status line. Servers kept running when the learner last left are taken over.
   const session = useMemo(() => {
+    if (kept?.handle instanceof ServingLabSession) return kept.handle;
     const { ports, problem } = portsFromEnv(process.env[PORTS_ENV]);
     return new ServingLabSession({ ports, notice: problem });
   }, []);
+  // Set when the learner leaves with k: the servers outlive this screen (the lab runner stops them later).
+  const keeping = useRef(false);
   const [state, setState] = useState<ServingLabState>(session.state);
   const [panel, setPanel] = useState<Panel>('log');
   const [typing, setTyping] = useState(false);
-  const [draft, setDraft] = useState('Explain LoRA in one sentence.');
+  const [draft, setDraft] = useState('');
+  // The last prompt sent (or the example) is the placeholder: Enter on an empty field sends it again.
+  const [lastPrompt, setLastPrompt] = useState(EXAMPLE_PROMPT);
   // q/Esc go back to the lab's steps; with servers running, only after the learner says so (they stop).
   const [confirmLeave, setConfirmLeave] = useState(false);
-  const leave = () => void session.dispose().then(onExit);
+  const leave = () => void session.dispose().then(() => onExit());
+  const keepRunning = () => {
+    keeping.current = true;
+    onExit({
+      handle: session,
+      apiUrl: () => (session.state.api.status === 'running' ? session.state.api.url : undefined),
+      stop: () => session.dispose(),
+    });
+  };
   const askToLeave = () => {
-    const s = session.state;
-    if (s.backend.status === 'running' || s.api.status === 'running' || s.backend.status === 'starting' || s.api.status === 'starting')
-      setConfirmLeave(true);
+    if (runningChildren(session.state).length) setConfirmLeave(true);
     else leave();
   };
   useCommands(
-    { [Command.CONFIRM]: leave, [Command.CANCEL]: () => setConfirmLeave(false), [Command.QUIT]: () => setConfirmLeave(false) },
+    {
+      [Command.CONFIRM]: leave,
+      [Command.LAB_KEEP_RUNNING]: keepRunning,
+      [Command.CANCEL]: () => setConfirmLeave(false),
+      [Command.QUIT]: () => setConfirmLeave(false),
+    },
     { isActive: confirmLeave, priority: KeypressPriority.Critical },
   );
   useEffect(() => {
@@ -74,7 +111,7 @@ export default function ServingLab({ onExit }: LabScreenProps) {
     void session.detect();
     return () => {
       session.off('change', onChange);
-      void session.dispose();
+      if (!keeping.current) void session.dispose();
     };
   }, [session]);
 
@@ -84,6 +121,7 @@ export default function ServingLab({ onExit }: LabScreenProps) {
       [Command.LAB_API]: () => void session.toggleApi(),
       [Command.LAB_PROMPT]: () => {
         setPanel('prompt');
+        setDraft('');
         setTyping(true);
       },
       [Command.LAB_LOAD_TEST]: () => {
@@ -102,14 +140,26 @@ export default function ServingLab({ onExit }: LabScreenProps) {
     { isActive: !typing && !confirmLeave, priority: KeypressPriority.Low },
   );
 
+  const running = runningChildren(state);
+  const them = running.length > 1 ? 'them' : 'it';
+  const confirmHints = [
+    { command: Command.CONFIRM, label: `stop ${them}` },
+    { command: Command.LAB_KEEP_RUNNING, label: 'keep running' },
+    { command: Command.CANCEL, label: 'stay' },
+  ];
   return (
     <Screen
       title="Serving lab"
       status={state.model}
-      hints={confirmLeave ? [Command.CONFIRM, Command.CANCEL] : HINTS}
+      // While typing a prompt only Enter and Esc work (Screen adds "Esc leave field").
+      hints={confirmLeave ? confirmHints : typing ? [{ command: Command.SUBMIT, label: 'send' }] : HINTS}
       moreKeys={[Command.LAB_PULL]}
       warnings={
-        confirmLeave ? ['Stop the model server and the serving API and go back to the lab steps? y stops them, n stays'] : undefined
+        confirmLeave
+          ? [
+              `${running.join(' and ').replace(/^t/, 'T')} ${running.length > 1 ? 'are' : 'is'} running. Going back to the lab steps: y stops ${them}, k keeps ${them} running so the steps can grade the API (stopped when you leave the lab), n stays.`,
+            ]
+          : undefined
       }
     >
       <Body
@@ -118,10 +168,13 @@ export default function ServingLab({ onExit }: LabScreenProps) {
         curl={session.curlCommands()}
         typing={typing}
         draft={draft}
+        placeholder={lastPrompt}
         setDraft={setDraft}
         onSubmit={(v) => {
           setTyping(false);
-          if (v.trim()) void session.sendPrompt(v.trim());
+          const prompt = v.trim() || lastPrompt;
+          setLastPrompt(prompt);
+          void session.sendPrompt(prompt);
         }}
         onLeave={() => setTyping(false)}
       />
@@ -135,12 +188,13 @@ interface BodyProps {
   curl: string[];
   typing: boolean;
   draft: string;
+  placeholder: string;
   setDraft(v: string): void;
   onSubmit(v: string): void;
   onLeave(): void;
 }
 
-function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }: BodyProps) {
+function Body({ state, panel, curl, typing, draft, placeholder, setDraft, onSubmit, onLeave }: BodyProps) {
   const { theme, glyphs, options } = useUi();
   const { width, height } = useBodySize();
   const status = (label: string, s: { status: string; url?: string; pid?: number; message?: string; notice?: string }, extra = '') => {
@@ -253,6 +307,7 @@ function Body({ state, panel, curl, typing, draft, setDraft, onSubmit, onLeave }
         <TextField
           label="Prompt"
           value={draft}
+          placeholder={`${placeholder} (Enter sends this)`}
           onChange={setDraft}
           onSubmit={onSubmit}
           onLeave={onLeave}

@@ -68,4 +68,20 @@ describe('MetricsLab screen', () => {
     expect(s.onExit).toHaveBeenCalled();
     s.unmount();
   });
+
+  it('while typing, the footer offers Enter and one Esc (leave the field), not Esc twice', async () => {
+    const s = setup();
+    await s.waitFor('corpus BLEU');
+    for (let i = 0; i < 5; i++) await s.press(KEYS.right);
+    await s.waitFor('Which system wins on ROUGE-L?');
+    await s.press(KEYS.enter);
+    const footer = () => s.frame().split('\n').filter((l) => l.trim()).at(-1)!;
+    await s.until(() => expect(footer()).toContain('Enter answer'));
+    expect(footer()).toContain('Esc leave field');
+    expect(footer().match(/Esc/g)).toHaveLength(1);
+    await s.press(KEYS.escape);
+    await s.until(() => expect(footer()).toContain('Esc/Backspace back'));
+    expect(s.onExit).not.toHaveBeenCalled();
+    s.unmount();
+  });
 });
