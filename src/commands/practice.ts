@@ -12,6 +12,7 @@ import { openTui, wantsTui, type StudyFlags } from './tui.js';
 import { openAppData, studyOrder } from '../app/app-data.js';
 import { announceStoreNotices } from '../app/store-session.js';
 import { DEFAULT_QUIZ_SIZE, describeQuizFilter, dueLines, matchingQuestions, type QuizFilter } from '../app/quiz-plan.js';
+import { plural } from '../shared/plural.js';
 
 // ---- review -------------------------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ export async function runReview(flags: StudyFlags): Promise<void> {
   const out: string[] = [];
   out.push(`Review: ${queue.due.length} due, ${queue.fresh.length} new (of ${queue.counts.newAvailable} never seen).`);
   out.push(
-    `Daily limits: ${limits.reviewsPerDay} reviews (${queue.counts.reviewsLeftToday} left), ${limits.newPerDay} new cards (${queue.counts.newLeftToday} left).`,
+    `Daily limits: ${plural(limits.reviewsPerDay, 'review')} (${queue.counts.reviewsLeftToday} left), ${plural(limits.newPerDay, 'new card')} (${queue.counts.newLeftToday} left).`,
   );
   out.push(...dueLines(queue, limits, now));
   const list = [...queue.due, ...queue.fresh].slice(0, 10).map(describe);
@@ -303,7 +304,7 @@ export async function runExamDraw(flags: ExamDrawFlags): Promise<void> {
   }
   const out: string[] = [];
   out.push(
-    `A ${mode} mock exam, seed ${seed}: ${items.length} scored items from ${plan.draws.length} questions, ${EXAM_MODES[mode].minutes} minutes.`,
+    `A ${mode} mock exam, seed ${seed}: ${plural(items.length, 'scored item')} from ${plural(plan.draws.length, 'question')}, ${EXAM_MODES[mode].minutes} minutes.`,
   );
   out.push(`By domain: ${[...plan.perDomain].map(([d, n]) => `D${d} ${n}`).join(', ')} (AIF-C01 weights 20/24/28/14/14 %).`);
   out.push(

@@ -11,6 +11,7 @@ import { openStore, type ProgressStore } from '../core/store/index.js';
 import { guard } from '../core/store/errors.js';
 import { clearRepairs, type PendingRepair } from '../core/store/repairs.js';
 import { exportProgress, importProgress, ImportError, resetProgress } from '../core/store/transfer.js';
+import { plural } from '../shared/plural.js';
 
 /**
  * Open the store and tell the user what it repaired. `remind: false` (show, repairs) leaves the reminder of
@@ -158,9 +159,9 @@ export function runShow(opts: { json?: boolean }): void {
     [
       `Progress folder: ${store.home}`,
       `  ${files.map((f) => `${f.name} (${formatBytes(f.bytes)})`).join(', ') || 'no files yet'}`,
-      `Reviews: ${reviewCount} (${undoCount} undone) over ${cards} card(s); lessons completed: ${summary.lessonsCompleted}`,
+      `Reviews: ${reviewCount} (${undoCount} undone) over ${plural(cards, 'card')}; lessons completed: ${summary.lessonsCompleted}`,
       `Mock exams: ${attempts.length} finished${current ? `, one in progress (${current.mode}, time up ${new Date(current.deadline).toLocaleString()})` : ''}`,
-      `Daily limits: ${settings.limits.newPerDay} new cards, ${settings.limits.reviewsPerDay} reviews; target retention ${settings.desiredRetention}; the day starts at ${settings.dayStartsAtHour}:00`,
+      `Daily limits: ${plural(settings.limits.newPerDay, 'new card')}, ${plural(settings.limits.reviewsPerDay, 'review')}; target retention ${settings.desiredRetention}; the day starts at ${settings.dayStartsAtHour}:00`,
       ...repairsText(store.pendingRepairs),
     ].join('\n') + '\n',
   );
@@ -227,7 +228,7 @@ export function runLimits(opts: { new?: string; reviews?: string; newOrder?: str
   if (opts.json) printJson({ ...limits, newOrder });
   else
     process.stdout.write(
-      `Daily limits: ${limits.newPerDay} new cards, ${limits.reviewsPerDay} reviews\n` +
+      `Daily limits: ${plural(limits.newPerDay, 'new card')}, ${plural(limits.reviewsPerDay, 'review')}\n` +
         `New cards come ${newOrder === 'course' ? 'from the whole course, in course order' : 'from lessons you have opened first, then the rest, in course order'} (--new-order ${newOrder})\n`,
     );
 }

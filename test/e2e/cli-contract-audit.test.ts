@@ -333,6 +333,15 @@ describe.concurrent('global flags and environment', { timeout: SLOW_MACHINE_MS }
     expect(existsSync(own)).toBe(true);
   });
 
+  it('counts of one read in the singular: progress limits with one new card and one review', async ({ expect }) => {
+    const own = join(work, 'home-singular');
+    const r = await ftlab(['progress', 'limits', '--new', '1', '--reviews', '1'], { env: { FTLAB_HOME: own } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Daily limits: 1 new card, 1 review\n');
+    const show = await ftlab(['progress', 'show'], { env: { FTLAB_HOME: own } });
+    expect(show.stdout).toContain('Daily limits: 1 new card, 1 review;');
+  });
+
   it('NO_COLOR output carries no escape sequences', async ({ expect }) => {
     const runs = await Promise.all(
       [

@@ -25,6 +25,7 @@ import { useNavigation } from '../contexts/NavigationContext.js';
 import { domainName } from '../../core/exam/index.js';
 import { PracticeSession } from '../../app/practice-session.js';
 import { PracticeScreen } from './QuizSession.js';
+import { plural } from '../../shared/plural.js';
 
 // Sessions outlive the screen component: opening a lesson unmounts the quiz, and coming back (the
 // same route object on the navigation stack) must continue where the learner was.
@@ -63,7 +64,6 @@ export default function Quiz({ route }: ScreenProps<'quiz'>) {
 }
 
 const COUNTS = [5, 10, 15, 20, 30, 50];
-const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
 
 /** What to practise (everything, a module, a lesson, a domain, a question type) and how many questions. */
 function QuizPicker({ data }: { data: AppData }) {
@@ -73,7 +73,7 @@ function QuizPicker({ data }: { data: AppData }) {
   return (
     <Screen
       title="Quiz · choose what to practise"
-      status={`${count} questions`}
+      status={plural(count, 'question')}
       hints={[
         Command.UP,
         Command.DOWN,
