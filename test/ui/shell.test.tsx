@@ -4,6 +4,7 @@ import { Screen, bodySizeFor } from '../../src/ui/layouts/Screen.js';
 import { useBodySize } from '../../src/ui/hooks/useBodySize.js';
 import { SelectList, itemRows, windowStart, windowStartRows } from '../../src/ui/components/SelectList.js';
 import { Command } from '../../src/ui/keys/keyBindings.js';
+import { hintText } from '../../src/ui/components/KeyHints.js';
 import { pickTheme } from '../../src/ui/theme/palettes.js';
 import { KEYS, plain, renderWithProviders } from './helpers.js';
 
@@ -97,6 +98,19 @@ describe('layout', () => {
     const f = plain(await r.waitFor('body'));
     expect(f).toContain('quizzes/a.yaml:3:1: bad');
     expect(f).toContain('body 78x18');
+  });
+});
+
+describe('footer hints', () => {
+  it('drops what does not fit, but keeps "? keys", the way to the rest', () => {
+    const hints = [Command.DOWN, Command.UP, Command.SELECT, Command.BACK, Command.HELP, Command.QUIT];
+    const wide = hintText(hints, { ascii: true, compact: false, width: 200 });
+    expect(wide).toContain('? keys');
+    expect(wide).toContain('q quit');
+    const narrow = hintText(hints, { ascii: true, compact: false, width: 40 });
+    expect(narrow.length).toBeLessThanOrEqual(40);
+    expect(narrow.endsWith('? keys')).toBe(true);
+    expect(narrow).not.toContain('q quit');
   });
 });
 

@@ -11,19 +11,27 @@ export function hintText(
   hints: readonly Hint[],
   opts: { ascii: boolean; compact: boolean; width: number; screenReader?: boolean; typing?: boolean },
 ): string {
-  const parts: string[] = [];
-  let used = 0;
-  for (const h of hints) {
+  const all = hints.map((h) => {
     const command = typeof h === 'string' ? h : h.command;
     const label = typeof h === 'string' ? defaultKeyBindings[command].short : h.label;
     // Screen readers get "action: key or key", read naturally; sighted layouts get "key action".
     const part = opts.screenReader
       ? `${label}: ${keyLabel(command, { ascii: true, max: 2, typing: opts.typing }).replace('/', ' or ')}`
       : `${keyLabel(command, { ascii: opts.ascii, max: opts.compact ? 1 : 2, typing: opts.typing })} ${label}`;
-    // Drop hints that don't fit rather than wrapping the footer onto a second line.
-    if (used + part.length + (parts.length ? 2 : 0) > opts.width) break;
-    used += part.length + (parts.length ? 2 : 0);
+    return { command, part };
+  });
+  const width = (parts: readonly string[]) => parts.reduce((n, p, i) => n + p.length + (i ? 2 : 0), 0);
+  // Drop hints that don't fit rather than wrapping the footer onto a second line...
+  const parts: string[] = [];
+  for (const { part } of all) {
+    if (width([...parts, part]) > opts.width) break;
     parts.push(part);
+  }
+  // ...but never "? keys": it is how a learner finds the keys that were dropped.
+  const help = all.find((a) => a.command === Command.HELP);
+  if (help && !parts.includes(help.part)) {
+    while (parts.length && width([...parts, help.part]) > opts.width) parts.pop();
+    if (width([...parts, help.part]) <= opts.width) parts.push(help.part);
   }
   return parts.join('  ');
 }
