@@ -8,6 +8,7 @@ import { checkKinds } from '../engines/labs/registry.js';
 import { closest, formatProblem } from '../core/content/problems.js';
 import { devCheckLab, type DevCheckResult } from '../engines/labs/dev-check.js';
 import { formatReport, verifyLab, type VerifyReport } from '../engines/labs/runner.js';
+import { plural } from '../shared/plural.js';
 
 export interface OutputStyle {
   json?: boolean;
@@ -251,8 +252,15 @@ export async function verify(root: string, id: string, flags: VerifyFlags): Prom
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigterm);
   let report: VerifyReport;
+  const live = !flags.json && process.stderr.isTTY === true;
   try {
-    if (!flags.json) note(`Verifying lab ${lab.id} (${lab.steps.reduce((n, s) => n + s.checks.length, 0)} checks)…`);
+    if (!flags.json)
+      note(
+        `Verifying lab ${lab.id} (${plural(
+          lab.steps.filter((s) => !flags.step || flags.step.includes(s.id)).reduce((n, s) => n + s.checks.length, 0),
+          'check',
+        )})…`,
+      );
     report = await verifyLab(lab, {
       contentRoot: index.root,
       home: flags.home,
@@ -260,6 +268,11 @@ export async function verify(root: string, id: string, flags: VerifyFlags): Prom
       seed,
       steps: flags.step,
       signal: controller.signal,
+      // On a terminal, a slow check (the LoRA label check) says how far it is on one line that is
+      // rewritten in place and cleared when the check ends.
+      ...(live
+        ? { onProgress: (text: string) => process.stderr.write(`\r\x1b[K  ${text}`), onResult: () => process.stderr.write('\r\x1b[K') }
+        : {}),
     });
   } finally {
     process.removeListener('SIGINT', onSigint);

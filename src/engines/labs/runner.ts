@@ -62,6 +62,8 @@ export interface VerifyOptions {
   timeoutMs?: number;
   /** Called as each check finishes (live progress). */
   onResult?: (result: CheckResult) => void;
+  /** Called while a slow check runs, with how far it is (CheckContext.progress). */
+  onProgress?: (note: string) => void;
 }
 
 export function randomSeed(): number {
@@ -100,6 +102,7 @@ export async function runCheck(
     options: { ...(opts.options ?? {}) },
     seed: opts.seed,
     signal,
+    ...(opts.onProgress ? { progress: opts.onProgress } : {}),
   };
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -182,8 +185,17 @@ export function formatReport(report: VerifyReport, style: ReportStyle = {}): str
   const skips = report.skipped ? `, ${report.skipped} skipped (could not run here: see above)` : '';
   out.push(
     '',
-    report.ok
-      ? paint(32, report.skipped ? `${report.passed}/${report.total} checks passed${skips}, none failed.` : `All ${report.total} checks passed.`)
+    report.total === 0
+      ? 'No checks to run: the steps chosen only ask you to read and try the commands.'
+      : report.ok
+      ? paint(
+          32,
+          report.skipped
+            ? `${report.passed}/${report.total} checks passed${skips}, none failed.`
+            : report.total === 1
+              ? 'The check passed.'
+              : `All ${report.total} checks passed.`,
+        )
       : paint(31, `${report.passed}/${report.total} checks passed, ${report.failed} failed${skips}.`),
   );
   return out.join('\n');

@@ -13,6 +13,8 @@ export interface CheckContext {
   /** Seed for random probes, so a hard-coded answer cannot pass; differs per run unless fixed. */
   seed: number;
   signal?: AbortSignal;
+  /** How far a slow check is ("answering held-out tickets with the adapter: 57/200"), for a progress line. */
+  progress?: (note: string) => void;
 }
 
 export interface CheckOutcome {

@@ -54,7 +54,7 @@ async function loadLabScreen(labId: string): Promise<ComponentType<LabScreenProp
   }
 }
 
-type StepState = { status: 'idle' } | { status: 'running'; done: number } | { status: 'done'; results: CheckResult[] };
+type StepState = { status: 'idle' } | { status: 'running'; done: number; note?: string } | { status: 'done'; results: CheckResult[] };
 
 export default function LabRunner({ route }: ScreenProps<'lab'>) {
   const data = useAppData();
@@ -164,6 +164,8 @@ function Runner({ lab }: { lab: LoadedLab }) {
           options,
           seed,
           signal: abort.current.signal,
+          // a slow check (the LoRA label check answers 200 tickets twice) says how far it is
+          onProgress: (note) => setStates((s) => ({ ...s, [step.id]: { status: 'running', done: i, note } })),
         }),
       );
       setStates((s) => ({ ...s, [step.id]: { status: 'running', done: i + 1 } }));
@@ -488,7 +490,10 @@ function checkPanel(
       tone: 'muted',
     });
   } else if (state.status === 'running') {
-    lines.push({ text: `Running checks… ${state.done}/${count}`, tone: 'muted' });
+    lines.push({
+      text: `Running checks… ${state.done}/${count}${state.note ? ` · check ${state.done + 1}: ${state.note}` : ''}`,
+      tone: 'muted',
+    });
   } else {
     const failed = results.filter((r) => !r.ok);
     const skipped = results.filter((r) => r.skipped);

@@ -157,7 +157,11 @@ const formatCompliance: CheckKind = {
     const rng = new e.rng.Rng(ctx.seed);
     const pick = rng.shuffle(records.slice()).slice(0, args.sample as number);
     const im = new e.gen.InferenceModel(base.model, adapter);
-    const rep = await e.task.scoreTickets(im, base.tokenizer, pick, { task: e.task.taskOfRecords(records), signal: ctx.signal });
+    const rep = await e.task.scoreTickets(im, base.tokenizer, pick, {
+      task: e.task.taskOfRecords(records),
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.progress?.(`answering sampled held-out tickets with the adapter: ${done}/${total}`),
+    });
     const min = args.min as number;
     const firstBad = rep.samples.find((s) => !s.format_ok);
     return {
@@ -188,12 +192,20 @@ const labelAccuracy: CheckKind = {
     const records = e.data.readJsonl(file);
     const task = e.task.taskOfRecords(records);
     const rule = { minAccuracy: args.min_accuracy as number, minMargin: args.min_margin as number };
-    const rep = await e.task.scoreTickets(new e.gen.InferenceModel(base.model, adapter), base.tokenizer, records, { task, signal: ctx.signal });
+    const rep = await e.task.scoreTickets(new e.gen.InferenceModel(base.model, adapter), base.tokenizer, records, {
+      task,
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.progress?.(`answering the held-out tickets with the adapter: ${done}/${total}`),
+    });
     const quant = e.io.adapterBaseQuantization(dir);
     const key = JSON.stringify([base.dir, file, quant]);
     let basePromise = baseReports.get(key);
     if (!basePromise) {
-      basePromise = e.task.scoreTickets(new e.gen.InferenceModel(base.model, null), base.tokenizer, records, { task, signal: ctx.signal });
+      basePromise = e.task.scoreTickets(new e.gen.InferenceModel(base.model, null), base.tokenizer, records, {
+        task,
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress?.(`answering them with the base model alone, for comparison: ${done}/${total}`),
+      });
       baseReports.set(key, basePromise);
       basePromise.catch(() => baseReports.delete(key));
     }

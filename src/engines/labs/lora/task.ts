@@ -170,7 +170,7 @@ export async function scoreTickets(
   im: InferenceModel,
   tok: Tokenizer,
   records: DataRecord[],
-  opts: { task?: TicketTask; maxTokens?: number; signal?: AbortSignal } = {},
+  opts: { task?: TicketTask; maxTokens?: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<TicketReport> {
   const task = opts.task ?? taskOfRecords(records);
   const samples: TicketReport['samples'] = [];
@@ -178,6 +178,10 @@ export async function scoreTickets(
     const { prompt, expected } = promptAndAnswer(r);
     const g = await generate(im, tok, chatPromptIds(tok, prompt), { temperature: 0, maxTokens: opts.maxTokens ?? 48, signal: opts.signal });
     samples.push({ line: r.line, prompt: prompt.map((m) => m.content).join('\n'), output: g.text, expected, ...scoreTicket(task, g.text, expected) });
+    opts.onProgress?.(samples.length, records.length);
+    // Generation only awaits promises, which never lets timers, keys or signals through: a few hundred
+    // tickets would freeze the app (and Ctrl-C) for minutes. One macrotask turn per ticket keeps them live.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return summarise(task, samples);
 }

@@ -44,7 +44,26 @@ describe('LoRA lab checks', () => {
   it('the untrained starter fails the learning checks, the label check with the baselines in its report', async () => {
     const val = await checks['lora-val-improves'].run(ctx('starter/adapter'), argsOf('lora-val-improves'));
     expect(val.ok).toBe(false);
-    const labels = await checks['lora-label-accuracy'].run(ctx('starter/adapter'), argsOf('lora-label-accuracy'));
+    // the check says how far it is, and lets the event loop turn while it answers (keys, Ctrl-C, redraws)
+    const notes: string[] = [];
+    let turns = 0;
+    let checking = true;
+    const spin = () => {
+      turns++;
+      if (checking) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const turnsSeen: number[] = [];
+    const progress = (note: string) => {
+      notes.push(note);
+      turnsSeen.push(turns);
+    };
+    const labels = await checks['lora-label-accuracy'].run({ ...ctx('starter/adapter'), progress }, argsOf('lora-label-accuracy'));
+    checking = false;
+    const n = readJsonl(join(labDir, 'data/heldout.jsonl')).length;
+    expect(notes).toContain(`answering the held-out tickets with the adapter: ${n}/${n}`);
+    expect(notes.filter((x) => x.startsWith('answering the held-out tickets with the adapter:'))).toHaveLength(n);
+    expect(turnsSeen[n - 1]).toBeGreaterThanOrEqual(n - 1);
     expect(labels.ok).toBe(false);
     const data = labels.data as { n: number; labels: Record<string, { accuracy: number; majority_accuracy: number; base_accuracy: number; needed: number }> };
     expect(data.n).toBe(readJsonl(join(labDir, 'data/heldout.jsonl')).length);
