@@ -177,8 +177,9 @@ interface Line {
   text: string;
   color?: string;
   bold?: boolean;
-  /** Word-wrap over several rows instead of cutting the end (status lines, paths, verdicts). */
-  wrap?: boolean;
+  /** Word-wrap over several rows instead of cutting the end (status lines, paths, verdicts); 'if-room'
+   * wraps only while the body has rows to spare, else the line is cut to one row (sample tickets). */
+  wrap?: boolean | 'if-room';
   /** When the body is short of rows, lines with a drop level go first, the highest level first. */
   drop?: number;
 }
@@ -215,6 +216,9 @@ export function fitLines(lines: readonly Line[], width: number, height: number):
   const rowsOf = (l: Line) => (l.wrap ? wrapRows(l.text, width) : [l.text]);
   const kept = [...lines];
   const total = () => kept.reduce((n, l) => n + rowsOf(l).length, 0);
+  // first give up the wrapping that is only nice to have, from the bottom up...
+  for (let i = kept.length - 1; i >= 0 && total() > height; i--) if (kept[i]!.wrap === 'if-room') kept[i] = { ...kept[i]!, wrap: false };
+  // ...then whole lines, by drop level
   while (total() > height) {
     const level = Math.max(0, ...kept.map((l) => l.drop ?? 0));
     if (level === 0) break;
@@ -365,9 +369,9 @@ function Body({ state, field, sample }: { state: LoraLabState; field: number; sa
     const a = after?.samples[i];
     // the ASCII glyph set has no tick/cross pair that reads as pass/fail, so say it in words there
     const mark = (ok?: boolean) => (ok === undefined ? '' : glyphs.ascii || sr ? (ok ? '[format ok] ' : '[bad format] ') : ok ? `${glyphs.check} ` : `${glyphs.cross} `);
-    lines.push({ text: `ticket ${i + 1}/${n}: ${oneLine((a ?? b)!.prompt)}`, color: theme.text.muted, drop: 2 });
-    lines.push({ text: `  before ${mark(b?.format_ok)}${b ? JSON.stringify(b.output) : '–'}` });
-    lines.push({ text: `  after  ${mark(a?.format_ok)}${a ? JSON.stringify(a.output) : '–'}`, color: a?.format_ok ? theme.status.success : undefined });
+    lines.push({ text: `ticket ${i + 1}/${n}: ${oneLine((a ?? b)!.prompt)}`, color: theme.text.muted, drop: 2, wrap: 'if-room' });
+    lines.push({ text: `  before ${mark(b?.format_ok)}${b ? JSON.stringify(b.output) : '–'}`, wrap: 'if-room' });
+    lines.push({ text: `  after  ${mark(a?.format_ok)}${a ? JSON.stringify(a.output) : '–'}`, color: a?.format_ok ? theme.status.success : undefined, wrap: 'if-room' });
   }
 
   // 7. the comparison of finished runs

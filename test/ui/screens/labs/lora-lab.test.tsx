@@ -208,4 +208,11 @@ describe('picker, chart and layout helpers', () => {
     expect(fitLines(lines, 80, 1).map((l) => l.text)).toEqual(['a']);
     expect(fitLines([{ text: 'x y z', wrap: true }], 3, 5).map((l) => l.text)).toEqual(['x y', 'z']);
   });
+  it("wraps a sample ticket while there are rows to spare, and cuts it to one row before dropping anything", () => {
+    const lines = [{ text: 'head' }, { text: 'a b c d', wrap: 'if-room' as const }, { text: 'e f', wrap: 'if-room' as const }, { text: 'opt', drop: 1 }];
+    expect(fitLines(lines, 3, 6).map((l) => l.text)).toEqual(['head', 'a b', 'c d', 'e f', 'opt']);
+    // one row short: the lower sample line gives up wrapping first (it had one row anyway), then the upper
+    expect(fitLines(lines, 3, 4).map((l) => l.text)).toEqual(['head', 'a b c d', 'e f', 'opt']);
+    expect(fitLines(lines, 3, 3).map((l) => l.text)).toEqual(['head', 'a b c d', 'e f']);
+  });
 });
