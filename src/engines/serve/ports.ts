@@ -3,8 +3,9 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** First free TCP port at or after `from` on `host` (for "port in use" suggestions). */
-export async function findFreePort(host: string, from: number): Promise<number | undefined> {
+export async function findFreePort(host: string, from: number, avoid: readonly number[] = []): Promise<number | undefined> {
   for (let port = from; port < Math.min(from + 50, 65536); port++) {
+    if (avoid.includes(port)) continue;
     const free = await new Promise<boolean>((resolve) => {
       const srv = createServer();
       srv.once('error', () => resolve(false));
@@ -88,9 +89,10 @@ export interface PortChoice {
  * The port to start a server on: `preferred` when it is free (0 stays 0), else the next free one,
  * with a line that says why it moved, so the move is never silent. Undefined port: none free nearby.
  */
-export async function choosePort(host: string, preferred: number, what: string): Promise<PortChoice> {
+export async function choosePort(host: string, preferred: number, what: string, avoid: readonly number[] = []): Promise<PortChoice> {
   if (preferred === 0) return { port: 0 };
-  const free = await findFreePort(host, preferred);
+  // `avoid`: ports a sibling server of the same run is meant to take (the serving lab's API port)
+  const free = await findFreePort(host, preferred, avoid);
   if (free === preferred) return { port: preferred };
   const holder = describePortHolder(preferred);
   const by = holder ? `by ${holder}` : 'by another program';

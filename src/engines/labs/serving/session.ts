@@ -193,7 +193,8 @@ export class ServingLabSession extends EventEmitter {
     }
     this.update({ backend: { status: 'starting', kind: 'builtin' } });
     try {
-      const choice = await choosePort('127.0.0.1', this.ports.backend, 'the model server');
+      // never the API's port: the lab would then be in its own way
+      const choice = await choosePort('127.0.0.1', this.ports.backend, 'the model server', this.ports.api ? [this.ports.api] : []);
       if (choice.moved) this.log(`${choice.moved}.${choice.holder ? ` Stop ${choice.holder.split(' (')[0]} to get port ${this.ports.backend} back.` : ''}`);
       const { proc, url } = await this.startChild(['backend', '--port', String(choice.port), ...(this.modelDir ? ['--model', this.modelDir] : [])], /Ollama-compatible API on (http:\/\/[^\s]+)/, 'ftlab backend');
       if (this.disposing) return void (await this.stopProc(proc)); // the screen closed while it started
@@ -224,8 +225,14 @@ export class ServingLabSession extends EventEmitter {
     const backendUrl = this.state.backend.url ?? this.state.ollama.host;
     this.update({ api: { status: 'starting' } });
     try {
-      const choice = await choosePort('127.0.0.1', this.ports.api, 'the serving API');
-      if (choice.moved) this.log(`${choice.moved}: use that address in the lesson's commands (c shows them).${choice.holder ? ` Stop ${choice.holder.split(' (')[0]} to get port ${this.ports.api} back.` : ''}`);
+      const backendPort = this.state.backend.url ? Number(new URL(this.state.backend.url).port) : 0;
+      const choice = await choosePort('127.0.0.1', this.ports.api, 'the serving API', backendPort ? [backendPort] : []);
+      const holderPid = choice.holder?.split(' (')[0];
+      const ours = holderPid === `pid ${this.backendProc?.pid}`;
+      if (choice.moved)
+        this.log(
+          `${choice.moved}: use that address in the lesson's commands (c shows them).${choice.holder && !ours ? ` Stop ${holderPid} to get port ${this.ports.api} back.` : ''}`,
+        );
       const { proc, url } = await this.startChild(
         ['serve', '--port', String(choice.port), '--ollama-host', backendUrl, '--model', this.state.model, '--log-level', 'warn'],
         /listening on (http:\/\/[^\s]+)/,

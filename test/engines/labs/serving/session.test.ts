@@ -94,6 +94,25 @@ describe('serving lab ports', () => {
     }
   }, 60_000);
 
+  it("a moved backend never takes the API's port (the API would then move and blame the lab's own backend)", async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const taken = (holder.address() as AddressInfo).port;
+    const api = taken + 1;
+    const session = new ServingLabSession({ ollamaHost: 'http://127.0.0.1:9', modelDir: writeTinyModel(), ports: { backend: taken, api } });
+    try {
+      await session.toggleBackend();
+      const port = Number(new URL(session.state.backend.url!).port);
+      expect(port).not.toBe(taken);
+      expect(port).not.toBe(api);
+      const choice = await choosePort('127.0.0.1', taken, 'x', [taken + 1, taken + 2]);
+      expect([taken, taken + 1, taken + 2]).not.toContain(choice.port);
+    } finally {
+      await session.dispose();
+      holder.close();
+    }
+  }, 60_000);
+
   it('choosePort keeps a free port and 0 as they are', async () => {
     expect(await choosePort('127.0.0.1', 0, 'x')).toEqual({ port: 0 });
     const probe = createServer();
