@@ -138,7 +138,11 @@ describe('honest ratings', () => {
         const again = await app.waitFor('Correct', T);
         expect(again).toContain('first answer to this card was wrong');
         app.type('3');
-        await app.waitFor('press 3 again', T);
+        const notice = await app.waitFor('press 3 again', T);
+        // the notice stands right above the rating row it is about, not up by the lesson title
+        const rows = notice.split('\n');
+        const at = rows.findIndex((r) => r.includes('press 3 again'));
+        expect(rows.slice(at + 1, at + 4).join('\n'), notice).toMatch(/\[1 Again/);
         app.type('3');
       } else {
         app.type('f'); // wrong

@@ -102,9 +102,10 @@ export function PracticeScreen({ title, session, data, status, doneLines }: Prac
       <Scroller key={`${pending.question.id}:${session.history.length}`}>
         <Stack>
           <QuestionHeader question={pending.question} position={position} lessonTitle={lesson?.title} />
-          {session.notice ? <Tone role="warn">{session.notice}</Tone> : null}
           <Text bold>{pending.question.prompt}</Text>
           <Verdict attempt={pending} />
+          {/* next to what it explains: the verdict above ("counts as wrong") and the ratings below ("press 3 again") */}
+          {session.notice ? <Tone role="warn">{session.notice}</Tone> : null}
           <RatingBar previews={previews} proposed={pending.proposed} wrong={!attemptCorrect(pending)} />
           <Text> </Text>
           <Explanation text={pending.question.explanation} lessonTitle={lesson?.title} />
