@@ -101,6 +101,21 @@ describe('layout', () => {
   });
 });
 
+describe('dialog footer', () => {
+  it('lists only the answers to the question on screen', async () => {
+    const r = renderWithProviders(
+      <Screen title="Test" hints={[Command.CONFIRM, Command.CANCEL]} dialog>
+        <Text>Stop it?</Text>
+      </Screen>,
+    );
+    unmount = r.unmount;
+    const footer = plain(await r.waitFor('Stop it?')).trimEnd().split('\n').pop()!;
+    expect(footer).toMatch(/y yes\s+n\/Esc no|y yes\s+n no/);
+    expect(footer).not.toContain('? keys');
+    expect(footer).not.toContain('q quit');
+  });
+});
+
 describe('footer hints', () => {
   it('drops what does not fit, but keeps "? keys", the way to the rest', () => {
     const hints = [Command.DOWN, Command.UP, Command.SELECT, Command.BACK, Command.HELP, Command.QUIT];

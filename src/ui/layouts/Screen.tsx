@@ -66,6 +66,8 @@ export interface ScreenProps {
   titleShort?: string;
   /** Commands this screen answers to, in footer order; the help overlay lists them all. */
   hints?: readonly Hint[];
+  /** A question is on screen: the footer lists only its answers (`hints`), not "? keys" and "q quit". */
+  dialog?: boolean;
   /** Extra commands listed only in the help overlay. */
   moreKeys?: readonly Command[];
   /** Warnings (skipped content, recovered files) shown above the body. */
@@ -73,7 +75,7 @@ export interface ScreenProps {
   children: ReactNode;
 }
 
-export function Screen({ title, titleShort, status, hints = [], moreKeys = [], warnings = [], children }: ScreenProps) {
+export function Screen({ title, titleShort, status, hints = [], dialog = false, moreKeys = [], warnings = [], children }: ScreenProps) {
   const { options, theme, glyphs } = useUi();
   const { columns, rows } = useTerminalSize();
   const [helpOpen, setHelpOpen] = useState(false);
@@ -116,8 +118,10 @@ export function Screen({ title, titleShort, status, hints = [], moreKeys = [], w
     if (!hintCommands.includes(Command.LEAVE_FIELD)) allHints.push(Command.LEAVE_FIELD);
   } else {
     allHints = field === 'left' ? [Command.EDIT_FIELD, ...hints.filter((h) => commandOf(h) !== Command.SUBMIT)] : [...hints];
-    allHints.push(Command.HELP);
-    if (!hintCommands.includes(Command.QUIT)) allHints.push(Command.QUIT);
+    if (!dialog) {
+      allHints.push(Command.HELP);
+      if (!hintCommands.includes(Command.QUIT)) allHints.push(Command.QUIT);
+    }
   }
 
   // The title line must never be wider than the terminal: a wrapped line would push the whole frame

@@ -141,14 +141,22 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
       title={title}
       titleShort={titleShort}
       status={status}
-      hints={[
-        ...(item.question.type === 'order' ? [Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN] : []),
-        Command.NEXT_QUESTION,
-        Command.PREV_QUESTION,
-        Command.FLAG,
-        Command.NAVIGATOR,
-        Command.EXAM_FINISH,
-      ]}
+      hints={
+        overlay.get() === 'confirm'
+          ? [
+              { command: Command.CONFIRM, label: 'submit' },
+              { command: Command.CANCEL, label: 'back to the exam' },
+            ]
+          : [
+              ...(item.question.type === 'order' ? [Command.MOVE_ITEM_UP, Command.MOVE_ITEM_DOWN] : []),
+              Command.NEXT_QUESTION,
+              Command.PREV_QUESTION,
+              Command.FLAG,
+              Command.NAVIGATOR,
+              Command.EXAM_FINISH,
+            ]
+      }
+      dialog={overlay.get() === 'confirm'}
       moreKeys={[
         Command.EXAM_FINISH,
         Command.SUBMIT,

@@ -153,6 +153,7 @@ export default function ServingLab({ onExit, kept }: LabScreenProps) {
       status={state.model}
       // While typing a prompt only Enter and Esc work (Screen adds "Esc leave field").
       hints={confirmLeave ? confirmHints : typing ? [{ command: Command.SUBMIT, label: 'send' }] : HINTS}
+      dialog={confirmLeave}
       moreKeys={[Command.LAB_PULL]}
       warnings={
         confirmLeave
