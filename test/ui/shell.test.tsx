@@ -109,7 +109,10 @@ describe('dialog footer', () => {
       </Screen>,
     );
     unmount = r.unmount;
-    const footer = plain(await r.waitFor('Stop it?')).trimEnd().split('\n').pop()!;
+    const footer = plain(await r.waitFor('Stop it?'))
+      .trimEnd()
+      .split('\n')
+      .pop()!;
     expect(footer).toMatch(/y yes\s+n\/Esc no|y yes\s+n no/);
     expect(footer).not.toContain('? keys');
     expect(footer).not.toContain('q quit');
