@@ -1,5 +1,5 @@
 // A one-line text input: typing inserts at the cursor, ←/→ Home/End move, Backspace deletes,
-// Ctrl+U clears, Enter submits, Esc leaves the field (letters are then the screen's keys again) and
+// Ctrl+U clears, Ctrl+W deletes the word before the cursor, Enter submits, Esc leaves the field (letters are then the screen's keys again) and
 // Enter goes back into it. It tells the key system whether it is being typed in, so the footer shows
 // only the keys that work where the cursor is.
 import { Box, Text } from 'ink';
@@ -64,7 +64,11 @@ export function TextField({
       else if (k.name === 'home') pos.set(0);
       else if (k.name === 'end') pos.set(v.length);
       else if (k.ctrl && k.name === 'u') change('', 0);
-      else if (k.name === 'backspace') {
+      else if (k.ctrl && k.name === 'w') {
+        // readline's Ctrl+W: the word before the cursor, and the spaces after it
+        const start = v.slice(0, p).replace(/\S+\s*$|\s+$/, '').length;
+        if (start < p) change(v.slice(0, start) + v.slice(p), start);
+      } else if (k.name === 'backspace') {
         if (p > 0) change(v.slice(0, p - 1) + v.slice(p), p - 1);
       } else if (k.text && !k.ctrl && !k.meta) {
         const text = [...k.text.replace(/[\r\n]+/g, ' ')].filter((ch) => ch >= ' ' && (!accept || accept.test(ch))).join('');

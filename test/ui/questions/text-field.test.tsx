@@ -41,6 +41,18 @@ describe('TextField typing', () => {
     r.unmount();
   });
 
+  it('Ctrl+W deletes the word before the cursor, as in a shell', async () => {
+    const r = renderWithProviders(<Harness log={[]} />);
+    await r.settle();
+    await r.burst('low rank  adapters');
+    await r.until(() => expect(answerOf(r.lastFrame())).toBe('low rank  adapters'));
+    await r.burst('\x17');
+    await r.until(() => expect(answerOf(r.lastFrame())).toBe('low rank'));
+    await r.burst('\x17\x17X');
+    await r.until(() => expect(answerOf(r.lastFrame())).toBe('X'));
+    r.unmount();
+  });
+
   it('held Backspace (one DEL per read, several reads before a render) deletes one character per repeat', async () => {
     const r = renderWithProviders(<Harness log={[]} />);
     await r.settle();
