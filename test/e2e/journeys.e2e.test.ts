@@ -513,7 +513,8 @@ describe('lab commands work from any folder after a global install', () => {
       if (at < 0) return undefined;
       const out: string[] = [];
       for (let i = at; i < rows.length; i++) {
-        if (/^\s*─+$/.test(rows[i]!)) return undefined; // the rest is below the visible instructions
+        // the rest is below the visible instructions (the pane's rule, or its "↓ N more lines" marker)
+        if (/^\s*─+$/.test(rows[i]!) || /^\s*[↓↑] /.test(rows[i]!)) return undefined;
         out.push(rows[i]!.trimEnd());
         if (!rows[i]!.trimEnd().endsWith(' \\')) return out;
       }
