@@ -102,6 +102,21 @@ export function wrapSpans(spans: readonly Span[], width: number, firstPrefix: Li
       current[current.length - 1] = { ...last, text: last.text + s.text };
     else current.push(s);
   };
+  // The fragments of the word being written, across spans: "(" then bold "mean" is one word, so a
+  // break before "mean" takes the "(" along instead of leaving it at the end of the row.
+  let glue: Span[] = [];
+  const dropTail = (n: number) => {
+    while (n > 0) {
+      const last = current[current.length - 1]!;
+      if (last.text.length <= n) {
+        n -= last.text.length;
+        current.pop();
+      } else {
+        current[current.length - 1] = { ...last, text: last.text.slice(0, last.text.length - n) };
+        n = 0;
+      }
+    }
+  };
   for (const span of spans) {
     const whole = textWidth(span.text);
     if (span.nobreak && span.text.includes(' ') && whole <= Math.max(1, width - lineWidth(restPrefix))) {
@@ -116,6 +131,7 @@ export function wrapSpans(spans: readonly Span[], width: number, firstPrefix: Li
       const { nobreak: _, ...style } = span;
       push({ ...style, text: span.text });
       used += whole;
+      glue = [];
       continue;
     }
     // Split into words and single spaces, keeping the span's style.
@@ -124,13 +140,23 @@ export function wrapSpans(spans: readonly Span[], width: number, firstPrefix: Li
       if (!part) continue;
       if (part.startsWith(' ')) {
         if (used > 0) pendingSpace = { ...span, text: ' ' };
+        glue = [];
         continue;
       }
       let word = part;
       let w = textWidth(word);
       const spaceW = pendingSpace ? 1 : 0;
-      if (used > 0 && used + spaceW + w > room) newLine();
-      else if (pendingSpace) {
+      if (used > 0 && used + spaceW + w > room) {
+        const glueW = glue.reduce((n, g) => n + textWidth(g.text), 0);
+        const moved = !spaceW && glue.length > 0 && glueW < used && glueW + w <= Math.max(1, width - lineWidth(restPrefix)) ? glue : [];
+        dropTail(moved.reduce((n, g) => n + g.text.length, 0));
+        newLine();
+        for (const g of moved) {
+          push(g);
+          used += textWidth(g.text);
+        }
+        glue = moved;
+      } else if (pendingSpace) {
         push(pendingSpace);
         used += 1;
       }
@@ -142,10 +168,12 @@ export function wrapSpans(spans: readonly Span[], width: number, firstPrefix: Li
         word = word.slice(head.length);
         w = textWidth(word);
         newLine();
+        glue = [];
       }
       if (word) {
         push({ ...span, text: word });
         used += w;
+        glue.push({ ...span, text: word });
       }
     }
   }
