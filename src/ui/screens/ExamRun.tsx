@@ -131,6 +131,8 @@ export function ExamRun({ session, clock, onSubmit, warnings }: ExamRunProps) {
         <Tone role="muted">
           {label(Command.NEXT_QUESTION, 3)} next · {label(Command.PREV_QUESTION, 3)} previous · {label(Command.FLAG)} flag ·{' '}
           {label(Command.NAVIGATOR)} navigator · {label(Command.EXAM_FINISH)} submit · answers are saved as you go
+          {/* Enter confirms the highlighted option, as in quizzes: say so, so that it is never taken for "next" */}
+          {item.question.type === 'single' && !session.isAnswered(item.key) ? ' · Enter answers with the highlighted option' : ''}
           {typing ? ` · ${label(Command.LEAVE_FIELD)} leaves the field` : ''}
         </Tone>
       </Stack>
