@@ -1,6 +1,9 @@
 // Shared helpers for the engine tests: a tiny config and finite-difference gradient checking.
 import type { LlamaConfig } from '../../../src/engines/llm/config.js';
+import { saveModel } from '../../../src/engines/llm/io.js';
+import { LlamaModel } from '../../../src/engines/llm/model.js';
 import { Rng } from '../../../src/engines/llm/rng.js';
+import { Tokenizer } from '../../../src/engines/llm/tokenizer.js';
 
 export function tinyConfig(over: Partial<LlamaConfig> = {}): LlamaConfig {
   return {
@@ -19,6 +22,24 @@ export function tinyConfig(over: Partial<LlamaConfig> = {}): LlamaConfig {
     eosTokenId: 12,
     ...over,
   };
+}
+
+/** The training tests' base: a tiny model on the byte vocabulary (256 bytes, <s>, </s>) saved at `dir`. */
+export function saveTinyByteModel(dir: string): LlamaConfig {
+  const cfg = tinyConfig({
+    vocabSize: 258,
+    bosTokenId: 256,
+    eosTokenId: 257,
+    hiddenSize: 16,
+    intermediateSize: 32,
+    headDim: 4,
+    numHeads: 4,
+    numKvHeads: 2,
+    maxPositions: 64,
+    tieWordEmbeddings: true,
+  });
+  saveModel(dir, LlamaModel.init(cfg, new Rng(3)), Tokenizer.bytes());
+  return cfg;
 }
 
 export function randn(n: number, rng: Rng, scale = 1): Float32Array {

@@ -7,31 +7,16 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeDataset, readJsonl, type Example } from '../../../src/engines/llm/data.js';
 import { evaluateLoss, evaluateLossParallel } from '../../../src/engines/llm/eval.js';
-import { loadAdapter, loadModel, saveModel } from '../../../src/engines/llm/io.js';
-import { LlamaModel } from '../../../src/engines/llm/model.js';
+import { loadAdapter, loadModel } from '../../../src/engines/llm/io.js';
 import { targetCount } from '../../../src/engines/llm/parallel/replica.js';
 import { ParallelRunner } from '../../../src/engines/llm/parallel/runner.js';
-import { Rng } from '../../../src/engines/llm/rng.js';
 import { readSafetensors } from '../../../src/engines/llm/safetensors.js';
-import { Tokenizer } from '../../../src/engines/llm/tokenizer.js';
 import { train, TRAIN_DEFAULTS, type StepEvent, type TrainOptions } from '../../../src/engines/llm/train.js';
-import { tinyConfig } from './helpers.js';
+import { saveTinyByteModel } from './helpers.js';
 
 const root = join(__dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'ftlab-threads-'));
-const cfg = tinyConfig({
-  vocabSize: 258,
-  bosTokenId: 256,
-  eosTokenId: 257,
-  hiddenSize: 16,
-  intermediateSize: 32,
-  headDim: 4,
-  numHeads: 4,
-  numKvHeads: 2,
-  maxPositions: 64,
-  tieWordEmbeddings: true,
-});
-saveModel(join(dir, 'base'), LlamaModel.init(cfg, new Rng(3)), Tokenizer.bytes());
+saveTinyByteModel(join(dir, 'base'));
 // records of different lengths and formats, so shards differ in size
 const rows = Array.from({ length: 30 }, (_, i) =>
   JSON.stringify(

@@ -4,28 +4,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { saveModel } from '../../../src/engines/llm/io.js';
-import { LlamaModel } from '../../../src/engines/llm/model.js';
 import { dequantizeNF4, NF4_CODE, quantizeNF4 } from '../../../src/engines/llm/nf4.js';
 import { Rng } from '../../../src/engines/llm/rng.js';
-import { Tokenizer } from '../../../src/engines/llm/tokenizer.js';
 import { train, TRAIN_DEFAULTS, TrainError, type TrainOptions } from '../../../src/engines/llm/train.js';
-import { tinyConfig } from './helpers.js';
+import { saveTinyByteModel } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftlab-train-'));
-const cfg = tinyConfig({
-  vocabSize: 258,
-  bosTokenId: 256,
-  eosTokenId: 257,
-  hiddenSize: 16,
-  intermediateSize: 32,
-  headDim: 4,
-  numHeads: 4,
-  numKvHeads: 2,
-  maxPositions: 64,
-  tieWordEmbeddings: true,
-});
-saveModel(join(dir, 'base'), LlamaModel.init(cfg, new Rng(3)), Tokenizer.bytes());
+saveTinyByteModel(join(dir, 'base'));
 const rows = Array.from({ length: 24 }, (_, i) => JSON.stringify({ prompt: `n${i % 7}`, completion: i % 2 ? 'odd' : 'even' }));
 writeFileSync(join(dir, 'train.jsonl'), rows.join('\n'));
 writeFileSync(join(dir, 'val.jsonl'), rows.slice(0, 6).join('\n'));
