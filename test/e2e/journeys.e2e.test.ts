@@ -618,12 +618,14 @@ describe('--ascii and screen-reader output', () => {
     await app.waitFor('1/10 |', T);
     await escapeTo(app, 'choose what to practise');
     await escapeTo(app, 'Next:');
-    app.type('e');
-    await app.waitFor('AIF-C01 style mock exam', T);
-    await escapeTo(app, 'Next:');
-    app.type('s');
-    await app.waitFor('Overview', T);
-    await escapeTo(app, 'Next:');
+    for (const [key, screen] of [
+      ['e', 'AIF-C01 style mock exam'],
+      ['s', 'Overview'],
+    ]) {
+      app.type(key!);
+      await app.waitFor(screen!, T);
+      await escapeTo(app, 'Next:');
+    }
     app.type('a');
     await app.waitFor('ftlab > Labs', T);
     app.press('enter');
