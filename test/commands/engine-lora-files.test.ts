@@ -26,7 +26,7 @@ writeFileSync(join(tmp, 'train.jsonl'), rows.join('\n') + '\n');
 writeFileSync(join(tmp, 'val.jsonl'), rows.slice(0, 6).join('\n') + '\n');
 const model = join(F, 'model');
 
-function trainQlora(out: string, ...extra: string[]) {
+function trainWith(method: 'lora' | 'qlora', out: string, ...extra: string[]) {
   const r = cli(
     'train',
     '--model',
@@ -40,7 +40,7 @@ function trainQlora(out: string, ...extra: string[]) {
     '--batch',
     '4',
     '--method',
-    'qlora',
+    method,
     '--out',
     out,
     ...extra,
@@ -48,6 +48,7 @@ function trainQlora(out: string, ...extra: string[]) {
   expect(r.status, r.stderr).toBe(0);
   return r;
 }
+const trainQlora = (out: string, ...extra: string[]) => trainWith('qlora', out, ...extra);
 
 describe('QLoRA files through the CLI', () => {
   it('train --double-quant: storage bits, peak RSS and the Modelfile in the summary and the text output', () => {
@@ -114,22 +115,7 @@ describe('QLoRA files through the CLI', () => {
 
   it('eval-model, generate and merge apply an adapter to the base it names when no --model is given', () => {
     const ad = join(tmp, 'lora-own-base');
-    const t = cli(
-      'train',
-      '--model',
-      model,
-      '--data',
-      join(tmp, 'train.jsonl'),
-      '--val',
-      join(tmp, 'val.jsonl'),
-      '--steps',
-      '2',
-      '--batch',
-      '4',
-      '--out',
-      ad,
-    );
-    expect(t.status, t.stderr).toBe(0);
+    trainWith('lora', ad);
     // the fixture model's shapes differ from the shipped one's: on the shipped base this would fail
     const e = cli('eval-model', '--adapter', ad, '--data', join(tmp, 'val.jsonl'), '--json');
     expect(e.status, e.stderr).toBe(0);
